@@ -1,0 +1,48 @@
+# Two commands do all set-up on a fresh Debian machine with Python 3.11:
+#   make demo   render the example briefs into out/
+#   make test   run the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSSTAMP := $(VENV)/.system-deps
+
+.PHONY: demo test doctor bench fonts clean system-deps
+
+demo: $(STAMP)
+	$(BIN)/briefbook doctor --quiet
+	$(BIN)/briefbook render briefs/*.yaml --out-dir out/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+doctor: $(STAMP)
+	$(BIN)/briefbook doctor
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/render_bench.py
+
+# Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
+fonts: $(STAMP)
+	command -v hb-subset >/dev/null || apt-get install -y -qq libharfbuzz-bin
+	$(BIN)/python scripts/build_fonts.py
+
+system-deps:
+	bash scripts/ensure-system-deps.sh
+
+$(SYSSTAMP):
+	bash scripts/ensure-system-deps.sh
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq $(PYTHON)-venv; \
+	  else echo "briefbook: $(PYTHON) lacks venv support; run: sudo apt-get install $(PYTHON)-venv" >&2; exit 1; fi; }
+	$(PYTHON) -m venv $(VENV)
+	touch $@
+
+$(STAMP): $(SYSSTAMP) pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+clean:
+	rm -rf $(VENV) out dist .pytest_cache
