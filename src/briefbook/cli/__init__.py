@@ -2,15 +2,13 @@
 
 Takes: the command line. Gives: one command per pipeline stage; each command module below
 adds its commands to ``app``. Bad input ends with one clear message and exit code 1
-(2 for a malformed command line, 130 for Ctrl-C) — never a traceback.
+(2 for a malformed command line) — never a traceback.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 
-import click
 import typer
 
 from briefbook.errors import BriefbookError
@@ -41,20 +39,14 @@ def fail(message: str, code: int = 1) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn known failures into clear messages."""
+    # Typer's standalone mode handles usage errors (exit 2) and Ctrl-C ("Aborted!", exit 1);
+    # our own errors and bugs propagate out of it and are reported here.
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="briefbook")
     except BriefbookError as exc:
         fail(f"error: {exc}")
-    except click.exceptions.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except click.ClickException as exc:
-        exc.show()
-        raise SystemExit(exc.exit_code) from None
-    except (KeyboardInterrupt, click.exceptions.Abort):
-        fail("interrupted; no partial output was left behind", 130)
     except Exception as exc:  # a bug, not bad input: still no raw traceback by default
         if os.environ.get("BRIEFBOOK_DEBUG"):
             raise
         fail(f"internal error: {type(exc).__name__}: {exc}\n"
              "  this is a bug in briefbook; rerun with BRIEFBOOK_DEBUG=1 for the traceback", 70)
-    sys.exit(0)
