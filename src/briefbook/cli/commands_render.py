@@ -1,5 +1,75 @@
-"""Commands that make books: ``render`` and ``doctor``."""
+"""Commands that make and vet books: ``render``, ``check``, ``schema``, ``doctor``."""
 
 from __future__ import annotations
 
-from briefbook.cli import app  # noqa: F401
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefbook.cli import app
+from briefbook.errors import BriefbookError
+
+BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
+
+
+@app.command()
+def render(
+    briefs: Annotated[list[Path], typer.Argument(help="one or more brief files (YAML)")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="PDF path (one brief)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="folder for the PDFs")] = None,
+) -> None:
+    """Render briefs to PDF. A failed render leaves any existing PDF untouched."""
+    import time
+
+    from briefbook.render import Renderer, render_to_file
+
+    if output and len(briefs) > 1:
+        raise BriefbookError("-o names one file; use --out-dir for several briefs")
+    renderer = Renderer()
+    failures = 0
+    for brief in briefs:
+        target = output or (out_dir or brief.parent) / f"{brief.stem}.pdf"
+        start = time.perf_counter()
+        try:
+            pdf = render_to_file(brief, target, renderer)
+        except BriefbookError as exc:
+            failures += 1
+            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+            continue
+        pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ")
+        typer.echo(f"{target}  {len(pdf) / 1024:,.0f} KB  {time.perf_counter() - start:.2f} s")
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(brief: BriefArg) -> None:
+    """Validate a brief: every problem at once, with file:line:column."""
+    from briefbook.render import Renderer
+
+    Renderer().check(brief)
+    typer.echo(f"{brief}: ok")
+
+
+@app.command()
+def schema() -> None:
+    """Print the brief's JSON Schema (for editors' completion and validation)."""
+    from briefbook.brief import json_schema
+
+    typer.echo(json_schema(), nl=False)
+
+
+@app.command()
+def doctor(quiet: Annotated[bool, typer.Option("--quiet", help="print only problems")] = False) -> None:
+    """Check that this machine can render: libraries, versions, fonts."""
+    from briefbook.doctor import findings
+
+    results = findings()
+    for f in results:
+        if quiet and f.ok:
+            continue
+        mark = typer.style("ok  ", fg=typer.colors.GREEN) if f.ok else typer.style("FAIL", fg=typer.colors.RED)
+        typer.echo(f"{mark} {f.name:<34} {f.value}" + ("" if f.ok else f"  → {f.fix}"))
+    if not all(f.ok for f in results):
+        raise typer.Exit(1)

@@ -1,0 +1,185 @@
+"""Reading a brief file: YAML with line numbers, then the typed model, every error at once.
+
+Takes: a path to a YAML brief (untrusted). Gives: a ``Brief`` plus a ``Locator`` that maps
+any YAML path (``sections[2].quotes[0]``) back to ``file:line:column``. Raises
+``BriefbookErrors`` listing every problem, each with its location, what is wrong and, where
+it can guess, what was meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from briefbook.brief.schema import Brief
+from briefbook.errors import BriefbookError, BriefbookErrors
+
+MAX_BRIEF_BYTES = 1_000_000
+
+Loc = tuple[str | int, ...]
+
+
+def format_loc(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Maps YAML paths to positions in the brief file."""
+
+    path: Path
+    root: yaml.Node | None
+
+    def node(self, loc: Loc) -> tuple[yaml.Node | None, bool]:
+        """The node at ``loc`` (or its nearest ancestor) and whether it was found exactly."""
+        node = self.root
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                return node, False
+            node = child
+        return node, True
+
+    def key_node(self, loc: Loc) -> yaml.Node | None:
+        parent, _ = self.node(loc[:-1])
+        if isinstance(parent, yaml.MappingNode):
+            for key, _value in parent.value:
+                if key.value == loc[-1]:
+                    return key
+        return None
+
+    def where(self, loc: Loc, *, at_key: bool = False) -> str:
+        node = self.key_node(loc) if at_key else None
+        if node is None:
+            node, _ = self.node(loc)
+        if node is None:
+            return f"{self.path}:1:1"
+        mark = node.start_mark
+        return f"{self.path}:{mark.line + 1}:{mark.column + 1}"
+
+    def error(self, loc: Loc, message: str, hint: str | None = None, *,
+              at_key: bool = False) -> BriefbookError:
+        return BriefbookError(f"{format_loc(loc)}: {message}", where=self.where(loc, at_key=at_key),
+                              hint=hint)
+
+
+def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for key, value in node.value:
+            if key.value == part:
+                return value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]
+    return None
+
+
+def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
+    """Safe-load a YAML file, keeping the node tree for positions. Errors name file:line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise BriefbookError("no such file", where=str(path)) from None
+    except IsADirectoryError:
+        raise BriefbookError("is a folder, not a brief file", where=str(path)) from None
+    except OSError as exc:
+        raise BriefbookError(f"cannot read: {exc.strerror}", where=str(path)) from None
+    if len(raw) > MAX_BRIEF_BYTES:
+        raise BriefbookError(f"brief is {len(raw):,} bytes; the limit is {MAX_BRIEF_BYTES:,}",
+                             where=str(path))
+    if b"\0" in raw:
+        raise BriefbookError("binary file, not a YAML brief", where=str(path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BriefbookError(f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x})",
+                             where=str(path), hint="save the brief as UTF-8") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = exc.problem or "invalid YAML"
+        if "could not determine a constructor" in (exc.problem or ""):
+            problem = f"YAML tag not allowed ({exc.problem.split('tag ')[-1]}): briefs are plain data"
+        raise BriefbookError(problem, where=where) from None
+    except yaml.YAMLError as exc:
+        raise BriefbookError(f"invalid YAML: {exc}", where=str(path)) from None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def load_brief(path: Path) -> tuple[Brief, Locator]:
+    """Read and validate a brief; raise every schema problem at once."""
+    path = Path(path)
+    data, root = read_yaml(path)
+    locator = Locator(path, root)
+    if data is None:
+        raise BriefbookError("the brief is empty", where=f"{path}:1:1",
+                             hint="start from briefs/summary-sheet.yaml")
+    if not isinstance(data, dict):
+        raise locator.error((), f"a brief is a mapping of fields, not a {type(data).__name__}")
+    try:
+        return Brief.model_validate(data), locator
+    except ValidationError as exc:
+        raise BriefbookErrors([_explain(err, locator) for err in exc.errors()]) from None
+
+
+def _explain(err: dict, locator: Locator) -> BriefbookError:
+    loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        known = _fields_at(Brief, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}"
+        return locator.error(loc, "unknown field", hint, at_key=True)
+    if kind == "missing":
+        return locator.error(loc[:-1], f"missing required field '{loc[-1]}'")
+    message = err["msg"]
+    value = err.get("input")
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
+        message += f" (got {shown!r})"
+    return locator.error(loc, message)
+
+
+# pydantic adds union branch names such as 'list[str]' or "literal['all']" to locations.
+_UNION_TAGS = {"list[str]", "literal['all']", "function-after[", "constrained-str"}
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Field names valid at ``loc`` (for did-you-mean on unknown keys)."""
+    annotation: object = model
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(part, int):
+            args = [a for a in typing.get_args(annotation)]
+            annotation = args[0] if args else None
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part)
+            annotation = field.annotation if field else None
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _unwrap(annotation: object) -> object:
+    """Strip Optional[...] so we reach the model or list inside."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                return arg
+    return annotation

@@ -1,0 +1,85 @@
+"""The brief: what an editor writes in YAML, as typed models.
+
+Takes: a plain mapping (from ``brief.load``). Gives: a validated ``Brief``. Field docs become
+the JSON Schema that ``briefbook schema`` exports, so editors' tools can complete briefs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Paper(StrEnum):
+    A4 = "A4"
+    A5 = "A5"
+    B5 = "B5"
+    LETTER = "letter"
+
+
+class ChartKind(StrEnum):
+    PLEDGED_VS_REPORTED = "pledged-vs-reported"
+    STATUS_BREAKDOWN = "status-breakdown"
+    TIMELINE = "timeline"
+
+
+class Chart(Strict):
+    kind: ChartKind = Field(description="pledged-vs-reported | status-breakdown | timeline")
+    title: Text | None = Field(None, description="caption printed under the chart")
+    metrics: list[Id] | None = Field(None, description="metric ids; default: those of the book")
+
+
+class Section(Strict):
+    heading: Text = Field(description="section heading, e.g. 就业与人才")
+    commentary: LongText | None = Field(None, description="the analyst's own text")
+    quotes: list[Id] = Field(default_factory=list,
+                             description="corpus ids to quote: article/section/paragraph")
+    metrics: list[Id] = Field(default_factory=list, description="metric ids to tabulate here")
+    charts: list[Chart] = Field(default_factory=list)
+
+
+class Summary(Strict):
+    text: LongText | None = Field(None, description="the summary paragraph")
+    metrics: list[Id] = Field(default_factory=list, description="key figures to show")
+
+
+class Table(Strict):
+    metrics: list[Id] | Literal["all"] = Field("all", description="metric ids, or all")
+    topics: list[Text] | None = Field(None, description="only metrics of these topics")
+
+
+class Appendix(Strict):
+    sources: bool = Field(True, description="list the articles cited")
+    methodology: bool = Field(True, description="explain the status rubric")
+
+
+class Brief(Strict):
+    """A briefing book: its front matter and what goes inside, in order."""
+
+    title: Text
+    subtitle: Text | None = None
+    issuer: Text = Field(description="who issues the book; PDF author")
+    edition: Text | None = Field(None, description="e.g. 第3期")
+    date: dt.date = Field(description="issue date; also the PDF creation date")
+    classification: Text | None = Field(None, description="e.g. 内部资料")
+    subject: Text | None = Field(None, description="PDF subject line")
+    keywords: list[Text] = Field(default_factory=list)
+    paper: Paper = Paper.A4
+    cover: bool = Field(True, description="print a cover page")
+    contents: bool = Field(True, description="print a table of contents")
+    summary: Summary | None = None
+    table: Table | None = Field(None, description="the pledged-vs-reported table")
+    charts: list[Chart] = Field(default_factory=list, description="charts after the summary")
+    sections: list[Section] = Field(default_factory=list)
+    appendix: Appendix = Field(default_factory=Appendix)

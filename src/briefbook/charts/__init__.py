@@ -1,0 +1,166 @@
+"""Charts: plain data in, deterministic SVG out, lettered in the bundled Noto Sans CJK SC.
+
+Takes: small typed rows (``RatioRow``, ``StatusCount``, ``MeetingPoint``) built by the render
+stage. Gives: SVG bytes. Glyphs are drawn as outlines (``svg.fonttype='path'``) so WeasyPrint
+needs no font for them and every reader sees the same shapes; the SVG carries no date and a
+fixed hash salt, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from briefbook import paths
+
+SANS = paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
+SANS_BOLD = paths.FONTS_DIR / "NotoSansCJKsc-Bold.otf"
+
+#: One colour per status, shared with the stylesheet's status badges (book.css).
+STATUS_COLOURS = {
+    "超额完成": "#1b7837",
+    "已完成": "#5aae61",
+    "推进中": "#2166ac",
+    "未见报道": "#b2182b",
+    "无法比较": "#8c8c8c",
+    "仅有报道": "#92c5de",
+}
+INK = "#222222"
+MUTED = "#8a8a8a"
+PLEDGE = "#c9c9c9"
+WIDTH_IN = 6.3  # the text block of an A4 page with the book's margins
+
+
+@dataclass(frozen=True)
+class RatioRow:
+    label: str
+    ratio: float | None  # reported / pledged; None when not comparable
+    pledged: str  # display strings, e.g. 力争25万人
+    reported: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MeetingPoint:
+    label: str  # e.g. 十三届九次全会
+    day: date
+    pledged: int
+    reported: int
+
+
+@cache
+def _pyplot():
+    """Import and configure matplotlib once (the import is the slow part of a cold start)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    for face in (SANS, SANS_BOLD):
+        font_manager.fontManager.addfont(str(face))
+    family = font_manager.FontProperties(fname=str(SANS)).get_name()
+    matplotlib.rcParams.update({
+        "font.family": family,
+        "font.size": 9,
+        "svg.fonttype": "path",
+        "svg.hashsalt": "briefbook",
+        "axes.unicode_minus": True,
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+    return plt
+
+
+def _svg(fig) -> bytes:
+    plt = _pyplot()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
+                bbox_inches="tight", pad_inches=0.02)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
+    """One row per pledge: the reported value as a share of the pledge (pledge = 100 %)."""
+    plt = _pyplot()
+    height = 0.5 + 0.42 * max(len(rows), 1)
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+    ys = list(range(len(rows)))[::-1]
+    top = max([1.0] + [r.ratio for r in rows if r.ratio is not None])
+    for y, row in zip(ys, rows, strict=True):
+        ax.barh(y, 1.0, height=0.62, color="none", edgecolor=PLEDGE, linewidth=1.0, hatch="////")
+        colour = STATUS_COLOURS.get(row.status, MUTED)
+        if row.ratio is not None:
+            ax.barh(y, row.ratio, height=0.36, color=colour)
+            note = f"{row.reported}（{row.ratio:.0%}）"
+        else:
+            note = f"{row.reported or '—'}（{row.status}）"
+        ax.text(max(row.ratio or 0, 1.0) + 0.02 * top, y, note, va="center", fontsize=8,
+                color=colour)
+    ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
+    ax.set_yticks(ys, [f"{r.label}\n承诺：{r.pledged}" for r in rows], fontsize=8)
+    ax.set_xlim(0, top * 1.45)
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
+    ax.set_xlabel("报道值 ÷ 承诺值（虚线为承诺 100%）")
+    ax.tick_params(axis="y", length=0)
+    return _svg(fig)
+
+
+def status_breakdown(counts: list[StatusCount]) -> bytes:
+    """How many metrics stand at each status, as labelled horizontal bars."""
+    plt = _pyplot()
+    counts = [c for c in counts if c.count]
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 + 0.36 * max(len(counts), 1)))
+    ys = list(range(len(counts)))[::-1]
+    for y, item in zip(ys, counts, strict=True):
+        ax.barh(y, item.count, height=0.6, color=STATUS_COLOURS.get(item.status, MUTED))
+        ax.text(item.count + 0.15, y, f"{item.count} 项", va="center", fontsize=9)
+    ax.set_yticks(ys, [c.status for c in counts])
+    ax.set_xlim(0, max([c.count for c in counts] + [1]) * 1.2)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    return _svg(fig)
+
+
+def timeline(points: list[MeetingPoint]) -> bytes:
+    """The meetings on a time axis: pledges made (up) and figures reported (down) at each."""
+    plt = _pyplot()
+    from matplotlib import dates as mdates
+
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.6))
+    days = [mdates.date2num(p.day) for p in points]
+    peak = max([p.pledged for p in points] + [p.reported for p in points] + [1])
+    width = 18
+    for x, p in zip(days, points, strict=True):
+        if p.pledged:
+            ax.bar(x, p.pledged, width=width, color="#4d4d4d")
+            ax.text(x, p.pledged + peak * 0.05, f"承诺 {p.pledged}", ha="center", fontsize=8)
+        if p.reported:
+            ax.bar(x, -p.reported, width=width, color=STATUS_COLOURS["已完成"])
+            ax.text(x, -p.reported - peak * 0.05, f"报道 {p.reported}", ha="center", va="top",
+                    fontsize=8)
+        ax.text(x, peak * 1.35, f"{p.label}\n{p.day.year}年{p.day.month}月{p.day.day}日",
+                ha="center", va="bottom", fontsize=8, color=INK)
+    ax.axhline(0, color=INK, linewidth=0.8)
+    ax.set_ylim(-peak * 1.5, peak * 1.9)
+    span = (max(days) - min(days)) if len(days) > 1 else 60
+    ax.set_xlim(min(days) - span * 0.12, max(days) + span * 0.12)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(lambda x, _pos: f"{mdates.num2date(x).year}年{mdates.num2date(x).month}月")
+    ax.yaxis.set_visible(False)
+    ax.spines["left"].set_visible(False)
+    return _svg(fig)

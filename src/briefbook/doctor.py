@@ -1,0 +1,94 @@
+"""Is this machine ready to render? Versions, libraries and fonts, checked.
+
+Takes: nothing. Gives: a list of ``Finding``s (name, value, ok) — Python, WeasyPrint, Pango,
+HarfBuzz and its subsetter (without it WeasyPrint falls back to fontTools and writing a
+Chinese PDF is ~20× slower), and each bundled font with its code-point coverage.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+
+from briefbook import paths
+
+REQUIRED_FONTS = ("NotoSerifCJKsc-Regular.otf", "NotoSerifCJKsc-Bold.otf",
+                  "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf")
+MIN_PANGO = (1, 44)
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    value: str
+    ok: bool
+    fix: str = ""
+
+
+def findings() -> list[Finding]:
+    out = [Finding("Python", platform.python_version(), platform.python_version_tuple()[:2] == ("3", "11"),
+                   "use Python 3.11")]
+    try:
+        import weasyprint
+        from weasyprint.text import ffi
+    except Exception as exc:  # a missing system library surfaces here as OSError
+        return out + [Finding("WeasyPrint", f"cannot load: {exc}", False,
+                              "run `make system-deps` (installs Pango and HarfBuzz)")]
+    out.append(Finding("WeasyPrint", weasyprint.__version__, weasyprint.__version__ == "70.0",
+                       "reinstall with `make` (pinned 70.0)"))
+    pango = ffi.pango.pango_version()
+    pango_version = (pango // 10000, pango // 100 % 100, pango % 100)
+    out.append(Finding("Pango", ".".join(map(str, pango_version)), pango_version[:2] >= MIN_PANGO,
+                       "Debian 12's libpango-1.0-0 (1.50) or newer"))
+    out.append(Finding("HarfBuzz", _harfbuzz_version(), True))
+    out.append(Finding("HarfBuzz subsetting", "available" if ffi.harfbuzz_subset else "missing",
+                       ffi.harfbuzz_subset is not None, "apt-get install libharfbuzz-subset0"))
+    out += font_findings()
+    return out
+
+
+def _harfbuzz_version() -> str:
+    """WeasyPrint declares no version call for HarfBuzz, so ask the library directly."""
+    import cffi
+
+    hb = cffi.FFI()
+    hb.cdef("const char *hb_version_string (void);")
+    for name in ("libharfbuzz.so.0", "harfbuzz"):
+        try:
+            return hb.string(hb.dlopen(name).hb_version_string()).decode()
+        except OSError:
+            continue
+    return "unknown"
+
+
+def font_findings() -> list[Finding]:
+    from fontTools.ttLib import TTFont
+
+    out = []
+    for name in REQUIRED_FONTS:
+        path = paths.FONTS_DIR / name
+        if not path.is_file():
+            out.append(Finding(f"font {name}", "missing", False, "run `make fonts`"))
+            continue
+        with TTFont(path, lazy=True) as font:
+            cmap = font.getBestCmap()
+            family = font["name"].getDebugName(1)
+        gb2312 = _gb2312()
+        lacking = len(gb2312 - set(cmap))
+        out.append(Finding(
+            f"font {name}",
+            f"{family}, {len(cmap):,} code points, {path.stat().st_size / 1e6:.1f} MB, "
+            f"GB2312 {'complete' if not lacking else f'lacks {lacking}'}",
+            lacking == 0 and family.endswith("SC"), "run `make fonts`"))
+    return out
+
+
+def _gb2312() -> set[int]:
+    points = set()
+    for row in range(0xB0, 0xF8):  # the Han rows of GB2312
+        for cell in range(0xA1, 0xFF):
+            try:
+                points.add(ord(bytes([row, cell]).decode("gb2312")))
+            except UnicodeDecodeError:
+                pass
+    return points

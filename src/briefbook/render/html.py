@@ -1,0 +1,34 @@
+"""Book model → HTML, through the Jinja2 templates in ``templates/``.
+
+Takes: a ``Book`` (render.book). Gives: one HTML string. Autoescape is always on and
+undefined names are errors: brief and corpus text can only ever appear as text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jinja2
+
+from briefbook import paths
+from briefbook.render.typeset import cn_date, cn_ordinal, typeset
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["typeset"] = typeset
+    env.filters["cn_date"] = cn_date
+    env.filters["cn_ordinal"] = cn_ordinal
+    return env
+
+
+def book_html(book) -> str:
+    return environment().get_template("book.html.j2").render(book=book)
