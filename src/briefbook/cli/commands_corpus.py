@@ -1,0 +1,204 @@
+"""Corpus commands: ``sources``, ``sections``, ``show``, ``ingest``, ``corpus diff|lock|defects``.
+
+Takes: the command line (every command has ``--corpus DIR``, default the project's corpus).
+Gives: readable listings (or ``--json``); ``ingest`` stores a new article and reports
+defects and changes per rule; ``corpus diff`` shows raw vs. cleaned with the rule per change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefbook.cli import app
+from briefbook.corpus import diff as corpus_diff
+from briefbook.corpus.ingest import ingest as run_ingest
+from briefbook.corpus.model import Article, Paragraph, Section
+from briefbook.corpus.store import build_one, load_corpus, to_plain, write_lock
+from briefbook.paths import CORPUS_DIR
+
+corpus_app = typer.Typer(help="Review and maintain the cleaned corpus.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+CorpusOpt = Annotated[Path, typer.Option("--corpus", help="corpus folder", file_okay=False)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+
+
+def _echo_json(value) -> None:  # type: ignore[no-untyped-def]
+    typer.echo(json.dumps(to_plain(value), ensure_ascii=False, indent=2))
+
+
+def _summary(a: Article) -> dict:
+    return {"id": a.id, "outlet": a.outlet, "published": a.published.isoformat(),
+            "published_inferred": a.published_inferred, "title": a.title,
+            "title_supplied": a.title_supplied,
+            "meeting": to_plain(a.meeting), "script": a.script, "layout": a.layout,
+            "dateline": a.dateline, "reporters": list(a.reporters),
+            "sections": len(a.sections), "paragraphs": sum(1 for _ in a.paragraphs()),
+            "captions": len(a.captions), "defects": to_plain(a.defects), "notes": a.notes}
+
+
+def _defect_line(d) -> str:  # type: ignore[no-untyped-def]
+    fate = f"repaired → {d.repair}" if d.repair is not None else "UNREPAIRED (〓)"
+    where = "" if d.in_body else " (in page debris)"
+    return f"{d.position} offset {d.offset} {d.raw!r} {fate}{where}"
+
+
+@app.command()
+def sources(corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+    """List the articles with their metadata."""
+    c = load_corpus(corpus)
+    if as_json:
+        _echo_json([_summary(a) for a in c.articles])
+        return
+    for a in c.articles:
+        date = a.published.isoformat() + (" (inferred)" if a.published_inferred else "")
+        typer.echo(f"{a.id}\n  {a.outlet} · {date} · {a.title}"
+                   f"{' (title supplied by editor)' if a.title_supplied else ''}\n"
+                   f"  meeting: {a.meeting.name} ({a.meeting.id}, {a.meeting.date})"
+                   f" · raw script: {a.script} · layout: {a.layout}\n"
+                   f"  dateline: {a.dateline or '—'} · reporters: {'、'.join(a.reporters) or '—'}\n"
+                   f"  {len(a.sections)} sections, {sum(1 for _ in a.paragraphs())} paragraphs, "
+                   f"{len(a.captions)} captions, {len(a.defects)} defects")
+        for d in a.defects:
+            typer.echo(f"    defect {_defect_line(d)}")
+
+
+def _section_label(s: Section) -> str:
+    if s.speaker:
+        return f"{s.speaker}（{s.post}）" + (f" — {s.heading}" if s.heading else "")
+    if s.heading:
+        return s.heading
+    return f"[topic: {s.topic}]" if s.topic else "[no heading]"
+
+
+@app.command()
+def sections(article: Annotated[str | None, typer.Argument(help="article id")] = None,
+             corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+    """Tree of sections and paragraphs with ids, headings and the first words."""
+    c = load_corpus(corpus)
+    arts = [c.article(article)] if article else list(c.articles)
+    if as_json:
+        _echo_json([{"id": a.id, "sections": [
+            {"id": s.id, "heading": s.heading, "speaker": s.speaker, "post": s.post,
+             "topic": s.topic, "paragraphs": [{"id": p.id, "start": p.text[:20]}
+                                              for p in s.paragraphs]}
+            for s in a.sections]} for a in arts])
+        return
+    for a in arts:
+        typer.echo(f"{a.id}  {a.outlet} {a.published}  ({a.layout})")
+        for s in a.sections:
+            typer.echo(f"  {s.id}  {_section_label(s)}")
+            for p in s.paragraphs:
+                more = "…" if len(p.text) > 20 else ""
+                typer.echo(f"    {p.id}  {p.text[:20]}{more}")
+
+
+def _show_paragraph(p: Paragraph) -> str:
+    return f"[{p.id}]\n{p.text}\n"
+
+
+def _show_section(s: Section, a: Article) -> str:
+    head = f"== {s.id}: {_section_label(s)}\n"
+    caps = {c.before: c for c in a.captions if c.section_id == s.id}
+    parts = [head]
+    for p in s.paragraphs:
+        if p.id in caps:
+            c = caps[p.id]
+            parts.append(f"  〔图〕{c.text}（{c.credit} 摄）\n")
+        parts.append(_show_paragraph(p))
+    return "".join(parts)
+
+
+@app.command()
+def show(any_id: Annotated[str, typer.Argument(metavar="ID", help="article, section or paragraph id")],
+         corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+    """Print an article, section or paragraph, cleaned."""
+    c = load_corpus(corpus)
+    item = c.resolve(any_id)
+    if as_json:
+        _echo_json(item)
+        return
+    if isinstance(item, Paragraph):
+        typer.echo(_show_paragraph(item), nl=False)
+    elif isinstance(item, Section):
+        typer.echo(_show_section(item, c.article(item.article_id)), nl=False)
+    else:
+        a = item
+        date = a.published.isoformat() + ("（推断）" if a.published_inferred else "")
+        typer.echo(f"{a.title}\n{a.outlet} {date} · {a.meeting.name}"
+                   + (f" · {a.dateline}" if a.dateline else "")
+                   + (f" · 记者 {'、'.join(a.reporters)}" if a.reporters else "") + "\n")
+        for s in a.sections:
+            typer.echo(_show_section(s, a))
+        for d in a.defects:
+            typer.echo(f"defect {_defect_line(d)}")
+
+
+@app.command()
+def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8", dir_okay=False)],
+           article_id: Annotated[str, typer.Option("--id", help="short id, e.g. cjrb-2021-07-25")],
+           date: Annotated[str, typer.Option("--date", help="publication date YYYY-MM-DD")],
+           outlet: Annotated[str, typer.Option("--outlet", help="e.g. 长江日报")],
+           title: Annotated[str | None, typer.Option("--title")] = None,
+           meeting: Annotated[str | None, typer.Option("--meeting", help="e.g. 13-9")] = None,
+           date_inferred: Annotated[bool, typer.Option("--date-inferred",
+                                                       help="date not printed in the text")] = False,
+           dry_run: Annotated[bool, typer.Option("--dry-run", help="report only, store nothing")] = False,
+           corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+    """Clean a new article, report defects and changes per rule, and store it."""
+    report = run_ingest(file, corpus_dir=corpus, article_id=article_id, date=date, outlet=outlet,
+                        title=title, meeting_id=meeting, date_inferred=date_inferred,
+                        dry_run=dry_run)
+    a = report.article
+    if as_json:
+        _echo_json({"article": _summary(a), "rule_counts": report.rule_counts,
+                    "stored": report.stored})
+        return
+    typer.echo(f"{'stored' if report.stored else 'dry run, not stored'}: {a.id} "
+               f"({a.script} source, layout {a.layout}) — {len(a.sections)} sections, "
+               f"{sum(1 for _ in a.paragraphs())} paragraphs, {len(a.captions)} captions")
+    typer.echo(f"title: {a.title} · meeting {a.meeting.name} · dateline {a.dateline or '—'}")
+    typer.echo("changes per rule:")
+    for rule, n in report.rule_counts.items():
+        typer.echo(f"  {rule:<28} {n}")
+    typer.echo(f"defects: {len(a.defects)}")
+    for d in a.defects:
+        typer.echo(f"  {_defect_line(d)}")
+    if any(d.repair is None for d in a.defects):
+        typer.echo("  unrepaired defects show as 〓; add reviewed repairs to corrections.yaml")
+
+
+@corpus_app.command("diff")
+def diff_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="article id")],
+             corpus: CorpusOpt = CORPUS_DIR,
+             unified: Annotated[bool, typer.Option("--unified", help="plain unified diff")] = False,
+             changed_only: Annotated[bool, typer.Option("--changed-only")] = False) -> None:
+    """Raw vs. cleaned text, with the rule behind each change."""
+    load_corpus(corpus)  # the lock must hold
+    build = build_one(corpus, article.split("/")[0])
+    typer.echo(corpus_diff.unified(build) if unified else
+               corpus_diff.review(build, changed_only=changed_only), nl=False)
+
+
+@corpus_app.command("lock")
+def lock_cmd(corpus: CorpusOpt = CORPUS_DIR) -> None:
+    """Rewrite ids.lock from the current build (review its git diff before committing)."""
+    path = write_lock(corpus)
+    typer.echo(f"wrote {path}; review `git diff {path.name}` before committing")
+
+
+@corpus_app.command("defects")
+def defects_cmd(corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+    """Every defect found in the raw texts and how it was repaired."""
+    c = load_corpus(corpus)
+    found = [d for a in c.articles for d in a.defects]
+    if as_json:
+        _echo_json(found)
+        return
+    for d in found:
+        typer.echo(f"{d.article_id} {_defect_line(d)}\n    {d.reason or 'no repair in corrections.yaml'}")
+    typer.echo(f"{len(found)} defect(s)")

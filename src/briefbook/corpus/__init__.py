@@ -1,0 +1,17 @@
+"""The corpus stage: raw articles → cleaned, segmented, id-stable text.
+
+Takes: ``corpus/`` (raw/*.txt verbatim, sources.yaml, corrections.yaml, ids.lock).
+Gives: ``load_corpus(dir) -> Corpus`` with articles, sections and paragraphs addressed by
+stable ids (``cjrb-2021-07-25/s3/p2``); see ``model`` for the types.
+
+Modules: ``sources`` (catalogue, safe reading), ``clean`` (line rules), ``defects``
+(lost characters and reviewed repairs), ``segment`` (sections/paragraphs), ``store``
+(the build, the id lock, caching), ``ingest`` (adding an article), ``diff`` (review view).
+"""
+
+from briefbook.corpus.model import (Article, Caption, Corpus, Credit, Defect, Meeting, PageHeader,
+                                    Paragraph, Section)
+from briefbook.corpus.store import build_corpus, corpus_json, load_corpus
+
+__all__ = ["Article", "Caption", "Corpus", "Credit", "Defect", "Meeting", "PageHeader",
+           "Paragraph", "Section", "build_corpus", "corpus_json", "load_corpus"]

@@ -1,0 +1,132 @@
+"""Adding a new raw article to the corpus.
+
+Takes: a text file and its metadata (id, date, outlet, optional title and meeting).
+Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made);
+unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/``, its ids
+appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written atomically,
+in that order, after the whole pipeline has succeeded on the text.
+
+Bad input (not UTF-8, binary, empty, duplicate id or duplicate text, unknown meeting,
+no article text) raises ``BriefbookError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefbook.corpus import clean
+from briefbook.corpus.defects import load_corrections
+from briefbook.corpus.model import Article
+from briefbook.corpus.sources import (ID_PATTERN, RAW_DIR, SourceEntry, decode_raw, load_sources,
+                                      meeting, save_sources)
+from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
+                                    load_corpus, render_lock)
+from briefbook.errors import BriefbookError
+from briefbook.fileio import write_atomic
+
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_PLENUM = re.compile(r"十三届(?P<n>[一二三四五六七八九十]{1,3})次全(?:会|体会议)")
+
+
+def _numeral(text: str) -> int:
+    """一 … 十九 → 1 … 19."""
+    if text.startswith("十"):
+        return 10 + (_NUMERALS.get(text[1:], 0) if len(text) > 1 else 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _NUMERALS[tens] * 10 + (_NUMERALS[ones] if ones else 0)
+    return _NUMERALS[text]
+
+
+def detect_meeting(text: str) -> str | None:
+    """The first plenum of the 13th committee the text names, as ``13-N``."""
+    m = _PLENUM.search(text)
+    return f"13-{_numeral(m['n'])}" if m else None
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    article: Article
+    rule_counts: dict[str, int]
+    stored: bool
+    raw_path: Path
+
+
+def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: str,
+           title: str | None = None, meeting_id: str | None = None,
+           date_inferred: bool = False, dry_run: bool = False) -> IngestReport:
+    file = Path(file)
+    where = str(file)
+    if not ID_PATTERN.match(article_id):
+        raise BriefbookError(f"bad article id {article_id!r}", where=where,
+                             hint="lower-case letters, digits and '-', e.g. cjrb-2021-07-25")
+    try:
+        published = dt.date.fromisoformat(date)
+    except ValueError as exc:
+        raise BriefbookError(f"bad date {date!r}", where=where, hint="use YYYY-MM-DD") from exc
+    if not outlet.strip():
+        raise BriefbookError("--outlet is empty", where=where)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise BriefbookError(f"cannot read the file: {exc.strerror}", where=where) from exc
+    text = decode_raw(data, where)
+
+    corpus = load_corpus(corpus_dir)  # the corpus must be healthy before we add to it
+    sources = load_sources(corpus_dir)
+    if any(e.id == article_id for e in sources.articles):
+        raise BriefbookError(f"article id {article_id!r} is already in the corpus", where=where,
+                             hint="choose another --id")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for art in corpus.articles:
+        existing = (Path(corpus_dir) / art.raw_file).read_bytes().decode("utf-8-sig")
+        if hashlib.sha256(existing.encode("utf-8")).hexdigest() == digest:
+            raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
+
+    script = clean.detect_script(text)
+    if meeting_id is None:
+        meeting_id = detect_meeting(clean.to_simplified(text)[0])
+        if meeting_id is None:
+            raise BriefbookError("cannot tell which plenum the article reports on", where=where,
+                                 hint="pass --meeting, one of: " + ", ".join(sources.meetings))
+    if meeting_id not in sources.meetings:
+        raise BriefbookError(f"unknown meeting {meeting_id!r}", where=where,
+                             hint="known meetings: " + ", ".join(sources.meetings))
+
+    rel = f"{RAW_DIR}/{article_id}.txt"
+    entry = SourceEntry(id=article_id, file=rel, outlet=outlet.strip(), published=published,
+                        published_inferred=date_inferred, title=title or "(untitled)",
+                        title_supplied=False, meeting=meeting_id, script=script)
+    corrections = load_corrections(Path(corpus_dir) / CORRECTIONS_FILE)
+    build: Build = build_article(entry, text, meeting_rec=meeting(sources, meeting_id),
+                                 corrections=corrections, where=where)
+    if title is None:
+        headline = build.article.page.headline if build.article.page else None
+        if not headline:
+            raise BriefbookError("the text has no headline to use as title", where=where,
+                                 hint="pass --title")
+        headline = clean.normalise_punctuation(headline)[0]
+        entry = entry.model_copy(update={"title": headline})
+        build = build_article(entry, text, meeting_rec=meeting(sources, meeting_id),
+                              corrections=corrections, where=where)
+
+    raw_path = Path(corpus_dir) / rel
+    if raw_path.exists() and not dry_run:
+        raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
+                             where=where, hint="remove the stray file or choose another --id")
+    if not dry_run:
+        # raw copy first, then the lock, and the catalogue last: the article only exists
+        # once sources.yaml names it.
+        write_atomic(raw_path, data)
+        lock_path = Path(corpus_dir) / LOCK_FILE
+        lock_text = lock_path.read_text(encoding="utf-8")
+        new_rows = [r for r in render_lock([build.article]).splitlines() if not r.startswith("#")]
+        write_atomic(lock_path, lock_text.rstrip("\n") + "\n" + "\n".join(new_rows) + "\n")
+        sources.articles.append(entry)
+        save_sources(Path(corpus_dir), sources)
+    return IngestReport(article=build.article, rule_counts=build.rule_counts(),
+                        stored=not dry_run, raw_path=raw_path)

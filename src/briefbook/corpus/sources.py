@@ -1,0 +1,146 @@
+"""The catalogue of raw articles (``corpus/sources.yaml``) and reading raw files safely.
+
+Takes: ``corpus/sources.yaml`` and the files under ``corpus/raw/``.
+Gives: validated ``SourceEntry`` / meeting records, and raw text decoded as UTF-8 —
+or a ``BriefbookError`` naming the file when it is not UTF-8 (GBK, Big5), binary or empty.
+Writing goes through ``briefbook.fileio`` so the catalogue is never half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from briefbook.corpus.model import Meeting
+from briefbook.errors import BriefbookError
+from briefbook.fileio import write_atomic
+
+SOURCES_FILE = "sources.yaml"
+RAW_DIR = "raw"
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class MeetingEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    date: dt.date
+
+
+class SourceEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    file: str  # relative to the corpus folder
+    outlet: str
+    published: dt.date
+    published_inferred: bool = False
+    title: str
+    title_supplied: bool = False
+    meeting: str  # key into meetings, e.g. "13-9"
+    script: Literal["simplified", "traditional"]
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_ok(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError("use lower-case letters, digits and '-', e.g. cjrb-2021-07-25")
+        return value
+
+
+class SourcesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    meetings: dict[str, MeetingEntry]
+    articles: list[SourceEntry] = Field(default_factory=list)
+
+
+def load_sources(corpus_dir: Path) -> SourcesFile:
+    path = corpus_dir / SOURCES_FILE
+    if not path.exists():
+        raise BriefbookError("no sources catalogue", where=str(path),
+                             hint="is --corpus pointing at a corpus folder?")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sources = SourcesFile.model_validate(data)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise BriefbookError(f"cannot read the catalogue: {exc}", where=str(path)) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise BriefbookError(f"{loc}: {first['msg']}", where=str(path)) from exc
+    seen: set[str] = set()
+    for entry in sources.articles:
+        if entry.id in seen:
+            raise BriefbookError(f"duplicate article id {entry.id!r}", where=str(path))
+        seen.add(entry.id)
+        if entry.meeting not in sources.meetings:
+            raise BriefbookError(f"article {entry.id}: unknown meeting {entry.meeting!r}",
+                                 where=str(path),
+                                 hint="known meetings: " + ", ".join(sources.meetings))
+    return sources
+
+
+def meeting(sources: SourcesFile, key: str) -> Meeting:
+    m = sources.meetings[key]
+    return Meeting(id=key, name=m.name, date=m.date)
+
+
+def save_sources(corpus_dir: Path, sources: SourcesFile) -> None:
+    """Write the catalogue atomically (keeps the explanatory header comment)."""
+    data = sources.model_dump(mode="json", exclude_defaults=False)
+    for art in data["articles"]:
+        for key in ("notes",):
+            if art.get(key) is None:
+                art.pop(key, None)
+    header = ("# Raw articles of the corpus. Files under raw/ are verbatim copies; never edit them.\n"
+              "# published_inferred: the date is not printed in the copy and was inferred.\n"
+              "# title_supplied: the copy has no headline; the title is the corpus editor's.\n")
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    write_atomic(corpus_dir / SOURCES_FILE, header + body)
+
+
+def decode_raw(data: bytes, where: str) -> str:
+    """Decode a raw article: UTF-8 only (a BOM is allowed), not empty, not binary."""
+    if not data.strip():
+        raise BriefbookError("the file is empty", where=where)
+    if b"\x00" in data:
+        raise BriefbookError("this is a binary file, not text", where=where,
+                             hint="give a plain-text (.txt) copy of the article in UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        guess = _guess_encoding(data)
+        raise BriefbookError(
+            f"not UTF-8 text (byte {exc.start} cannot be decoded{guess})", where=where,
+            hint=f"convert it first, e.g. iconv -f {'GBK' if 'GB' in guess else 'BIG5'} -t UTF-8 "
+                 f"{where} > article.txt") from exc
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > max(3, len(text) // 100):
+        raise BriefbookError("this looks like a binary file, not text", where=where)
+    if not text.strip():
+        raise BriefbookError("the file has no text", where=where)
+    return text
+
+
+def _guess_encoding(data: bytes) -> str:
+    for codec, label in (("gb18030", "GBK/GB18030"), ("big5", "Big5")):
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return f"; it looks like {label}"
+    return ""
+
+
+def read_raw(corpus_dir: Path, entry: SourceEntry) -> str:
+    path = corpus_dir / entry.file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BriefbookError(f"cannot read raw article {entry.id}: {exc.strerror}",
+                             where=str(path)) from exc
+    return decode_raw(data, str(path))
