@@ -1,0 +1,159 @@
+"""Compare a PDF against a folder of baseline page images, or (re)record that folder.
+
+Takes: PDF bytes, a baseline folder, and whether updating is allowed. Gives: a
+``BaselineResult`` — "recorded" (folder was absent or ``update=True``), "unchanged", or
+"changed" with the ``Comparison`` and, if an ``out_dir`` was given, the expected / actual /
+diff PNGs and ``summary.json`` written there.
+
+Baseline folder layout: ``page-001.png`` … (lossless 8-bit greyscale PNG at the recorded
+DPI) and ``baseline.json`` (DPI, colour mode, page sizes in points, pypdfium2 version).
+A baseline recorded at another DPI or mode is not compared: that is an error telling the
+user to re-record with ``--update`` after looking at the change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from briefbook.checks.compare import (DEFAULT_BUDGET, DEFAULT_THRESHOLD, Budget, Comparison,
+                                      compare_documents)
+from briefbook.checks.rasterise import DEFAULT_DPI, DEFAULT_MODE, RenderedPage, rasterise
+from briefbook.checks.report import clear_report, png_bytes, write_report
+from briefbook.errors import BriefbookError
+from briefbook.fileio import write_atomic
+
+META_NAME = "baseline.json"
+_PAGE_FILE = re.compile(r"page-(\d{3,})\.png")
+
+
+@dataclass
+class BaselineResult:
+    status: str  # "recorded" | "unchanged" | "changed"
+    baseline_dir: Path
+    comparison: Comparison | None = None
+    out_dir: Path | None = None
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "changed"
+
+    def describe(self) -> str:
+        if self.status == "recorded":
+            return f"baseline recorded: {len(self.written)} file(s) in {self.baseline_dir}"
+        if self.status == "unchanged":
+            return f"matches baseline {self.baseline_dir}"
+        text = f"differs from baseline {self.baseline_dir}:\n{self.comparison.describe()}"
+        if self.out_dir is not None:
+            text += f"\nexpected/actual/diff images: {self.out_dir}"
+        return text
+
+
+def _page_files(baseline_dir: Path) -> list[Path]:
+    found = []
+    for path in baseline_dir.iterdir():
+        match = _PAGE_FILE.fullmatch(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    found.sort()
+    numbers = [n for n, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise BriefbookError(f"baseline pages are not numbered 1…{len(numbers)}: {numbers}",
+                             where=str(baseline_dir), hint="re-record it with --update")
+    return [p for _, p in found]
+
+
+def record_baseline(pages: list[RenderedPage], baseline_dir: Path) -> list[Path]:
+    """Write ``pages`` as the baseline, removing page files beyond the new page count."""
+    baseline_dir = Path(baseline_dir)
+    baseline_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for page in pages:
+        path = baseline_dir / f"page-{page.number:03d}.png"
+        write_atomic(path, png_bytes(page.image))
+        written.append(path)
+    for path in baseline_dir.iterdir():
+        match = _PAGE_FILE.fullmatch(path.name)
+        if match and int(match.group(1)) > len(pages):
+            path.unlink()
+    meta = {
+        "dpi": pages[0].dpi if pages else DEFAULT_DPI,
+        "mode": "L" if not pages or pages[0].image.ndim == 2 else "RGB",
+        "page_sizes_pt": [list(p.size_pt) for p in pages],
+        "renderer": f"pypdfium2 {pdfium.version.PYPDFIUM_INFO} / pdfium {pdfium.version.PDFIUM_INFO}",
+    }
+    write_atomic(baseline_dir / META_NAME, json.dumps(meta, indent=2) + "\n")
+    written.append(baseline_dir / META_NAME)
+    return written
+
+
+def load_baseline(baseline_dir: Path) -> tuple[dict, list[RenderedPage]]:
+    """Read ``baseline.json`` and the page PNGs back into ``RenderedPage`` objects."""
+    baseline_dir = Path(baseline_dir)
+    meta_path = baseline_dir / META_NAME
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        dpi, mode, sizes = float(meta["dpi"]), meta["mode"], meta["page_sizes_pt"]
+    except FileNotFoundError as exc:
+        raise BriefbookError("baseline folder has no baseline.json", where=str(baseline_dir),
+                             hint="record it with --update") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BriefbookError(f"baseline.json is unreadable ({exc})", where=str(meta_path),
+                             hint="re-record the baseline with --update") from exc
+    files = _page_files(baseline_dir)
+    if len(files) != len(sizes):
+        raise BriefbookError(f"baseline.json lists {len(sizes)} pages but there are "
+                             f"{len(files)} page PNGs", where=str(baseline_dir),
+                             hint="re-record the baseline with --update")
+    pages = []
+    for i, (path, size) in enumerate(zip(files, sizes)):
+        with Image.open(path) as im:
+            if im.mode != mode:
+                raise BriefbookError(f"image mode {im.mode}, baseline.json says {mode}",
+                                     where=str(path), hint="re-record the baseline with --update")
+            array = np.asarray(im, dtype=np.uint8).copy()
+        pages.append(RenderedPage(i, array, (float(size[0]), float(size[1])), dpi))
+    return meta, pages
+
+
+def check_against_baseline(pdf_bytes: bytes, baseline_dir: Path, *, update: bool = False,
+                           dpi: float | None = None, out_dir: Path | None = None,
+                           threshold: float = DEFAULT_THRESHOLD,
+                           budget: Budget | str | int = DEFAULT_BUDGET) -> BaselineResult:
+    """Record the baseline (``update`` or no folder yet) or compare ``pdf_bytes`` against it.
+
+    ``dpi=None`` means: the baseline's own DPI when comparing, ``DEFAULT_DPI`` when recording.
+    On a change, if ``out_dir`` is given, expected/actual/diff PNGs and summary.json go there;
+    on success any old report in ``out_dir`` is cleared.
+    """
+    baseline_dir = Path(baseline_dir)
+    if update or not (baseline_dir / META_NAME).exists():
+        if baseline_dir.exists() and not update and any(_PAGE_FILE.fullmatch(p.name)
+                                                         for p in baseline_dir.iterdir()):
+            raise BriefbookError("baseline folder has page PNGs but no baseline.json",
+                                 where=str(baseline_dir), hint="re-record it with --update")
+        pages = rasterise(pdf_bytes, dpi=dpi or DEFAULT_DPI, mode=DEFAULT_MODE)
+        return BaselineResult("recorded", baseline_dir, written=record_baseline(pages, baseline_dir))
+    meta, expected = load_baseline(baseline_dir)
+    if dpi is not None and float(dpi) != float(meta["dpi"]):
+        raise BriefbookError(f"baseline was recorded at {meta['dpi']:g} DPI, not {dpi:g}",
+                             where=str(baseline_dir),
+                             hint="compare at the recorded DPI, or re-record with --update")
+    actual = rasterise(pdf_bytes, dpi=float(meta["dpi"]), mode=meta["mode"])
+    comparison = compare_documents(expected, actual, threshold=threshold, budget=budget)
+    if not comparison.failed:
+        if out_dir is not None:
+            clear_report(Path(out_dir))
+        return BaselineResult("unchanged", baseline_dir, comparison)
+    written = []
+    if out_dir is not None:
+        written = write_report(comparison, expected, actual, Path(out_dir),
+                               extra={"baseline": str(baseline_dir)})
+    return BaselineResult("changed", baseline_dir, comparison, out_dir, written)

@@ -1,0 +1,459 @@
+"""Quality checks on a finished PDF that pixels alone miss.
+
+Takes: PDF bytes (plus what to expect: page count, texts, allowed font families).
+Gives: a ``LintReport`` — ``failures`` (each one clear line), ``warnings``, and what was
+found (fonts, metadata, page count, extracted text). ``report.ok`` is True when nothing failed.
+
+Checks:
+- every font is embedded (has a FontFile/FontFile2/FontFile3) AND subset (``ABCDEF+`` name);
+- every font's family is allowed — read from the *embedded font program's* name table
+  (WeasyPrint names PDF fonts after the CSS ``font-family``, which can say anything), with
+  the FontDescriptor's /FontFamily as fallback;
+- every font has a /ToUnicode map (else copy/paste and search break);
+- no ``.notdef`` glyph is drawn: every string shown with a Type0 font is decoded through the
+  font's /Encoding (Identity-H, or the CMap WeasyPrint writes when it hit a missing glyph,
+  which maps such codes to CID 0) and each CID must be non-zero and below the embedded
+  font program's glyph count (WeasyPrint subsets with retain_gids, so ids stay the same);
+- all extracted text (pypdfium2 text page) is covered by the bundled fonts' cmaps
+  (fontTools ``getBestCmap``);
+- each expected text occurs in the extracted text, compared with all whitespace removed
+  (Chinese lines break anywhere and PDFium inserts ``\\r\\n`` at line ends);
+- metadata: Title, Author, CreationDate and the catalog's /Lang are required; Subject and
+  Keywords are reported as warnings when missing; ``expected_pages`` if given.
+
+Font dictionaries are read with pypdf (pure Python; WeasyPrint 70 packs them into
+compressed object streams, which pypdfium2 does not expose); text comes from pypdfium2.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
+
+from briefbook.errors import BriefbookError
+from briefbook.paths import FONTS_DIR
+
+DEFAULT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+REQUIRED_METADATA = ("Title", "Author", "CreationDate")
+OPTIONAL_METADATA = ("Subject", "Keywords")
+SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+# Dropped before comparing texts: whitespace, and invisible characters PDFium or
+# WeasyPrint may put between glyphs.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\ufffe\ufffd"), None)
+
+
+@dataclass(frozen=True)
+class LintIssue:
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+@dataclass
+class FontInfo:
+    name: str  # /BaseFont without the leading slash
+    subtype: str
+    family: str | None
+    embedded: bool
+    subset: bool
+    has_to_unicode: bool
+    pages: set[int] = field(default_factory=set)  # 1-based
+
+
+@dataclass
+class LintReport:
+    page_count: int = 0
+    fonts: list[FontInfo] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    text: list[str] = field(default_factory=list)  # per page, as extracted
+    failures: list[LintIssue] = field(default_factory=list)
+    warnings: list[LintIssue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def fail(self, code: str, message: str) -> None:
+        self.failures.append(LintIssue(code, message))
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append(LintIssue(code, message))
+
+    def codes(self) -> set[str]:
+        return {issue.code for issue in self.failures}
+
+    def raise_if_failed(self, where: str | None = None) -> None:
+        if self.failures:
+            raise BriefbookError("PDF check failed:\n  " + "\n  ".join(map(str, self.failures)),
+                                 where=where)
+
+
+def normalise_text(text: str) -> str:
+    """Drop all whitespace and invisible joiners; NFC. Used on both sides of a text match."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    return "".join(text.split())
+
+
+@functools.lru_cache(maxsize=4)
+def bundled_coverage(fonts_dir: str = str(FONTS_DIR)) -> frozenset[int]:
+    """Union of the code points the bundled fonts map (fontTools ``getBestCmap``)."""
+    covered: set[int] = set()
+    paths = sorted(Path(fonts_dir).glob("*.otf")) + sorted(Path(fonts_dir).glob("*.ttf"))
+    if not paths:
+        raise BriefbookError("no bundled fonts found", where=fonts_dir)
+    for path in paths:
+        font = TTFont(path, lazy=True)
+        try:
+            covered.update(font.getBestCmap() or {})
+        finally:
+            font.close()
+    return frozenset(covered)
+
+
+# ---------------------------------------------------------------------------- font objects
+
+def _resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _name(obj) -> str:
+    return str(_resolve(obj) or "").lstrip("/")
+
+
+class _EmbeddedFont:
+    """What lint needs from an embedded font program: family name and available CIDs/GIDs."""
+
+    def __init__(self, data: bytes, kind: str):
+        self.family: str | None = None
+        self.num_glyphs: int | None = None
+        if kind == "cff":
+            cff = CFFFontSet()
+            cff.decompile(io.BytesIO(data), None)
+            self._from_cff(cff)
+            return
+        font = TTFont(io.BytesIO(data), lazy=True)
+        names = font["name"] if "name" in font else None
+        if names is not None:
+            for name_id in (16, 1):
+                record = names.getName(name_id, 3, 1, 0x409) or names.getName(name_id, 1, 0, 0)
+                if record is not None:
+                    self.family = record.toUnicode()
+                    break
+        if "CFF " in font:
+            family = self.family
+            self._from_cff(font["CFF "].cff)
+            self.family = family or self.family
+        else:
+            self.num_glyphs = font["maxp"].numGlyphs
+
+    def _from_cff(self, cff) -> None:
+        top = cff.topDictIndex[0]
+        self.family = getattr(top, "FamilyName", None) or (cff.fontNames[0] if cff.fontNames else None)
+        # WeasyPrint shows glyph ids as codes (CIDToGIDMap /Identity) and subsets with
+        # retain_gids, so a valid code is a glyph index below the glyph count.
+        self.num_glyphs = len(top.charset or [])
+
+    def has_cid(self, cid: int) -> bool:
+        """False for CID 0 (.notdef) and for ids beyond the embedded font's glyphs."""
+        if cid == 0:
+            return False
+        return self.num_glyphs is None or cid < self.num_glyphs
+
+
+def _parse_cid_cmap(data: bytes) -> dict[int, int] | None:
+    """Code → CID from an embedded CMap stream (cidchar/cidrange). None if not 2-byte."""
+    text = data.decode("latin-1")
+    for block in re.findall(r"begincodespacerange(.*?)endcodespacerange", text, re.S):
+        for low, high in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            if len(low) != 4 or len(high) != 4:
+                return None
+    mapping: dict[int, int] = {}
+    for block in re.findall(r"begincidchar(.*?)endcidchar", text, re.S):
+        for code, cid in re.findall(r"<([0-9a-fA-F]+)>\s+(\d+)", block):
+            mapping[int(code, 16)] = int(cid)
+    for block in re.findall(r"begincidrange(.*?)endcidrange", text, re.S):
+        for low, high, cid in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s+(\d+)", block):
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[code] = int(cid) + offset
+    return mapping
+
+
+def _parse_to_unicode(data: bytes) -> dict[int, str]:
+    """Code → text from a ToUnicode CMap (bfchar and bfrange with a start value)."""
+    text = data.decode("latin-1")
+
+    def utf16(hexa: str) -> str:
+        return bytes.fromhex(hexa).decode("utf-16-be", errors="replace")
+
+    mapping: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
+        for code, target in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            mapping[int(code, 16)] = utf16(target)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
+        for low, high, start in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>",
+                                           block):
+            base = int(start, 16)
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[code] = utf16(f"{base + offset:0{len(start)}x}")
+    return mapping
+
+
+@dataclass
+class _Font:
+    info: FontInfo
+    two_byte: bool
+    code_to_cid: dict[int, int] | None  # None = identity
+    embedded: _EmbeddedFont | None
+    to_unicode: dict[int, str]
+    notdef: dict[int, str] = field(default_factory=dict)  # code → text, once seen
+
+
+def _load_font(font_dict: DictionaryObject) -> tuple[_Font, list[str]]:
+    problems: list[str] = []
+    subtype = _name(font_dict.get("/Subtype"))
+    base = _name(font_dict.get("/BaseFont")) or "(unnamed)"
+    descriptor_owner = font_dict
+    two_byte = subtype == "Type0"
+    if two_byte:
+        descendants = _resolve(font_dict.get("/DescendantFonts")) or []
+        descriptor_owner = _resolve(descendants[0]) if descendants else DictionaryObject()
+    descriptor = _resolve(descriptor_owner.get("/FontDescriptor")) or DictionaryObject()
+    embedded = None
+    stream = None
+    kind = "sfnt"
+    for key in ("/FontFile3", "/FontFile2", "/FontFile"):
+        if key in descriptor:
+            stream = _resolve(descriptor[key])
+            if key == "/FontFile3" and _name(stream.get("/Subtype")) != "OpenType":
+                kind = "cff"
+            if key == "/FontFile":
+                kind = "type1"
+            break
+    family = None
+    if stream is not None and kind != "type1":
+        try:
+            embedded = _EmbeddedFont(stream.get_data(), kind)
+            family = embedded.family
+        except Exception as exc:  # a broken font program is itself a finding
+            problems.append(f"font {base}: embedded font program unreadable ({exc})")
+    if not family and "/FontFamily" in descriptor:
+        family = str(_resolve(descriptor["/FontFamily"]))
+    code_to_cid = None
+    encoding = _resolve(font_dict.get("/Encoding"))
+    if two_byte and isinstance(encoding, StreamObject):
+        code_to_cid = _parse_cid_cmap(encoding.get_data())
+        if code_to_cid is None:
+            problems.append(f"font {base}: encoding is not a 2-byte CMap; .notdef not checked")
+            two_byte = False
+    elif two_byte and _name(encoding) not in ("Identity-H", "Identity-V"):
+        problems.append(f"font {base}: encoding {_name(encoding)}; .notdef not checked")
+        two_byte = False
+    to_unicode_obj = _resolve(font_dict.get("/ToUnicode"))
+    to_unicode = {}
+    if isinstance(to_unicode_obj, StreamObject):
+        to_unicode = _parse_to_unicode(to_unicode_obj.get_data())
+    info = FontInfo(name=base, subtype=subtype, family=family,
+                    embedded=stream is not None,
+                    subset=bool(SUBSET_PREFIX.match(base)),
+                    has_to_unicode=isinstance(to_unicode_obj, StreamObject))
+    return _Font(info, two_byte, code_to_cid, embedded, to_unicode), problems
+
+
+def _string_bytes(obj) -> bytes:
+    if hasattr(obj, "original_bytes"):
+        return obj.original_bytes
+    if isinstance(obj, bytes):
+        return bytes(obj)
+    return str(obj).encode("latin-1", errors="replace")
+
+
+class _FontScan:
+    """Walk pages and form XObjects: collect fonts, decode shown strings, find .notdef."""
+
+    def __init__(self, reader: PdfReader):
+        self.reader = reader
+        self.fonts: dict[object, _Font] = {}
+        self.problems: list[str] = []
+        self._forms_seen: set[object] = set()
+
+    def _font(self, ref, page_number: int) -> _Font | None:
+        key = (ref.idnum, ref.generation) if isinstance(ref, IndirectObject) else id(ref)
+        if key not in self.fonts:
+            font_dict = _resolve(ref)
+            if not isinstance(font_dict, DictionaryObject):
+                return None
+            font, problems = _load_font(font_dict)
+            self.fonts[key] = font
+            self.problems += problems
+        self.fonts[key].info.pages.add(page_number)
+        return self.fonts[key]
+
+    def scan_page(self, page, page_number: int) -> None:
+        resources = _resolve(page.get("/Resources")) or DictionaryObject()
+        contents = page.get_contents()
+        if contents is not None:
+            self._scan_stream(contents, resources, page_number)
+
+    def _scan_stream(self, stream, resources: DictionaryObject, page_number: int) -> None:
+        font_refs = _resolve(resources.get("/Font")) or DictionaryObject()
+        xobjects = _resolve(resources.get("/XObject")) or DictionaryObject()
+        for ref in font_refs.values():  # fonts listed but never used still count
+            self._font(ref, page_number)
+        current: _Font | None = None
+        try:
+            operations = ContentStream(stream, self.reader).operations
+        except Exception as exc:
+            self.problems.append(f"page {page_number}: content stream unreadable ({exc})")
+            return
+        for operands, operator in operations:
+            if operator == b"Tf" and operands:
+                ref = font_refs.get(operands[0])
+                current = self._font(ref, page_number) if ref is not None else None
+            elif operator in (b"Tj", b"'", b'"', b"TJ") and current is not None and operands:
+                items = operands[-1] if operator != b"TJ" else operands[0]
+                strings = items if operator == b"TJ" else [items]
+                for item in strings:
+                    if not isinstance(item, (int, float)) and not hasattr(item, "as_numeric"):
+                        self._check_shown(current, _string_bytes(item))
+            elif operator == b"Do" and operands:
+                ref = xobjects.get(operands[0])
+                xobject = _resolve(ref)
+                key = (ref.idnum, ref.generation) if isinstance(ref, IndirectObject) else id(ref)
+                if (isinstance(xobject, StreamObject) and _name(xobject.get("/Subtype")) == "Form"
+                        and key not in self._forms_seen):
+                    self._forms_seen.add(key)
+                    inner = _resolve(xobject.get("/Resources")) or resources
+                    self._scan_stream(xobject, inner, page_number)
+
+    def _check_shown(self, font: _Font, data: bytes) -> None:
+        if not font.two_byte or font.embedded is None:
+            return
+        for i in range(0, len(data) - 1, 2):
+            code = (data[i] << 8) | data[i + 1]
+            cid = code if font.code_to_cid is None else font.code_to_cid.get(code, 0)
+            if not font.embedded.has_cid(cid):
+                font.notdef.setdefault(code, font.to_unicode.get(code, ""))
+
+
+# ---------------------------------------------------------------------------------- lint
+
+def _extract_text(pdf_bytes: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf_bytes)
+    try:
+        texts = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return texts
+    finally:
+        doc.close()
+
+
+def _pdf_date_ok(value: str) -> bool:
+    return bool(re.fullmatch(r"D:\d{4}(\d{2}){0,5}.*", value or ""))
+
+
+def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
+             expected_texts: Iterable[str] = (),
+             allowed_families: Sequence[str] = DEFAULT_FAMILIES,
+             required_metadata: Sequence[str] = REQUIRED_METADATA,
+             fonts_dir: Path = FONTS_DIR) -> LintReport:
+    """Check ``pdf_bytes``; every problem is one entry in ``report.failures``."""
+    report = LintReport()
+    try:
+        reader = PdfReader(io.BytesIO(pdf_bytes), strict=False)
+        pages = list(reader.pages)
+    except (PdfReadError, ValueError, OSError) as exc:
+        report.fail("unreadable", f"not a readable PDF ({exc})")
+        return report
+    report.page_count = len(pages)
+    if expected_pages is not None and report.page_count != expected_pages:
+        report.fail("page-count", f"{report.page_count} page(s), expected {expected_pages}")
+
+    # Metadata.
+    info = reader.metadata or {}
+    for key, value in info.items():
+        report.metadata[str(key).lstrip("/")] = str(value)
+    root = _resolve(reader.trailer["/Root"])
+    lang = root.get("/Lang")
+    if lang is not None:
+        report.metadata["Lang"] = str(_resolve(lang))
+    for key in (*required_metadata, "Lang"):
+        if not report.metadata.get(key, "").strip():
+            report.fail("metadata", f"document {key} is missing")
+    if "CreationDate" in report.metadata and not _pdf_date_ok(report.metadata["CreationDate"]):
+        report.fail("metadata", f"CreationDate {report.metadata['CreationDate']!r} is not a PDF date")
+    for key in OPTIONAL_METADATA:
+        if not report.metadata.get(key, "").strip():
+            report.warn("metadata", f"document {key} is missing")
+
+    # Fonts.
+    scan = _FontScan(reader)
+    for number, page in enumerate(pages, start=1):
+        scan.scan_page(page, number)
+    for problem in scan.problems:
+        report.warn("font-scan", problem)
+    allowed = {f.casefold() for f in allowed_families}
+    for font in scan.fonts.values():
+        info_ = font.info
+        report.fonts.append(info_)
+        where = f"font {info_.name} (pages {_pages(info_.pages)})"
+        if not info_.embedded:
+            report.fail("font-not-embedded", f"{where} is not embedded")
+        elif not info_.subset:
+            report.fail("font-not-subset", f"{where} is embedded whole, not subset")
+        if (info_.family or "").casefold() not in allowed:
+            report.fail("font-family", f"{where}: family {info_.family!r} is not one of "
+                                       f"{', '.join(allowed_families)}")
+        if not info_.has_to_unicode:
+            report.fail("font-no-tounicode", f"{where} has no ToUnicode map")
+        if font.notdef:
+            shown = ", ".join(_char_label(t) for t in list(font.notdef.values())[:10])
+            report.fail("notdef", f"{where} draws {len(font.notdef)} glyph(s) as .notdef: {shown}")
+
+    # Text.
+    try:
+        report.text = _extract_text(pdf_bytes)
+    except pdfium.PdfiumError as exc:
+        report.fail("unreadable", f"text extraction failed ({exc})")
+        return report
+    whole = normalise_text("".join(report.text))
+    for expected in expected_texts:
+        needle = normalise_text(expected)
+        if needle and needle not in whole:
+            report.fail("missing-text", f"text not found: {expected!r}")
+    covered = bundled_coverage(str(fonts_dir))
+    uncovered = sorted({ch for ch in whole if ord(ch) not in covered})
+    if uncovered:
+        shown = ", ".join(_char_label(ch) for ch in uncovered[:12])
+        more = f" and {len(uncovered) - 12} more" if len(uncovered) > 12 else ""
+        report.fail("uncovered-char", f"{len(uncovered)} character(s) in the text are not in "
+                                      f"the bundled fonts: {shown}{more}")
+    return report
+
+
+def _char_label(text: str) -> str:
+    if not text:
+        return "(unknown character)"
+    return " ".join(f"U+{ord(c):04X} {c!r}" for c in text)
+
+
+def _pages(numbers: set[int]) -> str:
+    return ",".join(str(n) for n in sorted(numbers)) or "-"

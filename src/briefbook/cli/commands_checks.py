@@ -1,0 +1,128 @@
+"""Commands that check books: ``compare``, ``lint`` and ``snapshot``.
+
+Takes: PDFs (or a brief to render) on the command line. Gives: a per-page table or one line
+per failure on stdout, diff images on disk, and exit code 0 (all good) or 1 (a change beyond
+the budget, or a lint failure). Diff images land in ``test-artifacts/compare/`` (compare) and
+``test-artifacts/visual/<baseline folder name>/`` (snapshot) unless ``--out`` says otherwise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from briefbook.checks.baseline import check_against_baseline
+from briefbook.checks.compare import DEFAULT_THRESHOLD, Budget, Comparison, compare_documents
+from briefbook.checks.lint import lint_pdf
+from briefbook.checks.rasterise import DEFAULT_DPI, rasterise
+from briefbook.checks.report import clear_report, write_report
+from briefbook.cli import app
+from briefbook.errors import BriefbookError
+
+COMPARE_OUT = Path("test-artifacts/compare")
+VISUAL_OUT = Path("test-artifacts/visual")
+
+
+def _read_pdf(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise BriefbookError("no such file", where=str(path)) from exc
+    except OSError as exc:
+        raise BriefbookError(f"cannot read ({exc.strerror})", where=str(path)) from exc
+    if not data.startswith(b"%PDF-"):
+        raise BriefbookError("not a PDF file", where=str(path))
+    return data
+
+
+def _check_threshold(threshold: float) -> float:
+    if not 0.0 <= threshold <= 1.0:
+        raise BriefbookError(f"--threshold {threshold} must be between 0 and 1")
+    return threshold
+
+
+def print_table(comparison: Comparison) -> None:
+    typer.echo(f"{'page':>4}  {'status':<13} {'changed px':>10} {'%':>9}  change at (mm)")
+    for page in comparison.pages:
+        at = str(page.bbox) if page.bbox else ""
+        typer.echo(f"{page.number:>4}  {page.status:<13} {page.changed_pixels:>10} "
+                   f"{page.percent:>9.4f}  {at}")
+    if comparison.old_page_count != comparison.new_page_count:
+        typer.echo(f"page count: expected {comparison.old_page_count}, "
+                   f"got {comparison.new_page_count}")
+
+
+@app.command()
+def compare(
+    old: Annotated[Path, typer.Argument(help="The expected PDF.")],
+    new: Annotated[Path, typer.Argument(help="The actual PDF.")],
+    out: Annotated[Path, typer.Option(help="Folder for expected/actual/diff PNGs and summary.json.")] = COMPARE_OUT,
+    dpi: Annotated[float, typer.Option(help="Rasterisation resolution.")] = DEFAULT_DPI,
+    threshold: Annotated[float, typer.Option(help="YIQ colour distance 0…1 a pixel must exceed to count as changed.")] = DEFAULT_THRESHOLD,
+    budget: Annotated[str, typer.Option(help='Changed pixels a page may have: a count ("20") or a percentage ("0.01%").')] = "0",
+) -> None:
+    """Compare two PDFs page by page; exit 1 if any page changed beyond the budget."""
+    _check_threshold(threshold)
+    parsed = Budget.parse(budget)
+    old_pages = rasterise(_read_pdf(old), dpi=dpi)
+    new_pages = rasterise(_read_pdf(new), dpi=dpi)
+    result = compare_documents(old_pages, new_pages, threshold=threshold, budget=parsed)
+    print_table(result)
+    if result.failed:
+        write_report(result, old_pages, new_pages, out,
+                     extra={"expected_pdf": str(old), "actual_pdf": str(new)})
+        typer.echo(f"CHANGED — diff images in {out}/")
+        raise typer.Exit(1)
+    clear_report(out)
+    typer.echo("unchanged")
+
+
+@app.command()
+def lint(
+    pdf: Annotated[Path, typer.Argument(help="The PDF to check.")],
+    expect_text: Annotated[Optional[list[str]], typer.Option("--expect-text", help="Text that must occur (repeatable; whitespace ignored).")] = None,
+    pages: Annotated[Optional[int], typer.Option(help="Expected page count.")] = None,
+) -> None:
+    """Check fonts (embedded, subset, allowed, ToUnicode, no .notdef), text and metadata."""
+    report = lint_pdf(_read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
+    for issue in report.failures:
+        typer.echo(f"FAIL {issue}")
+    for issue in report.warnings:
+        typer.echo(f"warn {issue}")
+    if not report.ok:
+        raise typer.Exit(1)
+    typer.echo(f"ok: {report.page_count} page(s), {len(report.fonts)} font(s)")
+
+
+@app.command()
+def snapshot(
+    brief: Annotated[Path, typer.Argument(help="The brief (YAML) to render.")],
+    baseline: Annotated[Path, typer.Option(help="Folder holding the baseline page PNGs.")],
+    update: Annotated[bool, typer.Option("--update", help="Re-record the baseline (look at the diff first).")] = False,
+    dpi: Annotated[Optional[float], typer.Option(help=f"Resolution (default: the baseline's, or {DEFAULT_DPI} when recording).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Folder for diff images (default test-artifacts/visual/<baseline name>).")] = None,
+    threshold: Annotated[float, typer.Option(help="YIQ colour distance 0…1.")] = DEFAULT_THRESHOLD,
+    budget: Annotated[str, typer.Option(help='Changed pixels a page may have ("20" or "0.01%").')] = "0",
+) -> None:
+    """Render BRIEF and compare it with the baseline (or record it); exit 1 on a change."""
+    _check_threshold(threshold)
+    parsed = Budget.parse(budget)
+    try:
+        from briefbook.render import render_pdf_bytes
+    except ImportError as exc:
+        raise BriefbookError("the render stage is not available in this build",
+                             hint="briefbook.render.render_pdf_bytes is missing") from exc
+    if not brief.is_file():
+        raise BriefbookError("no such brief", where=str(brief))
+    pdf_bytes = render_pdf_bytes(brief)
+    out_dir = out if out is not None else VISUAL_OUT / baseline.resolve().name
+    result = check_against_baseline(pdf_bytes, baseline, update=update, dpi=dpi,
+                                    out_dir=out_dir, threshold=threshold, budget=parsed)
+    if result.comparison is not None:
+        print_table(result.comparison)
+    typer.echo(result.describe())
+    if result.failed:
+        typer.echo("if the change is intended: look at the diff images, then rerun with --update")
+        raise typer.Exit(1)
