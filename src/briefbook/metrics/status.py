@@ -1,0 +1,136 @@
+"""The status rubric: how a pledge and a later report turn into one status word.
+
+Takes: the latest pledged and the latest reported observation of a metric (anything with
+``value``, ``qualifier``, ``period``, ``source``, ``progress``, ``figure``), how
+their periods relate, and — for qualitative pledges only — a curated status and reason.
+Gives: ``(Status, reason)``; the reason is one line that cites the evidence (paragraph ids).
+
+Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this order:
+
+1. 仅有报道 — the corpus reports the figure but holds no pledge for it.
+2. 未见报道 — a pledge with no later report in the corpus.
+3. 推进中 — the report says the work is under way (建设、启动、推进) or reports progress
+   without the target figure.
+4. 无法比较 — units differ, or the periods are not the same (nor the report inside the
+   pledge's period).
+5. Same period: 超额完成 when the report exceeds the pledge, 已完成 when it equals it,
+   未达目标 when it falls short. Report inside a longer pledge period (not yet due):
+   已完成 when the pledge is already reached, otherwise 推进中.
+   Qualifiers count: 余/多/超/逾/以上 on the report mean "more than" (so equal figures
+   exceed); 近 means "just under" (so equal figures fall short); 约 reads as equal;
+   a pledge's 力争 ("strive for") does not change the comparison.
+6. Qualitative pledges (no figure) and qualitative reports of them are not decided by
+   code: the catalog gives a curated status and a one-line reason citing its evidence.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal, Protocol
+
+__all__ = ["RUBRIC", "PeriodRelation", "Status", "assess"]
+
+
+class Status(StrEnum):
+    EXCEEDED = "超额完成"
+    DONE = "已完成"
+    IN_PROGRESS = "推进中"
+    SHORT = "未达目标"
+    NO_REPORT = "未见报道"
+    INCOMPARABLE = "无法比较"
+    REPORT_ONLY = "仅有报道"
+
+
+RUBRIC: list[tuple[Status, str]] = [
+    (Status.EXCEEDED, "报道数字高于承诺数字，单位与时期相同"),
+    (Status.DONE, "报道数字达到承诺数字；或承诺的事项（无数字）已报道完成"),
+    (Status.IN_PROGRESS, "报道该事项正在建设、推进或已启动，但未给出达到目标的数字"),
+    (Status.SHORT, "报道数字低于承诺数字，单位与时期相同、承诺期限已到"),
+    (Status.NO_REPORT, "有承诺，语料中尚无后续报道"),
+    (Status.INCOMPARABLE, "承诺与报道的单位或时期不同，不能直接比较"),
+    (Status.REPORT_ONLY, "语料中只有报道的数字，没有对应的承诺"),
+]
+
+PeriodRelation = Literal["same", "within", "different"]
+
+_MORE = {"余", "多", "超", "逾", "以上"}
+_LESS = {"近"}
+
+
+class Evidence(Protocol):
+    value: float | int | None
+    qualifier: str | None
+    period: str
+    source: str
+    progress: str
+
+    @property
+    def figure(self) -> str: ...
+
+
+def _cite(e: Evidence) -> str:
+    return f"{e.figure}（{e.period}，{e.source}）"
+
+
+def _compare(reported: Evidence, pledged: Evidence) -> int:
+    """-1, 0 or 1: the report below, at or above the pledge, qualifiers included."""
+    r, p = reported.value, pledged.value
+    assert r is not None and p is not None
+    if r != p:
+        return 1 if r > p else -1
+    if reported.qualifier in _MORE:
+        return 1
+    if reported.qualifier in _LESS:
+        return -1
+    return 0
+
+
+def assess(pledged: Evidence | None, reported: Evidence | None, *,
+           unit_pledged: str | None = None, unit_reported: str | None = None,
+           periods: PeriodRelation | None = None,
+           curated: tuple[Status, str] | None = None) -> tuple[Status, str]:
+    """Apply the rubric. ``periods`` defaults to "same" when the period strings match.
+
+    ``curated`` is used only where the rubric cannot decide (a qualitative pledge, or a
+    qualitative report of a numeric pledge); it raises ``ValueError`` anywhere else, so a
+    curated word can never overrule the figures.
+    """
+    if pledged is None and reported is None:
+        raise ValueError("a metric needs at least one observation")
+    qualitative = (pledged is not None and pledged.value is None) or (
+        reported is not None and reported.value is None)
+    decidable_without_curation = pledged is None or reported is None or not qualitative
+    if curated is not None:
+        if decidable_without_curation:
+            raise ValueError("a curated status is only allowed for a qualitative pledge or "
+                             "report that has both a pledge and a report; the rubric decides here")
+        return curated
+    if pledged is None:
+        assert reported is not None
+        return Status.REPORT_ONLY, f"仅见报道：{_cite(reported)}；语料中无对应承诺"
+    if reported is None:
+        return Status.NO_REPORT, f"承诺{_cite(pledged)}；之后的报道中未见下文"
+    if reported.progress == "underway":
+        return Status.IN_PROGRESS, f"承诺{_cite(pledged)}；报道称正在建设或推进：{_cite(reported)}"
+    if reported.value is None and pledged.value is not None:
+        return Status.IN_PROGRESS, (f"承诺{_cite(pledged)}；报道{_cite(reported)}"
+                                    "未给出达到目标的数字")
+    if pledged.value is None:
+        raise ValueError("a qualitative pledge with a report needs a curated status and reason")
+    if unit_pledged != unit_reported:
+        return Status.INCOMPARABLE, (f"单位不同（{unit_pledged}／{unit_reported}）：承诺"
+                                     f"{_cite(pledged)}，报道{_cite(reported)}")
+    relation = periods or ("same" if pledged.period == reported.period else "different")
+    if relation == "different":
+        return Status.INCOMPARABLE, (f"时期不同：承诺{_cite(pledged)}，报道{_cite(reported)}")
+    cmp = _compare(reported, pledged)
+    both = f"报道{_cite(reported)}，承诺{_cite(pledged)}"
+    if relation == "within":
+        if cmp >= 0:
+            return Status.DONE, f"期限未到已达到承诺：{both}"
+        return Status.IN_PROGRESS, f"期限未到、尚未达到：{both}"
+    if cmp > 0:
+        return Status.EXCEEDED, f"{both}，报道高于承诺"
+    if cmp == 0:
+        return Status.DONE, f"{both}，报道与承诺相同"
+    return Status.SHORT, f"{both}，报道低于承诺"
