@@ -12,7 +12,7 @@ import json
 from collections.abc import Collection
 from pathlib import Path
 
-from briefbook.brief.load import Loc, Locator, load_brief
+from briefbook.brief.load import Loc, Locator, read_brief, validate
 from briefbook.brief.schema import Brief
 from briefbook.errors import BriefbookError, BriefbookErrors
 
@@ -25,41 +25,63 @@ def json_schema() -> str:
 
 
 def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str]) -> Brief:
-    brief, locator = load_brief(path)
-    errors = list(_dangling(brief, locator, corpus_ids, metric_ids))
+    """Schema and references checked together, so one run reports every mistake."""
+    data, locator = read_brief(path)
+    brief, errors = validate(data, locator)
+    errors += _dangling(data, locator, corpus_ids, metric_ids)
     if errors:
-        raise BriefbookErrors(errors)
+        raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))
     return brief
 
 
-def _dangling(brief: Brief, locator: Locator, corpus_ids: Collection[str],
-              metric_ids: Collection[str]):
-    for loc, value in _metric_refs(brief):
+def _line_col(where: str | None) -> tuple[int, int]:
+    parts = (where or "").rsplit(":", 2)
+    try:
+        return int(parts[1]), int(parts[2])
+    except (IndexError, ValueError):
+        return (0, 0)
+
+
+def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
+              metric_ids: Collection[str]) -> list[BriefbookError]:
+    """Unknown ids, read from the raw mapping so they are found even when the schema fails."""
+    errors = []
+    for loc, value in _refs(data, _METRIC_LISTS):
         if value not in metric_ids:
-            yield _unknown(locator, loc, "metric", value, metric_ids, "briefbook metrics")
-    for i, section in enumerate(brief.sections):
-        for j, ref in enumerate(section.quotes):
-            if ref not in corpus_ids:
-                yield _unknown(locator, ("sections", i, "quotes", j), "corpus id", ref,
-                               corpus_ids, "briefbook sections")
+            errors.append(_unknown(locator, loc, "metric", value, metric_ids, "briefbook metrics"))
+    for loc, value in _refs(data, _CORPUS_LISTS):
+        if value not in corpus_ids:
+            errors.append(_unknown(locator, loc, "corpus id", value, corpus_ids,
+                                   "briefbook sections"))
+    return errors
 
 
-def _metric_refs(brief: Brief):
-    if brief.summary:
-        for j, ref in enumerate(brief.summary.metrics):
-            yield ("summary", "metrics", j), ref
-    if brief.table and brief.table.metrics != "all":
-        for j, ref in enumerate(brief.table.metrics):
-            yield ("table", "metrics", j), ref
-    for c, chart in enumerate(brief.charts):
-        for j, ref in enumerate(chart.metrics or ()):
-            yield ("charts", c, "metrics", j), ref
-    for i, section in enumerate(brief.sections):
-        for j, ref in enumerate(section.metrics):
-            yield ("sections", i, "metrics", j), ref
-        for c, chart in enumerate(section.charts):
-            for j, ref in enumerate(chart.metrics or ()):
-                yield ("sections", i, "charts", c, "metrics", j), ref
+# Where ids live in a brief; "*" walks every item of a list.
+_METRIC_LISTS = [("summary", "metrics"), ("table", "metrics"), ("charts", "*", "metrics"),
+                 ("sections", "*", "metrics"), ("sections", "*", "charts", "*", "metrics")]
+_CORPUS_LISTS = [("sections", "*", "quotes")]
+
+
+def _refs(data: object, patterns) -> list[tuple[Loc, str]]:
+    found = []
+    for pattern in patterns:
+        found += _walk(data, pattern, ())
+    return found
+
+
+def _walk(node: object, pattern: tuple, loc: Loc) -> list[tuple[Loc, str]]:
+    if not pattern:
+        if isinstance(node, list):
+            return [(loc + (i,), v.strip()) for i, v in enumerate(node) if isinstance(v, str)]
+        return []
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if not isinstance(node, list):
+            return []
+        return [hit for i, item in enumerate(node) for hit in _walk(item, rest, loc + (i,))]
+    if isinstance(node, dict) and head in node:
+        return _walk(node[head], rest, loc + (head,))
+    return []
 
 
 def _unknown(locator: Locator, loc: Loc, what: str, value: str, known: Collection[str],

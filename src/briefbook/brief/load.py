@@ -82,6 +82,17 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
     return None
 
 
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on 2021-13-01,
+    while the schema reports it with its position."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     """Safe-load a YAML file, keeping the node tree for positions. Errors name file:line."""
     try:
@@ -102,7 +113,7 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     except UnicodeDecodeError as exc:
         raise BriefbookError(f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x})",
                              where=str(path), hint="save the brief as UTF-8") from None
-    loader = yaml.SafeLoader(text)
+    loader = _PlainLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -113,15 +124,15 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
         if "could not determine a constructor" in (exc.problem or ""):
             problem = f"YAML tag not allowed ({exc.problem.split('tag ')[-1]}): briefs are plain data"
         raise BriefbookError(problem, where=where) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise BriefbookError(f"invalid YAML: {exc}", where=str(path)) from None
     finally:
         loader.dispose()
     return data, node
 
 
-def load_brief(path: Path) -> tuple[Brief, Locator]:
-    """Read and validate a brief; raise every schema problem at once."""
+def read_brief(path: Path) -> tuple[dict, Locator]:
+    """Read a brief's YAML as a mapping, with its locator."""
     path = Path(path)
     data, root = read_yaml(path)
     locator = Locator(path, root)
@@ -130,10 +141,24 @@ def load_brief(path: Path) -> tuple[Brief, Locator]:
                              hint="start from briefs/summary-sheet.yaml")
     if not isinstance(data, dict):
         raise locator.error((), f"a brief is a mapping of fields, not a {type(data).__name__}")
+    return data, locator
+
+
+def validate(data: dict, locator: Locator) -> tuple[Brief | None, list[BriefbookError]]:
+    """The typed brief, or None and every schema problem."""
     try:
-        return Brief.model_validate(data), locator
+        return Brief.model_validate(data), []
     except ValidationError as exc:
-        raise BriefbookErrors([_explain(err, locator) for err in exc.errors()]) from None
+        return None, [_explain(err, locator) for err in exc.errors()]
+
+
+def load_brief(path: Path) -> tuple[Brief, Locator]:
+    """Read and validate a brief; raise every schema problem at once."""
+    data, locator = read_brief(path)
+    brief, errors = validate(data, locator)
+    if errors:
+        raise BriefbookErrors(errors)
+    return brief, locator
 
 
 def _explain(err: dict, locator: Locator) -> BriefbookError:
