@@ -10,9 +10,9 @@ Per page:
 1. exact fast path — byte-equal arrays are ``identical`` and cost one ``memcmp``;
 2. otherwise the YIQ colour distance of every pixel, as pixelmatch computes it
    (Kotsarenko & Ramos 2010): ``δ = 0.5053·ΔY² + 0.299·ΔI² + 0.1957·ΔQ²`` compared against
-   ``35215 · threshold²`` (35215 is δ between black and white). ``threshold`` 0.1 (the
-   pixelmatch default) ignores shading shifts of up to ≈ 25 grey levels — the faint
-   anti-aliasing changes at glyph edges — and counts everything stronger;
+   ``35215 · threshold²`` (35215 is the largest δ of any two colours; black vs white is
+   32857). ``threshold`` 0.1 (the pixelmatch default) ignores grey shifts of up to 26
+   levels — the faint anti-aliasing changes at glyph edges — and counts everything stronger;
 3. the page passes if the changed pixels are within the budget.
 
 Default budget: 0 pixels. The renderer is pinned and deterministic (an unchanged PDF
