@@ -151,7 +151,7 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
            corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
     """Clean a new article, report defects and changes per rule, and store it."""
     report = run_ingest(file, corpus_dir=corpus, article_id=article_id, date=date, outlet=outlet,
-                        title=title, meeting_id=meeting, date_inferred=date_inferred,
+                        title=title, meeting=meeting, date_inferred=date_inferred,
                         dry_run=dry_run)
     a = report.article
     if as_json:

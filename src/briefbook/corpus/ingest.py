@@ -22,7 +22,8 @@ from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
 from briefbook.corpus.model import Article
 from briefbook.corpus.sources import (ID_PATTERN, RAW_DIR, SourceEntry, decode_raw, load_sources,
-                                      meeting, save_sources)
+                                      save_sources)
+from briefbook.corpus.sources import meeting as meeting_record
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
 from briefbook.errors import BriefbookError
@@ -57,7 +58,7 @@ class IngestReport:
 
 
 def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: str,
-           title: str | None = None, meeting_id: str | None = None,
+           title: str | None = None, meeting: str | None = None,
            date_inferred: bool = False, dry_run: bool = False) -> IngestReport:
     file = Path(file)
     where = str(file)
@@ -88,6 +89,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
             raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
 
     script = clean.detect_script(text)
+    meeting_id = meeting
     if meeting_id is None:
         meeting_id = detect_meeting(clean.to_simplified(text)[0])
         if meeting_id is None:
@@ -102,7 +104,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
                         published_inferred=date_inferred, title=title or "(untitled)",
                         title_supplied=False, meeting=meeting_id, script=script)
     corrections = load_corrections(Path(corpus_dir) / CORRECTIONS_FILE)
-    build: Build = build_article(entry, text, meeting_rec=meeting(sources, meeting_id),
+    build: Build = build_article(entry, text, meeting_rec=meeting_record(sources, meeting_id),
                                  corrections=corrections, where=where)
     if title is None:
         headline = build.article.page.headline if build.article.page else None
@@ -111,7 +113,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
                                  hint="pass --title")
         headline = clean.normalise_punctuation(headline)[0]
         entry = entry.model_copy(update={"title": headline})
-        build = build_article(entry, text, meeting_rec=meeting(sources, meeting_id),
+        build = build_article(entry, text, meeting_rec=meeting_record(sources, meeting_id),
                               corrections=corrections, where=where)
 
     raw_path = Path(corpus_dir) / rel

@@ -1,0 +1,16 @@
+"""Helpers shared by the corpus tests (real seed files, no mocks)."""
+
+from __future__ import annotations
+
+from briefbook.paths import CORPUS_DIR
+
+CJRB, CJW, HBRB = "cjrb-2021-07-25", "cjw-2020-12-22", "hbrb-2020-06-29"
+
+
+def raw_text(article_id: str) -> str:
+    return (CORPUS_DIR / "raw" / f"{article_id}.txt").read_text(encoding="utf-8")
+
+
+def raw_line(name: str, number: int) -> str:
+    """Line ``number`` (1-based) of a seed's raw file, verbatim (name with or without .txt)."""
+    return raw_text(name.removesuffix(".txt")).split("\n")[number - 1]
