@@ -23,6 +23,7 @@ STATUS_COLOURS = {
     "超额完成": "#1b7837",
     "已完成": "#5aae61",
     "推进中": "#2166ac",
+    "未达目标": "#e08214",
     "未见报道": "#b2182b",
     "无法比较": "#8c8c8c",
     "仅有报道": "#92c5de",
@@ -123,7 +124,7 @@ def status_breakdown(counts: list[StatusCount]) -> bytes:
     """How many metrics stand at each status, as labelled horizontal bars."""
     plt = _pyplot()
     counts = [c for c in counts if c.count]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.45 + 0.36 * max(len(counts), 1)))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.4 + 0.27 * max(len(counts), 1)))
     ys = list(range(len(counts)))[::-1]
     for y, item in zip(ys, counts, strict=True):
         ax.barh(y, item.count, height=0.6, color=STATUS_COLOURS.get(item.status, MUTED))
@@ -141,7 +142,7 @@ def timeline(points: list[MeetingPoint]) -> bytes:
     plt = _pyplot()
     from matplotlib import dates as mdates
 
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.6))
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.2))
     days = [mdates.date2num(p.day) for p in points]
     peak = max([p.pledged for p in points] + [p.reported for p in points] + [1])
     width = 18

@@ -19,6 +19,7 @@ STATUS_SLUGS = {
     "超额完成": "exceeded",
     "已完成": "done",
     "推进中": "progress",
+    "未达目标": "short",
     "未见报道": "unreported",
     "无法比较": "incomparable",
     "仅有报道": "reported-only",
@@ -39,6 +40,10 @@ class Citation:
     @property
     def text(self) -> str:
         return f"{self.outlet}，{self.date}，{self.ref}"
+
+    @property
+    def short(self) -> str:
+        return f"{self.outlet} {self.date}"
 
 
 @dataclass(frozen=True)
@@ -185,8 +190,8 @@ def assemble(brief: Brief, corpus, catalog, rubric=()) -> Book:
         for ref in spec.quotes:
             for para in _paragraphs(corpus.resolve(ref)):
                 section = corpus.article(para.article_id).section(para.section_id)
-                context = section.heading or (
-                    f"{section.post}{section.speaker}" if section.speaker else None)
+                context = (f"{section.post}{section.speaker}：{section.heading}" if section.speaker
+                           else section.heading)
                 quotes.append(Quote(para.text, context, citation(para.id)))
         sections.append(SectionView(
             anchor=f"section-{n}", number=cn_ordinal(n), heading=spec.heading,

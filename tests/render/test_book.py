@@ -1,0 +1,140 @@
+"""The example books, rendered for real and read back: fonts, text, pages, metadata, bytes."""
+
+import re
+
+import pypdfium2 as pdfium
+import pytest
+
+from briefbook import paths
+from briefbook.checks.lint import lint_pdf, normalise_text
+from briefbook.errors import BriefbookError
+from briefbook.render import Renderer
+from briefbook.render.typeset import CLOSING
+
+EXAMPLES = sorted(p.stem for p in paths.BRIEFS_DIR.glob("*.yaml"))
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def test_examples_exist():
+    assert {"full-book", "topic-public-health", "summary-sheet"} <= set(EXAMPLES)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_example_passes_pdf_lint(example_pdfs, name):
+    report = lint_pdf(example_pdfs[name], expected_texts=["超大城市治理简报"])
+    assert report.ok, report.failures
+    families = {f.family for f in report.fonts}
+    assert families <= {"Noto Serif CJK SC", "Noto Sans CJK SC"}, families
+    assert all(f.embedded and f.subset for f in report.fonts)
+
+
+def test_full_book_quotes_seed_paragraphs_verbatim(example_pdfs):
+    from briefbook.corpus import load_corpus
+
+    corpus = load_corpus()
+    expected = [corpus.paragraph(pid).text for pid in
+                ("hbrb-2020-06-29/s6/p1", "cjrb-2021-07-25/s3/p3", "cjrb-2021-07-25/s5/p4")]
+    report = lint_pdf(example_pdfs["full-book"], expected_texts=expected)
+    assert report.ok, report.failures
+
+
+def test_full_book_structure(example_pdfs):
+    texts = page_texts(example_pdfs["full-book"])
+    joined = normalise_text("".join(texts))
+    for part in ("目录", "摘要", "承诺与报道对照表", "一、就业与人才", "附录一资料来源", "附录二方法说明"):
+        assert normalise_text(part) in joined, part
+    # footer on every page after the cover
+    total = len(texts)
+    for number, text in enumerate(texts[1:], start=2):
+        assert f"第 {number} 页 共 {total} 页" in text
+
+
+def test_summary_sheet_is_one_page(example_pdfs):
+    assert len(page_texts(example_pdfs["summary-sheet"])) == 1
+
+
+def test_footnotes_sit_on_the_page_of_their_quote(example_pdfs):
+    """Each quote's citation is on the page where the quote ends (where its call is).
+
+    Guards the WeasyPrint 70 quirk: an @footnote area with both border and padding pushes
+    footnotes to later pages.
+    """
+    from briefbook.brief import load_brief
+    from briefbook.corpus import load_corpus
+
+    corpus = load_corpus()
+    brief, _ = load_brief(paths.BRIEFS_DIR / "full-book.yaml")
+    pages = [normalise_text(t) for t in page_texts(example_pdfs["full-book"])]
+    checked = 0
+    for section in brief.sections:
+        for pid in section.quotes:
+            ending = normalise_text(corpus.paragraph(pid).text)[-12:]
+            page = next(i for i, text in enumerate(pages) if ending in text and "原文摘录" in
+                        "".join(pages[max(0, i - 1): i + 1]))
+            assert pid in pages[page], f"citation of {pid} is not on page {page + 1}"
+            checked += 1
+    assert checked >= 15
+
+
+def test_no_line_starts_with_closing_punctuation(example_pdfs):
+    offenders = []
+    for name, pdf in example_pdfs.items():
+        for page, text in enumerate(page_texts(pdf), start=1):
+            for line in text.split("\r\n"):
+                stripped = line.lstrip()
+                if stripped and stripped[0] in CLOSING:
+                    offenders.append((name, page, line[:20]))
+    assert not offenders
+
+
+def test_metadata_comes_from_the_brief(example_pdfs):
+    report = lint_pdf(example_pdfs["full-book"])
+    meta = report.metadata
+    assert meta["Title"] == "超大城市治理简报"
+    assert meta["Author"] == "城市治理研究组"
+    assert "五张网" in meta["Keywords"]
+    assert meta["CreationDate"].startswith("D:20210802")
+    assert meta["Lang"] == "zh-Hans"
+
+
+def test_same_brief_same_bytes(example_pdfs):
+    again = Renderer().render(paths.BRIEFS_DIR / "full-book.yaml")
+    assert again == example_pdfs["full-book"]
+
+
+def test_paper_size_follows_the_brief(renderer, brief_file):
+    path = brief_file("title: 测试\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\ncover: false\n"
+                      "contents: false\nappendix: {sources: false, methodology: false}\n"
+                      "summary: {text: 一段文字。}\n")
+    doc = pdfium.PdfDocument(renderer.render(path))
+    width, height = doc[0].get_size()
+    assert (round(width * 25.4 / 72), round(height * 25.4 / 72)) == (148, 210)
+
+
+def test_character_outside_the_fonts_is_a_clear_error(renderer, brief_file):
+    path = brief_file("title: 测试𠀀\nissuer: 研究组\ndate: 2021-08-01\n")
+    with pytest.raises(BriefbookError) as info:
+        renderer.render(path)
+    assert "U+20000" in str(info.value) and "测试𠀀" in str(info.value)
+
+
+HOSTILE = '<img src="file:///etc/passwd"><script>alert(1)</script>{{ 7*7 }}<style>*{color:red}</style>'
+
+
+def test_hostile_text_prints_literally(renderer, brief_file):
+    path = brief_file(
+        "title: 简报\nissuer: '研究组<b>粗</b>'\ndate: 2021-08-01\ncover: false\ncontents: false\n"
+        f"summary:\n  text: '{HOSTILE}'\nsections:\n  - heading: '{{{{ 7*7 }}}}'\n"
+        f"    commentary: '{HOSTILE}'\n")
+    pdf = renderer.render(path)
+    flat = normalise_text("".join(page_texts(pdf)))
+    assert normalise_text(HOSTILE) in flat
+    assert "研究组<b>粗</b>" in flat
+    assert "root:x:0" not in flat  # /etc/passwd never loaded
