@@ -17,7 +17,6 @@ from briefbook.corpus.ingest import detect_meeting, ingest
 from briefbook.corpus.store import LOCK_FILE, build_corpus
 from briefbook.errors import BriefbookError
 
-HALF = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "？": "?", "！": "!"})
 
 
 def texts(corpus, aid):
