@@ -88,6 +88,13 @@ def test_score_against_gold(corpus, with_extras):
     ("十三届十一次全会审议，全球首款128层QLC芯片，13家民营企业入围“中国民营企业500强”。",
      [(13, "家", None, "reported")]),
     ("市委主要领导强调，打造武汉“12分钟文化圈”。", [(12, "分钟", None, "pledged")]),
+    # held-out forms, not from the seeds
+    ("到2025年，全市新增就业岗位100万个以上，城镇登记失业率控制在4.5%以内。",
+     [(1_000_000, "个", "以上", "pledged"), (4.5, "%", None, "pledged")]),
+    ("今年上半年，全市地区生产总值达8616.88亿元，同比增长28.5%。",
+     [(861_688_000_000, "元", None, "reported"), (28.5, "%", None, "reported")]),
+    ("武汉将建设1000公里城市绿道，人均公园绿地面积达到15平方米。",
+     [(1000, "公里", None, "pledged"), (15, "平方米", None, "pledged")]),
 ])
 def test_cases(text, expected):
     got = [(m.value, m.unit, m.qualifier, m.kind) for m in extract_mentions(text)]

@@ -9,7 +9,8 @@ What counts as a mention is ``numbers.find_quantities``: a numeral with a unit o
 word stating a count, amount, size, distance or duration; not dates, years, ordinals, names,
 specs or vague amounts (see numbers.py).
 
-Kind guess, nearest cue wins, searched outward:
+Kind guess: a deadline (到2025年) or 力争 earlier in the sentence makes it a pledge;
+otherwise the nearest cue wins, searched outward:
 1. the clause holding the number (split at ，；：) — the nearest cue before it, else after it;
 2. earlier clauses of the same sentence, then earlier sentences of the same paragraph;
    A report cue right after a modal (将出台, 要完成) is a pledge.
@@ -17,7 +18,8 @@ Kind guess, nearest cue wins, searched outward:
 4. otherwise None.
 Pledge cues: 力争 将 要 打造 目标 实现(not 实现了) 计划 确保 争取 未来 继续 锚定.
 Report cues: 完成 新增 已 上线 问世 了 选派 组织(not 党组织) 出台 启动 建立 入围 获评
-累计 达到 实施 开工 开展 去年 举行 成立 建成 开通.
+累计 实施 开工 开展 去年 举行 成立 建成 开通 截至 上半年 同比 增长 下降. (达到 is neither:
+it serves targets as often as results.)
 Precision/recall against a hand-checked gold list: tests/metrics/test_extract.py.
 """
 
@@ -34,8 +36,10 @@ __all__ = ["Mention", "extract_mentions", "PLEDGE_CUES", "REPORT_CUES"]
 PLEDGE_CUES = ("力争", "将", "要", "打造", "目标", "实现", "计划", "确保", "争取", "未来", "继续",
                "锚定")
 REPORT_CUES = ("完成", "新增", "已", "上线", "问世", "选派", "组织", "出台", "启动", "建立",
-               "入围", "获评", "累计", "达到", "实施", "开工", "开展", "去年", "举行", "成立",
-               "建成", "开通", "了")
+               "入围", "获评", "累计", "实施", "开工", "开展", "去年", "举行", "成立",
+               "建成", "开通", "了", "截至", "上半年", "同比", "增长", "下降")
+# A deadline or 力争 earlier in the sentence makes the figure a target, whatever the verb.
+_TARGET = re.compile(r"(?:到|至)\d{4}年(?:底|末)?|力争")
 # Cue look-alikes inside longer words: (cue, chars not allowed before, words it may not start).
 _NOT_BEFORE = {"要": "重主需纲摘概必首只", "将": "", "组织": "党", "已": "", "了": "为除",
                "实施": "", "计划": ""}
@@ -91,6 +95,10 @@ def _bounds(text: str, pos: int, ends: str) -> tuple[int, int]:
 
 
 def _guess(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    s_lo, _ = _bounds(text, start, _SENTENCE_END)
+    target = _TARGET.search(text, s_lo, start)
+    if target:
+        return "pledged", target.group()
     c_lo, c_hi = _bounds(text, start, _CLAUSE_END)
     before = _cues(text, c_lo, start)
     if before:

@@ -6,7 +6,7 @@ written (``人``, ``名``, ``个``, ``元`` …), an optional qualifier (``力�
 the magnitude it was written with (``万``/``亿``, kept for display: ``586亿元``) and its span.
 
 Decisions (each one tested in tests/metrics/test_numbers.py):
-- ``30.2万人`` = 302000 人; ``586亿元`` = 58,600,000,000 元 (unit stays 元, display ``586亿元``);
+- ``30.2万人`` = 302000 人; ``3000余万人次`` = 30,000,000 人次 qualifier 余; ``586亿元`` = 58,600,000,000 元 (unit stays 元, display ``586亿元``);
   ``14.9万余名`` = 149000 名, qualifier 余; ``近30份`` = 30 份, qualifier 近; ``超万名`` = 10000 名.
 - Chinese numerals are parsed strictly: ``三年`` = 3 年, ``一百二十五个`` = 125 个; ``十四五`` is
   malformed as a number (it is the name of the 14th five-year plan) and never a quantity.
@@ -62,7 +62,7 @@ _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _TOKEN = re.compile(
     rf"(?P<pre>超过|将近|接近|大约|力争|近|约|超|逾)?"
-    rf"(?:(?P<num>\d+(?:\.\d+)?)(?P<mag>万亿|千万|百万|万|亿|千)?|(?P<bare>万|亿)(?=余|多|{_UNIT_RE})|(?P<cn>[{_CN_CHARS}]+))"
+    rf"(?:(?P<num>\d+(?:\.\d+)?)(?P<infix0>余|多)?(?P<mag>万亿|千万|百万|万|亿|千)?|(?P<bare>万|亿)(?=余|多|{_UNIT_RE})|(?P<cn>[{_CN_CHARS}]+))"
     rf"(?P<infix>余|多)?"
     rf"(?P<unit>{_UNIT_RE})?"
     rf"(?P<suffix>以上)?"
@@ -94,6 +94,7 @@ class Quantity:
     start: int = 0
     end: int = 0
     implied_unit: bool = False   # 25万大学生 → 人
+    infix_first: bool = False    # 3000余万: the 余/多 stands before the magnitude
 
     @property
     def plain(self) -> int | float:
@@ -103,7 +104,8 @@ class Quantity:
     @property
     def display(self) -> str:
         """Print form with the written magnitude: ``30.2万人``, ``14.9万余名``, ``近30份``."""
-        return format_quantity(self.number, self.unit, self.qualifier, magnitude=self.magnitude)
+        return format_quantity(self.number, self.unit, self.qualifier, magnitude=self.magnitude,
+                               infix_first=self.infix_first)
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,9 @@ def scan(text: str) -> list[Token]:
 def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one rule per branch
     start, end = m.start(), m.end()
     pre, num, mag, cn, bare = m["pre"], m["num"], m["mag"] or "", m["cn"], m["bare"]
-    infix, unit, suffix = m["infix"], m["unit"], m["suffix"]
+    infix, unit, suffix = m["infix"] or m["infix0"], m["unit"], m["suffix"]
+    if m["infix0"] and not m["mag"] and m["infix"]:
+        return None                    # 30余多个: not a form
     core_start = m.start("num") if num else (m.start("cn") if cn else m.start("bare"))
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
@@ -225,7 +229,8 @@ def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one 
         positional = len(cn) > 1 and all(ch in _CN_DIGITS for ch in cn)
         if positional:
             return tok("year" if unit == "年" else "malformed")
-        number, magnitude = Decimal(value), ""
+        number = Decimal(value)
+        magnitude = _choose_magnitude(number)   # 十四万九千 prints as 14.9万
         if _enclosure_at(text, core_start) == "“":
             return tok("name")        # “五张网”, “八大工程”, “五个中心”
         if before and before in "数几":
@@ -269,7 +274,8 @@ def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one 
     qualifier = _qualifier(pre, infix, suffix)
     if qualifier is None and unit in TIME_UNITS and after == "多":
         qualifier = "多"
-    q = Quantity(number, unit, qualifier, magnitude, span, start, end)
+    q = Quantity(number, unit, qualifier, magnitude, span, start, end,
+                 infix_first=bool(m["infix0"] and mag))
     return tok("quantity", q)
 
 
@@ -312,7 +318,7 @@ def _choose_magnitude(number: Decimal) -> str:
 
 
 def format_quantity(value: Decimal | int | float | str, unit: str, qualifier: str | None = None,
-                    *, magnitude: str | None = None) -> str:
+                    *, magnitude: str | None = None, infix_first: bool = False) -> str:
     """Print form: ``format_quantity(302000, "人")`` → ``30.2万人``; ``(149000, "名", "余")`` →
     ``14.9万余名``; ``(250000, "人", "力争")`` → ``力争25万人``. ``magnitude`` forces 万/亿/""."""
     number = Decimal(str(value))
@@ -322,6 +328,8 @@ def format_quantity(value: Decimal | int | float | str, unit: str, qualifier: st
     if qualifier in PREFIX_QUALIFIERS:
         return f"{qualifier}{digits}{mag}{unit}"
     if qualifier in INFIX_QUALIFIERS:
+        if infix_first and mag:
+            return f"{digits}{qualifier}{mag}{unit}"   # 3000余万人次
         return f"{digits}{mag}{qualifier}{unit}"
     if qualifier in SUFFIX_QUALIFIERS:
         return f"{digits}{mag}{unit}{qualifier}"
