@@ -51,3 +51,9 @@ def test_unusable_output_folder_is_a_clear_error(tmp_path):
     blocker.write_bytes(b"")
     with pytest.raises(BriefbookError, match="cannot write to folder"):
         write_atomic(blocker / "book.pdf", b"x")
+
+
+def test_output_is_world_readable(tmp_path):
+    target = tmp_path / "book.pdf"
+    write_atomic(target, b"x")
+    assert target.stat().st_mode & 0o777 == 0o644

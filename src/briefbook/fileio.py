@@ -29,6 +29,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise BriefbookError(f"cannot write to folder: {exc.strerror}", where=str(folder)) from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are ordinary, shareable files
     try:
         yield tmp
         with open(tmp, "rb") as handle:

@@ -1,0 +1,76 @@
+"""The command as users run it: clear errors, exit codes, no tracebacks, nothing clobbered."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from briefbook import paths
+
+BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([*BRIEFBOOK, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def test_module_entry_point_runs():
+    result = run("--help")
+    assert result.returncode == 0 and "render" in result.stdout
+
+
+@pytest.mark.parametrize("content", [
+    "title: [unclosed\n",
+    "title: !!python/object/apply:os.system ['true']\n",
+    "",
+    "title: 简报\nissuer: 组\ndate: 2021-08-01\nsections:\n  - heading: 甲\n    metrics: [no-such]\n",
+])
+def test_bad_brief_fails_cleanly_and_keeps_the_old_pdf(tmp_path, content):
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(content, encoding="utf-8")
+    out = tmp_path / "book.pdf"
+    out.write_bytes(b"%PDF-1.7 yesterday's good book %%EOF")
+    result = run("render", brief, "-o", out)
+    assert result.returncode == 1
+    assert "error:" in result.stderr and str(brief) in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert out.read_bytes() == b"%PDF-1.7 yesterday's good book %%EOF"
+    assert sorted(os.listdir(tmp_path)) == ["book.pdf", "brief.yaml"]
+
+
+def test_check_reports_with_positions(tmp_path):
+    brief = tmp_path / "brief.yaml"
+    brief.write_text("title: 简报\nissuer: 组\ndate: 2021-08-01\nsumary: {}\n", encoding="utf-8")
+    result = run("check", brief)
+    assert result.returncode == 1
+    assert f"{brief}:4:1: sumary: unknown field" in result.stderr
+    assert "did you mean 'summary'?" in result.stderr
+
+
+def test_missing_brief_file(tmp_path):
+    result = run("check", tmp_path / "nope.yaml")
+    assert result.returncode == 1 and "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_render_writes_pdf(tmp_path):
+    out = tmp_path / "sheet.pdf"
+    result = run("render", paths.BRIEFS_DIR / "summary-sheet.yaml", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert os.listdir(tmp_path) == ["sheet.pdf"]
+
+
+def test_doctor_passes_here():
+    result = run("doctor")
+    assert result.returncode == 0, result.stdout
+    assert "HarfBuzz subsetting" in result.stdout and "available" in result.stdout
+
+
+def test_schema_is_json():
+    import json
+
+    result = run("schema")
+    assert json.loads(result.stdout)["title"] == "briefbook brief"
