@@ -138,3 +138,40 @@ def test_hostile_text_prints_literally(renderer, brief_file):
     assert normalise_text(HOSTILE) in flat
     assert "研究组<b>粗</b>" in flat
     assert "root:x:0" not in flat  # /etc/passwd never loaded
+
+
+def test_contents_page_numbers_point_at_their_headings(example_pdfs):
+    doc = pdfium.PdfDocument(example_pdfs["full-book"])
+    bookmarks = {normalise_text(b.get_title()): b.get_dest().get_index() + 1
+                 for b in doc.get_toc() if b.level == 0}
+    contents = doc[1].get_textpage().get_text_range()
+    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", contents, flags=re.M)
+    assert len(entries) >= 9
+    for title, number in entries:
+        assert bookmarks[normalise_text(title)] == int(number), title
+    doc.close()
+
+
+def test_bookmarks_follow_headings(example_pdfs):
+    doc = pdfium.PdfDocument(example_pdfs["full-book"])
+    top = [normalise_text(b.get_title()) for b in doc.get_toc() if b.level == 0]
+    doc.close()
+    assert top[:3] == ["目录", "摘要", "承诺与报道对照表"]
+    assert "超大城市治理简报" not in top  # the cover's masthead is not a chapter
+
+
+def test_long_table_repeats_its_header_on_every_page(example_pdfs):
+    doc = pdfium.PdfDocument(example_pdfs["full-book"])
+    starts = {normalise_text(b.get_title()): b.get_dest().get_index() for b in doc.get_toc()}
+    doc.close()
+    texts = [normalise_text(t) for t in page_texts(example_pdfs["full-book"])]
+    table_pages = texts[starts["承诺与报道对照表"]: starts["一、就业与人才"]]
+    assert len(table_pages) >= 2, "the full table spans several pages"
+    for text in table_pages:
+        assert "指标承诺报道状态" in text
+
+
+def test_running_header_carries_the_title(example_pdfs):
+    texts = page_texts(example_pdfs["topic-public-health"])
+    for text in texts[1:]:
+        assert "超大城市治理简报" in text and "内部资料" in text
