@@ -7,12 +7,21 @@ render in the same process costs only layout.
 
 Flow: check brief → assemble ``Book`` → draw charts (SVG, cached by content) → HTML (Jinja2,
 autoescaped) → preflight glyph coverage → WeasyPrint (locked fetcher, warnings are errors).
+
+Charts are cached in memory and on disk (``.cache/briefbook/charts/``, or ``$BRIEFBOOK_CACHE``),
+keyed by a hash of the chart's data and of everything that styles it (the charts module's
+source, the sans fonts, matplotlib's version): a new process whose charts are all cached never
+imports matplotlib, which is most of a cold start.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from functools import cache
 from pathlib import Path
+
+from briefbook import paths
 
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
@@ -20,10 +29,36 @@ from briefbook.render.book import Book, ChartJob, assemble, chart_jobs
 from briefbook.render.fetcher import GENERATED_SCHEME
 
 
+def cache_dir() -> Path:
+    """Where drawn charts are kept between processes."""
+    return Path(os.environ.get("BRIEFBOOK_CACHE") or paths.ROOT / ".cache" / "briefbook")
+
+
+@cache
+def chart_style_key() -> str:
+    """A hash of what decides a chart's look besides its data: bump it, every chart redraws."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from briefbook import charts
+
+    digest = hashlib.sha256(Path(charts.__file__).read_bytes())
+    for face in (charts.SANS, charts.SANS_BOLD):
+        digest.update(f"{face.name}:{face.stat().st_size}".encode())
+    try:
+        digest.update(version("matplotlib").encode())
+    except PackageNotFoundError:  # pragma: no cover - matplotlib is a dependency
+        pass
+    return digest.hexdigest()
+
+
 class Renderer:
-    def __init__(self, corpus_dir: Path | None = None, catalog_path: Path | None = None):
+    def __init__(self, corpus_dir: Path | None = None, catalog_path: Path | None = None,
+                 *, chart_cache: Path | None | bool = True):
         self.corpus_dir = corpus_dir
         self.catalog_path = catalog_path
+        #: folder for drawn charts shared between processes; ``False`` turns it off
+        self.chart_cache = None if chart_cache is False else (
+            cache_dir() / "charts" if chart_cache is True else Path(chart_cache))
         self._corpus = None
         self._catalog = None
         self._writer = None
@@ -73,16 +108,33 @@ class Renderer:
         return {job.name: (self.chart_svg(job), "image/svg+xml") for job in chart_jobs(book)}
 
     def chart_svg(self, job: ChartJob) -> bytes:
-        """Draw a chart, or reuse the drawing of identical data from earlier in this process."""
-        key = hashlib.sha256(repr((job.kind, job.rows)).encode()).hexdigest()
-        if key not in self._charts:
+        """Draw a chart, or reuse the drawing of identical data (this process, then disk)."""
+        key = hashlib.sha256(repr((job.kind.value, job.rows, chart_style_key())).encode()).hexdigest()
+        if key in self._charts:
+            return self._charts[key]
+        stored = self.chart_cache / f"{key}.svg" if self.chart_cache else None
+        svg = None
+        if stored is not None:
+            try:
+                svg = stored.read_bytes()
+            except OSError:
+                svg = None
+            if svg is not None and not (svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>")):
+                svg = None  # damaged entry: draw again and overwrite it
+        if svg is None:
             from briefbook import charts
 
             draw = {"pledged-vs-reported": charts.pledged_vs_reported,
                     "status-breakdown": charts.status_breakdown,
                     "timeline": charts.timeline}[job.kind.value]
-            self._charts[key] = draw(list(job.rows))
-        return self._charts[key]
+            svg = draw(list(job.rows))
+            if stored is not None:
+                try:
+                    write_atomic(stored, svg)
+                except BriefbookError:
+                    pass  # a read-only cache only costs time, never a render
+        self._charts[key] = svg
+        return svg
 
     def render(self, brief_path: Path) -> bytes:
         from briefbook.render.preflight import check_coverage
