@@ -1,0 +1,93 @@
+"""Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
+
+Takes: brief files (default ``briefs/*.yaml``), an output folder, ``--jobs``; for editions a
+readers CSV. Gives: PDFs and ``manifest.json`` in the output folder, a progress bar on the
+terminal, one line per failure, exit code 1 when anything failed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefbook.cli import app
+from briefbook.errors import BriefbookError
+
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
+                                      help="worker processes (default: CPU count)")]
+
+
+def _jobs(value: int | None) -> int:
+    return value or os.cpu_count() or 1
+
+
+def _progress():
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn)
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
+
+
+@app.command()
+def build(
+    briefs: Annotated[list[Path] | None, typer.Argument(help="brief files (default: briefs/*.yaml)",
+                                                        show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("dist"),
+    jobs: JobsOpt = None,  # type: ignore[assignment]
+    force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
+) -> None:
+    """Render many briefs in parallel; skip those whose inputs did not change."""
+    from briefbook.distribute.build import build as run_build
+
+    start = time.perf_counter()
+    with _progress() as progress:
+        task = progress.add_task("rendering", total=None)
+
+        def event(kind: str, brief: str, info: dict | None) -> None:
+            if kind == "plan":
+                progress.update(task, total=info["todo"])
+            elif kind == "failed":
+                progress.console.print(f"[red]error:[/red] {info['error']}", markup=True,
+                                       highlight=False)
+                progress.advance(task)
+            elif kind == "built":
+                progress.advance(task)
+
+        result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event)
+    typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
+               f"{len(result.failed)} failed  ({time.perf_counter() - start:.2f} s)")
+    if result.failed:
+        for brief, message in result.failed:
+            typer.secho(f"error: {message}" if brief in message else f"error: {brief}: {message}",
+                        err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
+
+
+@app.command()
+def editions(
+    brief: Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)],
+    readers: Annotated[Path, typer.Option("--readers", help="CSV with header name[,copy]")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    jobs: JobsOpt = None,  # type: ignore[assignment]
+) -> None:
+    """One PDF per reader, each marked with the reader's name and copy number on every page."""
+    from briefbook.distribute.editions import make_editions, read_readers
+
+    start = time.perf_counter()
+    listed = read_readers(readers)  # validate before the (slow) render
+    if not brief.is_file():
+        raise BriefbookError("brief not found", where=str(brief))
+    with _progress() as progress:
+        task = progress.add_task("stamping", total=len(listed))
+        entries = make_editions(brief, listed, out, jobs=_jobs(jobs),
+                                on_progress=lambda n: progress.advance(task, n))
+    typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
+               f"({time.perf_counter() - start:.2f} s)")

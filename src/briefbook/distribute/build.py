@@ -1,0 +1,255 @@
+"""``briefbook build``: render many briefs in parallel, skipping what has not changed.
+
+Takes: brief files, an output folder, a number of worker processes.
+Gives: ``OUT/<brief stem>.pdf`` for each brief and ``OUT/manifest.json`` (file, sha256, pages,
+bytes, input hash per output), both written atomically.
+
+A brief is skipped when the manifest records the same *input hash* for it and its PDF on disk
+still has the recorded sha256. The input hash covers everything a render reads: the brief's
+bytes, the whole corpus folder (raw articles, sources, corrections, ids.lock, metrics.yaml),
+``templates/``, ``assets/fonts/charset.txt`` and the package version. Code changes between
+releases are covered only by the version: after editing the package, pass ``--force``.
+
+Workers are separate processes started with the *spawn* method (WeasyPrint and its C
+libraries are not fork-safe), each holding one long-lived ``Renderer``, so corpus, catalog,
+fonts and stylesheet load once per worker. A failed brief leaves its previous PDF and
+manifest entry untouched; an interrupted build leaves no temporary files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefbook import __version__, paths
+from briefbook.errors import BriefbookError
+from briefbook.fileio import write_atomic
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+
+
+def _hash_tree(digest, folder: Path) -> None:
+    """Feed every file under ``folder`` (relative path + bytes, sorted) into ``digest``."""
+    if not folder.exists():
+        digest.update(f"missing:{folder.name}\0".encode())
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel.startswith(".") or "/." in rel or "__pycache__" in rel:
+            continue  # editor swap files, caches
+        digest.update(f"{rel}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+
+
+def shared_inputs_hash(corpus_dir: Path | None = None) -> str:
+    """Hash of what every brief's render reads besides the brief itself."""
+    digest = hashlib.sha256(f"briefbook {__version__}\0".encode())
+    _hash_tree(digest, Path(corpus_dir or paths.CORPUS_DIR))
+    _hash_tree(digest, paths.TEMPLATES_DIR)
+    charset = paths.FONTS_DIR / "charset.txt"
+    digest.update(charset.read_bytes() if charset.exists() else b"missing charset")
+    return digest.hexdigest()
+
+
+def input_hash(brief: Path, shared: str | None = None) -> str:
+    """Hash of every input of one brief's render."""
+    try:
+        data = Path(brief).read_bytes()
+    except OSError as exc:
+        raise BriefbookError(f"cannot read the brief ({exc.strerror})", where=str(brief)) from exc
+    digest = hashlib.sha256((shared or shared_inputs_hash()).encode())
+    digest.update(b"\0brief\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def read_manifest(out_dir: Path) -> dict[str, dict]:
+    """Entries of ``OUT/manifest.json`` by file name; {} when missing or unreadable."""
+    try:
+        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+        return {e["file"]: e for e in data.get("outputs", []) if isinstance(e, dict) and "file" in e}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
+def write_manifest(out_dir: Path, entries: Iterable[dict], **extra) -> Path:
+    target = Path(out_dir) / MANIFEST
+    body = {"format": MANIFEST_FORMAT, "briefbook": __version__, **extra,
+            "outputs": sorted(entries, key=lambda e: e["file"])}
+    write_atomic(target, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+    return target
+
+
+def pdf_pages(pdf: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (brief, message)
+    manifest: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# --- worker side -----------------------------------------------------------------------------
+
+_renderer = None
+
+
+def _init_worker() -> None:
+    global _renderer
+    from briefbook.render import Renderer
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us with SIGTERM
+    _renderer = Renderer()
+
+
+def _render_one(task: tuple[str, str, str]) -> dict:
+    """Render one brief to its target; a dict describing the output, or ``error``."""
+    brief, target, in_hash = task
+    from briefbook.render import Renderer, render_to_file
+
+    global _renderer
+    if _renderer is None:
+        _renderer = Renderer()
+    try:
+        pdf = render_to_file(Path(brief), Path(target), _renderer)
+    except BriefbookError as exc:
+        return {"brief": brief, "error": str(exc)}
+    return {"brief": brief, "file": Path(target).name, "sha256": hashlib.sha256(pdf).hexdigest(),
+            "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
+
+
+# --- parent side -----------------------------------------------------------------------------
+
+
+def default_briefs() -> list[Path]:
+    return sorted(paths.BRIEFS_DIR.glob("*.yaml"))
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM unwind like Ctrl-C, so temporary files are cleaned up."""
+    try:
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sweep_temporaries(targets: Iterable[Path]) -> None:
+    """Remove ``.NAME.*.part`` files that a killed worker could not clean up itself."""
+    for target in targets:
+        for tmp in target.parent.glob(f".{target.name}.*.part"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *, jobs: int = 1,
+          force: bool = False, on_event: Callable[[str, str, dict | None], None] | None = None,
+          ) -> BuildResult:
+    """Render ``briefs`` (default ``briefs/*.yaml``) into ``out_dir``; see the module doc.
+
+    ``on_event(kind, brief, info)`` is called with kind ``"plan"`` (info: {"todo": n,
+    "skipped": n}) once, then ``"skipped"``, ``"built"`` or ``"failed"`` per brief.
+    """
+    briefs = [Path(b) for b in (briefs if briefs is not None else default_briefs())]
+    if not briefs:
+        raise BriefbookError("no briefs to build", where=str(paths.BRIEFS_DIR))
+    out_dir = Path(out_dir)
+    jobs = max(1, int(jobs))
+    notify = on_event or (lambda *_: None)
+    stems: dict[str, Path] = {}
+    for brief in briefs:
+        if brief.stem in stems and stems[brief.stem].resolve() != brief.resolve():
+            raise BriefbookError(f"two briefs would both write {brief.stem}.pdf: "
+                                 f"{stems[brief.stem]} and {brief}", where=str(brief))
+        stems[brief.stem] = brief
+    briefs = list(stems.values())
+
+    shared = shared_inputs_hash()
+    old = read_manifest(out_dir)
+    result = BuildResult(out_dir=out_dir)
+    entries = dict(old)
+    todo: list[tuple[str, str, str]] = []
+    for brief in briefs:
+        target = out_dir / f"{brief.stem}.pdf"
+        in_hash = input_hash(brief, shared)
+        prior = old.get(target.name)
+        if (not force and prior and prior.get("input_hash") == in_hash
+                and prior.get("sha256") == sha256_file(target)):
+            result.skipped.append(str(brief))
+            continue
+        todo.append((str(brief), str(target), in_hash))
+    notify("plan", "", {"todo": len(todo), "skipped": len(result.skipped)})
+    for brief in result.skipped:
+        notify("skipped", brief, None)
+
+    def take(outcome: dict) -> None:
+        if "error" in outcome:
+            result.failed.append((outcome["brief"], outcome["error"]))
+            notify("failed", outcome["brief"], outcome)
+            return
+        brief = outcome.pop("brief")
+        outcome["brief"] = brief  # as given on the command line
+        entries[outcome["file"]] = outcome
+        result.built.append(brief)
+        notify("built", brief, outcome)
+
+    targets = [Path(t) for _, t, _ in todo]
+    try:
+        with _sigterm_as_interrupt():
+            if len(todo) <= 1 or jobs == 1:
+                for task in todo:
+                    take(_render_one(task))
+            else:
+                import multiprocessing
+
+                context = multiprocessing.get_context("spawn")
+                pool = context.Pool(min(jobs, len(todo)), initializer=_init_worker)
+                try:
+                    for outcome in pool.imap_unordered(_render_one, todo):
+                        take(outcome)
+                    pool.close()
+                except BaseException:
+                    pool.terminate()
+                    raise
+                finally:
+                    pool.join()
+    finally:
+        _sweep_temporaries(targets)
+        if result.built or not (out_dir / MANIFEST).exists():
+            # Outputs that finished are recorded even when the build was interrupted.
+            result.manifest = write_manifest(out_dir, entries.values())
+        else:
+            result.manifest = out_dir / MANIFEST
+    return result

@@ -1,0 +1,366 @@
+"""Per-reader editions: render the book once, stamp each reader's copy.
+
+Takes: a brief, a readers CSV (header ``name`` or ``name,copy``; UTF-8), an output folder.
+Gives: ``OUT/<brief stem>-<copy>.pdf`` per reader — the base render with ``张三 第007份`` on
+every page (cover included) in the top margin, above the running header — and
+``OUT/manifest.json`` (file, sha256, pages, copy, name, base sha256).
+
+How: the book is laid out ONCE. A *stamp sheet* is rendered with WeasyPrint for a chunk of
+readers — one page per reader, the page size of the book, nothing on it but the mark, in the
+bundled Noto Sans CJK SC Bold — so the mark is real text with a ToUnicode map. Each copy is
+then the base PDF plus a PDF *incremental update* (pypdf): the stamp page becomes a form
+XObject drawn after each page's own content, which is wrapped in ``q … Q`` so nothing leaks.
+The base bytes are untouched, so every copy is the base render outside the mark's box.
+
+Reader names are untrusted: they are HTML-escaped into the stamp sheet, checked against the
+bundled fonts, and never used in file names (the copy number is).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefbook import paths
+from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.fileio import atomic_path
+
+#: Where the mark sits, in mm from the page's top-right corner (right edge aligned with the
+#: text block's right margin of book.css). Tests compare copies to the base outside this box.
+MARK_TOP_MM = 9.0
+MARK_RIGHT_MM = 22.0
+MARK_FONT_PT = 8.0
+
+
+#: (left, top, right, bottom) in mm from the page's top-left, for a page ``width_mm`` wide.
+def mark_box_mm(width_mm: float) -> tuple[float, float, float, float]:
+    return (width_mm / 3, MARK_TOP_MM - 1.5, width_mm - MARK_RIGHT_MM + 1.0, MARK_TOP_MM + 6.0)
+
+
+MAX_NAME = 40
+MAX_COPY = 999_999
+CHUNK = 50  # readers per stamp sheet: fixed, so each copy's bytes do not depend on --jobs
+
+STAMP_CSS = """
+@font-face {{ font-family: "BB Sans"; font-weight: 700;
+             src: url("../assets/fonts/NotoSansCJKsc-Bold.otf"); }}
+@page {{ size: {width}pt {height}pt; margin: 0; background: transparent; }}
+html, body {{ margin: 0; background: transparent; }}
+.page {{ position: relative; height: {height}pt; break-after: page; }}
+.page:last-child {{ break-after: auto; }}
+.mark {{ position: absolute; top: {top}mm; right: {right}mm; white-space: nowrap;
+         font: 700 {size}pt/1.2 "BB Sans"; color: #b3121e; }}
+"""
+STAMP_HTML = """<!DOCTYPE html>
+<html lang="zh-Hans"><head><meta charset="utf-8"><title>stamp</title></head><body>
+{% for mark in marks %}<div class="page"><span class="mark">{{ mark }}</span></div>
+{% endfor %}</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    copy: int
+    line: int = 0  # line in the CSV, for messages
+
+    @property
+    def mark(self) -> str:
+        return f"{self.name} 第{self.copy:03d}份"
+
+
+# --- readers CSV -----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def read_readers(path: Path) -> list[Reader]:
+    """Parse and validate a readers CSV; every problem at once, each at ``file:line``."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BriefbookError(f"cannot read the readers list ({exc.strerror})", where=str(path)) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise BriefbookError("not UTF-8 text (save the list as UTF-8 CSV)",
+                             where=f"{path}:{line}") from exc
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise BriefbookError("empty readers list; expected a header 'name' or 'name,copy'",
+                             where=f"{path}:1")
+    header = [h.strip().lower() for h in rows[0]]
+    if header not in (["name"], ["name", "copy"]):
+        raise BriefbookError(f"header is {','.join(rows[0])!r}; expected 'name' or 'name,copy'",
+                             where=f"{path}:1")
+    from briefbook.render.preflight import missing_characters
+
+    errors: list[BriefbookError] = []
+    readers: list[Reader] = []
+    names: dict[str, int] = {}
+    copies: dict[int, int] = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    for cells in reader:
+        line = reader.line_num
+        where = f"{path}:{line}"
+        if not cells or all(not c.strip() for c in cells):
+            continue  # blank line
+        if len(cells) != len(header):
+            errors.append(BriefbookError(f"{len(cells)} field(s), expected {len(header)}", where=where))
+            continue
+        name = unicodedata.normalize("NFC", cells[0].strip())
+        if not name:
+            errors.append(BriefbookError("empty name", where=where))
+            continue
+        if _CONTROL.search(name):
+            errors.append(BriefbookError("name contains control or invisible characters",
+                                         where=where))
+            continue
+        if len(name) > MAX_NAME:
+            errors.append(BriefbookError(f"name longer than {MAX_NAME} characters", where=where))
+            continue
+        missing = missing_characters(name)
+        if missing:
+            chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing)
+            errors.append(BriefbookError(f"name has characters the bundled fonts cannot print: "
+                                         f"{chars}", where=where))
+            continue
+        if len(header) == 2:
+            value = cells[1].strip()
+            if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_COPY:
+                errors.append(BriefbookError(f"copy number {value!r} is not a whole number "
+                                             f"from 1 to {MAX_COPY}", where=where))
+                continue
+            copy = int(value)
+        else:
+            copy = len(readers) + 1
+        if name in names:
+            errors.append(BriefbookError(f"duplicate name {name!r} (first on line {names[name]})",
+                                         where=where))
+            continue
+        if copy in copies:
+            errors.append(BriefbookError(f"duplicate copy number {copy} (first on line "
+                                         f"{copies[copy]})", where=where))
+            continue
+        names[name] = line
+        copies[copy] = line
+        readers.append(Reader(name, copy, line))
+    if errors:
+        raise errors[0] if len(errors) == 1 else BriefbookErrors(errors)
+    if not readers:
+        raise BriefbookError("no readers listed", where=f"{path}:2")
+    return readers
+
+
+# --- stamping --------------------------------------------------------------------------------
+
+
+def page_size(pdf: bytes) -> tuple[float, float]:
+    """The one page size of ``pdf`` in points; an error if its pages differ."""
+    from pypdf import PdfReader
+
+    sizes = {(round(float(p.mediabox.width), 3), round(float(p.mediabox.height), 3))
+             for p in PdfReader(io.BytesIO(pdf)).pages}
+    if len(sizes) != 1:
+        raise BriefbookError(f"the book mixes page sizes {sorted(sizes)}; editions need one size")
+    return sizes.pop()
+
+
+class Stamper:
+    """Renders stamp sheets (WeasyPrint) and applies them to copies of one base PDF (pypdf)."""
+
+    def __init__(self, base: bytes):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from briefbook.render.fetcher import AssetFetcher
+
+        self.base = base
+        self.width, self.height = page_size(base)
+        self.fetcher = AssetFetcher()
+        self.font_config = FontConfiguration()
+        css = STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
+                               right=MARK_RIGHT_MM, size=MARK_FONT_PT)
+        self.stylesheet = CSS(string=css, base_url=str(paths.TEMPLATES_DIR) + "/",
+                              font_config=self.font_config, url_fetcher=self.fetcher)
+
+    def sheet(self, marks: Sequence[str]) -> bytes:
+        """One page per mark; nothing else on the pages."""
+        import jinja2
+        from weasyprint import HTML
+
+        from briefbook.render.pdf import _raise_on, weasyprint_warnings
+
+        html = jinja2.Environment(autoescape=True).from_string(STAMP_HTML).render(marks=marks)
+        self.fetcher.refused.clear()
+        with weasyprint_warnings() as warnings:
+            pdf = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+                       url_fetcher=self.fetcher).write_pdf(stylesheets=[self.stylesheet],
+                                                           font_config=self.font_config)
+        _raise_on(warnings, self.fetcher, where="stamp sheet")
+        return pdf
+
+    def stamp(self, stamp_page, out) -> None:
+        """Write to ``out`` the base PDF plus an update drawing ``stamp_page`` on every page."""
+        from pypdf import PdfWriter
+        from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
+                                   FloatObject, NameObject)
+
+        writer = PdfWriter(io.BytesIO(self.base), incremental=True)
+        form = DecodedStreamObject()
+        form.set_data(stamp_page.get_contents().get_data())
+        form.update({
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in stamp_page.mediabox]),
+            NameObject("/Resources"): stamp_page["/Resources"].clone(writer),
+        })
+        form_ref = writer._add_object(form)
+        opening = DecodedStreamObject()
+        opening.set_data(b"q\n")
+        closing = DecodedStreamObject()
+        closing.set_data(b"\nQ\nq /BBStamp Do Q\n")
+        opening_ref, closing_ref = writer._add_object(opening), writer._add_object(closing)
+        done: set[int] = set()
+        for page in writer.pages:
+            resources = page.get("/Resources")
+            if resources is None:
+                resources = DictionaryObject()
+                page[NameObject("/Resources")] = resources
+            resources = resources.get_object()
+            if id(resources) not in done:  # WeasyPrint shares one resources dict
+                done.add(id(resources))
+                xobjects = resources.get("/XObject")
+                if xobjects is None:
+                    xobjects = DictionaryObject()
+                    resources[NameObject("/XObject")] = xobjects
+                xobjects = xobjects.get_object()
+                if "/BBStamp" in xobjects:
+                    raise BriefbookError("the base PDF is already stamped")
+                xobjects[NameObject("/BBStamp")] = form_ref
+            contents = page.raw_get("/Contents")
+            resolved = contents.get_object()
+            original = list(resolved) if isinstance(resolved, ArrayObject) else [contents]
+            page[NameObject("/Contents")] = ArrayObject([opening_ref, *original, closing_ref])
+        writer.write(out)
+
+
+def _edition_name(stem: str, copy: int, width: int) -> str:
+    return f"{stem}-{copy:0{width}d}.pdf"
+
+
+def _stamp_chunk(task: tuple[bytes, str, str, int, list[tuple[str, int]]]) -> list[dict]:
+    """Worker: render one stamp sheet and write its copies. Returns manifest entries."""
+    from pypdf import PdfReader
+
+    base, out_dir, stem, width, chunk = task
+    stamper = _stamper_for(base)
+    readers = [Reader(name, copy) for name, copy in chunk]
+    sheet = PdfReader(io.BytesIO(stamper.sheet([r.mark for r in readers])))
+    if len(sheet.pages) != len(readers):
+        raise BriefbookError(f"stamp sheet has {len(sheet.pages)} pages for {len(readers)} readers"
+                             " (a mark too long for one line?)")
+    entries = []
+    for reader, stamp_page in zip(readers, sheet.pages, strict=True):
+        target = Path(out_dir) / _edition_name(stem, reader.copy, width)
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as handle:
+                stamper.stamp(stamp_page, handle)
+        entries.append({"file": target.name, "copy": reader.copy, "name": reader.name,
+                        "sha256": _sha256(target)})
+    return entries
+
+
+_stampers: dict[str, Stamper] = {}
+
+
+def _stamper_for(base: bytes) -> Stamper:
+    key = hashlib.sha256(base).hexdigest()
+    if key not in _stampers:
+        _stampers.clear()
+        _stampers[key] = Stamper(base)
+    return _stampers[key]
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _init_worker() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
+                  base: bytes | None = None, renderer=None,
+                  on_progress: Callable[[int], None] | None = None) -> list[dict]:
+    """Render ``brief`` once and write one stamped copy per reader into ``out_dir``.
+
+    Returns the manifest entries (also written to ``out_dir/manifest.json``).
+    ``on_progress(n)`` is called as each batch of ``n`` copies is written.
+    """
+    from briefbook.distribute.build import pdf_pages, write_manifest
+
+    brief, out_dir = Path(brief), Path(out_dir)
+    readers = list(readers)
+    if not readers:
+        raise BriefbookError("no readers")
+    if base is None:
+        from briefbook.render import Renderer
+
+        base = (renderer or Renderer()).render(brief)
+    pages = pdf_pages(base)
+    width = max(3, len(str(max(r.copy for r in readers))))
+    chunks = [readers[i:i + CHUNK] for i in range(0, len(readers), CHUNK)]
+    tasks = [(base, str(out_dir), brief.stem, width, [(r.name, r.copy) for r in chunk])
+             for chunk in chunks]
+    targets = [out_dir / _edition_name(brief.stem, r.copy, width) for r in readers]
+    entries: list[dict] = []
+    progress = on_progress or (lambda _n: None)
+    try:
+        if jobs <= 1 or len(tasks) == 1:
+            for task in tasks:
+                done = _stamp_chunk(task)
+                entries += done
+                progress(len(done))
+        else:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(tasks)),
+                                                             initializer=_init_worker)
+            try:
+                for done in pool.imap_unordered(_stamp_chunk, tasks):
+                    entries += done
+                    progress(len(done))
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
+    except BaseException:
+        # All or nothing: a failed run removes the copies it wrote and any temporary file.
+        for target in targets:
+            for leftover in [target, *target.parent.glob(f".{target.name}.*.part")]:
+                leftover.unlink(missing_ok=True)
+        raise
+    base_sha = hashlib.sha256(base).hexdigest()
+    for entry in entries:
+        entry.update(pages=pages, base_sha256=base_sha)
+    write_manifest(out_dir, entries, brief=str(brief), base_sha256=base_sha, pages=pages)
+    return sorted(entries, key=lambda e: e["copy"])
+
+
+__all__ = ["MARK_RIGHT_MM", "MARK_TOP_MM", "Reader", "Stamper", "make_editions", "mark_box_mm",
+           "read_readers"]

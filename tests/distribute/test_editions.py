@@ -1,0 +1,118 @@
+"""Per-reader editions: one render, stamped copies that differ from it only in the mark."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from briefbook.checks.lint import lint_pdf
+from briefbook.checks.rasterise import rasterise
+from briefbook.distribute import editions
+from briefbook.distribute.editions import Reader, make_editions, mark_box_mm, read_readers
+from briefbook.errors import BriefbookError
+
+DPI = 75
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory, sheet_brief, sheet_pdf):
+    out = tmp_path_factory.mktemp("editions")
+    csv = out.parent / "readers.csv"
+    csv.write_text(f'name,copy\n张三,7\n李四,8\n"{HOSTILE}",12\n', encoding="utf-8")
+    entries = make_editions(sheet_brief, read_readers(csv), out, base=sheet_pdf)
+    return out, entries
+
+
+def test_one_file_per_reader_named_by_copy_number(copies):
+    out, entries = copies
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json", "summary-sheet-007.pdf", "summary-sheet-008.pdf", "summary-sheet-012.pdf"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [(e["file"], e["copy"], e["name"], e["pages"]) for e in manifest["outputs"]] == [
+        ("summary-sheet-007.pdf", 7, "张三", 1), ("summary-sheet-008.pdf", 8, "李四", 1),
+        ("summary-sheet-012.pdf", 12, HOSTILE, 1)]
+    assert not list(out.glob(".*"))  # no temporary files
+
+
+def test_mark_is_text_in_bundled_fonts_and_rest_is_identical_text(copies, sheet_pdf):
+    out, _ = copies
+    base = lint_pdf(sheet_pdf)
+    for name, mark in (("007", "张三 第007份"), ("012", f"{HOSTILE} 第012份")):
+        report = lint_pdf((out / f"summary-sheet-{name}.pdf").read_bytes())
+        assert report.ok, report.failures  # bundled families only, ToUnicode, no .notdef
+        assert report.page_count == base.page_count
+        for page, base_page in zip(report.text, base.text, strict=True):
+            assert mark in page  # the hostile name prints literally
+            assert page.replace(mark, "").strip() == base_page.strip()
+
+
+def test_pixels_differ_only_inside_the_mark_box(copies, sheet_pdf):
+    out, _ = copies
+    base_pages = rasterise(sheet_pdf, dpi=DPI)
+    copy_pages = rasterise(out / "summary-sheet-008.pdf", dpi=DPI)
+    assert len(copy_pages) == len(base_pages)
+    for base, copy in zip(base_pages, copy_pages, strict=True):
+        assert copy.image.shape == base.image.shape
+        width_mm = base.size_pt[0] / 72 * 25.4
+        left, top, right, bottom = (round(v / 25.4 * DPI) for v in mark_box_mm(width_mm))
+        changed = base.image != copy.image
+        inside = changed[top:bottom, left:right].sum()
+        changed[top:bottom, left:right] = False
+        assert inside > 20  # the mark is drawn …
+        assert not changed.any(), np.argwhere(changed)[:5]  # … and nothing else moved
+
+
+def test_failed_run_leaves_no_copies_or_temporary_files(tmp_path, sheet_brief, sheet_pdf,
+                                                        monkeypatch):
+    calls = []
+    real = editions.Stamper.stamp
+
+    def flaky(self, stamp_page, out):
+        calls.append(1)
+        if len(calls) == 2:
+            out.write(b"%PDF-1.7 partial")
+            raise OSError(28, "No space left on device")
+        return real(self, stamp_page, out)
+
+    monkeypatch.setattr(editions.Stamper, "stamp", flaky)
+    readers = [Reader("甲", 1), Reader("乙", 2), Reader("丙", 3)]
+    with pytest.raises(BriefbookError, match="disk full"):
+        make_editions(sheet_brief, readers, tmp_path, base=sheet_pdf)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("content", "line", "message"), [
+    ("name,copy\n张三,1\n\n  ,2\n", 4, "empty name"),
+    ("name\n张三\n李四\n张三\n", 4, "duplicate name '张三' (first on line 2)"),
+    ("name,copy\n张三,1\n李四,1\n", 3, "duplicate copy number 1"),
+    ("name,copy\n张三,x\n", 2, "copy number 'x'"),
+    ("name,copy\n张三,0\n", 2, "copy number '0'"),
+    ("who\n张三\n", 1, "expected 'name' or 'name,copy'"),
+    ("name\n张\u200b三\n", 2, "invisible"),
+    ("name\n张三\U0001F600\n", 2, "U+1F600"),
+])
+def test_readers_list_mistakes_name_file_and_line(tmp_path, content, line, message):
+    csv = tmp_path / "readers.csv"
+    csv.write_text(content, encoding="utf-8")
+    with pytest.raises(BriefbookError) as caught:
+        read_readers(csv)
+    assert f"{csv}:{line}: " in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_readers_list_not_utf8(tmp_path):
+    csv = tmp_path / "readers.csv"
+    csv.write_bytes("name\n张三\n李四\n".encode("gbk"))
+    with pytest.raises(BriefbookError, match=rf"{csv}:2: not UTF-8"):
+        read_readers(csv)
+
+
+def test_readers_default_copy_numbers_follow_the_rows(tmp_path):
+    csv = tmp_path / "readers.csv"
+    csv.write_text("\ufeffname\n张三\n李四\n", encoding="utf-8")
+    assert [(r.name, r.copy, r.line) for r in read_readers(csv)] == [("张三", 1, 2), ("李四", 2, 3)]
+    assert Reader("张三", 7).mark == "张三 第007份"
