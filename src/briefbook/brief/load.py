@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from briefbook.brief.safeyaml import LimitedLoader, load_yaml
 from briefbook.brief.schema import Brief
 from briefbook.errors import BriefbookError, BriefbookErrors
 
@@ -82,9 +83,9 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
     return None
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on 2021-13-01,
-    while the schema reports it with its position."""
+class _PlainLoader(LimitedLoader):
+    """Safe loader (with the nesting limit) that leaves dates as text: PyYAML raises a bare
+    ValueError on 2021-13-01, while the schema reports it with its position."""
 
 
 _PlainLoader.yaml_implicit_resolvers = {
@@ -113,22 +114,7 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     except UnicodeDecodeError as exc:
         raise BriefbookError(f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x})",
                              where=str(path), hint="save the brief as UTF-8") from None
-    loader = _PlainLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = exc.problem or "invalid YAML"
-        if "could not determine a constructor" in (exc.problem or ""):
-            problem = f"YAML tag not allowed ({exc.problem.split('tag ')[-1]}): briefs are plain data"
-        raise BriefbookError(problem, where=where) from None
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        raise BriefbookError(f"invalid YAML: {exc}", where=str(path)) from None
-    finally:
-        loader.dispose()
-    return data, node
+    return load_yaml(text, str(path), loader=_PlainLoader)
 
 
 def read_brief(path: Path) -> tuple[dict, Locator]:

@@ -29,7 +29,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
 
 from briefbook.corpus.clean import PINYIN_SYLLABLE
 from briefbook.corpus.model import Defect
@@ -113,16 +112,30 @@ def _need(entry: dict, key: str, where: str) -> str:
     return str(value)
 
 
+def _int(value: str, key: str, where: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise BriefbookError(f"{key!r} must be a whole number, got {value!r}", where=where) from None
+
+
 def load_corrections(path: Path) -> Corrections:
     """Read and check ``corrections.yaml`` (missing file = no corrections)."""
     if not path.exists():
         return Corrections()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BriefbookError(f"cannot read corrections: {exc}", where=str(path)) from exc
+    from briefbook.brief.safeyaml import load_yaml_file
+
+    data, _ = load_yaml_file(path, "the corrections file")
+    data = data or {}
     if not isinstance(data, dict):
         raise BriefbookError("expected a mapping with 'repairs' and 'conversions'", where=str(path))
+    unknown = sorted(str(k) for k in data if k not in ("repairs", "conversions"))
+    if unknown:
+        raise BriefbookError(f"unknown key(s) {', '.join(unknown)}", where=str(path),
+                             hint="corrections.yaml has 'repairs' and 'conversions'")
+    for key in ("repairs", "conversions"):
+        if not isinstance(data.get(key) or [], list):
+            raise BriefbookError(f"'{key}' must be a list", where=str(path))
     repairs = []
     for n, entry in enumerate(data.get("repairs") or [], 1):
         where = f"{path}: repairs[{n}]"
@@ -134,7 +147,7 @@ def load_corrections(path: Path) -> Corrections:
             raise BriefbookError(f"'at' must be LINE:COLUMN, got {at!r}", where=where)
         repairs.append(Repair(article=_need(entry, "article", where), raw=_need(entry, "raw", where),
                               line=int(m[1]), column=int(m[2]),
-                              offset=int(_need(entry, "offset", where)),
+                              offset=_int(_need(entry, "offset", where), "offset", where),
                               repair=_need(entry, "repair", where),
                               reason=_need(entry, "reason", where)))
     conversions = []

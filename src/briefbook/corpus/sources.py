@@ -63,11 +63,11 @@ def load_sources(corpus_dir: Path) -> SourcesFile:
     if not path.exists():
         raise BriefbookError("no sources catalogue", where=str(path),
                              hint="is --corpus pointing at a corpus folder?")
+    from briefbook.brief.safeyaml import load_yaml_file
+
+    data, _ = load_yaml_file(path, "the sources catalogue")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         sources = SourcesFile.model_validate(data)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise BriefbookError(f"cannot read the catalogue: {exc}", where=str(path)) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
@@ -123,7 +123,23 @@ def decode_raw(data: bytes, where: str) -> str:
         raise BriefbookError("this looks like a binary file, not text", where=where)
     if not text.strip():
         raise BriefbookError("the file has no text", where=where)
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        char = bad.group()
+        kind = ("a bidirectional control (it would reorder the printed text)"
+                if _BIDI_RE.fullmatch(char) else "a control character")
+        raise BriefbookError(f"line {line}, column {column}: U+{ord(char):04X} is {kind}",
+                             where=where, hint="remove it from the text and ingest again")
     return text
+
+
+# Never part of an article: C0/C1 controls (tab, newlines and form feed aside) and the
+# bidirectional controls (see render.preflight.BIDI_CONTROLS).
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNPRINTABLE = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f{_BIDI}]")
+_BIDI_RE = re.compile(f"[{_BIDI}]")
 
 
 def _guess_encoding(data: bytes) -> str:

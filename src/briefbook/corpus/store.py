@@ -223,7 +223,9 @@ def read_lock(path: Path) -> dict[str, str]:
         raise BriefbookError("the id lock is missing", where=str(path),
                              hint="create it with `briefbook corpus lock` and commit it")
     lock: dict[str, str] = {}
-    for n, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    from briefbook.brief.safeyaml import read_text
+
+    for n, row in enumerate(read_text(path, "the id lock").splitlines(), 1):
         if not row.strip() or row.startswith("#"):
             continue
         parts = row.split("\t")

@@ -37,6 +37,9 @@ __all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "load_c
 CATALOG_PATH = CORPUS_DIR / "metrics.yaml"
 TOPICS = ("就业与人才", "公共卫生", "城市建设", "生态环境", "营商环境", "政务服务", "基层治理",
           "科技创新", "文化旅游", "民生保障", "体制机制", "审计监督")
+#: Limits on ``metrics.yaml`` (reported as errors naming the file, never a hang).
+MAX_CATALOG_BYTES = 10_000_000
+MAX_METRICS = 5_000
 PARAGRAPH_ID = re.compile(r"[a-z]+-\d{4}-\d{2}-\d{2}/s\d+/p\d+")
 _ADJACENT = set(QUALIFIERS) - {"力争"}
 
@@ -191,19 +194,21 @@ def _lines(node: yaml.Node) -> Any:
 
 
 def _read(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
+    from briefbook.brief.safeyaml import load_yaml, read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise BriefbookError(f"cannot read the metrics catalog: {exc.strerror}", where=str(path)) from exc
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise BriefbookError(f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from exc
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_text below reports the problem
+    if size > MAX_CATALOG_BYTES:
+        raise BriefbookError(f"the metrics catalog is {size:,} bytes; the limit is "
+                             f"{MAX_CATALOG_BYTES:,}", where=str(path))
+    data, node = load_yaml(read_text(path, "the metrics catalog"), str(path))
     if not isinstance(data, dict) or not isinstance(data.get("metrics"), list):
         raise BriefbookError("expected a mapping with a `metrics:` list", where=str(path))
+    if len(data["metrics"]) > MAX_METRICS:
+        raise BriefbookError(f"{len(data['metrics']):,} metrics; the limit is {MAX_METRICS:,}",
+                             where=str(path))
     lines = _lines(node)["metrics"]
     return data["metrics"], lines
 
