@@ -12,9 +12,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+#: Limits on a brief (besides ``brief.load.MAX_BRIEF_BYTES`` and the YAML limits in
+#: ``brief.safeyaml``); each is a schema error at the field's file:line:column.
+MAX_TEXT = 200            # title, headings, keywords, ids … (characters)
+MAX_LONG_TEXT = 20_000    # summary text, commentary (characters)
+MAX_SECTIONS = 99         # sections are numbered 一 … 九十九
+MAX_CHARTS = 50           # charts in one list (the book's, or a section's)
+MAX_KEYWORDS = 50
+MAX_IDS = 1_000           # metric or quote ids in one list
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                            max_length=MAX_LONG_TEXT)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 
 
 class Strict(BaseModel):
@@ -37,26 +47,30 @@ class ChartKind(StrEnum):
 class Chart(Strict):
     kind: ChartKind = Field(description="pledged-vs-reported | status-breakdown | timeline")
     title: Text | None = Field(None, description="caption printed under the chart")
-    metrics: list[Id] | None = Field(None, description="metric ids; default: those of the book")
+    metrics: list[Id] | None = Field(None, max_length=MAX_IDS,
+                                     description="metric ids; default: those of the book")
 
 
 class Section(Strict):
     heading: Text = Field(description="section heading, e.g. 就业与人才")
     commentary: LongText | None = Field(None, description="the analyst's own text")
-    quotes: list[Id] = Field(default_factory=list,
+    quotes: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
                              description="corpus ids to quote: article/section/paragraph")
-    metrics: list[Id] = Field(default_factory=list, description="metric ids to tabulate here")
-    charts: list[Chart] = Field(default_factory=list)
+    metrics: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
+                              description="metric ids to tabulate here")
+    charts: list[Chart] = Field(default_factory=list, max_length=MAX_CHARTS)
 
 
 class Summary(Strict):
     text: LongText | None = Field(None, description="the summary paragraph")
-    metrics: list[Id] = Field(default_factory=list, description="key figures to show")
+    metrics: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
+                              description="key figures to show")
 
 
 class Table(Strict):
     metrics: list[Id] | Literal["all"] = Field("all", description="metric ids, or all")
-    topics: list[Text] | None = Field(None, description="only metrics of these topics")
+    topics: list[Text] | None = Field(None, max_length=MAX_IDS,
+                                      description="only metrics of these topics")
 
 
 class Appendix(Strict):
@@ -74,12 +88,13 @@ class Brief(Strict):
     date: dt.date = Field(description="issue date; also the PDF creation date")
     classification: Text | None = Field(None, description="e.g. 内部资料")
     subject: Text | None = Field(None, description="PDF subject line")
-    keywords: list[Text] = Field(default_factory=list)
+    keywords: list[Text] = Field(default_factory=list, max_length=MAX_KEYWORDS)
     paper: Paper = Paper.A4
     cover: bool = Field(True, description="print a cover page")
     contents: bool = Field(True, description="print a table of contents")
     summary: Summary | None = None
     table: Table | None = Field(None, description="the pledged-vs-reported table")
-    charts: list[Chart] = Field(default_factory=list, description="charts after the summary")
-    sections: list[Section] = Field(default_factory=list)
+    charts: list[Chart] = Field(default_factory=list, max_length=MAX_CHARTS,
+                                description="charts after the summary")
+    sections: list[Section] = Field(default_factory=list, max_length=MAX_SECTIONS)
     appendix: Appendix = Field(default_factory=Appendix)

@@ -32,12 +32,21 @@ def covered() -> frozenset[int]:
     return frozenset(set.intersection(*sets))
 
 
+#: Invisible characters that may stay in text (pasted copy is full of them): HarfBuzz prints
+#: nothing for them, and PDF text extraction / ``checks.lint.normalise_text`` drop them.
+INVISIBLE_OK = frozenset("\u200b\u2060\ufeff")
+#: Bidirectional controls would reorder the printed text (a "Trojan Source" spoof: the PDF
+#: would show other text than the brief says). A Chinese briefing book has no use for them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+
+
 def missing_characters(text: str) -> dict[str, str]:
     """Characters of ``text`` no bundled face has → a snippet of context for each."""
     have = covered()
     found: dict[str, str] = {}
     for i, char in enumerate(text):
-        if ord(char) in have or char in found or char in "\n\r\t":
+        if ord(char) in have or char in found or char in "\n\r\t" or char in INVISIBLE_OK:
             continue
         if unicodedata.category(char) in ("Zs",):
             continue
@@ -48,11 +57,24 @@ def missing_characters(text: str) -> dict[str, str]:
 def check_coverage(html: str, *, where: str) -> None:
     text = htmllib.unescape(TAG.sub(" ", html))
     missing = missing_characters(text)
+    bidi = {c: ctx for c, ctx in missing.items() if c in BIDI_CONTROLS}
+    if bidi:
+        raise BriefbookError(
+            "bidirectional control characters would reorder the printed text:\n  - "
+            + "\n  - ".join(_describe(c, ctx) for c, ctx in bidi.items()),
+            where=where, hint="remove them; a Chinese briefing book has no right-to-left text")
     if missing:
-        lines = [f"U+{ord(c):04X} {c!r} {unicodedata.name(c, '')} in “{ctx}”" for c, ctx in
-                 missing.items()]
+        lines = [_describe(c, ctx) for c, ctx in missing.items()]
         raise BriefbookError(
             "characters the bundled fonts cannot print:\n  - " + "\n  - ".join(lines),
             where=where,
             hint="fix the text, or add the characters to the font subset (make fonts)",
         )
+
+
+def _describe(char: str, context: str) -> str:
+    name = unicodedata.name(char, "") or (
+        "control character" if unicodedata.category(char) == "Cc" else "unnamed character")
+    shown = "".join(c if c.isprintable() and c not in BIDI_CONTROLS else f"\\u{ord(c):04x}"
+                    for c in context)
+    return f"U+{ord(char):04X} {name} in “{shown}”"
