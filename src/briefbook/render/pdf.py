@@ -48,6 +48,9 @@ class PdfWriter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from briefbook.render import justify
+
+        self.cjk_justify = justify.install()
         self.fetcher = AssetFetcher()
         self.font_config = FontConfiguration()
         with weasyprint_warnings() as warnings:

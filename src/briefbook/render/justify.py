@@ -1,0 +1,78 @@
+"""Inter-character justification for Chinese text, for WeasyPrint 70.0 only.
+
+Takes: nothing (``install()`` patches two WeasyPrint functions, once per process).
+Gives: ``text-align: justify`` that also stretches the gaps between Han characters and
+full-width marks, so justified Chinese lines end flush at the right margin (clreq 3.8).
+
+WeasyPrint 70.0 justifies by counting spaces only (``layout/inline.py``
+``count_expandable_spaces``) and turning the extra width into Pango letter-spacing on those
+spaces (``text/line_break.py`` ``Layout.set_text(justify=True)``). Chinese has no spaces, so
+its lines stay ragged. Here a text box that contains CJK characters counts each character as
+one expandable unit, and its Pango layout gets the same amount of letter-spacing on every
+character. Pango applies letter-spacing between graphemes and half of it at each end of a
+run, so a box of n characters grows by exactly n units — what the line-level count assumed.
+
+The patch is pinned: any other WeasyPrint version leaves WeasyPrint untouched (and the page
+baselines in tests/ fail loudly, so the change is seen).
+"""
+
+from __future__ import annotations
+
+import re
+
+PINNED_WEASYPRINT = "70.0"
+CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+_installed = False
+
+
+def cjk_units(text: str) -> int:
+    """Expandable units of a text box: every character, when the box holds CJK text."""
+    return len(text) if CJK.search(text) else 0
+
+
+def install() -> bool:
+    """Patch WeasyPrint (once). Returns whether the patch is active."""
+    global _installed
+    if _installed:
+        return True
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import pango
+
+    if weasyprint.__version__ != PINNED_WEASYPRINT:
+        return False
+
+    spaces_only = inline.count_expandable_spaces
+    set_text = line_break.Layout.set_text
+
+    def count_expandable(box):
+        if isinstance(box, boxes.TextBox):
+            units = cjk_units(box.text)
+            return units or spaces_only(box)
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+            return sum(count_expandable(child) for child in box.children)
+        return 0
+
+    def set_text_cjk(self, text, justify=False):
+        spacing = self.justification_spacing if justify else 0
+        if not (spacing and cjk_units(text)):
+            return set_text(self, text, justify)
+        set_text(self, text, justify=False)  # style spacing only; we add justification below
+        letter_spacing = self.style["letter_spacing"]
+        base = 0 if letter_spacing == "normal" else letter_spacing
+        encoded = self.text.encode()
+        attrs = pango.pango_layout_get_attributes(self.layout)
+        if attrs == line_break.ffi.NULL:
+            attrs = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+        attr = pango.pango_attr_letter_spacing_new(int((base + spacing) * line_break.TO_UNITS))
+        attr.start_index, attr.end_index = 0, len(encoded)
+        pango.pango_attr_list_change(attrs, attr)
+        pango.pango_layout_set_attributes(self.layout, attrs)
+
+    inline.count_expandable_spaces = count_expandable
+    line_break.Layout.set_text = set_text_cjk
+    _installed = True
+    return True
