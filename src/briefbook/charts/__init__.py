@@ -94,6 +94,11 @@ def _svg(fig) -> bytes:
     return buffer.getvalue()
 
 
+def _clip(text: str, limit: int) -> str:
+    """Shorten a label so the plot keeps its width (the table prints it in full)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
     """One row per pledge: the reported value as a share of the pledge (pledge = 100 %)."""
     plt = _pyplot()
@@ -106,13 +111,14 @@ def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
         colour = STATUS_COLOURS.get(row.status, MUTED)
         if row.ratio is not None:
             ax.barh(y, row.ratio, height=0.36, color=colour)
-            note = f"{row.reported}（{row.ratio:.0%}）"
+            note = f"{_clip(row.reported or '', 10)}（{row.ratio:.0%}）"
         else:
-            note = f"{row.reported or '—'}（{row.status}）"
+            note = f"{row.status}（无可比数字）" if row.reported else row.status
         ax.text(max(row.ratio or 0, 1.0) + 0.02 * top, y, note, va="center", fontsize=8,
                 color=colour)
     ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
-    ax.set_yticks(ys, [f"{r.label}\n承诺：{r.pledged}" for r in rows], fontsize=8)
+    ax.set_yticks(ys, [f"{_clip(r.label, 14)}\n承诺：{_clip(r.pledged, 12)}" for r in rows],
+                  fontsize=8)
     ax.set_xlim(0, top * 1.45)
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:.0%}")
     ax.set_xlabel("报道值 ÷ 承诺值（虚线为承诺 100%）")

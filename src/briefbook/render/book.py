@@ -106,6 +106,7 @@ class SourceView:
     date_note: str | None
     meeting: str
     paragraphs: int
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,11 @@ class Book:
     sources: tuple[SourceView, ...]
     rubric: tuple[tuple[str, str], ...]
     has_summary: bool = field(default=True)
+
+    @property
+    def charts_chapter(self) -> bool:
+        """Charts get a chapter of their own in a book; a sheet shows them in its summary."""
+        return bool(self.charts) and (self.cover or self.contents or not self.has_summary)
 
 
 def paragraphs_of(text: str | None) -> tuple[str, ...]:
@@ -284,6 +290,22 @@ def _short_meeting(name: str) -> str:
     return name.removeprefix("市委").removeprefix("中共武汉市委")
 
 
+def _source_notes(article) -> tuple[str, ...]:
+    """What a reader should know about the copy we quote from."""
+    notes = []
+    if article.title_supplied:
+        notes.append("原文无标题，标题为编者所拟")
+    if article.script == "traditional":
+        notes.append("所据网页为繁体并夹注拼音，已转为简体、删去注音")
+    repaired = [d for d in article.defects if d.in_body and d.repair]
+    missing = [d for d in article.defects if d.in_body and not d.repair]
+    if repaired:
+        notes.append(f"原文缺字{len(repaired)}处，已据校订记录修复")
+    if missing:
+        notes.append(f"原文缺字{len(missing)}处未能修复，以“〓”标出")
+    return tuple(notes)
+
+
 def _source(article) -> SourceView:
     return SourceView(
         id=article.id, outlet=article.outlet, title=article.title,
@@ -291,4 +313,5 @@ def _source(article) -> SourceView:
         date_note="见报日期据报道推定" if article.published_inferred else None,
         meeting=f"{article.meeting.name}（{cn_date(article.meeting.date)}）",
         paragraphs=sum(1 for _ in article.paragraphs()),
+        notes=_source_notes(article),
     )
