@@ -101,7 +101,11 @@ def expanded_size(node: yaml.Node | None, limit: int = MAX_YAML_NODES) -> int:
 def load_yaml(text: str, where: str, *, loader: type[LimitedLoader] = LimitedLoader,
               ) -> tuple[object, yaml.Node | None]:
     """Safe-load one YAML document with the limits above; errors name ``where:line:col``."""
-    instance = loader(text)
+    try:
+        # The constructor already reads the text: a control character fails right here.
+        instance = loader(text)
+    except yaml.YAMLError as exc:
+        raise BriefbookError(f"invalid YAML: {exc}".replace("\n", " "), where=where) from None
     try:
         node = instance.get_single_node()
         if node is not None:

@@ -23,6 +23,9 @@ from briefbook.fileio import write_atomic
 SOURCES_FILE = "sources.yaml"
 RAW_DIR = "raw"
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+#: Largest raw article accepted (ingest and every corpus load). Above it the corpus rebuild
+#: that every command runs gets slow (benchmarks/large_input.py: ~10 s to ingest 10 MB).
+MAX_ARTICLE_BYTES = 10_000_000
 
 
 class MeetingEntry(BaseModel):
@@ -105,6 +108,10 @@ def save_sources(corpus_dir: Path, sources: SourcesFile) -> None:
 
 def decode_raw(data: bytes, where: str) -> str:
     """Decode a raw article: UTF-8 only (a BOM is allowed), not empty, not binary."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise BriefbookError(f"the article is {len(data):,} bytes; the limit is "
+                             f"{MAX_ARTICLE_BYTES:,}", where=where,
+                             hint="split it into several articles")
     if not data.strip():
         raise BriefbookError("the file is empty", where=where)
     if b"\x00" in data:

@@ -37,6 +37,8 @@ from briefbook.corpus.sources import SourceEntry, load_sources, meeting, read_ra
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 
+#: Most paragraphs one article may have (a 10 MB article of ordinary news text has ~35,000).
+MAX_PARAGRAPHS = 50_000
 CORRECTIONS_FILE = "corrections.yaml"
 LOCK_FILE = "ids.lock"
 
@@ -161,6 +163,11 @@ def build_article(entry: SourceEntry, raw: str, *, meeting_rec, corrections: Cor
     if not any(b.kind == "text" for b in blocks):
         raise BriefbookError("no article text found (every line was page debris or empty)",
                              where=where)
+    paragraphs = sum(1 for b in blocks if b.kind == "text")
+    if paragraphs > MAX_PARAGRAPHS:
+        raise BriefbookError(f"{paragraphs:,} lines of text; the limit is {MAX_PARAGRAPHS:,} "
+                             "paragraphs per article", where=where,
+                             hint="split it into several articles")
     layout, sections, captions = segment(entry.id, blocks)
     _mark_targets(traces, sections, captions)
     body_lines = {t.number for t in traces if t.kind in ("text", "caption")}
