@@ -24,7 +24,7 @@ from briefbook.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.fetcher import GENERATED_SCHEME, AssetFetcher
 
-from conftest import MINIMAL, page_text
+from reliability_helpers import MINIMAL, page_text
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
