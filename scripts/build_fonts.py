@@ -19,6 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from briefbook.fonts import gb2312_codepoints
+
 ROOT = Path(__file__).resolve().parents[1]
 FONT_DIR = ROOT / "assets" / "fonts"
 RAW_DIR = ROOT / "corpus" / "raw"
@@ -48,18 +50,6 @@ RANGES = [
     (0xFE30, 0xFE4F),  # CJK compatibility forms
     (0xFF00, 0xFFEF),  # half/full-width forms
 ]
-
-
-def gb2312_codepoints() -> set[int]:
-    """Every character GB2312 encodes (rows 0xA1–0xF7, cells 0xA1–0xFE)."""
-    chars: set[int] = set()
-    for row in range(0xA1, 0xF8):
-        for cell in range(0xA1, 0xFF):
-            try:
-                chars.add(ord(bytes([row, cell]).decode("gb2312")))
-            except UnicodeDecodeError:
-                continue
-    return chars
 
 
 def corpus_codepoints() -> set[int]:

@@ -11,9 +11,8 @@ import platform
 from dataclasses import dataclass
 
 from briefbook import paths
+from briefbook.fonts import FACES, gb2312_codepoints
 
-REQUIRED_FONTS = ("NotoSerifCJKsc-Regular.otf", "NotoSerifCJKsc-Bold.otf",
-                  "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf")
 MIN_PANGO = (1, 44)
 
 
@@ -65,7 +64,8 @@ def font_findings() -> list[Finding]:
     from fontTools.ttLib import TTFont
 
     out = []
-    for name in REQUIRED_FONTS:
+    gb2312 = gb2312_codepoints(han_only=True)
+    for name in FACES:
         path = paths.FONTS_DIR / name
         if not path.is_file():
             out.append(Finding(f"font {name}", "missing", False, "run `make fonts`"))
@@ -73,7 +73,6 @@ def font_findings() -> list[Finding]:
         with TTFont(path, lazy=True) as font:
             cmap = font.getBestCmap()
             family = font["name"].getDebugName(1)
-        gb2312 = _gb2312()
         lacking = len(gb2312 - set(cmap))
         out.append(Finding(
             f"font {name}",
@@ -81,14 +80,3 @@ def font_findings() -> list[Finding]:
             f"GB2312 {'complete' if not lacking else f'lacks {lacking}'}",
             lacking == 0 and family.endswith("SC"), "run `make fonts`"))
     return out
-
-
-def _gb2312() -> set[int]:
-    points = set()
-    for row in range(0xB0, 0xF8):  # the Han rows of GB2312
-        for cell in range(0xA1, 0xFF):
-            try:
-                points.add(ord(bytes([row, cell]).decode("gb2312")))
-            except UnicodeDecodeError:
-                pass
-    return points

@@ -10,35 +10,11 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
-from functools import cache
 
-from briefbook import paths
 from briefbook.errors import BriefbookError
+from briefbook.fonts import coverage as covered
 
-FACES = ("NotoSerifCJKsc-Regular.otf", "NotoSerifCJKsc-Bold.otf",
-         "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf")
 TAG = re.compile(r"<style.*?</style>|<[^>]*>", re.S)
-
-
-@cache
-def covered() -> frozenset[int]:
-    """Code points every bundled face maps (the intersection: any text may be bold or sans)."""
-    from fontTools.ttLib import TTFont
-
-    sets = []
-    for face in FACES:
-        with TTFont(paths.FONTS_DIR / face, lazy=True) as font:
-            sets.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*sets))
-
-
-#: Invisible characters that may stay in text (pasted copy is full of them): HarfBuzz prints
-#: nothing for them, and PDF text extraction / ``checks.lint.normalise_text`` drop them.
-INVISIBLE_OK = frozenset("\u200b\u2060\ufeff")
-#: Bidirectional controls would reorder the printed text (a "Trojan Source" spoof: the PDF
-#: would show other text than the brief says). A Chinese briefing book has no use for them.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                          "\u2066\u2067\u2068\u2069")
 
 
 def missing_characters(text: str) -> dict[str, str]:
