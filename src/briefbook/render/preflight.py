@@ -15,6 +15,13 @@ from briefbook.errors import BriefbookError
 from briefbook.fonts import coverage as covered
 
 TAG = re.compile(r"<style.*?</style>|<[^>]*>", re.S)
+#: Invisible characters that may stay in text (pasted copy is full of them): HarfBuzz prints
+#: nothing for them, and PDF text extraction / ``checks.lint.normalise_text`` drop them.
+INVISIBLE_OK = frozenset("\u200b\u2060\ufeff")
+#: Bidirectional controls would reorder the printed text (a "Trojan Source" spoof: the PDF
+#: would show other text than the brief says). A Chinese briefing book has no use for them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
 
 
 def missing_characters(text: str) -> dict[str, str]:
