@@ -55,3 +55,7 @@ def test_dates_and_ordinals():
 
     assert cn_date(dt.date(2021, 7, 25)) == "2021年7月25日"
     assert [cn_ordinal(n) for n in (1, 9, 10, 12, 20, 35)] == ["一", "九", "十", "十二", "二十", "三十五"]
+    assert [cn_ordinal(n) for n in (100, 105, 110, 119, 999)] == [
+        "一百", "一百零五", "一百一十", "一百一十九", "九百九十九"]
+    with pytest.raises(ValueError):
+        cn_ordinal(1000)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import MeetingPoint, RatioRow, StatusCount
+from briefbook.errors import BriefbookError
 from briefbook.render.typeset import cn_date, cn_ordinal
 
 #: Stable ASCII class names for the statuses (CSS colours live in book.css).
@@ -194,7 +195,11 @@ def assemble(brief: Brief, corpus, catalog, rubric=()) -> Book:
     for n, spec in enumerate(brief.sections, start=1):
         quotes = []
         for ref in spec.quotes:
-            for para in _paragraphs(corpus.resolve(ref)):
+            found = _paragraphs(corpus.resolve(ref))
+            if not found:
+                raise BriefbookError(f"sections[{n - 1}].quotes: {ref!r} has no paragraphs to quote",
+                                     hint="quote one of its neighbours (`briefbook sections`)")
+            for para in found:
                 section = corpus.article(para.article_id).section(para.section_id)
                 context = (f"{section.post}{section.speaker}：{section.heading}" if section.speaker
                            else section.heading)

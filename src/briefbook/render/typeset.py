@@ -61,8 +61,18 @@ CN_DIGITS = "〇一二三四五六七八九"
 
 
 def cn_ordinal(n: int) -> str:
-    """1 → 一, 12 → 十二, 20 → 二十 (section numbers up to 99)."""
+    """1 → 一, 12 → 十二, 20 → 二十, 105 → 一百零五 (1–999)."""
+    if not 0 < n < 1000:
+        raise ValueError(f"no Chinese ordinal for {n}")
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    head = CN_DIGITS[hundreds] + "百"
+    if not rest:
+        return head
+    if rest < 10:
+        return head + "零" + CN_DIGITS[rest]
+    return head + ("一" if rest < 20 else "") + cn_ordinal(rest)
