@@ -75,9 +75,10 @@ class Spy:
 SPY = Spy()
 
 
-def _audit(event: str, args: tuple) -> None:
-    if SPY.active and event == "open" and args and isinstance(args[0], (str, bytes, Path)):
-        SPY.opened.append(str(args[0]))
+def _audit(event: str, args: tuple, spy: Spy = SPY, path_types=(str, bytes, Path)) -> None:
+    # Bound as defaults: the hook outlives the module's globals at interpreter shutdown.
+    if spy.active and event == "open" and args and isinstance(args[0], path_types):
+        spy.opened.append(str(args[0]))
 
 
 sys.addaudithook(_audit)  # hooks cannot be removed; it records only while SPY.active
