@@ -8,7 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 import briefbook.render
-from briefbook.cli import app, main
+from briefbook.cli import load_commands, main
+
+app = load_commands()
 
 runner = CliRunner()
 

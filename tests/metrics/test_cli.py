@@ -5,7 +5,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from briefbook.cli import app, main
+from briefbook.cli import load_commands, main
+
+app = load_commands()
 
 runner = CliRunner()
 

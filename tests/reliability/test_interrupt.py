@@ -64,7 +64,8 @@ def test_ctrl_c_during_render(tmp_path, after):
 
 
 def _has(command: str) -> bool:
-    from briefbook.cli import app
+    from briefbook.cli import load_commands
+    app = load_commands()
 
     return any(c.name == command or (c.callback and c.callback.__name__ == command)
                for c in app.registered_commands)
