@@ -175,3 +175,10 @@ def test_running_header_carries_the_title(example_pdfs):
     texts = page_texts(example_pdfs["topic-public-health"])
     for text in texts[1:]:
         assert "超大城市治理简报" in text and "内部资料" in text
+
+
+def test_chart_labels_are_text_in_bundled_fonts(example_pdfs):
+    """Charts keep their labels as text (svg.fonttype none), set in the bundled sans."""
+    report = lint_pdf(example_pdfs["full-book"], expected_texts=["报道值÷承诺值", "各项承诺进展状态",
+                                                                 "十三届九次全会"])
+    assert report.ok, report.failures
