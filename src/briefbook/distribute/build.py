@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefbook import __version__, paths
+from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 
@@ -228,23 +229,8 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
     targets = [Path(t) for _, t, _ in todo]
     try:
         with _sigterm_as_interrupt():
-            if len(todo) <= 1 or jobs == 1:
-                for task in todo:
-                    take(_render_one(task))
-            else:
-                import multiprocessing
-
-                context = multiprocessing.get_context("spawn")
-                pool = context.Pool(min(jobs, len(todo)), initializer=_init_worker)
-                try:
-                    for outcome in pool.imap_unordered(_render_one, todo):
-                        take(outcome)
-                    pool.close()
-                except BaseException:
-                    pool.terminate()
-                    raise
-                finally:
-                    pool.join()
+            for outcome in run_jobs(_render_one, todo, jobs=jobs, initializer=_init_worker):
+                take(outcome)
     finally:
         _sweep_temporaries(targets)
         if result.built or not (out_dir / MANIFEST).exists():

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefbook import paths
+from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import atomic_path
 
@@ -198,7 +199,7 @@ class Stamper:
         import jinja2
         from weasyprint import HTML
 
-        from briefbook.render.pdf import _raise_on, weasyprint_warnings
+        from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
 
         html = jinja2.Environment(autoescape=True).from_string(STAMP_HTML).render(marks=marks)
         self.fetcher.refused.clear()
@@ -206,7 +207,7 @@ class Stamper:
             pdf = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                        url_fetcher=self.fetcher).write_pdf(stylesheets=[self.stylesheet],
                                                            font_config=self.font_config)
-        _raise_on(warnings, self.fetcher, where="stamp sheet")
+        raise_on_warnings(warnings, self.fetcher, where="stamp sheet")
         return pdf
 
     def stamp(self, stamp_page, out) -> None:
@@ -329,26 +330,9 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     entries: list[dict] = []
     progress = on_progress or (lambda _n: None)
     try:
-        if jobs <= 1 or len(tasks) == 1:
-            for task in tasks:
-                done = _stamp_chunk(task)
-                entries += done
-                progress(len(done))
-        else:
-            import multiprocessing
-
-            pool = multiprocessing.get_context("spawn").Pool(min(jobs, len(tasks)),
-                                                             initializer=_init_worker)
-            try:
-                for done in pool.imap_unordered(_stamp_chunk, tasks):
-                    entries += done
-                    progress(len(done))
-                pool.close()
-            except BaseException:
-                pool.terminate()
-                raise
-            finally:
-                pool.join()
+        for done in run_jobs(_stamp_chunk, tasks, jobs=jobs, initializer=_init_worker):
+            entries += done
+            progress(len(done))
     except BaseException:
         # All or nothing: a failed run removes the copies it wrote and any temporary file.
         for target in targets:

@@ -56,7 +56,7 @@ class PdfWriter:
         with weasyprint_warnings() as warnings:
             self.stylesheet = CSS(filename=str(stylesheet), font_config=self.font_config,
                                   url_fetcher=self.fetcher)
-        _raise_on(warnings, self.fetcher, where=str(stylesheet))
+        raise_on_warnings(warnings, self.fetcher, where=str(stylesheet))
 
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
               *, where: str = "render") -> bytes:
@@ -69,11 +69,11 @@ class PdfWriter:
                             url_fetcher=self.fetcher).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config)
             pdf = document.write_pdf()
-        _raise_on(warnings, self.fetcher, where=where)
+        raise_on_warnings(warnings, self.fetcher, where=where)
         return pdf
 
 
-def _raise_on(warnings: list[str], fetcher: AssetFetcher, *, where: str) -> None:
+def raise_on_warnings(warnings: list[str], fetcher: AssetFetcher, *, where: str) -> None:
     problems = [f"refused to load {url}" for url in fetcher.refused]
     problems += [w for w in warnings if not any(url.split(" ")[0] in w for url in fetcher.refused)]
     if problems:
