@@ -1,0 +1,15 @@
+"""The README's example brief is a valid brief (documentation that cannot rot silently)."""
+
+import re
+
+from briefbook import paths
+from briefbook.render import Renderer
+
+
+def test_readme_brief_example_checks(tmp_path):
+    readme = (paths.ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"## Writing a brief\s+```yaml\n(.*?)```", readme, re.S).group(1)
+    brief = tmp_path / "example.yaml"
+    brief.write_text(block, "utf-8")
+    checked = Renderer().check(brief)
+    assert checked.sections[0].quotes == ["hbrb-2020-06-29/s2/p1"]
