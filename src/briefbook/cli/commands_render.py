@@ -37,7 +37,6 @@ def render(
             failures += 1
             typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
             continue
-        pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page ")
         typer.echo(f"{target}  {len(pdf) / 1024:,.0f} KB  {time.perf_counter() - start:.2f} s")
     if failures:
         raise typer.Exit(1)
