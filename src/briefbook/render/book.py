@@ -115,6 +115,7 @@ class StatusTally:
     status: str
     slug: str
     count: int
+    labels: tuple[str, ...] = ()  # the metrics at this status, in book order
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,10 @@ def assemble(brief: Brief, corpus, catalog, rubric=()) -> Book:
                         chart.title or CHART_TITLES[chart.kind], rows)
 
     tallies = Counter(str(catalog.get(i).status) for i in book_ids)
+    labels_by_status: dict[str, list[str]] = {}
+    for metric_id in book_ids:
+        metric = catalog.get(metric_id)
+        labels_by_status.setdefault(str(metric.status), []).append(metric.label)
     sections = []
     for n, spec in enumerate(brief.sections, start=1):
         quotes = []
@@ -221,7 +226,8 @@ def assemble(brief: Brief, corpus, catalog, rubric=()) -> Book:
         cover=brief.cover, contents=brief.contents,
         summary_text=paragraphs_of(brief.summary.text if brief.summary else None),
         key_figures=tuple(row(i) for i in (brief.summary.metrics if brief.summary else ())),
-        tallies=tuple(StatusTally(s, STATUS_SLUGS.get(s, "other"), tallies[s])
+        tallies=tuple(StatusTally(s, STATUS_SLUGS.get(s, "other"), tallies[s],
+                                  tuple(labels_by_status.get(s, ())))
                       for s in _status_order(rubric, tallies) if tallies[s]),
         metric_count=len(book_ids),
         table=tuple(row(i) for i in table_ids) if brief.table else None,
