@@ -183,3 +183,37 @@ def test_bad_yaml_is_located(corpus, tmp_path):
     with pytest.raises(BriefbookError) as info:
         load_catalog(corpus, path)
     assert "metrics.yaml:" in str(info.value)
+
+
+_ONE_METRIC = """
+- id: only-one
+  label: 留汉大学生
+  unit: 人
+  topic: 就业与人才
+  observations:
+    - kind: reported
+      value: 302000
+      period: 2020年
+      source: cjrb-2021-07-25/s3/p3
+      quote: 去年新增留汉大学生30.2万人
+"""
+
+
+def _corpus_with_own_catalog(tmp_path: Path) -> Path:
+    import shutil
+
+    from briefbook.paths import CORPUS_DIR
+
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, target)
+    (target / "metrics.yaml").write_text("metrics:\n" + _ONE_METRIC, encoding="utf-8")
+    return target
+
+
+def test_default_catalog_is_the_corpus_folders_own(tmp_path):
+    from briefbook.corpus import load_corpus
+
+    folder = _corpus_with_own_catalog(tmp_path)
+    cat = load_catalog(load_corpus(folder))
+    assert [m.id for m in cat.metrics] == ["only-one"]
+    assert cat.path == folder.resolve() / "metrics.yaml"

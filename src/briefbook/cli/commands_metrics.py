@@ -1,6 +1,7 @@
 """Metrics commands: ``metrics`` (the verified catalog with statuses) and ``extract``.
 
-Takes: the command line; ``--corpus DIR`` and ``--catalog FILE`` default to the project's.
+Takes: the command line; ``--corpus DIR`` defaults to the project's corpus and ``--catalog
+FILE`` to that corpus folder's ``metrics.yaml``.
 Gives: a readable table (or ``--json``: per metric id, label, unit, topic, status,
 status_reason, ratio and observations with plain-number values); ``extract`` lists every
 number-with-unit mention in an article, section, paragraph or text file with its
@@ -20,7 +21,7 @@ from rich.table import Table
 from briefbook.cli import app
 from briefbook.corpus import load_corpus
 from briefbook.errors import BriefbookError
-from briefbook.metrics.catalog import CATALOG_PATH, TOPICS, Metric, load_catalog
+from briefbook.metrics.catalog import TOPICS, Metric, load_catalog
 from briefbook.metrics.extract import extract_mentions
 from briefbook.metrics.status import Status
 from briefbook.paths import CORPUS_DIR
@@ -47,8 +48,9 @@ def metric_json(m: Metric) -> dict[str, Any]:
 def metrics(topic: Annotated[str | None, typer.Option("--topic", help="only this topic")] = None,
             status: Annotated[str | None, typer.Option("--status", help="only this status")] = None,
             corpus: CorpusOpt = CORPUS_DIR,
-            catalog: Annotated[Path, typer.Option("--catalog", help="metrics YAML",
-                                                  dir_okay=False)] = CATALOG_PATH,
+            catalog: Annotated[Path | None, typer.Option(
+                "--catalog", help="metrics YAML [default: the corpus folder's metrics.yaml]",
+                dir_okay=False)] = None,
             as_json: JsonOpt = False) -> None:
     """The metrics catalog, verified against the corpus, with pledge statuses."""
     if topic is not None and topic not in TOPICS:

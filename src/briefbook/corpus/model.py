@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from briefbook.errors import BriefbookError
 
@@ -148,6 +149,9 @@ def _unknown(wanted: str, known: list[str], kind: str) -> BriefbookError:
 @dataclass(frozen=True)
 class Corpus:
     articles: tuple[Article, ...]  # sorted by publication date, then id
+    #: The folder the corpus was built from (its ``metrics.yaml`` is the default catalog);
+    #: not part of the corpus's content, so left out of comparisons and ``corpus_json``.
+    root: Path | None = field(default=None, repr=False, compare=False, metadata={"plain": False})
     _index: dict[str, Article | Section | Paragraph] = field(
         default_factory=dict, repr=False, compare=False)
 

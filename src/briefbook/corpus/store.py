@@ -291,7 +291,8 @@ def build_corpus(corpus_dir: Path, rules: Rules = DEFAULT_RULES, *,
     articles = [b.article for b in build_all(corpus_dir, rules)]
     if check:
         check_lock(articles, read_lock(corpus_dir / LOCK_FILE), str(corpus_dir / LOCK_FILE))
-    return Corpus(articles=tuple(sorted(articles, key=lambda a: (a.published, a.id))))
+    return Corpus(articles=tuple(sorted(articles, key=lambda a: (a.published, a.id))),
+                  root=corpus_dir)
 
 
 def write_lock(corpus_dir: Path, rules: Rules = DEFAULT_RULES) -> Path:
@@ -338,7 +339,7 @@ def load_corpus(corpus_dir: Path | None = None) -> Corpus:
 def _plain(value):  # type: ignore[no-untyped-def]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if not f.name.startswith("_")}
+                if not f.name.startswith("_") and f.metadata.get("plain", True)}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

@@ -1,6 +1,7 @@
 """The metrics catalog: what was pledged, what was later reported, each tied to a quote.
 
-Takes: the corpus (``briefbook.corpus.load_corpus()``) and ``corpus/metrics.yaml``.
+Takes: the corpus (``briefbook.corpus.load_corpus(dir)``) and its folder's ``metrics.yaml``
+(``dir/metrics.yaml``; the project's ``corpus/metrics.yaml`` for the default corpus).
 Gives: a ``Catalog`` of ``Metric`` objects, each with its ``Observation`` s (pledged or
 reported: value, qualifier, period, source paragraph id, verbatim quote), the latest
 pledge and report, a ``status`` from the rubric in ``status.py``, a one-line
@@ -32,7 +33,8 @@ from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, for
 from briefbook.metrics.status import PeriodRelation, Status, assess
 from briefbook.paths import CORPUS_DIR
 
-__all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "load_catalog"]
+__all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "default_catalog_path",
+           "load_catalog"]
 
 CATALOG_PATH = CORPUS_DIR / "metrics.yaml"
 TOPICS = ("就业与人才", "公共卫生", "城市建设", "生态环境", "营商环境", "政务服务", "基层治理",
@@ -235,12 +237,20 @@ def _check_value(obs: Observation, found: list[Quantity]) -> str | None:
     return f"qualifier {obs.qualifier or '(none)'} does not match the quote ({said})"
 
 
+def default_catalog_path(corpus: Any) -> Path:
+    """The catalog that goes with ``corpus``: ``metrics.yaml`` in the folder it was built
+    from (``CATALOG_PATH`` for a corpus that does not know its folder)."""
+    root = getattr(corpus, "root", None)
+    return Path(root) / "metrics.yaml" if root is not None else CATALOG_PATH
+
+
 def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
-    """Load and verify ``corpus/metrics.yaml`` (or ``path``) against ``corpus``.
+    """Load and verify ``path`` (default: the corpus folder's ``metrics.yaml``) against
+    ``corpus``.
 
     Raises one ``BriefbookErrors`` listing every problem found.
     """
-    path = Path(path) if path is not None else CATALOG_PATH
+    path = Path(path) if path is not None else default_catalog_path(corpus)
     entries, lines = _read(path)
     errors: list[BriefbookError] = []
     metrics: list[Metric] = []
