@@ -217,3 +217,21 @@ def test_default_catalog_is_the_corpus_folders_own(tmp_path):
     cat = load_catalog(load_corpus(folder))
     assert [m.id for m in cat.metrics] == ["only-one"]
     assert cat.path == folder.resolve() / "metrics.yaml"
+
+
+def test_a_report_published_before_the_pledge_is_not_its_outcome(corpus, tmp_path):
+    # The report (June 2020) predates the pledge (December 2020): by the rubric the pledge
+    # has no later report (未见报道), even though the figures match.
+    path = _write(tmp_path, """
+- id: earlier-report
+  label: 12分钟圈
+  unit: 分钟
+  topic: 文化旅游
+  observations:
+    - {kind: reported, value: 12, period: x, source: hbrb-2020-06-29/s2/p1, quote: 新城区12分钟医疗急救圈}
+    - {kind: pledged, value: 12, period: x, source: cjw-2020-12-22/s10/p2, quote: 打造武汉“12分钟文化圈”}
+""")
+    m = load_catalog(corpus, path).get("earlier-report")
+    assert m.pledged.source.startswith("cjw-2020-12-22")
+    assert m.reported is None
+    assert m.status is Status.NO_REPORT and m.ratio is None

@@ -4,8 +4,9 @@ Takes: the corpus (``briefbook.corpus.load_corpus(dir)``) and its folder's ``met
 (``dir/metrics.yaml``; the project's ``corpus/metrics.yaml`` for the default corpus).
 Gives: a ``Catalog`` of ``Metric`` objects, each with its ``Observation`` s (pledged or
 reported: value, qualifier, period, source paragraph id, verbatim quote), the latest
-pledge and report, a ``status`` from the rubric in ``status.py``, a one-line
-``status_reason`` citing paragraph ids, and ``ratio`` (reported / pledged) when comparable.
+pledge and the latest report published on or after it (an earlier report is not its
+outcome), a ``status`` from the rubric in ``status.py``, a one-line ``status_reason``
+citing paragraph ids, and ``ratio`` (reported / pledged) when comparable.
 
 Verification on load — every problem in the file is collected and raised together as one
 ``BriefbookErrors``, each naming ``metrics.yaml:LINE``, the metric id and the observation:
@@ -120,9 +121,9 @@ class Metric(BaseModel):
             raise ValueError(f"topic must be one of {'、'.join(TOPICS)}")
         return v
 
-    def _latest(self, kind: str) -> Observation | None:
+    def _latest(self, kind: str, since: dt.date | None = None) -> Observation | None:
         found = [(o.published or dt.date.min, i, o) for i, o in enumerate(self.observations)
-                 if o.kind == kind]
+                 if o.kind == kind and (since is None or (o.published or dt.date.min) >= since)]
         return max(found, key=lambda t: (t[0], t[1]))[2] if found else None
 
     @property
@@ -132,8 +133,10 @@ class Metric(BaseModel):
 
     @property
     def reported(self) -> Observation | None:
-        """The latest report, or None."""
-        return self._latest("reported")
+        """The latest report published on or after the latest pledge (any report when there
+        is no pledge), or None: a report that predates the pledge is not its outcome."""
+        p = self.pledged
+        return self._latest("reported", since=(p.published or dt.date.min) if p else None)
 
     def _assessed(self) -> tuple[Status, str]:
         p, r = self.pledged, self.reported
