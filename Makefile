@@ -24,7 +24,7 @@ bench: $(STAMP)
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
 fonts: $(STAMP)
-	command -v hb-subset >/dev/null || apt-get install -y -qq libharfbuzz-bin
+	command -v hb-subset >/dev/null || { apt-get update -qq && apt-get install -y -qq libharfbuzz-bin; }
 	$(BIN)/python scripts/build_fonts.py
 
 system-deps:
@@ -39,7 +39,6 @@ $(SYSSTAMP):
 	touch $@
 
 $(STAMP): $(SYSSTAMP) pyproject.toml requirements.lock
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@

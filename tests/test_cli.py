@@ -74,3 +74,15 @@ def test_schema_is_json():
 
     result = run("schema")
     assert json.loads(result.stdout)["title"] == "briefbook brief"
+
+
+def test_render_refuses_two_briefs_writing_one_pdf(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.yaml").write_text("title: 简报\nissuer: 组\ndate: 2021-08-01\n",
+                                                      encoding="utf-8")
+    result = run("render", tmp_path / "a" / "same.yaml", tmp_path / "b" / "same.yaml",
+                 "--out-dir", tmp_path / "out")
+    assert result.returncode == 1
+    assert "several briefs would write the same PDF" in result.stderr
+    assert not (tmp_path / "out").exists()

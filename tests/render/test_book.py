@@ -182,3 +182,20 @@ def test_chart_labels_are_text_in_bundled_fonts(example_pdfs):
     report = lint_pdf(example_pdfs["full-book"], expected_texts=["报道值÷承诺值", "各项承诺进展状态",
                                                                  "十三届九次全会"])
     assert report.ok, report.failures
+
+
+def test_a5_cover_keeps_its_colophon_and_cites_without_an_appendix(renderer, brief_file):
+    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\n"
+                      "question: 本册回答一个问题：测试？\n"
+                      "sections: [{heading: 甲, quotes: [cjrb-2021-07-25/s3/p3]}]\n"
+                      "appendix: {sources: false, methodology: false}\n")
+    cover = normalise_text(page_texts(renderer.render(path))[0])
+    assert "本册回答一个问题：测试？" in cover
+    assert "资料来源：长江日报（2021年7月25日）。" in cover  # from the quote, not the appendix
+    assert "项指标" not in cover  # a book with no metrics does not claim "0 项"
+
+
+def test_default_question_names_no_city(renderer, brief_file):
+    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n")
+    cover = normalise_text(page_texts(renderer.render(path))[0])
+    assert "本册回答一个问题：承诺了什么，后来报道了什么？" in cover

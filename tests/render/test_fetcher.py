@@ -50,3 +50,9 @@ def test_refusals_are_recorded(fetcher):
     with pytest.raises(RefusedURL):
         fetcher.fetch("file:///etc/hostname")
     assert fetcher.refused and "file:///etc/hostname" in fetcher.refused[0]
+
+
+def test_malformed_url_is_a_recorded_refusal(fetcher):
+    with pytest.raises(RefusedURL):
+        fetcher.fetch((paths.FONTS_DIR / "a%00b.otf").as_uri().replace("a%2500b", "a%00b"))
+    assert fetcher.refused

@@ -13,5 +13,7 @@ EXAMPLES = sorted(p.stem for p in paths.BRIEFS_DIR.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_example_pages_match_baseline(example_pdfs, page_baseline, name):
-    assert page_baseline(example_pdfs[name], f"example-{name}") in ("unchanged", "recorded")
+def test_example_pages_match_baseline(example_pdfs, page_baseline, request, name):
+    updating = request.config.getoption("--update-baselines")
+    assert page_baseline(example_pdfs[name], f"example-{name}") == (
+        "recorded" if updating else "unchanged")

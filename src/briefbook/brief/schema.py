@@ -88,6 +88,8 @@ class Brief(Strict):
     date: dt.date = Field(description="issue date; also the PDF creation date")
     classification: Text | None = Field(None, description="e.g. 内部资料")
     subject: Text | None = Field(None, description="PDF subject line")
+    question: Text = Field("本册回答一个问题：承诺了什么，后来报道了什么？",
+                           description="the question the book answers, printed on the cover")
     keywords: list[Text] = Field(default_factory=list, max_length=MAX_KEYWORDS)
     paper: Paper = Paper.A4
     cover: bool = Field(True, description="print a cover page")

@@ -91,8 +91,9 @@ def _pyplot():
 def _svg(fig) -> bytes:
     plt = _pyplot()
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None},
-                bbox_inches="tight", pad_inches=0.02)
+    # A fixed figure size (no "tight" cropping): every chart prints at 100 % and its 8–9 pt
+    # labels stay 8–9 pt on paper; the constrained layout keeps long labels inside.
+    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return buffer.getvalue()
 
@@ -106,7 +107,7 @@ def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
     """One row per pledge: the reported value as a share of the pledge (pledge = 100 %)."""
     plt = _pyplot()
     height = 0.5 + 0.42 * max(len(rows), 1)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, height))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, height))
     ys = list(range(len(rows)))[::-1]
     top = max([1.0] + [r.ratio for r in rows if r.ratio is not None])
     for y, row in zip(ys, rows, strict=True):
@@ -133,7 +134,7 @@ def status_breakdown(counts: list[StatusCount]) -> bytes:
     """How many metrics stand at each status, as labelled horizontal bars."""
     plt = _pyplot()
     counts = [c for c in counts if c.count]
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.4 + 0.27 * max(len(counts), 1)))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.4 + 0.27 * max(len(counts), 1)))
     ys = list(range(len(counts)))[::-1]
     for y, item in zip(ys, counts, strict=True):
         ax.barh(y, item.count, height=0.6, color=STATUS_COLOURS.get(item.status, MUTED))
@@ -151,7 +152,7 @@ def timeline(points: list[MeetingPoint]) -> bytes:
     plt = _pyplot()
     from matplotlib import dates as mdates
 
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 2.2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 2.2))
     days = [mdates.date2num(p.day) for p in points]
     peak = max([p.pledged for p in points] + [p.reported for p in points] + [1])
     width = 18

@@ -26,10 +26,14 @@ def render(
 
     if output and len(briefs) > 1:
         raise BriefbookError("-o names one file; use --out-dir for several briefs")
+    targets = [output or (out_dir or brief.parent) / f"{brief.stem}.pdf" for brief in briefs]
+    clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
+    if clashes:
+        raise BriefbookError(f"several briefs would write the same PDF: {', '.join(clashes)}",
+                             hint="render them into different --out-dir folders")
     renderer = Renderer()
     failures = 0
-    for brief in briefs:
-        target = output or (out_dir or brief.parent) / f"{brief.stem}.pdf"
+    for brief, target in zip(briefs, targets, strict=True):
         start = time.perf_counter()
         try:
             pdf = render_to_file(brief, target, renderer)

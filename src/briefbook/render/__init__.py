@@ -26,7 +26,6 @@ from briefbook import paths
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 from briefbook.render.book import Book, ChartJob, assemble, chart_jobs
-from briefbook.render.fetcher import GENERATED_SCHEME
 
 
 def cache_dir() -> Path:
@@ -169,4 +168,4 @@ def render_to_file(brief_path: Path, out: Path, renderer: Renderer | None = None
     return pdf
 
 
-__all__ = ["GENERATED_SCHEME", "Renderer", "render_pdf_bytes", "render_to_file"]
+__all__ = ["Renderer", "render_pdf_bytes", "render_to_file"]

@@ -44,7 +44,7 @@ class Citation:
 
     @property
     def short(self) -> str:
-        return f"{self.outlet} {self.date}"
+        return f"{self.outlet}，{self.date}"
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,9 @@ class Book:
     subject: str
     keywords: tuple[str, ...]
     paper: str
+    cover_height_mm: float
+    question: str
+    cited: tuple[str, ...]  # 长江日报（2021年7月25日）… for the cover
     cover: bool
     contents: bool
     summary_text: tuple[str, ...]
@@ -147,6 +150,11 @@ class Book:
     def charts_chapter(self) -> bool:
         """Charts get a chapter of their own in a book; a sheet shows them in its summary."""
         return bool(self.charts) and (self.cover or self.contents or not self.has_summary)
+
+
+#: Page heights (mm) for the cover block, which fills the text area of its page.
+PAGE_HEIGHT_MM = {"A4": 297.0, "A5": 210.0, "B5": 250.0, "letter": 279.4}
+VERTICAL_MARGINS_MM = 24 + 22  # book.css @page margin, top + bottom
 
 
 def paragraphs_of(text: str | None) -> tuple[str, ...]:
@@ -223,6 +231,10 @@ def assemble(brief: Brief, corpus, catalog, rubric=()) -> Book:
         classification=brief.classification,
         subject=brief.subject or brief.subtitle or brief.title,
         keywords=tuple(brief.keywords), paper=str(brief.paper),
+        cover_height_mm=PAGE_HEIGHT_MM[str(brief.paper)] - VERTICAL_MARGINS_MM - 5,
+        question=brief.question,
+        cited=_cited(corpus, [q.citation.ref for s in sections for q in s.quotes] + [
+            o.source for i in book_ids for o in catalog.get(i).observations]),
         cover=brief.cover, contents=brief.contents,
         summary_text=paragraphs_of(brief.summary.text if brief.summary else None),
         key_figures=tuple(row(i) for i in (brief.summary.metrics if brief.summary else ())),
@@ -299,6 +311,13 @@ def _chart_rows(kind: ChartKind, metrics, corpus) -> tuple:
 
 def _short_meeting(name: str) -> str:
     return name.removeprefix("市委").removeprefix("中共武汉市委")
+
+
+def _cited(corpus, paragraph_ids: list[str]) -> tuple[str, ...]:
+    """The articles a book quotes or counts from, by date: 长江日报（2021年7月25日）."""
+    articles = {corpus.paragraph(pid).article_id for pid in paragraph_ids}
+    return tuple(f"{a.outlet}（{cn_date(a.published)}）" for a in corpus.articles
+                 if a.id in articles)
 
 
 def _source_notes(article) -> tuple[str, ...]:

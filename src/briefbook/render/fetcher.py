@@ -41,9 +41,9 @@ class AssetFetcher(URLFetcher):
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         try:
             return self._serve(url)
-        except RefusedURL as exc:
+        except (RefusedURL, ValueError) as exc:  # ValueError: e.g. a NUL byte in the path
             self.refused.append(f"{url} ({exc})")
-            raise
+            raise RefusedURL(str(exc)) from None
 
     def _serve(self, url: str) -> URLFetcherResponse:
         parts = urlsplit(url)

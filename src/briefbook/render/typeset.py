@@ -16,7 +16,8 @@ from datetime import date
 from markupsafe import Markup, escape
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/:]*[A-Za-z0-9%]|[A-Za-z0-9]")
+LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/:—–]*[A-Za-z0-9%]|[A-Za-z0-9]")
+RANGE = re.compile(r"\d[—–-]\d")
 HAN_CHAR = re.compile(f"[{HAN}]")
 # Full-width marks whose glyph sits at the start (closing) or end (opening) of the em box.
 CLOSING = set("，。、；：？！）」』”’》〉】〕")
@@ -32,6 +33,8 @@ def typeset(text: str) -> Markup:
         before = match.start() > 0 and HAN_CHAR.match(text[match.start() - 1])
         after = match.end() < len(text) and HAN_CHAR.match(text[match.end()])
         classes = ["latin"] + (["han-before"] if before else []) + (["han-after"] if after else [])
+        if RANGE.search(match.group()):
+            classes.append("nowrap")
         run = escape(match.group())
         out.append(f'<span class="{" ".join(classes)}">{run}</span>' if len(classes) > 1 else run)
         pos = match.end()
