@@ -215,3 +215,24 @@ def test_cli_ingest_reports(corpus_copy, tmp_path):
     out = run("ingest", str(src), "--id", "half", "--date", "2021-07-25", "--outlet", "长江日报",
               "--corpus", str(corpus_copy))
     assert out.returncode == 1 and "already in the corpus" in out.stderr
+
+
+def test_show_prints_every_caption_including_those_ending_a_section(corpus_copy, tmp_path):
+    lines = raw_text(CJRB).split("\n")
+    # a second photo before the first paragraph of s1, and two photos after the last paragraph
+    lines.insert(11, "  第二张照片说明文字。长江日报记者甲 摄")
+    last = next(i for i, l in enumerate(lines) if l.strip() == "(长江日报记者高萌)")
+    lines[last:last] = ["  文末照片一。长江日报记者乙 摄", "  文末照片二。长江日报记者丙 摄"]
+    report = _ingest(corpus_copy, tmp_path, "\n".join(lines), "cjrb-captions", date="2021-07-25",
+                     outlet="长江日报")
+    caps = report.article.captions
+    assert [c.before for c in caps if c.before is None] == [None, None]
+    s1 = run("show", "cjrb-captions/s1", "--corpus", str(corpus_copy)).stdout
+    assert "西北湖边步道围绕" in s1 and "第二张照片说明文字" in s1
+    assert s1.index("西北湖边步道围绕") < s1.index("第二张照片说明文字") < s1.index("[cjrb-captions/s1/p1]")
+    last_section = report.article.sections[-1].id
+    out = run("show", last_section, "--corpus", str(corpus_copy)).stdout
+    last_para = report.article.sections[-1].paragraphs[-1].id
+    assert out.index(f"[{last_para}]") < out.index("文末照片一") < out.index("文末照片二")
+    whole = run("show", "cjrb-captions", "--corpus", str(corpus_copy)).stdout
+    assert all(t in whole for t in ("第二张照片说明文字", "文末照片一", "文末照片二"))

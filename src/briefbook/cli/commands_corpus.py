@@ -16,7 +16,7 @@ import typer
 from briefbook.cli import app
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus.ingest import ingest as run_ingest
-from briefbook.corpus.model import Article, Paragraph, Section
+from briefbook.corpus.model import Article, Caption, Paragraph, Section
 from briefbook.corpus.store import build_one, load_corpus, to_plain, write_lock
 from briefbook.paths import CORPUS_DIR
 
@@ -103,14 +103,21 @@ def _show_paragraph(p: Paragraph) -> str:
 
 def _show_section(s: Section, a: Article) -> str:
     head = f"== {s.id}: {_section_label(s)}\n"
-    caps = {c.before: c for c in a.captions if c.section_id == s.id}
+    caps: dict[str | None, list[Caption]] = {}
+    for c in a.captions:
+        if c.section_id == s.id:
+            caps.setdefault(c.before, []).append(c)
     parts = [head]
     for p in s.paragraphs:
-        if p.id in caps:
-            c = caps[p.id]
-            parts.append(f"  〔图〕{c.text}（{c.credit} 摄）\n")
+        parts.extend(_show_caption(c) for c in caps.get(p.id, ()))
         parts.append(_show_paragraph(p))
+    parts.extend(_show_caption(c) for c in caps.get(None, ()))  # photos ending the section
     return "".join(parts)
+
+
+def _show_caption(c: Caption) -> str:
+    credit = f"（{c.credit} 摄）" if c.credit else ""
+    return f"  〔图〕{c.text}{credit}\n"
 
 
 @app.command()
