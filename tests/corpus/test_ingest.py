@@ -236,3 +236,20 @@ def test_show_prints_every_caption_including_those_ending_a_section(corpus_copy,
     assert out.index(f"[{last_para}]") < out.index("文末照片一") < out.index("文末照片二")
     whole = run("show", "cjrb-captions", "--corpus", str(corpus_copy)).stdout
     assert all(t in whole for t in ("第二张照片说明文字", "文末照片一", "文末照片二"))
+
+
+def test_title_supplied_is_recorded_when_it_differs_from_the_headline(corpus_copy, tmp_path):
+    headline = load_corpus(corpus_copy).article(CJRB).page.headline
+    text = raw_text(CJRB).replace("西北湖边", "西北湖畔")   # not a duplicate text
+    own = _ingest(corpus_copy, tmp_path, text, "cjrb-own-title", date="2021-07-25",
+                  outlet="长江日报", title="编辑拟的标题")
+    assert own.article.title_supplied is True
+    same = _ingest(corpus_copy, tmp_path, text.replace("晨跑", "晨练"), "cjrb-same-title",
+                   date="2021-07-25", outlet="长江日报", title=headline)
+    assert same.article.title_supplied is False
+    corpus = load_corpus(corpus_copy)
+    assert corpus.article("cjrb-own-title").title_supplied is True
+    assert corpus.article("cjrb-same-title").title_supplied is False
+    entries = {e["id"]: e for e in yaml.safe_load((corpus_copy / "sources.yaml").read_text(
+        encoding="utf-8"))["articles"]}
+    assert entries["cjrb-own-title"]["title_supplied"] is True

@@ -1,6 +1,8 @@
 """Adding a new raw article to the corpus.
 
-Takes: a text file and its metadata (id, date, outlet, optional title and meeting).
+Takes: a text file and its metadata (id, date, outlet, optional title and meeting). A
+``title`` that differs from the page headline (or given for a copy without one) is recorded
+as ``title_supplied``; without ``title`` the headline is the title.
 Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made);
 unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/``, its ids
 appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written atomically,
@@ -12,6 +14,7 @@ no article text) raises ``BriefbookError`` naming the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -115,6 +118,12 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         entry = entry.model_copy(update={"title": headline})
         build = build_article(entry, text, meeting_rec=meeting_record(sources, meeting_id),
                               corrections=corrections, where=where)
+    else:
+        headline = build.article.page.headline if build.article.page else None
+        if clean.normalise_punctuation(title)[0] != headline:   # the editor's own title
+            entry = entry.model_copy(update={"title_supplied": True})
+            build = Build(article=dataclasses.replace(build.article, title_supplied=True),
+                          trace=build.trace)
 
     raw_path = Path(corpus_dir) / rel
     if raw_path.exists() and not dry_run:

@@ -101,7 +101,7 @@ def save_sources(corpus_dir: Path, sources: SourcesFile) -> None:
                 art.pop(key, None)
     header = ("# Raw articles of the corpus. Files under raw/ are verbatim copies; never edit them.\n"
               "# published_inferred: the date is not printed in the copy and was inferred.\n"
-              "# title_supplied: the copy has no headline; the title is the corpus editor's.\n")
+              "# title_supplied: the title is the corpus editor's (the copy has no headline, or another one).\n")
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     write_atomic(corpus_dir / SOURCES_FILE, header + body)
 
