@@ -14,19 +14,19 @@ TEXT = ("报告指出，坚持以人民为中心的发展思想，加快完善�
         "去年新增留汉大学生30.2万人，切实保障重点群体就业。")
 
 
-def line_right_edges(pdf: bytes) -> list[float]:
-    """Right edge of the last glyph of each text line of the body paragraph on page 1."""
+def line_edges(pdf: bytes) -> list[tuple[float, float]]:
+    """(left, right) edge of each text line of the body paragraph on page 1."""
     doc = pdfium.PdfDocument(pdf)
     page = doc[0]
     text = page.get_textpage()
     full = text.get_text_range()
     start, end = full.index("报告指出"), full.index("重点群体就业") + len("重点群体就业")
-    lines = defaultdict(float)
+    lines = defaultdict(lambda: (1e9, 0.0))
     for i in range(start, end):
         left, bottom, right, top = text.get_charbox(i, loose=True)
         if right > left and text.get_text_range(i, 1).strip():
             key = round(bottom / 4)
-            lines[key] = max(lines[key], right)
+            lines[key] = (min(lines[key][0], left), max(lines[key][1], right))
     doc.close()
     return [lines[k] for k in sorted(lines, reverse=True)]
 
@@ -46,15 +46,47 @@ def test_patch_is_active_for_the_pinned_weasyprint():
 
 
 def test_justified_lines_are_flush(renderer, sheet):
-    edges = line_right_edges(renderer.render(sheet))
-    body = edges[:-1]  # the last line of a paragraph is not justified
-    assert len(body) >= 4
-    # lines ending in a Latin run keep its quarter-em margin; the rest end together
-    flush = [e for e in body if e > max(body) - 3.0]
-    assert len(flush) >= len(body) - 1
-    assert max(flush) - min(flush) < 0.6, body
+    edges = line_edges(renderer.render(sheet))
+    rights = [right for _, right in edges[:-1]]  # the last line is not justified
+    assert len(rights) >= 4
+    assert max(rights) - min(rights) < 0.6, rights  # incl. lines ending in a Latin run
+
+
+def test_lines_never_start_indented_by_latin_spacing(renderer, sheet):
+    lefts = [left for left, _ in line_edges(renderer.render(sheet))[1:]]  # after the indent
+    assert max(lefts) - min(lefts) < 0.3, lefts
 
 
 def test_cjk_units_count_only_cjk_boxes():
     assert justify.cjk_units("出台22条") == 5
     assert justify.cjk_units("30.2") == 0
+
+
+def test_latin_run_at_a_line_edge_keeps_the_line_flush(renderer, brief_file):
+    """Paragraphs that put "2021" at every possible spot near a line break: wherever it ends
+    or starts a line, the line is still flush (its quarter-em is dropped at the edge)."""
+    paragraphs = "\n\n".join("测" * n + "2021年" + "测" * 70 for n in range(30, 46))
+    pdf = renderer.render(brief_file(
+        "title: 测试\nissuer: 研究组\ndate: 2021-08-01\ncover: false\ncontents: false\n"
+        "appendix: {sources: false, methodology: false}\n"
+        "summary:\n  text: |\n" + "".join(f"    {line}\n" for line in paragraphs.split("\n"))))
+    doc = pdfium.PdfDocument(pdf)
+    lines: dict[tuple[int, int], list[tuple[str, float, float]]] = defaultdict(list)
+    for number in range(len(doc)):
+        text = doc[number].get_textpage()
+        for i in range(text.count_chars()):
+            char = text.get_text_range(i, 1)
+            left, bottom, right, _ = text.get_charbox(i, loose=True)
+            if char in "测年2021" and right > left:
+                lines[number, round(bottom)].append((char, left, right))
+    doc.close()
+    body = [sorted(chars, key=lambda c: c[1]) for chars in lines.values() if len(chars) > 30]
+    right_margin = max(chars[-1][2] for chars in body)
+    left_margin = min(chars[0][1] for chars in body)
+    ends = [chars for chars in body if chars[-1][0].isdigit()]
+    starts = [chars for chars in body if chars[0][0].isdigit()]
+    assert ends and starts, "the text should put a digit at both line edges somewhere"
+    for chars in ends:
+        assert right_margin - chars[-1][2] < 0.6
+    for chars in starts:
+        assert chars[0][1] - left_margin < 0.3

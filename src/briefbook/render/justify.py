@@ -1,8 +1,10 @@
-"""Inter-character justification for Chinese text, for WeasyPrint 70.0 only.
+"""Line-level Chinese typesetting WeasyPrint 70.0 lacks: justification and clean line edges.
 
-Takes: nothing (``install()`` patches two WeasyPrint functions, once per process).
+Takes: nothing (``install()`` patches three WeasyPrint functions, once per process).
 Gives: ``text-align: justify`` that also stretches the gaps between Han characters and
-full-width marks, so justified Chinese lines end flush at the right margin (clreq 3.8).
+full-width marks, so justified Chinese lines end flush at the right margin (clreq 3.8); and
+the quarter-em beside a Latin run (``.latin.han-before/.han-after``, see typeset.py) dropped
+where the run starts or ends a line, so lines neither start indented nor end short.
 
 WeasyPrint 70.0 justifies by counting spaces only (``layout/inline.py``
 ``count_expandable_spaces``) and turning the extra width into Pango letter-spacing on those
@@ -31,6 +33,30 @@ def cjk_units(text: str) -> int:
     return len(text) if CJK.search(text) else 0
 
 
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def trim_edge_spacing(line, inline_box_type) -> None:
+    """Drop the Han/Latin quarter-em of a run that begins or ends ``line`` (a LineBox)."""
+    children = line.children
+    if not children:
+        return
+    first, last = children[0], children[-1]
+    if isinstance(first, inline_box_type) and "han-before" in _classes(first) and first.margin_left:
+        shift = first.margin_left
+        first.margin_left = 0
+        for child in first.children:
+            child.translate(-shift, 0)
+        for sibling in children[1:]:
+            sibling.translate(-shift, 0)
+        line.width -= shift
+    if isinstance(last, inline_box_type) and "han-after" in _classes(last) and last.margin_right:
+        line.width -= last.margin_right
+        last.margin_right = 0
+
+
 def install() -> bool:
     """Patch WeasyPrint (once). Returns whether the patch is active."""
     global _installed
@@ -47,6 +73,7 @@ def install() -> bool:
 
     spaces_only = inline.count_expandable_spaces
     set_text = line_break.Layout.set_text
+    remove_last_whitespace = inline.remove_last_whitespace
 
     def count_expandable(box):
         if isinstance(box, boxes.TextBox):
@@ -72,7 +99,12 @@ def install() -> bool:
         pango.pango_attr_list_change(attrs, attr)
         pango.pango_layout_set_attributes(self.layout, attrs)
 
+    def trim_line_edges(context, line):
+        remove_last_whitespace(context, line)  # runs before alignment: widths can still change
+        trim_edge_spacing(line, boxes.InlineBox)
+
     inline.count_expandable_spaces = count_expandable
     line_break.Layout.set_text = set_text_cjk
+    inline.remove_last_whitespace = trim_line_edges
     _installed = True
     return True
