@@ -125,3 +125,34 @@ def test_damaged_cache_entry_is_redrawn(tmp_path, sheet_brief):
     entry.write_bytes(b"<?xml trunc")
     assert Renderer(chart_cache=cache).chart_svg(job) == svg
     assert entry.read_bytes() == svg
+
+
+def test_second_build_in_one_process_sees_edited_metrics(tmp_path, sheet_brief, monkeypatch):
+    """The parent's cached renderer must not outlive a change of the shared inputs."""
+    import pypdfium2 as pdfium
+
+    from briefbook import paths
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(paths.CORPUS_DIR, corpus)
+    monkeypatch.setattr(paths, "CORPUS_DIR", corpus)
+    monkeypatch.setattr(build_mod, "_renderer", None)
+
+    def text(pdf: Path) -> str:
+        doc = pdfium.PdfDocument(pdf.read_bytes())
+        try:
+            return doc[0].get_textpage().get_text_range()
+        finally:
+            doc.close()
+
+    out = tmp_path / "dist"
+    assert build([sheet_brief], out, jobs=1).built
+    assert "留汉大学生" in text(out / "summary-sheet.pdf")
+    catalog = corpus / "metrics.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace(
+        "label: 留汉大学生", "label: 留汉毕业生"), encoding="utf-8")
+    second = build([sheet_brief], out, jobs=1)
+    assert second.built, "the edited catalog must trigger a rebuild"
+    assert "留汉毕业生" in text(out / "summary-sheet.pdf")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"][0]["input_hash"] == input_hash(sheet_brief, shared_inputs_hash())

@@ -12,7 +12,8 @@ releases are covered only by the version: after editing the package, pass ``--fo
 
 Workers are separate processes started with the *spawn* method (WeasyPrint and its C
 libraries are not fork-safe), each holding one long-lived ``Renderer``, so corpus, catalog,
-fonts and stylesheet load once per worker. A failed brief leaves its previous PDF and
+fonts and stylesheet load once per worker. That renderer is keyed on the shared-inputs hash:
+a later build in the same process that sees edited shared inputs gets a fresh one. A failed brief leaves its previous PDF and
 manifest entry untouched; an interrupted build leaves no temporary files.
 """
 
@@ -119,27 +120,33 @@ class BuildResult:
 
 # --- worker side -----------------------------------------------------------------------------
 
+#: The process's renderer and the shared-inputs hash it was made for. A renderer caches the
+#: corpus, catalog and templates it loaded, so a build that finds different shared inputs
+#: (metrics.yaml edited between two builds in one process) must not reuse it.
 _renderer = None
+_renderer_key: str | None = None
+
+
+def _renderer_for(shared: str):
+    global _renderer, _renderer_key
+    if _renderer is None or _renderer_key != shared:
+        from briefbook.render import Renderer
+
+        _renderer, _renderer_key = Renderer(), shared
+    return _renderer
 
 
 def _init_worker() -> None:
-    global _renderer
-    from briefbook.render import Renderer
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us with SIGTERM
-    _renderer = Renderer()
 
 
-def _render_one(task: tuple[str, str, str]) -> dict:
+def _render_one(task: tuple[str, str, str, str]) -> dict:
     """Render one brief to its target; a dict describing the output, or ``error``."""
-    brief, target, in_hash = task
-    from briefbook.render import Renderer, render_to_file
+    brief, target, in_hash, shared = task
+    from briefbook.render import render_to_file
 
-    global _renderer
-    if _renderer is None:
-        _renderer = Renderer()
     try:
-        pdf = render_to_file(Path(brief), Path(target), _renderer)
+        pdf = render_to_file(Path(brief), Path(target), _renderer_for(shared))
     except BriefbookError as exc:
         return {"brief": brief, "error": str(exc)}
     return {"brief": brief, "file": Path(target).name, "sha256": hashlib.sha256(pdf).hexdigest(),
@@ -201,7 +208,7 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
     old = read_manifest(out_dir)
     result = BuildResult(out_dir=out_dir)
     entries = dict(old)
-    todo: list[tuple[str, str, str]] = []
+    todo: list[tuple[str, str, str, str]] = []
     for brief in briefs:
         target = out_dir / f"{brief.stem}.pdf"
         in_hash = input_hash(brief, shared)
@@ -210,7 +217,7 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
                 and prior.get("sha256") == sha256_file(target)):
             result.skipped.append(str(brief))
             continue
-        todo.append((str(brief), str(target), in_hash))
+        todo.append((str(brief), str(target), in_hash, shared))
     notify("plan", "", {"todo": len(todo), "skipped": len(result.skipped)})
     for brief in result.skipped:
         notify("skipped", brief, None)
@@ -226,7 +233,7 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
         result.built.append(brief)
         notify("built", brief, outcome)
 
-    targets = [Path(t) for _, t, _ in todo]
+    targets = [Path(task[1]) for task in todo]
     try:
         with _sigterm_as_interrupt():
             for outcome in run_jobs(_render_one, todo, jobs=jobs, initializer=_init_worker):
