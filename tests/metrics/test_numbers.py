@@ -39,6 +39,11 @@ from briefbook.metrics.numbers import (
     ("逾百万人次", 1_000_000, "人次", "逾", "逾100万人次"),
     ("8616.88亿元", 861_688_000_000, "元", None, "8616.88亿元"),
     ("15平方米", 15, "平方米", None, "15平方米"),
+    ("1,234家", 1234, "家", None, "1234家"),          # thousands separators
+    ("1,234,567元", 1_234_567, "元", None, "1234567元"),
+    ("超1,200名", 1200, "名", "超", "超1200名"),
+    ("12.5％", 12.5, "%", None, "12.5%"),             # full-width percent sign: the same unit
+    ("约5％", 5, "%", "约", "约5%"),
 ])
 def test_parse_quantity(text, value, unit, qualifier, display):
     q = parse_quantity(text)
@@ -152,3 +157,10 @@ def test_format_parse_round_trip(value, unit, qualifier):
     assert q.number == Decimal(str(value))
     assert (q.unit, q.qualifier) == (unit, qualifier)
     assert q.display == shown
+
+
+def test_thousands_separators_and_percent_signs_in_running_text():
+    assert [(q.plain, q.unit) for q in find_quantities("共有1,234家企业，增长12.5％，占比3%")] == \
+        [(1234, "家"), (12.5, "%"), (3, "%")]
+    # a comma not followed by exactly three digits separates two numbers
+    assert [q.plain for q in find_quantities("分别为12,34个")] == [34]

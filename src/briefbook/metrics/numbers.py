@@ -1,6 +1,7 @@
 """Chinese number forms → plain numbers with a unit and a qualifier.
 
-Takes: Chinese text (already simplified; half- or full-width digits).
+Takes: Chinese text (already simplified; half- or full-width digits, ``％`` read as ``%``;
+thousands separators as in ``1,234家``).
 Gives: ``Quantity`` values — an exact number (``Decimal``; ``.plain`` is int/float), the unit as
 written (``人``, ``名``, ``个``, ``元`` …), an optional qualifier (``力争 近 约 超 逾 余 多 以上``),
 the magnitude it was written with (``万``/``亿``, kept for display: ``586亿元``) and its span.
@@ -42,7 +43,7 @@ UNITS = (
     "平方公里", "平方米", "个百分点", "百分点", "公里", "千米", "个月", "分钟", "小时", "公顷",
     "人次", "元", "人", "名", "位", "个", "份", "项", "条", "家", "所", "座", "间", "件", "户",
     "套", "张", "支", "种", "次", "处", "台", "辆", "吨", "亩", "米", "年", "天", "周", "层",
-    "倍", "%", "％", "床", "篇", "栋", "宗", "例",
+    "倍", "%", "床", "篇", "栋", "宗", "例",
 )
 TIME_UNITS = {"年", "个月", "天", "周", "小时", "分钟"}
 PERSON_NOUNS = ("大学生", "毕业生", "学生", "人才", "党员", "干部", "居民", "市民", "群众", "职工",
@@ -56,13 +57,13 @@ _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _MAGNITUDES = {"万亿": Decimal(10) ** 12, "千万": Decimal(10) ** 7, "百万": Decimal(10) ** 6,
                "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(10) ** 3}
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")   # ％ and % are one unit
 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _TOKEN = re.compile(
     rf"(?P<pre>超过|将近|接近|大约|力争|近|约|超|逾)?"
-    rf"(?:(?P<num>\d+(?:\.\d+)?)(?P<infix0>余|多)?(?P<mag>万亿|千万|百万|万|亿|千)?|(?P<bare>万|亿)(?=余|多|{_UNIT_RE})|(?P<cn>[{_CN_CHARS}]+))"
+    rf"(?:(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<infix0>余|多)?(?P<mag>万亿|千万|百万|万|亿|千)?|(?P<bare>万|亿)(?=余|多|{_UNIT_RE})|(?P<cn>[{_CN_CHARS}]+))"
     rf"(?P<infix>余|多)?"
     rf"(?P<unit>{_UNIT_RE})?"
     rf"(?P<suffix>以上)?"
@@ -215,7 +216,7 @@ def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one 
     elif num is not None:
         if before and (before.isascii() and (before.isalnum() or before in ".-")):
             return None                # part of a code, a version or a range like 2001-2025
-        number = Decimal(num) * _MAGNITUDES.get(mag, Decimal(1))
+        number = Decimal(num.replace(",", "")) * _MAGNITUDES.get(mag, Decimal(1))
         magnitude = mag
     else:
         if before == "第":
