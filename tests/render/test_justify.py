@@ -57,9 +57,11 @@ def test_lines_never_start_indented_by_latin_spacing(renderer, sheet):
     assert max(lefts) - min(lefts) < 0.3, lefts
 
 
-def test_cjk_units_count_only_cjk_boxes():
-    assert justify.cjk_units("出台22条") == 5
+def test_cjk_units_count_only_cjk_characters():
+    assert justify.cjk_units("出台22条") == 3
+    assert justify.cjk_units("“965”产业") == 4  # the quotes are full-width marks; 965 is not
     assert justify.cjk_units("30.2") == 0
+    assert justify.cjk_runs("出台22条") == [(0, 2), (4, 5)]
 
 
 def test_latin_run_at_a_line_edge_keeps_the_line_flush(renderer, brief_file):

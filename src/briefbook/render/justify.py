@@ -23,14 +23,23 @@ from __future__ import annotations
 import re
 
 PINNED_WEASYPRINT = "70.0"
-CJK = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Han, CJK symbols and full-width forms, plus the marks Chinese sets full-width (— ‘ ’ “ ” … ·).
+CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                 "\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]")
+
+CJK_RUN = re.compile(f"{CJK.pattern}+")
 
 _installed = False
 
 
+def cjk_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each run of CJK characters."""
+    return [m.span() for m in CJK_RUN.finditer(text)]
+
+
 def cjk_units(text: str) -> int:
-    """Expandable units of a text box: every character, when the box holds CJK text."""
-    return len(text) if CJK.search(text) else 0
+    """Expandable units of a text box: its CJK characters (Latin and spaces never stretch)."""
+    return sum(end - start for start, end in cjk_runs(text))
 
 
 def _classes(box) -> list[str]:
@@ -90,13 +99,16 @@ def install() -> bool:
         set_text(self, text, justify=False)  # style spacing only; we add justification below
         letter_spacing = self.style["letter_spacing"]
         base = 0 if letter_spacing == "normal" else letter_spacing
-        encoded = self.text.encode()
         attrs = pango.pango_layout_get_attributes(self.layout)
         if attrs == line_break.ffi.NULL:
             attrs = line_break.ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        attr = pango.pango_attr_letter_spacing_new(int((base + spacing) * line_break.TO_UNITS))
-        attr.start_index, attr.end_index = 0, len(encoded)
-        pango.pango_attr_list_change(attrs, attr)
+        # One attribute per CJK run: Pango adds the spacing between its characters and half
+        # at each end, so a run of n characters grows by n units, as counted above.
+        for start, end in cjk_runs(self.text):
+            attr = pango.pango_attr_letter_spacing_new(int((base + spacing) * line_break.TO_UNITS))
+            attr.start_index = len(self.text[:start].encode())
+            attr.end_index = len(self.text[:end].encode())
+            pango.pango_attr_list_change(attrs, attr)
         pango.pango_layout_set_attributes(self.layout, attrs)
 
     def trim_line_edges(context, line):
