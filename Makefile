@@ -44,4 +44,4 @@ $(STAMP): $(SYSSTAMP) pyproject.toml requirements.lock
 	touch $@
 
 clean:
-	rm -rf $(VENV) out dist .pytest_cache
+	rm -rf $(VENV) out dist .pytest_cache .cache test-artifacts

@@ -140,8 +140,11 @@ class Renderer:
 
         book = self.book(brief_path)
         html = self.html(book)
-        check_coverage(html, where=str(brief_path))
-        return self.writer.write(html, self.charts(book), where=str(brief_path))
+        charts = self.charts(book)
+        # Chart labels are SVG text set by WeasyPrint too: check them with the page text.
+        check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
+                       where=str(brief_path))
+        return self.writer.write(html, charts, where=str(brief_path))
 
 
 _default: Renderer | None = None
