@@ -253,3 +253,32 @@ def test_title_supplied_is_recorded_when_it_differs_from_the_headline(corpus_cop
     entries = {e["id"]: e for e in yaml.safe_load((corpus_copy / "sources.yaml").read_text(
         encoding="utf-8"))["articles"]}
     assert entries["cjrb-own-title"]["title_supplied"] is True
+
+
+@pytest.mark.parametrize("failing", ["sources", "lock"])
+def test_a_failed_store_leaves_the_corpus_loadable(corpus_copy, tmp_path, monkeypatch, failing):
+    import briefbook.corpus.ingest as ingest_mod
+
+    before = {n: (corpus_copy / n).read_bytes() for n in ("sources.yaml", LOCK_FILE)}
+    text = raw_text(CJRB).replace("西北湖边", "西北湖畔")
+    if failing == "sources":
+        def boom(*args, **kwargs):
+            raise OSError(28, "No space left on device")
+        monkeypatch.setattr(ingest_mod, "save_sources", boom)
+    else:
+        real = ingest_mod.write_atomic
+
+        def boom(path, data, *args, **kwargs):
+            if Path(path).name == LOCK_FILE:
+                raise OSError(28, "No space left on device")
+            return real(path, data, *args, **kwargs)
+        monkeypatch.setattr(ingest_mod, "write_atomic", boom)
+    with pytest.raises(OSError):
+        _ingest(corpus_copy, tmp_path, text, "cjrb-half", date="2021-07-25", outlet="长江日报")
+    monkeypatch.undo()
+    assert {n: (corpus_copy / n).read_bytes() for n in before} == before
+    assert not (corpus_copy / "raw" / "cjrb-half.txt").exists()
+    assert "cjrb-half" not in load_corpus(corpus_copy).ids()
+    # and the same article can be stored on a second try
+    _ingest(corpus_copy, tmp_path, text, "cjrb-half", date="2021-07-25", outlet="长江日报")
+    assert "cjrb-half" in load_corpus(corpus_copy).ids()

@@ -6,7 +6,8 @@ as ``title_supplied``; without ``title`` the headline is the title.
 Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made);
 unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/``, its ids
 appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written atomically,
-in that order, after the whole pipeline has succeeded on the text.
+in that order, after the whole pipeline has succeeded on the text; a failure part-way
+restores the lock and sources.yaml and removes the raw copy (the corpus stays loadable).
 
 Bad input (not UTF-8, binary, empty, duplicate id or duplicate text, unknown meeting,
 no article text) raises ``BriefbookError`` naming the file.
@@ -24,8 +25,8 @@ from pathlib import Path
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
 from briefbook.corpus.model import Article
-from briefbook.corpus.sources import (ID_PATTERN, RAW_DIR, SourceEntry, decode_raw, load_sources,
-                                      save_sources)
+from briefbook.corpus.sources import (ID_PATTERN, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
+                                      decode_raw, load_sources, save_sources)
 from briefbook.corpus.sources import meeting as meeting_record
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
@@ -130,14 +131,31 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
                              where=where, hint="remove the stray file or choose another --id")
     if not dry_run:
-        # raw copy first, then the lock, and the catalogue last: the article only exists
-        # once sources.yaml names it.
-        write_atomic(raw_path, data)
-        lock_path = Path(corpus_dir) / LOCK_FILE
-        lock_text = lock_path.read_text(encoding="utf-8")
-        new_rows = [r for r in render_lock([build.article]).splitlines() if not r.startswith("#")]
-        write_atomic(lock_path, lock_text.rstrip("\n") + "\n" + "\n".join(new_rows) + "\n")
-        sources.articles.append(entry)
-        save_sources(Path(corpus_dir), sources)
+        _store(Path(corpus_dir), raw_path, data, build.article, sources, entry)
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
                         stored=not dry_run, raw_path=raw_path)
+
+
+def _store(corpus_dir: Path, raw_path: Path, data: bytes, article: Article,
+           sources: SourcesFile, entry: SourceEntry) -> None:
+    """Raw copy, then the lock, then the catalogue — each atomic, and all or nothing: if any
+    write fails (or is interrupted) the lock and sources.yaml are put back as they were and
+    the raw copy removed, so the corpus still loads and the ingest can simply be re-run."""
+    lock_path = corpus_dir / LOCK_FILE
+    sources_path = corpus_dir / SOURCES_FILE
+    old_lock = lock_path.read_bytes()
+    old_sources = sources_path.read_bytes()
+    try:
+        write_atomic(raw_path, data)
+        lock_text = old_lock.decode("utf-8")
+        new_rows = [r for r in render_lock([article]).splitlines() if not r.startswith("#")]
+        write_atomic(lock_path, lock_text.rstrip("\n") + "\n" + "\n".join(new_rows) + "\n")
+        sources.articles.append(entry)
+        save_sources(corpus_dir, sources)
+    except BaseException:
+        sources.articles[:] = [e for e in sources.articles if e is not entry]
+        for path, old in ((sources_path, old_sources), (lock_path, old_lock)):
+            if path.read_bytes() != old:
+                write_atomic(path, old)
+        raw_path.unlink(missing_ok=True)
+        raise
