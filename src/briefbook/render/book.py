@@ -8,12 +8,18 @@ to draw. Pure: no files, no matplotlib, no WeasyPrint — so it is cheap to test
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import MeetingPoint, RatioRow, StatusCount
 from briefbook.errors import BriefbookError
 from briefbook.render.typeset import cn_date, cn_ordinal
+
+if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
+    from briefbook.corpus.model import Corpus
+    from briefbook.metrics.catalog import Catalog
 
 #: Stable ASCII class names for the statuses (CSS colours live in book.css).
 STATUS_SLUGS = {
@@ -164,7 +170,8 @@ def paragraphs_of(text: str | None) -> tuple[str, ...]:
     return tuple(p.strip().replace("\n", "") for p in text.split("\n\n") if p.strip())
 
 
-def assemble(brief: Brief, corpus, catalog, rubric=()) -> Book:
+def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
+             rubric: Sequence[tuple[str, str]] = ()) -> Book:
     def citation(pid: str) -> Citation:
         para = corpus.paragraph(pid)
         article = corpus.article(para.article_id)

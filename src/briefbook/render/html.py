@@ -11,6 +11,7 @@ from functools import cache
 import jinja2
 
 from briefbook import paths
+from briefbook.render.book import Book
 from briefbook.render.typeset import cn_date, cn_ordinal, typeset
 
 
@@ -30,5 +31,5 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def book_html(book) -> str:
+def book_html(book: Book) -> str:
     return environment().get_template("book.html.j2").render(book=book)
