@@ -235,3 +235,11 @@ def test_a_report_published_before_the_pledge_is_not_its_outcome(corpus, tmp_pat
     assert m.pledged.source.startswith("cjw-2020-12-22")
     assert m.reported is None
     assert m.status is Status.NO_REPORT and m.ratio is None
+
+
+def test_community_teams_names_three_kinds_of_team_not_a_target_of_three(catalog):
+    m = catalog.get("community-teams")
+    assert m.pledged.value is None and m.unit == ""
+    assert m.curated_status is Status.IN_PROGRESS and m.status is Status.IN_PROGRESS
+    assert "志愿者" in m.status_reason
+    assert "hbrb-2020-06-29/s3/p1" in m.status_reason and "cjrb-2021-07-25/s5/p3" in m.status_reason
