@@ -136,10 +136,6 @@ def _renderer_for(shared: str):
     return _renderer
 
 
-def _init_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it stops us with SIGTERM
-
-
 def _render_one(task: tuple[str, str, str, str]) -> dict:
     """Render one brief to its target; a dict describing the output, or ``error``."""
     brief, target, in_hash, shared = task
@@ -149,6 +145,13 @@ def _render_one(task: tuple[str, str, str, str]) -> dict:
         pdf = render_to_file(Path(brief), Path(target), _renderer_for(shared))
     except BriefbookError as exc:
         return {"brief": brief, "error": str(exc)}
+    except Exception as exc:  # a bug hit by this brief: a failed brief, not a dead build
+        message = f"internal error: {type(exc).__name__}: {exc} (a bug in briefbook)"
+        if os.environ.get("BRIEFBOOK_DEBUG"):
+            import traceback
+
+            message += "\n" + traceback.format_exc()
+        return {"brief": brief, "error": message}
     return {"brief": brief, "file": Path(target).name, "sha256": hashlib.sha256(pdf).hexdigest(),
             "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
 
@@ -236,7 +239,7 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
     targets = [Path(task[1]) for task in todo]
     try:
         with _sigterm_as_interrupt():
-            for outcome in run_jobs(_render_one, todo, jobs=jobs, initializer=_init_worker):
+            for outcome in run_jobs(_render_one, todo, jobs=jobs):
                 take(outcome)
     finally:
         _sweep_temporaries(targets)

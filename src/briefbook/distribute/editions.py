@@ -297,12 +297,6 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _init_worker() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
                   base: bytes | None = None, renderer=None,
                   on_progress: Callable[[int], None] | None = None) -> list[dict]:
@@ -330,7 +324,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     entries: list[dict] = []
     progress = on_progress or (lambda _n: None)
     try:
-        for done in run_jobs(_stamp_chunk, tasks, jobs=jobs, initializer=_init_worker):
+        for done in run_jobs(_stamp_chunk, tasks, jobs=jobs):
             entries += done
             progress(len(done))
     except BaseException:

@@ -1,0 +1,48 @@
+"""``run_jobs``: a dead worker ends the run with a clear error; a crashing brief is one failure."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from briefbook.distribute.build import build
+
+build_mod = importlib.import_module("briefbook.distribute.build")
+
+
+def test_worker_killed_mid_task_is_an_error_not_a_hang():
+    script = Path(__file__).with_name("parallel_script.py")
+    try:
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                                timeout=60)
+    except subprocess.TimeoutExpired:
+        raise AssertionError("run_jobs still waiting 60 s after a worker died") from None
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "worker process died" in result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def test_unexpected_exception_fails_that_brief_only(tmp_path, sheet_brief, monkeypatch):
+    from briefbook import render
+
+    briefs = []
+    for name in ("ok.yaml", "crash.yaml"):
+        shutil.copy(sheet_brief, tmp_path / name)
+        briefs.append(tmp_path / name)
+    real = render.render_to_file
+
+    def crashing(brief, out, renderer=None):
+        if Path(brief).name == "crash.yaml":
+            raise ZeroDivisionError("boom")
+        return real(brief, out, renderer)
+
+    monkeypatch.setattr(render, "render_to_file", crashing)
+    result = build(briefs, tmp_path / "dist", jobs=1)
+    assert [Path(b).name for b in result.built] == ["ok.yaml"]
+    ((brief, message),) = result.failed
+    assert Path(brief).name == "crash.yaml"
+    assert message.startswith("internal error: ZeroDivisionError: boom")
+    assert (tmp_path / "dist" / "ok.pdf").exists() and not (tmp_path / "dist" / "crash.pdf").exists()
