@@ -243,3 +243,17 @@ def test_community_teams_names_three_kinds_of_team_not_a_target_of_three(catalog
     assert m.curated_status is Status.IN_PROGRESS and m.status is Status.IN_PROGRESS
     assert "志愿者" in m.status_reason
     assert "hbrb-2020-06-29/s3/p1" in m.status_reason and "cjrb-2021-07-25/s5/p3" in m.status_reason
+
+
+def test_public_health_pledge_and_report_are_about_different_things(catalog):
+    # pledged: lobby for support for the projects; reported: 125 projects under way
+    m = catalog.get("public-health-projects")
+    assert m.status is Status.INCOMPARABLE
+    assert "hbrb-2020-06-29/s4/p1" in m.status_reason and "cjrb-2021-07-25/s3/p2" in m.status_reason
+    assert "争取" in m.status_reason and "125" in m.status_reason
+
+
+def test_rubric_says_incomparable_covers_different_subjects():
+    from briefbook.metrics.status import RUBRIC
+
+    assert "所指事项" in dict(RUBRIC)[Status.INCOMPARABLE]

@@ -12,7 +12,7 @@ Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this
 3. 推进中 — the report says the work is under way (建设、启动、推进) or reports progress
    without the target figure.
 4. 无法比较 — units differ, or the periods are not the same (nor the report inside the
-   pledge's period).
+   pledge's period); or (curated, see 6) the pledge and the report are about different things.
 5. Same period: 超额完成 when the report exceeds the pledge, 已完成 when it equals it,
    未达目标 when it falls short. Report inside a longer pledge period (not yet due):
    已完成 when the pledge is already reached, otherwise 推进中.
@@ -47,7 +47,7 @@ RUBRIC: list[tuple[Status, str]] = [
     (Status.IN_PROGRESS, "报道该事项正在建设、推进或已启动，但未给出达到目标的数字"),
     (Status.SHORT, "报道数字低于承诺数字，单位与时期相同、承诺期限已到"),
     (Status.NO_REPORT, "有承诺，语料中尚无后续报道"),
-    (Status.INCOMPARABLE, "承诺与报道的单位或时期不同，不能直接比较"),
+    (Status.INCOMPARABLE, "承诺与报道的单位、时期或所指事项不同，不能直接比较"),
     (Status.REPORT_ONLY, "语料中只有报道的数字，没有对应的承诺"),
 ]
 
