@@ -257,3 +257,9 @@ def test_rubric_says_incomparable_covers_different_subjects():
     from briefbook.metrics.status import RUBRIC
 
     assert "所指事项" in dict(RUBRIC)[Status.INCOMPARABLE]
+
+
+def test_party_members_report_says_the_work_is_under_way(catalog):
+    m = catalog.get("party-members-to-communities")   # 推进党员干部下沉社区常态化
+    assert m.status is Status.IN_PROGRESS
+    assert "常态化" in m.status_reason and "cjrb-2021-07-25/s5/p4" in m.status_reason
