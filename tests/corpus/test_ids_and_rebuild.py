@@ -64,3 +64,19 @@ def test_missing_lock_is_an_error(corpus_copy) -> None:
     (corpus_copy / LOCK_FILE).unlink()
     with pytest.raises(BriefbookError, match="lock is missing"):
         build_corpus(corpus_copy)
+
+
+def test_build_one_builds_only_that_article(seed_dir, monkeypatch):
+    from briefbook.corpus import store
+
+    expected = next(b for b in store.build_all(seed_dir) if b.article.id == "hbrb-2020-06-29")
+    calls = []
+    real = store.build_article
+    monkeypatch.setattr(store, "build_article", lambda entry, *a, **kw: calls.append(entry.id) or
+                        real(entry, *a, **kw))
+    build = store.build_one(seed_dir, "hbrb-2020-06-29")
+    assert calls == ["hbrb-2020-06-29"]
+    assert build == expected
+    with pytest.raises(BriefbookError) as info:
+        store.build_one(seed_dir, "hbrb-2020-06-30")
+    assert "hbrb-2020-06-29" in info.value.hint

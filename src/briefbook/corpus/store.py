@@ -31,7 +31,7 @@ from pathlib import Path
 from briefbook.corpus import clean
 from briefbook.corpus.defects import (Corrections, apply_to_raw, attach_repairs, find_defects,
                                       load_corrections)
-from briefbook.corpus.model import Article, Corpus, Credit, PageHeader
+from briefbook.corpus.model import Article, Corpus, Credit
 from briefbook.corpus.segment import Block, segment
 from briefbook.corpus.sources import SourceEntry, load_sources, meeting, read_raw
 from briefbook.errors import BriefbookError
@@ -359,17 +359,17 @@ def corpus_json(corpus: Corpus) -> str:
     return json.dumps(to_plain(corpus), ensure_ascii=False, indent=1, sort_keys=True)
 
 
-def page_header_text(page: PageHeader | None) -> str:
-    if page is None:
-        return "—"
-    return " · ".join(x for x in (page.headline, page.time, page.source) if x)
-
-
 def build_one(corpus_dir: Path, article_id: str, rules: Rules = DEFAULT_RULES) -> Build:
-    """The build (article + line trace) of one article, for review and diffs."""
-    builds = {b.article.id: b for b in build_all(Path(corpus_dir), rules)}
-    if article_id not in builds:
+    """The build (article + line trace) of one article, for review and diffs (only that
+    article is built)."""
+    corpus_dir = Path(corpus_dir)
+    sources = load_sources(corpus_dir)
+    entry = next((e for e in sources.articles if e.id == article_id), None)
+    if entry is None:
         from briefbook.corpus.model import _unknown
 
-        raise _unknown(article_id, sorted(builds), "article")
-    return builds[article_id]
+        raise _unknown(article_id, sorted(e.id for e in sources.articles), "article")
+    return build_article(entry, read_raw(corpus_dir, entry),
+                         meeting_rec=meeting(sources, entry.meeting),
+                         corrections=load_corrections(corpus_dir / CORRECTIONS_FILE),
+                         rules=rules, where=str(corpus_dir / entry.file))
