@@ -263,3 +263,19 @@ def test_party_members_report_says_the_work_is_under_way(catalog):
     m = catalog.get("party-members-to-communities")   # 推进党员干部下沉社区常态化
     assert m.status is Status.IN_PROGRESS
     assert "常态化" in m.status_reason and "cjrb-2021-07-25/s5/p4" in m.status_reason
+
+
+def test_status_reason_and_ratio_share_one_assessment(corpus, monkeypatch):
+    import briefbook.metrics.catalog as catalog_mod
+
+    cat = load_catalog(corpus)
+    calls = []
+    real = catalog_mod.assess
+    monkeypatch.setattr(catalog_mod, "assess", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    m = cat.get("graduates-retained")
+    assert (m.status, m.status) == (Status.EXCEEDED, Status.EXCEEDED)
+    assert "hbrb-2020-06-29/s6/p1" in m.status_reason and m.ratio == pytest.approx(1.208)
+    assert len(calls) <= 1
+    assert "assessment" not in m.model_dump()   # a cache, not a field
+    pledge_only = m.model_copy(update={"observations": m.observations[:1]})
+    assert pledge_only.status is Status.NO_REPORT   # a copy is assessed afresh

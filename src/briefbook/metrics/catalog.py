@@ -23,6 +23,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +45,6 @@ TOPICS = ("就业与人才", "公共卫生", "城市建设", "生态环境", "�
 MAX_CATALOG_BYTES = 10_000_000
 MAX_METRICS = 5_000
 PARAGRAPH_ID = re.compile(r"[a-z]+-\d{4}-\d{2}-\d{2}/s\d+/p\d+")
-_ADJACENT = set(QUALIFIERS) - {"力争"}
 
 
 class Observation(BaseModel):
@@ -138,7 +138,9 @@ class Metric(BaseModel):
         p = self.pledged
         return self._latest("reported", since=(p.published or dt.date.min) if p else None)
 
-    def _assessed(self) -> tuple[Status, str]:
+    @cached_property
+    def assessment(self) -> tuple[Status, str]:
+        """(status, reason) from the rubric, worked out once per metric (it is frozen)."""
         p, r = self.pledged, self.reported
         curated = None
         if self.curated_status is not None:
@@ -146,13 +148,18 @@ class Metric(BaseModel):
         return assess(p, r, unit_pledged=p.unit if p else None, unit_reported=r.unit if r else None,
                       periods=self.periods, curated=curated)
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Metric:
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("assessment", None)   # the copy may differ: assess it afresh
+        return copied
+
     @property
     def status(self) -> Status:
-        return self._assessed()[0]
+        return self.assessment[0]
 
     @property
     def status_reason(self) -> str:
-        return self._assessed()[1]
+        return self.assessment[1]
 
     @property
     def ratio(self) -> float | None:
@@ -339,7 +346,7 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
         elif metric.curated_reason:
             err(mline, f"metric {metric.id}: status_reason without status")
         try:
-            metric._assessed()
+            metric.assessment  # noqa: B018 - raises ValueError when the rubric forbids the curation
         except ValueError as exc:
             err(mline, f"metric {metric.id}: {exc}")
         metrics.append(metric)
