@@ -66,6 +66,64 @@ def test_pixels_differ_only_inside_the_mark_box(copies, sheet_pdf):
         assert not changed.any(), np.argwhere(changed)[:5]  # … and nothing else moved
 
 
+def _mapped_characters(pdf: bytes) -> set[str]:
+    """Every character any font of ``pdf`` maps to (ToUnicode), referenced or not."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
+
+    from briefbook.checks.lint import _parse_to_unicode
+
+    reader = PdfReader(io.BytesIO(pdf))
+    chars: set[str] = set()
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:
+            continue
+        if isinstance(obj, DictionaryObject) and "/ToUnicode" in obj:
+            for text in _parse_to_unicode(obj["/ToUnicode"].get_object().get_data()).values():
+                chars.update(text)
+    return chars
+
+
+def test_copy_is_one_revision_that_truncation_cannot_unmark(copies, sheet_pdf):
+    import pypdfium2 as pdfium
+
+    out, _ = copies
+    data = (out / "summary-sheet-008.pdf").read_bytes()
+    assert not data.startswith(sheet_pdf[:len(sheet_pdf) // 2])  # not the base plus an update
+    assert data[:8] == sheet_pdf[:8]  # same PDF version as the base
+    ends = [i + len(b"%%EOF") for i in range(len(data)) if data.startswith(b"%%EOF", i)]
+    assert ends
+    for end in ends:
+        try:
+            doc = pdfium.PdfDocument(data[:end])
+        except pdfium.PdfiumError:
+            continue
+        try:
+            texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        finally:
+            doc.close()
+        assert all("李四 第008份" in text for text in texts), f"unmarked at byte {end}"
+
+
+def test_stamp_font_holds_only_the_readers_own_mark(copies, sheet_pdf):
+    out, entries = copies
+    base_chars = _mapped_characters(sheet_pdf)
+    marks = {e["copy"]: Reader(e["name"], e["copy"]).mark for e in entries}
+    for copy, mark in marks.items():
+        others = set("".join(m for c, m in marks.items() if c != copy)) - set(mark) - base_chars
+        assert others, "fixture: other readers' names must have characters of their own"
+        data = (out / f"summary-sheet-{copy:03d}.pdf").read_bytes()
+        mapped = _mapped_characters(data)
+        assert mapped - base_chars <= set(mark), (copy, sorted(mapped - base_chars - set(mark)))
+        assert not others & mapped, (copy, sorted(others & mapped))
+        text = "".join(lint_pdf(data).text)
+        assert not others & set(text), (copy, sorted(others & set(text)))
+
+
 def test_failed_run_leaves_no_copies_or_temporary_files(tmp_path, sheet_brief, sheet_pdf,
                                                         monkeypatch):
     calls = []

@@ -5,12 +5,16 @@ Gives: ``OUT/<brief stem>-<copy>.pdf`` per reader — the base render with ``张
 every page (cover included) in the top margin, above the running header — and
 ``OUT/manifest.json`` (file, sha256, pages, copy, name, base sha256).
 
-How: the book is laid out ONCE. A *stamp sheet* is rendered with WeasyPrint for a chunk of
-readers — one page per reader, the page size of the book, nothing on it but the mark, in the
-bundled Noto Sans CJK SC Bold — so the mark is real text with a ToUnicode map. Each copy is
-then the base PDF plus a PDF *incremental update* (pypdf): the stamp page becomes a form
-XObject drawn after each page's own content, which is wrapped in ``q … Q`` so nothing leaks.
-The base bytes are untouched, so every copy is the base render outside the mark's box.
+How: the book is laid out ONCE. For each reader a one-page *stamp sheet* is rendered with
+WeasyPrint — the page size of the book, nothing on it but the mark, in the bundled Noto Sans
+CJK SC Bold — so the mark is real text with a ToUnicode map, and the stamp font is subset to
+that reader's mark alone (a sheet shared by several readers would put their names' glyphs and
+ToUnicode entries into every copy). Each copy is then a full rewrite of the base document
+(pypdf): the stamp page becomes a form XObject drawn after each page's own content, which is
+wrapped in ``q … Q`` so nothing leaks. A copy has a single revision: it does not begin with
+the base bytes, so cutting it at an ``%%EOF`` cannot recover an unmarked book. Every object of
+the base is carried over unchanged apart from the pages' content arrays and resources, so
+every copy renders as the base outside the mark's box.
 
 Reader names are untrusted: they are HTML-escaped into the stamp sheet, checked against the
 bundled fonts, and never used in file names (the copy number is).
@@ -46,7 +50,7 @@ def mark_box_mm(width_mm: float) -> tuple[float, float, float, float]:
 
 MAX_NAME = 40
 MAX_COPY = 999_999
-CHUNK = 50  # readers per stamp sheet: fixed, so each copy's bytes do not depend on --jobs
+CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
 
 STAMP_CSS = """
 @font-face {{ font-family: "BB Sans"; font-weight: 700;
@@ -177,15 +181,17 @@ def page_size(pdf: bytes) -> tuple[float, float]:
 
 
 class Stamper:
-    """Renders stamp sheets (WeasyPrint) and applies them to copies of one base PDF (pypdf)."""
+    """Renders stamp sheets (WeasyPrint) and writes stamped copies of one base PDF (pypdf)."""
 
     def __init__(self, base: bytes):
+        from pypdf import PdfReader
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from briefbook.render.fetcher import AssetFetcher
 
         self.base = base
+        self.reader = PdfReader(io.BytesIO(base))  # parsed once, cloned for every copy
         self.width, self.height = page_size(base)
         self.fetcher = AssetFetcher()
         self.font_config = FontConfiguration()
@@ -195,7 +201,7 @@ class Stamper:
                               font_config=self.font_config, url_fetcher=self.fetcher)
 
     def sheet(self, marks: Sequence[str]) -> bytes:
-        """One page per mark; nothing else on the pages."""
+        """One page per mark; nothing else on the pages. Its fonts cover exactly ``marks``."""
         import jinja2
         from weasyprint import HTML
 
@@ -210,13 +216,25 @@ class Stamper:
         raise_on_warnings(warnings, self.fetcher, where="stamp sheet")
         return pdf
 
+    def stamp_page(self, mark: str):
+        """The stamp for one reader: a one-page sheet of its own, so its font holds only
+        ``mark``'s glyphs."""
+        from pypdf import PdfReader
+
+        sheet = PdfReader(io.BytesIO(self.sheet([mark])))
+        if len(sheet.pages) != 1:
+            raise BriefbookError(f"stamp sheet has {len(sheet.pages)} pages for one reader"
+                                 " (a mark too long for one line?)")
+        return sheet.pages[0]
+
     def stamp(self, stamp_page, out) -> None:
-        """Write to ``out`` the base PDF plus an update drawing ``stamp_page`` on every page."""
+        """Write to ``out`` a full copy of the base PDF drawing ``stamp_page`` on every page."""
         from pypdf import PdfWriter
         from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
                                    FloatObject, NameObject)
 
-        writer = PdfWriter(io.BytesIO(self.base), incremental=True)
+        writer = PdfWriter(clone_from=self.reader)
+        writer.pdf_header = self.reader.pdf_header  # keep the base's version (pypdf says 1.3)
         form = DecodedStreamObject()
         form.set_data(stamp_page.get_contents().get_data())
         form.update({
@@ -260,18 +278,13 @@ def _edition_name(stem: str, copy: int, width: int) -> str:
 
 
 def _stamp_chunk(task: tuple[bytes, str, str, int, list[tuple[str, int]]]) -> list[dict]:
-    """Worker: render one stamp sheet and write its copies. Returns manifest entries."""
-    from pypdf import PdfReader
-
+    """Worker: write the copies of a chunk of readers. Returns manifest entries."""
     base, out_dir, stem, width, chunk = task
     stamper = _stamper_for(base)
-    readers = [Reader(name, copy) for name, copy in chunk]
-    sheet = PdfReader(io.BytesIO(stamper.sheet([r.mark for r in readers])))
-    if len(sheet.pages) != len(readers):
-        raise BriefbookError(f"stamp sheet has {len(sheet.pages)} pages for {len(readers)} readers"
-                             " (a mark too long for one line?)")
     entries = []
-    for reader, stamp_page in zip(readers, sheet.pages, strict=True):
+    for name, copy in chunk:
+        reader = Reader(name, copy)
+        stamp_page = stamper.stamp_page(reader.mark)
         target = Path(out_dir) / _edition_name(stem, reader.copy, width)
         with atomic_path(target) as tmp:
             with open(tmp, "wb") as handle:
