@@ -30,8 +30,8 @@ def copies(tmp_path_factory, sheet_brief, sheet_pdf):
 def test_one_file_per_reader_named_by_copy_number(copies):
     out, entries = copies
     assert sorted(p.name for p in out.iterdir()) == [
-        "manifest.json", "summary-sheet-007.pdf", "summary-sheet-008.pdf", "summary-sheet-012.pdf"]
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        "editions.json", "summary-sheet-007.pdf", "summary-sheet-008.pdf", "summary-sheet-012.pdf"]
+    manifest = json.loads((out / "editions.json").read_text(encoding="utf-8"))
     assert [(e["file"], e["copy"], e["name"], e["pages"]) for e in manifest["outputs"]] == [
         ("summary-sheet-007.pdf", 7, "张三", 1), ("summary-sheet-008.pdf", 8, "李四", 1),
         ("summary-sheet-012.pdf", 12, HOSTILE, 1)]
@@ -141,6 +141,51 @@ def test_failed_run_leaves_no_copies_or_temporary_files(tmp_path, sheet_brief, s
     with pytest.raises(BriefbookError, match="disk full"):
         make_editions(sheet_brief, readers, tmp_path, base=sheet_pdf)
     assert list(tmp_path.iterdir()) == []
+
+
+def _folder(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_failed_rerun_keeps_the_previous_copies_and_manifest(tmp_path, sheet_brief, sheet_pdf,
+                                                             monkeypatch):
+    readers = [Reader("甲", 1), Reader("乙", 2), Reader("丙", 3)]
+    make_editions(sheet_brief, readers, tmp_path, base=sheet_pdf)
+    before = _folder(tmp_path)
+    assert set(before) == {"editions.json", "summary-sheet-001.pdf", "summary-sheet-002.pdf",
+                           "summary-sheet-003.pdf"}
+    calls = []
+    real = editions.Stamper.stamp
+
+    def flaky(self, stamp_page, out):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, stamp_page, out)
+
+    monkeypatch.setattr(editions.Stamper, "stamp", flaky)
+    with pytest.raises(BriefbookError, match="disk full"):
+        make_editions(sheet_brief, [Reader("丁", 1), Reader("戊", 2), Reader("己", 3)],
+                      tmp_path, base=sheet_pdf)
+    assert _folder(tmp_path) == before  # old copies, old manifest, no staging left behind
+
+
+def test_editions_and_build_share_a_folder(tmp_path, sheet_brief, sheet_pdf):
+    from briefbook.distribute.build import build
+
+    assert build([sheet_brief], tmp_path, jobs=1).built
+    build_manifest = (tmp_path / "manifest.json").read_bytes()
+    make_editions(sheet_brief, [Reader("甲", 1), Reader("乙", 2)], tmp_path, base=sheet_pdf)
+    assert (tmp_path / "manifest.json").read_bytes() == build_manifest
+    assert [e["file"] for e in json.loads((tmp_path / "editions.json").read_text("utf-8"))
+            ["outputs"]] == ["summary-sheet-001.pdf", "summary-sheet-002.pdf"]
+    again = build([sheet_brief], tmp_path, jobs=1)
+    assert again.skipped and not again.built
+    # A smaller second edition replaces the first: copy 002 is no longer listed, so it goes.
+    make_editions(sheet_brief, [Reader("丙", 1)], tmp_path, base=sheet_pdf)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "editions.json", "manifest.json", "summary-sheet-001.pdf", "summary-sheet.pdf"]
 
 
 @pytest.mark.parametrize(("content", "line", "message"), [

@@ -1,8 +1,9 @@
 """Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
 
 Takes: brief files (default ``briefs/*.yaml``), an output folder, ``--jobs``; for editions a
-readers CSV. Gives: PDFs and ``manifest.json`` in the output folder, a progress bar on the
-terminal, one line per failure, exit code 1 when anything failed.
+readers CSV. Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
+output folder, a progress bar on the terminal, one line per failure, exit code 1 when
+anything failed.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Takes: brief files (and, for editions, a readers CSV).
 Gives: ``build(...)`` — PDFs in an output folder, skipped when their inputs did not change,
 with ``manifest.json`` (build.py); ``make_editions(...)`` — one PDF per reader, each the base
-render with the reader's name and copy number stamped on every page (editions.py).
+render with the reader's name and copy number stamped on every page, with ``editions.json``
+(editions.py).
 
 Heavy libraries (WeasyPrint, pypdf) are imported only where work is done, so a build with
 nothing to do stays near-instant.

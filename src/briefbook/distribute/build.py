@@ -80,17 +80,19 @@ def sha256_file(path: Path) -> str | None:
         return None
 
 
-def read_manifest(out_dir: Path) -> dict[str, dict]:
-    """Entries of ``OUT/manifest.json`` by file name; {} when missing or unreadable."""
+def read_manifest(out_dir: Path, name: str = MANIFEST) -> dict[str, dict]:
+    """Entries of ``OUT/manifest.json`` (or ``name``) by file name; {} when missing or
+    unreadable."""
     try:
-        data = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((Path(out_dir) / name).read_text(encoding="utf-8"))
         return {e["file"]: e for e in data.get("outputs", []) if isinstance(e, dict) and "file" in e}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
 
 
-def write_manifest(out_dir: Path, entries: Iterable[dict], **extra) -> Path:
-    target = Path(out_dir) / MANIFEST
+def write_manifest(out_dir: Path, entries: Iterable[dict], *, name: str = MANIFEST,
+                   **extra) -> Path:
+    target = Path(out_dir) / name
     body = {"format": MANIFEST_FORMAT, "briefbook": __version__, **extra,
             "outputs": sorted(entries, key=lambda e: e["file"])}
     write_atomic(target, json.dumps(body, ensure_ascii=False, indent=2) + "\n")

@@ -3,7 +3,8 @@
 Takes: a brief, a readers CSV (header ``name`` or ``name,copy``; UTF-8), an output folder.
 Gives: ``OUT/<brief stem>-<copy>.pdf`` per reader — the base render with ``张三 第007份`` on
 every page (cover included) in the top margin, above the running header — and
-``OUT/manifest.json`` (file, sha256, pages, copy, name, base sha256).
+``OUT/editions.json`` (file, sha256, pages, copy, name, base sha256). A run replaces the
+previous run's copies only when all its copies are written (see ``make_editions``).
 
 How: the book is laid out ONCE. For each reader a one-page *stamp sheet* is rendered with
 WeasyPrint — the page size of the book, nothing on it but the mark, in the bundled Noto Sans
@@ -22,9 +23,11 @@ bundled fonts, and never used in file names (the copy number is).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +51,7 @@ def mark_box_mm(width_mm: float) -> tuple[float, float, float, float]:
     return (width_mm / 3, MARK_TOP_MM - 1.5, width_mm - MARK_RIGHT_MM + 1.0, MARK_TOP_MM + 6.0)
 
 
+EDITIONS_MANIFEST = "editions.json"  # not build's manifest.json: both may share a folder
 MAX_NAME = 40
 MAX_COPY = 999_999
 CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
@@ -310,15 +314,41 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+@contextlib.contextmanager
+def _signals_deferred():
+    """Hold Ctrl-C/SIGTERM back (delivered on exit) while a few renames must all happen."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
                   base: bytes | None = None, renderer=None,
                   on_progress: Callable[[int], None] | None = None) -> list[dict]:
     """Render ``brief`` once and write one stamped copy per reader into ``out_dir``.
 
-    Returns the manifest entries (also written to ``out_dir/manifest.json``).
-    ``on_progress(n)`` is called as each batch of ``n`` copies is written.
+    Returns the manifest entries (also written to ``out_dir/editions.json``; ``build``'s
+    ``manifest.json`` in the same folder is left alone). ``on_progress(n)`` is called as each
+    batch of ``n`` copies is written.
+
+    All or nothing: copies are written into a hidden staging folder inside ``out_dir`` and
+    moved into place only when every copy succeeded, then ``editions.json`` is replaced and
+    copies listed by the previous ``editions.json`` but not made by this run are removed. A
+    failed or interrupted run leaves the previous copies and manifest exactly as they were.
     """
-    from briefbook.distribute.build import pdf_pages, write_manifest
+    import shutil
+    import tempfile
+
+    from briefbook.distribute.build import pdf_pages, read_manifest, write_manifest
 
     brief, out_dir = Path(brief), Path(out_dir)
     readers = list(readers)
@@ -330,26 +360,46 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         base = (renderer or Renderer()).render(brief)
     pages = pdf_pages(base)
     width = max(3, len(str(max(r.copy for r in readers))))
-    chunks = [readers[i:i + CHUNK] for i in range(0, len(readers), CHUNK)]
-    tasks = [(base, str(out_dir), brief.stem, width, [(r.name, r.copy) for r in chunk])
-             for chunk in chunks]
-    targets = [out_dir / _edition_name(brief.stem, r.copy, width) for r in readers]
-    entries: list[dict] = []
-    progress = on_progress or (lambda _n: None)
+    created = not out_dir.exists()
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".editions-", suffix=".tmp", dir=out_dir))
+    except OSError as exc:
+        raise BriefbookError(f"cannot write to folder: {exc.strerror}", where=str(out_dir)) from exc
+    try:
+        chunks = [readers[i:i + CHUNK] for i in range(0, len(readers), CHUNK)]
+        tasks = [(base, str(staging), brief.stem, width, [(r.name, r.copy) for r in chunk])
+                 for chunk in chunks]
+        entries: list[dict] = []
+        progress = on_progress or (lambda _n: None)
         for done in run_jobs(_stamp_chunk, tasks, jobs=jobs):
             entries += done
             progress(len(done))
+        base_sha = hashlib.sha256(base).hexdigest()
+        for entry in entries:
+            entry.update(pages=pages, base_sha256=base_sha)
+        previous = read_manifest(out_dir, EDITIONS_MANIFEST)
+        made = {entry["file"] for entry in entries}
+        with _signals_deferred():
+            try:
+                for entry in entries:
+                    os.replace(staging / entry["file"], out_dir / entry["file"])
+                write_manifest(out_dir, entries, name=EDITIONS_MANIFEST, brief=str(brief),
+                               base_sha256=base_sha, pages=pages)
+            except OSError as exc:
+                raise BriefbookError(f"could not move the copies into place ({exc.strerror})",
+                                     where=str(out_dir)) from exc
+            for stale in previous.keys() - made:
+                if Path(stale).name == stale and stale.endswith(".pdf"):  # a copy, never a path
+                    with contextlib.suppress(OSError):
+                        (out_dir / stale).unlink()
     except BaseException:
-        # All or nothing: a failed run removes the copies it wrote and any temporary file.
-        for target in targets:
-            for leftover in [target, *target.parent.glob(f".{target.name}.*.part")]:
-                leftover.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:  # a failed first run leaves no empty folder behind
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
         raise
-    base_sha = hashlib.sha256(base).hexdigest()
-    for entry in entries:
-        entry.update(pages=pages, base_sha256=base_sha)
-    write_manifest(out_dir, entries, brief=str(brief), base_sha256=base_sha, pages=pages)
+    shutil.rmtree(staging, ignore_errors=True)
     return sorted(entries, key=lambda e: e["copy"])
 
 
