@@ -84,7 +84,12 @@ def test_snapshot_records_compares_and_updates(tmp_path, docs, monkeypatch):
     brief.write_text("title: x\n", encoding="utf-8")
     baseline, out = tmp_path / "baselines" / "demo", tmp_path / "diffs"
     args = ["snapshot", str(brief), "--baseline", str(baseline), "--out", str(out)]
-    first = runner.invoke(app, args)
+    missing = runner.invoke(app, args)  # no baseline yet: an error, nothing recorded
+    assert missing.exit_code == 1
+    assert "no baseline recorded" in str(missing.exception) + missing.output
+    assert "--update" in str(missing.exception) + missing.output
+    assert not baseline.exists()
+    first = runner.invoke(app, args + ["--update"])
     assert first.exit_code == 0 and "baseline recorded" in first.output
     assert runner.invoke(app, args).exit_code == 0
     current["pdf"] = docs["nochart"].pdf
@@ -94,3 +99,17 @@ def test_snapshot_records_compares_and_updates(tmp_path, docs, monkeypatch):
     assert (out / "page-002-diff.png").exists()
     assert runner.invoke(app, args + ["--update"]).exit_code == 0
     assert runner.invoke(app, args).exit_code == 0
+
+
+def test_snapshot_without_baseline_exits_1_with_one_clear_line(tmp_path, docs, monkeypatch,
+                                                                capsys):
+    monkeypatch.setattr(briefbook.render, "render_pdf_bytes", lambda path: docs["base"].pdf)
+    brief = tmp_path / "brief.yaml"
+    brief.write_text("title: x\n", encoding="utf-8")
+    baseline = tmp_path / "baselines" / "demo"
+    with pytest.raises(SystemExit) as info:
+        main(["snapshot", str(brief), "--baseline", str(baseline), "--out", str(tmp_path / "d")])
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert f"error: {baseline}: no baseline recorded" in err and "--update" in err
+    assert not baseline.exists() and not (tmp_path / "baselines").exists()

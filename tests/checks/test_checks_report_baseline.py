@@ -40,7 +40,10 @@ def test_report_writes_expected_actual_diff_and_summary(tmp_path, pages):
 
 def test_baseline_record_compare_update(tmp_path, docs):
     base_dir, out = tmp_path / "baseline", tmp_path / "out"
-    first = check_against_baseline(docs["base"].pdf, base_dir, out_dir=out)
+    with pytest.raises(BriefbookError, match="no baseline recorded"):
+        check_against_baseline(docs["base"].pdf, base_dir, out_dir=out)  # never silently
+    assert not base_dir.exists()
+    first = check_against_baseline(docs["base"].pdf, base_dir, out_dir=out, update=True)
     assert first.status == "recorded"
     assert sorted(p.name for p in base_dir.iterdir()) == ["baseline.json", "page-001.png", "page-002.png"]
     for png in base_dir.glob("*.png"):
@@ -75,7 +78,7 @@ def test_baseline_record_compare_update(tmp_path, docs):
 
 def test_baseline_dpi_mismatch_and_damage_are_clear_errors(tmp_path, docs):
     base_dir = tmp_path / "b"
-    check_against_baseline(docs["base"].pdf, base_dir, dpi=60)
+    check_against_baseline(docs["base"].pdf, base_dir, dpi=60, update=True)
     assert load_baseline(base_dir)[0]["dpi"] == 60
     assert check_against_baseline(docs["base"].pdf, base_dir).status == "unchanged"
     with pytest.raises(BriefbookError, match="recorded at 60 DPI"):
@@ -89,3 +92,30 @@ def test_baseline_dpi_mismatch_and_damage_are_clear_errors(tmp_path, docs):
     (base_dir / "baseline.json").unlink()
     with pytest.raises(BriefbookError, match="no baseline.json"):
         check_against_baseline(docs["base"].pdf, base_dir)
+
+
+def test_interrupted_update_leaves_the_previous_baseline_whole(tmp_path, docs, monkeypatch):
+    from briefbook.checks import baseline as baseline_mod
+
+    base_dir = tmp_path / "b"
+    check_against_baseline(docs["base"].pdf, base_dir, update=True)
+    (base_dir / "NOTES.txt").write_text("why this baseline\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in base_dir.iterdir()}
+    real, calls = baseline_mod.png_bytes, []
+
+    def interrupted(image):
+        calls.append(1)
+        if len(calls) == 2:  # the new page 1 is written, page 2 is not
+            raise KeyboardInterrupt
+        return real(image)
+
+    monkeypatch.setattr(baseline_mod, "png_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        check_against_baseline(docs["nochart"].pdf, base_dir, update=True, dpi=60)
+    assert {p.name: p.read_bytes() for p in base_dir.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]  # no staging folder left
+    monkeypatch.setattr(baseline_mod, "png_bytes", real)
+    check_against_baseline(docs["nochart"].pdf, base_dir, update=True, dpi=60)
+    assert load_baseline(base_dir)[0]["dpi"] == 60
+    assert (base_dir / "NOTES.txt").read_text(encoding="utf-8") == "why this baseline\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]

@@ -1,7 +1,7 @@
 """Compare a PDF against a folder of baseline page images, or (re)record that folder.
 
 Takes: PDF bytes, a baseline folder, and whether updating is allowed. Gives: a
-``BaselineResult`` — "recorded" (folder was absent or ``update=True``), "unchanged", or
+``BaselineResult`` — "recorded" (only with ``update=True``), "unchanged", or
 "changed" with the ``Comparison`` and, if an ``out_dir`` was given, the expected / actual /
 diff PNGs and ``summary.json`` written there.
 
@@ -14,7 +14,10 @@ user to re-record with ``--update`` after looking at the change.
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +30,6 @@ from briefbook.checks.compare import (DEFAULT_BUDGET, DEFAULT_THRESHOLD, Budget,
 from briefbook.checks.rasterise import DEFAULT_DPI, DEFAULT_MODE, RenderedPage, rasterise
 from briefbook.checks.report import clear_report, png_bytes, write_report
 from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
 
 META_NAME = "baseline.json"
 _PAGE_FILE = re.compile(r"page-(\d{3,})\.png")
@@ -70,28 +72,67 @@ def _page_files(baseline_dir: Path) -> list[Path]:
     return [p for _, p in found]
 
 
+def _write_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def record_baseline(pages: list[RenderedPage], baseline_dir: Path) -> list[Path]:
-    """Write ``pages`` as the baseline, removing page files beyond the new page count."""
+    """Write ``pages`` as the baseline, replacing any previous one as a whole.
+
+    The new page PNGs and ``baseline.json`` are written into a hidden sibling folder, which
+    then takes the old folder's place (other files in the old folder are carried over). An
+    error or interrupt at any point leaves the previous baseline as it was — never new images
+    with old metadata, nor page files of two recordings.
+    """
     baseline_dir = Path(baseline_dir)
-    baseline_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for page in pages:
-        path = baseline_dir / f"page-{page.number:03d}.png"
-        write_atomic(path, png_bytes(page.image))
-        written.append(path)
-    for path in baseline_dir.iterdir():
-        match = _PAGE_FILE.fullmatch(path.name)
-        if match and int(match.group(1)) > len(pages):
-            path.unlink()
-    meta = {
-        "dpi": pages[0].dpi if pages else DEFAULT_DPI,
-        "mode": "L" if not pages or pages[0].image.ndim == 2 else "RGB",
-        "page_sizes_pt": [list(p.size_pt) for p in pages],
-        "renderer": f"pypdfium2 {pdfium.version.PYPDFIUM_INFO} / pdfium {pdfium.version.PDFIUM_INFO}",
-    }
-    write_atomic(baseline_dir / META_NAME, json.dumps(meta, indent=2) + "\n")
-    written.append(baseline_dir / META_NAME)
-    return written
+    parent = baseline_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{baseline_dir.name}.", suffix=".new",
+                                        dir=parent))
+    except OSError as exc:
+        raise BriefbookError(f"cannot write the baseline ({exc.strerror})",
+                             where=str(baseline_dir)) from exc
+    retired = None
+    try:
+        names = []
+        for page in pages:
+            name = f"page-{page.number:03d}.png"
+            _write_synced(staging / name, png_bytes(page.image))
+            names.append(name)
+        meta = {
+            "dpi": pages[0].dpi if pages else DEFAULT_DPI,
+            "mode": "L" if not pages or pages[0].image.ndim == 2 else "RGB",
+            "page_sizes_pt": [list(p.size_pt) for p in pages],
+            "renderer": f"pypdfium2 {pdfium.version.PYPDFIUM_INFO} / pdfium {pdfium.version.PDFIUM_INFO}",
+        }
+        _write_synced(staging / META_NAME, (json.dumps(meta, indent=2) + "\n").encode())
+        names.append(META_NAME)
+        if baseline_dir.exists():
+            for other in baseline_dir.iterdir():  # notes etc. kept; old pages and meta not
+                if other.name != META_NAME and not _PAGE_FILE.fullmatch(other.name):
+                    copy = shutil.copytree if other.is_dir() else shutil.copy2
+                    copy(other, staging / other.name)
+            retired = Path(tempfile.mkdtemp(prefix=f".{baseline_dir.name}.", suffix=".old",
+                                            dir=parent))
+            os.replace(baseline_dir, retired)
+        os.replace(staging, baseline_dir)
+    except BaseException as exc:
+        if retired is not None and not baseline_dir.exists():
+            os.replace(retired, baseline_dir)  # put the previous baseline back
+            retired = None
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BriefbookError(f"could not record the baseline ({exc.strerror or exc}); the "
+                                 "previous one is unchanged", where=str(baseline_dir)) from exc
+        raise
+    finally:
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
+    return [baseline_dir / name for name in names]
 
 
 def load_baseline(baseline_dir: Path) -> tuple[dict, list[RenderedPage]]:
@@ -127,20 +168,23 @@ def check_against_baseline(pdf_bytes: bytes, baseline_dir: Path, *, update: bool
                            dpi: float | None = None, out_dir: Path | None = None,
                            threshold: float = DEFAULT_THRESHOLD,
                            budget: Budget | str | int = DEFAULT_BUDGET) -> BaselineResult:
-    """Record the baseline (``update`` or no folder yet) or compare ``pdf_bytes`` against it.
+    """Record the baseline (only with ``update``) or compare ``pdf_bytes`` against it.
+
+    A missing baseline is an error, never recorded silently: a check that records what it
+    should be checking passes whatever the render looks like.
 
     ``dpi=None`` means: the baseline's own DPI when comparing, ``DEFAULT_DPI`` when recording.
     On a change, if ``out_dir`` is given, expected/actual/diff PNGs and summary.json go there;
     on success any old report in ``out_dir`` is cleared.
     """
     baseline_dir = Path(baseline_dir)
-    if update or not (baseline_dir / META_NAME).exists():
-        if baseline_dir.exists() and not update and any(_PAGE_FILE.fullmatch(p.name)
-                                                         for p in baseline_dir.iterdir()):
-            raise BriefbookError("baseline folder has page PNGs but no baseline.json",
-                                 where=str(baseline_dir), hint="re-record it with --update")
+    if update:
         pages = rasterise(pdf_bytes, dpi=dpi or DEFAULT_DPI, mode=DEFAULT_MODE)
         return BaselineResult("recorded", baseline_dir, written=record_baseline(pages, baseline_dir))
+    if not baseline_dir.exists():
+        raise BriefbookError("no baseline recorded here yet; nothing was compared",
+                             where=str(baseline_dir),
+                             hint="look at the rendered pages, then record them with --update")
     meta, expected = load_baseline(baseline_dir)
     if dpi is not None and float(dpi) != float(meta["dpi"]):
         raise BriefbookError(f"baseline was recorded at {meta['dpi']:g} DPI, not {dpi:g}",

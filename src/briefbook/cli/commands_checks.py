@@ -100,13 +100,14 @@ def lint(
 def snapshot(
     brief: Annotated[Path, typer.Argument(help="The brief (YAML) to render.")],
     baseline: Annotated[Path, typer.Option(help="Folder holding the baseline page PNGs.")],
-    update: Annotated[bool, typer.Option("--update", help="Re-record the baseline (look at the diff first).")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Record or re-record the baseline (look at the render or diff first); without it a missing baseline is an error.")] = False,
     dpi: Annotated[Optional[float], typer.Option(help=f"Resolution (default: the baseline's, or {DEFAULT_DPI} when recording).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Folder for diff images (default test-artifacts/visual/<baseline name>).")] = None,
     threshold: Annotated[float, typer.Option(help="YIQ colour distance 0…1.")] = DEFAULT_THRESHOLD,
     budget: Annotated[str, typer.Option(help='Changed pixels a page may have ("20" or "0.01%").')] = "0",
 ) -> None:
-    """Render BRIEF and compare it with the baseline (or record it); exit 1 on a change."""
+    """Render BRIEF and compare it with the baseline (record it with --update); exit 1 on a
+    change or a missing baseline."""
     _check_threshold(threshold)
     parsed = Budget.parse(budget)
     try:
