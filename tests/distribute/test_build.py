@@ -156,3 +156,22 @@ def test_second_build_in_one_process_sees_edited_metrics(tmp_path, sheet_brief, 
     assert "留汉毕业生" in text(out / "summary-sheet.pdf")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["outputs"][0]["input_hash"] == input_hash(sheet_brief, shared_inputs_hash())
+
+
+def test_input_hash_covers_the_font_files(tmp_path, monkeypatch):
+    from briefbook import paths
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "charset.txt").write_text("一二三\n", encoding="utf-8")
+    (fonts / "Sans.otf").write_bytes(b"OTTO version 1")
+    monkeypatch.setattr(paths, "FONTS_DIR", fonts)
+    first = shared_inputs_hash()
+    assert shared_inputs_hash() == first
+    (fonts / "Sans.otf").write_bytes(b"OTTO version 2")  # a new font release, same charset
+    second = shared_inputs_hash()
+    assert second != first
+    (fonts / "README.md").write_text("notes\n", encoding="utf-8")  # not a font: no rebuild
+    assert shared_inputs_hash() == second
+    (fonts / "Serif.otf").write_bytes(b"OTTO")
+    assert shared_inputs_hash() != second

@@ -7,8 +7,9 @@ bytes, input hash per output), both written atomically.
 A brief is skipped when the manifest records the same *input hash* for it and its PDF on disk
 still has the recorded sha256. The input hash covers everything a render reads: the brief's
 bytes, the whole corpus folder (raw articles, sources, corrections, ids.lock, metrics.yaml),
-``templates/``, ``assets/fonts/charset.txt`` and the package version. Code changes between
-releases are covered only by the version: after editing the package, pass ``--force``.
+``templates/``, ``assets/fonts/charset.txt``, the font files ``assets/fonts/*.otf`` and the
+package version. Code changes between releases are covered only by the version: after editing
+the package, pass ``--force``.
 
 Workers are separate processes started with the *spawn* method (WeasyPrint and its C
 libraries are not fork-safe), each holding one long-lived ``Renderer``, so corpus, catalog,
@@ -57,6 +58,15 @@ def shared_inputs_hash(corpus_dir: Path | None = None) -> str:
     _hash_tree(digest, paths.TEMPLATES_DIR)
     charset = paths.FONTS_DIR / "charset.txt"
     digest.update(charset.read_bytes() if charset.exists() else b"missing charset")
+    # The font programs themselves: a new font release changes glyphs and metrics, so every
+    # PDF. About 18 MB, hashed in ~15 ms, so no digest cache is needed.
+    fonts = sorted([*paths.FONTS_DIR.glob("*.otf"), *paths.FONTS_DIR.glob("*.ttf")])
+    for font in fonts:
+        digest.update(f"font\0{font.name}\0".encode())
+        with open(font, "rb") as handle:
+            digest.update(bytes.fromhex(hashlib.file_digest(handle, "sha256").hexdigest()))
+    if not fonts:
+        digest.update(b"no fonts")
     return digest.hexdigest()
 
 
