@@ -46,3 +46,20 @@ def test_unexpected_exception_fails_that_brief_only(tmp_path, sheet_brief, monke
     assert Path(brief).name == "crash.yaml"
     assert message.startswith("internal error: ZeroDivisionError: boom")
     assert (tmp_path / "dist" / "ok.pdf").exists() and not (tmp_path / "dist" / "crash.pdf").exists()
+
+
+def test_build_cli_reports_each_failure_once(tmp_path, sheet_brief):
+    import os
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("BRIEFBOOK_DEBUG", None)
+    result = subprocess.run([sys.executable, "-m", "briefbook.cli", "build", str(broken),
+                             "--out", str(tmp_path / "dist"), "-j", "1"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "0 built, 0 unchanged, 1 failed" in result.stdout
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(broken) in errors[0], result.stderr
+    assert "Traceback" not in result.stderr

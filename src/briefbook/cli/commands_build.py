@@ -55,9 +55,9 @@ def build(
         def event(kind: str, brief: str, info: dict | None) -> None:
             if kind == "plan":
                 progress.update(task, total=info["todo"])
-            elif kind == "failed":
-                progress.console.print(f"[red]error:[/red] {info['error']}", markup=True,
-                                       highlight=False)
+            elif kind == "failed":  # printed once, as it happens, above the progress bar
+                progress.console.print(_failure_line(brief, info["error"]), style="red",
+                                       markup=False, highlight=False, soft_wrap=True)
                 progress.advance(task)
             elif kind == "built":
                 progress.advance(task)
@@ -66,10 +66,11 @@ def build(
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
                f"{len(result.failed)} failed  ({time.perf_counter() - start:.2f} s)")
     if result.failed:
-        for brief, message in result.failed:
-            typer.secho(f"error: {message}" if brief in message else f"error: {brief}: {message}",
-                        err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
+
+
+def _failure_line(brief: str, message: str) -> str:
+    return f"error: {message}" if brief in message else f"error: {brief}: {message}"
 
 
 @app.command()
