@@ -69,7 +69,7 @@ class Budget:
             raise BriefbookError(f"budget {text!r}: a pixel count must be a whole number")
         return cls(pixels=int(number))
 
-    def allows(self, changed: int, total: int) -> int:
+    def allows(self, total: int) -> int:
         """The number of changed pixels allowed on a page of ``total`` pixels."""
         if self.percent is not None:
             return int(total * self.percent / 100.0)
@@ -240,7 +240,7 @@ def compare_page(number: int, expected: np.ndarray, actual: np.ndarray, *, dpi: 
     changed = int(np.count_nonzero(mask))
     if changed == 0:
         return PageResult(number, "within-budget", 0, total)
-    status = "within-budget" if changed <= budget.allows(changed, total) else "changed"
+    status = "within-budget" if changed <= budget.allows(total) else "changed"
     return PageResult(number, status, changed, total, bounding_box(mask, dpi), mask=mask)
 
 

@@ -22,7 +22,6 @@ changes pixels is fixed here rather than left to defaults (see ``RENDER_FLAGS``)
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from briefbook.errors import BriefbookError
 
 #: 75 DPI catches a single changed CJK character at body size (≈11 px per em at 10.5 pt)
 #: while a greyscale A4 baseline page stays ≈20–40 KB as PNG. Measured numbers: see
-#: tests/checks/test_dpi_budget.py and the checks report.
+#: tests/checks/test_checks_dpi.py.
 DEFAULT_DPI = 75
 DEFAULT_MODE = "L"
 MM_PER_INCH = 25.4
@@ -79,15 +78,6 @@ def _open(pdf: bytes | Path | str) -> pdfium.PdfDocument:
         raise BriefbookError(f"not a readable PDF ({exc})", where=where) from exc
 
 
-def page_sizes(pdf: bytes | Path | str) -> list[tuple[float, float]]:
-    """Page sizes in points, without rendering."""
-    doc = _open(pdf)
-    try:
-        return [tuple(round(v, 3) for v in doc.get_page_size(i)) for i in range(len(doc))]
-    finally:
-        doc.close()
-
-
 def rasterise(pdf: bytes | Path | str, *, dpi: float = DEFAULT_DPI,
               mode: str = DEFAULT_MODE) -> list[RenderedPage]:
     """Render every page of ``pdf`` at ``dpi`` in ``mode`` (``"L"`` or ``"RGB"``)."""
@@ -115,12 +105,6 @@ def rasterise(pdf: bytes | Path | str, *, dpi: float = DEFAULT_DPI,
     finally:
         doc.close()
     return pages
-
-
-def expected_pixels(size_pt: tuple[float, float], dpi: float) -> tuple[int, int]:
-    """(width, height) in pixels that ``rasterise`` gives a page of ``size_pt`` at ``dpi``."""
-    scale = dpi / PT_PER_INCH
-    return math.ceil(size_pt[0] * scale), math.ceil(size_pt[1] * scale)
 
 
 def px_to_mm(px: float, dpi: float) -> float:

@@ -283,6 +283,8 @@ def _edition_name(stem: str, copy: int, width: int) -> str:
 
 def _stamp_chunk(task: tuple[bytes, str, str, int, list[tuple[str, int]]]) -> list[dict]:
     """Worker: write the copies of a chunk of readers. Returns manifest entries."""
+    from briefbook.distribute.build import sha256_file
+
     base, out_dir, stem, width, chunk = task
     stamper = _stamper_for(base)
     entries = []
@@ -294,7 +296,7 @@ def _stamp_chunk(task: tuple[bytes, str, str, int, list[tuple[str, int]]]) -> li
             with open(tmp, "wb") as handle:
                 stamper.stamp(stamp_page, handle)
         entries.append({"file": target.name, "copy": reader.copy, "name": reader.name,
-                        "sha256": _sha256(target)})
+                        "sha256": sha256_file(target)})
     return entries
 
 
@@ -307,11 +309,6 @@ def _stamper_for(base: bytes) -> Stamper:
         _stampers.clear()
         _stampers[key] = Stamper(base)
     return _stampers[key]
-
-
-def _sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @contextlib.contextmanager
