@@ -162,3 +162,18 @@ def test_unembedded_standard_font_fails_every_font_check():
 def test_garbage_is_unreadable():
     report = lint_pdf(b"not a pdf at all")
     assert report.codes() == {"unreadable"} and not report.ok
+
+
+def test_font_used_only_in_a_shared_form_is_reported_on_every_page():
+    """A form XObject drawn on several pages (an edition's stamp): its fonts are on all."""
+    from briefbook.distribute.editions import Stamper
+
+    base = render('<p>第一页</p><p style="break-before: page">第二页</p>')
+    stamper = Stamper(base)
+    out = io.BytesIO()
+    stamper.stamp(stamper.stamp_page("印章 第001份"), out)
+    report = lint_pdf(out.getvalue(), expected_pages=2)
+    assert report.ok, report.failures
+    stamp_fonts = [f for f in report.fonts if f.family == "Noto Sans CJK SC"]
+    assert stamp_fonts and all(f.pages == {1, 2} for f in stamp_fonts), \
+        [(f.name, f.pages) for f in report.fonts]

@@ -303,6 +303,9 @@ class _FontScan:
         return self.fonts[key]
 
     def scan_page(self, page, page_number: int) -> None:
+        # Per page: a form drawn on every page (an edition's stamp) puts its fonts on every
+        # page; within a page the set stops a form that draws itself from recursing forever.
+        self._forms_seen = set()
         resources = _resolve(page.get("/Resources")) or DictionaryObject()
         contents = page.get_contents()
         if contents is not None:
