@@ -44,14 +44,20 @@ def spread(values: list[float]) -> str:
 
 
 def run_process(args: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds of a new process and its peak RSS in KB (from wait4's rusage)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
+    """Wall seconds of a new process and its peak RSS in KB (from wait4's rusage).
+
+    stderr goes to a temporary file, not a pipe: nobody reads a pipe while wait4 waits, so
+    a child writing more than the pipe holds (64 KB) would block forever.
+    """
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        err = stderr.read().decode(errors="replace")
     if proc.returncode:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{err}")
     return wall, usage.ru_maxrss
