@@ -219,3 +219,23 @@ def test_readers_default_copy_numbers_follow_the_rows(tmp_path):
     csv.write_text("\ufeffname\n张三\n李四\n", encoding="utf-8")
     assert [(r.name, r.copy, r.line) for r in read_readers(csv)] == [("张三", 1, 2), ("李四", 2, 3)]
     assert Reader("张三", 7).mark == "张三 第007份"
+
+
+def test_worker_tasks_stay_small(tmp_path, sheet_brief, sheet_pdf, monkeypatch):
+    """Tasks carry the base PDF's path, not its bytes: big payloads fill the pool's pipe, and
+    Debian 12's Python 3.11.2 then hangs shutting the pool down after Ctrl-C (seen there)."""
+    import pickle
+
+    sizes = []
+    real_run_jobs = editions.run_jobs
+
+    def spy(work, tasks, **kwargs):
+        tasks = list(tasks)
+        sizes.extend(len(pickle.dumps(task)) for task in tasks)
+        return real_run_jobs(work, tasks, **kwargs)
+
+    monkeypatch.setattr(editions, "run_jobs", spy)
+    make_editions(sheet_brief, [Reader("张三", 1), Reader("李四", 2)], tmp_path / "out",
+                  base=sheet_pdf)
+    assert sizes and max(sizes) < 4096, sizes
+    assert len(sheet_pdf) > 4096 * 10  # the base itself would not fit

@@ -281,12 +281,16 @@ def _edition_name(stem: str, copy: int, width: int) -> str:
     return f"{stem}-{copy:0{width}d}.pdf"
 
 
-def _stamp_chunk(task: tuple[bytes, str, str, int, list[tuple[str, int]]]) -> list[dict]:
-    """Worker: write the copies of a chunk of readers. Returns manifest entries."""
+def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]]]) -> list[dict]:
+    """Worker: write the copies of a chunk of readers. Returns manifest entries.
+
+    The base PDF travels as a file path, not bytes: large task payloads fill the pool's pipe,
+    and on Python 3.11.2 (Debian 12) a pool stopped by Ctrl-C then hangs joining its feeder.
+    """
     from briefbook.distribute.build import sha256_file
 
-    base, out_dir, stem, width, chunk = task
-    stamper = _stamper_for(base)
+    base_path, base_sha, out_dir, stem, width, chunk = task
+    stamper = _stamper_for(base_path, base_sha)
     entries = []
     for name, copy in chunk:
         reader = Reader(name, copy)
@@ -303,12 +307,12 @@ def _stamp_chunk(task: tuple[bytes, str, str, int, list[tuple[str, int]]]) -> li
 _stampers: dict[str, Stamper] = {}
 
 
-def _stamper_for(base: bytes) -> Stamper:
-    key = hashlib.sha256(base).hexdigest()
-    if key not in _stampers:
+def _stamper_for(base_path: str, base_sha: str) -> Stamper:
+    """One Stamper per worker and base PDF (read once from ``base_path``)."""
+    if base_sha not in _stampers:
         _stampers.clear()
-        _stampers[key] = Stamper(base)
-    return _stampers[key]
+        _stampers[base_sha] = Stamper(Path(base_path).read_bytes())
+    return _stampers[base_sha]
 
 
 @contextlib.contextmanager
@@ -364,15 +368,17 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     except OSError as exc:
         raise BriefbookError(f"cannot write to folder: {exc.strerror}", where=str(out_dir)) from exc
     try:
+        base_sha = hashlib.sha256(base).hexdigest()
+        base_path = staging / ".base.pdf"  # read by the workers; removed with the staging folder
+        base_path.write_bytes(base)
         chunks = [readers[i:i + CHUNK] for i in range(0, len(readers), CHUNK)]
-        tasks = [(base, str(staging), brief.stem, width, [(r.name, r.copy) for r in chunk])
-                 for chunk in chunks]
+        tasks = [(str(base_path), base_sha, str(staging), brief.stem, width,
+                  [(r.name, r.copy) for r in chunk]) for chunk in chunks]
         entries: list[dict] = []
         progress = on_progress or (lambda _n: None)
         for done in run_jobs(_stamp_chunk, tasks, jobs=jobs):
             entries += done
             progress(len(done))
-        base_sha = hashlib.sha256(base).hexdigest()
         for entry in entries:
             entry.update(pages=pages, base_sha256=base_sha)
         previous = read_manifest(out_dir, EDITIONS_MANIFEST)
