@@ -106,7 +106,7 @@ def _clip(text: str, limit: int) -> str:
 def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
     """One row per pledge: the reported value as a share of the pledge (pledge = 100 %)."""
     plt = _pyplot()
-    height = 0.5 + 0.42 * max(len(rows), 1)
+    height = 0.55 + 0.34 * max(len(rows), 1)
     fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, height))
     ys = list(range(len(rows)))[::-1]
     top = max([1.0] + [r.ratio for r in rows if r.ratio is not None])
@@ -117,7 +117,8 @@ def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
             ax.barh(y, row.ratio, height=0.36, color=colour)
             note = f"{_clip(row.reported or '', 10)}（{row.ratio:.0%}）"
         else:
-            note = f"{row.status}（无可比数字）" if row.reported else row.status
+            no_figure = row.reported and row.status != "无法比较"
+            note = f"{row.status}（无可比数字）" if no_figure else row.status
         ax.text(max(row.ratio or 0, 1.0) + 0.02 * top, y, note, va="center", fontsize=8,
                 color=colour)
     ax.axvline(1.0, color=INK, linewidth=0.8, linestyle=(0, (2, 2)))
@@ -134,7 +135,7 @@ def status_breakdown(counts: list[StatusCount]) -> bytes:
     """How many metrics stand at each status, as labelled horizontal bars."""
     plt = _pyplot()
     counts = [c for c in counts if c.count]
-    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.4 + 0.27 * max(len(counts), 1)))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.35 + 0.24 * max(len(counts), 1)))
     ys = list(range(len(counts)))[::-1]
     for y, item in zip(ys, counts, strict=True):
         ax.barh(y, item.count, height=0.6, color=STATUS_COLOURS.get(item.status, MUTED))
@@ -152,7 +153,7 @@ def timeline(points: list[MeetingPoint]) -> bytes:
     plt = _pyplot()
     from matplotlib import dates as mdates
 
-    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 2.2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 1.9))
     days = [mdates.date2num(p.day) for p in points]
     peak = max([p.pledged for p in points] + [p.reported for p in points] + [1])
     width = 18
