@@ -86,3 +86,16 @@ def test_render_refuses_two_briefs_writing_one_pdf(tmp_path):
     assert result.returncode == 1
     assert "several briefs would write the same PDF" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_while_loading_commands_is_not_a_traceback(monkeypatch, capsys):
+    import briefbook.cli as cli
+
+    def interrupted(command=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "load_commands", interrupted)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["render", "x.yaml"])
+    assert info.value.code == 130
+    assert "interrupted" in capsys.readouterr().err

@@ -63,9 +63,11 @@ def main(argv: list[str] | None = None) -> None:
 
     args = sys.argv[1:] if argv is None else argv
     first = next((a for a in args if not a.startswith("-")), None)
-    load_commands(first if first in COMMANDS else None)
     try:
+        load_commands(first if first in COMMANDS else None)  # imports: Ctrl-C may land here
         app(args=argv, prog_name="briefbook")
+    except KeyboardInterrupt:  # outside a command (Typer handles it inside one)
+        fail("interrupted", 130)
     except BriefbookError as exc:
         fail(f"error: {exc}")
     except Exception as exc:  # a bug, not bad input: still no raw traceback by default
