@@ -18,7 +18,7 @@ from briefbook.errors import BriefbookError
 from briefbook.render.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
-    from briefbook.corpus.model import Corpus
+    from briefbook.corpus.model import Article, Corpus, Paragraph, Section
     from briefbook.metrics.catalog import Catalog
 
 #: Stable ASCII class names for the statuses (CSS colours live in book.css).
@@ -286,10 +286,13 @@ def _status_order(rubric, tallies: Counter) -> list[str]:
     return order + sorted(s for s in tallies if s not in order)
 
 
-def _paragraphs(node):
-    if hasattr(node, "text") and hasattr(node, "section_id"):
+def _paragraphs(node: Article | Section | Paragraph) -> list[Paragraph]:
+    """The paragraphs a corpus id stands for: itself, its section's, or its article's."""
+    from briefbook.corpus.model import Article, Paragraph
+
+    if isinstance(node, Paragraph):
         return [node]
-    if hasattr(node, "paragraphs") and callable(node.paragraphs):
+    if isinstance(node, Article):
         return list(node.paragraphs())
     return list(node.paragraphs)
 
