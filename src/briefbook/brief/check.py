@@ -1,6 +1,7 @@
 """Cross-checking a brief against what exists: the corpus ids and the metric catalog.
 
-Takes: a brief path and the sets of known corpus ids and metric ids.
+Takes: a brief path, the sets of known corpus ids and metric ids, and the project's defaults
+for front matter (a brief's own fields win).
 Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors
 and dangling references alike — each at ``file:line:column`` with a did-you-mean.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from briefbook.brief.load import Loc, Locator, read_brief, validate
@@ -24,10 +25,11 @@ def json_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str]) -> Brief:
+def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str],
+                defaults: Mapping[str, object] | None = None) -> Brief:
     """Schema and references checked together, so one run reports every mistake."""
     data, locator = read_brief(path)
-    brief, errors = validate(data, locator)
+    brief, errors = validate({**(defaults or {}), **data}, locator)
     errors += _dangling(data, locator, corpus_ids, metric_ids)
     if errors:
         raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))

@@ -1,7 +1,7 @@
 """Metrics commands: ``metrics`` (the verified catalog with statuses) and ``extract``.
 
-Takes: the command line; ``--corpus DIR`` defaults to the project's corpus and ``--catalog
-FILE`` to that corpus folder's ``metrics.yaml``.
+Takes: the command line; the project (``--project DIR``, or found from the current folder)
+gives the corpus, the topics and the catalog (``--catalog FILE`` overrides the latter).
 Gives: a readable table (or ``--json``: per metric id, label, unit, topic, status,
 status_reason, ratio and observations with plain-number values); ``extract`` lists every
 number-with-unit mention in an article, section, paragraph or text file with its
@@ -19,15 +19,11 @@ from rich.console import Console
 from rich.table import Table
 
 from briefbook.cli import app
-from briefbook.corpus import load_corpus
+from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.errors import BriefbookError
-from briefbook.metrics.catalog import TOPICS, Metric, load_catalog
+from briefbook.metrics.catalog import Metric, load_catalog
 from briefbook.metrics.extract import extract_mentions
 from briefbook.metrics.status import Status
-from briefbook.paths import CORPUS_DIR
-
-CorpusOpt = Annotated[Path, typer.Option("--corpus", help="corpus folder", file_okay=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
 
 def metric_json(m: Metric) -> dict[str, Any]:
@@ -47,18 +43,20 @@ def metric_json(m: Metric) -> dict[str, Any]:
 @app.command()
 def metrics(topic: Annotated[str | None, typer.Option("--topic", help="only this topic")] = None,
             status: Annotated[str | None, typer.Option("--status", help="only this status")] = None,
-            corpus: CorpusOpt = CORPUS_DIR,
+            project: ProjectOpt = None,
             catalog: Annotated[Path | None, typer.Option(
                 "--catalog", help="metrics YAML [default: the corpus folder's metrics.yaml]",
                 dir_okay=False)] = None,
             as_json: JsonOpt = False) -> None:
     """The metrics catalog, verified against the corpus, with pledge statuses."""
-    if topic is not None and topic not in TOPICS:
-        raise BriefbookError(f"unknown topic {topic!r}", hint="one of " + "、".join(TOPICS))
+    proj = project_for(project)
+    if topic is not None and topic not in proj.topics:
+        raise BriefbookError(f"unknown topic {topic!r}", hint="one of " + "、".join(proj.topics))
     statuses = [s.value for s in Status]
     if status is not None and status not in statuses:
         raise BriefbookError(f"unknown status {status!r}", hint="one of " + "、".join(statuses))
-    cat = load_catalog(load_corpus(corpus), catalog)
+    cat = (load_catalog(proj.corpus(), catalog, topics=proj.topics) if catalog
+           else proj.catalog(proj.corpus()))
     chosen = [m for m in cat.metrics
               if (topic is None or m.topic == topic) and (status is None or m.status.value == status)]
     if as_json:
@@ -81,7 +79,7 @@ def metrics(topic: Annotated[str | None, typer.Option("--topic", help="only this
     console.print("  ".join(f"{k} {v}" for k, v in counts.items()))
 
 
-def _targets(target: str, corpus_dir: Path) -> list[tuple[str | None, str]]:
+def _targets(target: str, project: Path | None) -> list[tuple[str | None, str]]:
     """(paragraph id or None, text) for a file path or a corpus id."""
     path = Path(target)
     if path.is_file():
@@ -89,7 +87,7 @@ def _targets(target: str, corpus_dir: Path) -> list[tuple[str | None, str]]:
             return [(None, path.read_text(encoding="utf-8"))]
         except (OSError, UnicodeDecodeError) as exc:
             raise BriefbookError(f"cannot read the file: {exc}", where=target) from exc
-    c = load_corpus(corpus_dir)
+    c = project_for(project).corpus()
     found = c.resolve(target)
     if hasattr(found, "paragraphs"):
         paras = found.paragraphs() if callable(found.paragraphs) else found.paragraphs
@@ -99,9 +97,9 @@ def _targets(target: str, corpus_dir: Path) -> list[tuple[str | None, str]]:
 
 @app.command()
 def extract(target: Annotated[str, typer.Argument(help="article/section/paragraph id, or a text file")],
-            corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+            project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Every number-with-unit mention, with a pledged/reported guess from cue words."""
-    parts = _targets(target, corpus)
+    parts = _targets(target, project)
     text = "\n".join(t for _, t in parts)
     starts, pos = [], 0
     for pid, t in parts:

@@ -33,7 +33,7 @@ from briefbook.corpus.defects import (Corrections, apply_to_raw, attach_repairs,
                                       load_corrections)
 from briefbook.corpus.model import Article, Corpus, Credit
 from briefbook.corpus.segment import Block, segment
-from briefbook.corpus.sources import SourceEntry, load_sources, meeting, read_raw
+from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 
@@ -86,7 +86,7 @@ class Build:
         return dict(sorted(counts.items()))
 
 
-def build_article(entry: SourceEntry, raw: str, *, meeting_rec, corrections: Corrections,
+def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
                   rules: Rules = DEFAULT_RULES, where: str | None = None) -> Build:
     """Run the whole pipeline on one raw text."""
     where = where or entry.file
@@ -176,7 +176,7 @@ def build_article(entry: SourceEntry, raw: str, *, meeting_rec, corrections: Cor
     article = Article(
         id=entry.id, outlet=entry.outlet, published=entry.published,
         published_inferred=entry.published_inferred, title=entry.title,
-        title_supplied=entry.title_supplied, meeting=meeting_rec, script=entry.script,
+        title_supplied=entry.title_supplied, events=tuple(entry.events), script=entry.script,
         layout=layout, reporters=tuple(c.name for c in credits if c.role == "记者"),
         credits=tuple(credits), dateline=dateline, page=page, sections=sections,
         captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file)
@@ -279,7 +279,7 @@ def build_all(corpus_dir: Path, rules: Rules = DEFAULT_RULES) -> list[Build]:
     builds = []
     for entry in sources.articles:
         raw = read_raw(corpus_dir, entry)
-        builds.append(build_article(entry, raw, meeting_rec=meeting(sources, entry.meeting),
+        builds.append(build_article(entry, raw,
                                     corrections=corrections, rules=rules,
                                     where=str(corpus_dir / entry.file)))
     return builds
@@ -314,15 +314,11 @@ def _stamp(corpus_dir: Path) -> tuple:
                  for f in files)
 
 
-def load_corpus(corpus_dir: Path | None = None) -> Corpus:
+def load_corpus(corpus_dir: Path) -> Corpus:
     """The cleaned corpus, built from raw text and checked against ``ids.lock``.
 
     Cached per folder while none of its files changes (mtime and size).
     """
-    if corpus_dir is None:
-        from briefbook.paths import CORPUS_DIR
-
-        corpus_dir = CORPUS_DIR
     corpus_dir = Path(corpus_dir).resolve()
     if not corpus_dir.is_dir():
         raise BriefbookError("corpus folder not found", where=str(corpus_dir))
@@ -370,6 +366,5 @@ def build_one(corpus_dir: Path, article_id: str, rules: Rules = DEFAULT_RULES) -
 
         raise _unknown(article_id, sorted(e.id for e in sources.articles), "article")
     return build_article(entry, read_raw(corpus_dir, entry),
-                         meeting_rec=meeting(sources, entry.meeting),
                          corrections=load_corrections(corpus_dir / CORRECTIONS_FILE),
                          rules=rules, where=str(corpus_dir / entry.file))

@@ -5,7 +5,7 @@ Gives: ``load_catalog(corpus) -> Catalog`` (catalog.py), the status rubric (stat
 Chinese number parsing (numbers.py) and number-mention extraction (extract.py).
 """
 
-from briefbook.metrics.catalog import TOPICS, Catalog, Metric, Observation, load_catalog
+from briefbook.metrics.catalog import Catalog, Metric, Observation, load_catalog
 from briefbook.metrics.status import RUBRIC, Status
 
-__all__ = ["RUBRIC", "TOPICS", "Catalog", "Metric", "Observation", "Status", "load_catalog"]
+__all__ = ["RUBRIC", "Catalog", "Metric", "Observation", "Status", "load_catalog"]

@@ -1,7 +1,7 @@
 """The metrics catalog: what was pledged, what was later reported, each tied to a quote.
 
-Takes: the corpus (``briefbook.corpus.load_corpus(dir)``) and its folder's ``metrics.yaml``
-(``dir/metrics.yaml``; the project's ``corpus/metrics.yaml`` for the default corpus).
+Takes: the corpus (``briefbook.corpus.load_corpus(dir)``), its folder's ``metrics.yaml``
+(``dir/metrics.yaml``) and the project's topics (``briefbook.yaml``).
 Gives: a ``Catalog`` of ``Metric`` objects, each with its ``Observation`` s (pledged or
 reported: value, qualifier, period, source paragraph id, verbatim quote), the latest
 pledge and the latest report published on or after it (an earlier report is not its
@@ -10,6 +10,7 @@ citing paragraph ids, and ``ratio`` (reported / pledged) when comparable.
 
 Verification on load — every problem in the file is collected and raised together as one
 ``BriefbookErrors``, each naming ``metrics.yaml:LINE``, the metric id and the observation:
+- the topic is one of the project's topics;
 - the source id is a paragraph of the corpus and the quote occurs in its cleaned text verbatim;
 - a numeric value follows from the quote: parsing the quote with ``numbers.py`` yields a
   quantity equal to the value in the metric's unit, with the same qualifier (a quote that
@@ -25,6 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import yaml
@@ -33,14 +35,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
 from briefbook.metrics.status import PeriodRelation, Status, assess
-from briefbook.paths import CORPUS_DIR
 
-__all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "default_catalog_path",
+__all__ = ["CATALOG_FILE", "Catalog", "Metric", "Observation", "default_catalog_path",
            "load_catalog"]
 
-CATALOG_PATH = CORPUS_DIR / "metrics.yaml"
-TOPICS = ("就业与人才", "公共卫生", "城市建设", "生态环境", "营商环境", "政务服务", "基层治理",
-          "科技创新", "文化旅游", "民生保障", "体制机制", "审计监督")
+CATALOG_FILE = "metrics.yaml"
 #: Limits on ``metrics.yaml`` (reported as errors naming the file, never a hang).
 MAX_CATALOG_BYTES = 10_000_000
 MAX_METRICS = 5_000
@@ -106,20 +105,13 @@ class Metric(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     label: str = Field(min_length=1)
     unit: str = ""                    # "" only for metrics with no figure at all
-    topic: str
+    topic: str = Field(min_length=1)
     observations: tuple[Observation, ...] = Field(min_length=1)
     periods: PeriodRelation | None = None   # how the report's period relates to the pledge's
     curated_status: Status | None = Field(default=None, alias="status")
     curated_reason: str | None = Field(default=None, alias="status_reason")
     note: str | None = None
     line: int | None = None
-
-    @field_validator("topic")
-    @classmethod
-    def _known_topic(cls, v: str) -> str:
-        if v not in TOPICS:
-            raise ValueError(f"topic must be one of {'、'.join(TOPICS)}")
-        return v
 
     def _latest(self, kind: str, since: dt.date | None = None) -> Observation | None:
         found = [(o.published or dt.date.min, i, o) for i, o in enumerate(self.observations)
@@ -179,6 +171,8 @@ class Metric(BaseModel):
 class Catalog:
     metrics: list[Metric]
     path: Path
+    #: the project's topics, in the order books print them
+    topic_order: tuple[str, ...] = ()
 
     def get(self, metric_id: str) -> Metric:
         for m in self.metrics:
@@ -190,7 +184,9 @@ class Catalog:
         raise BriefbookError(f"unknown metric id {metric_id!r}", where=str(self.path), hint=hint)
 
     def topics(self) -> list[str]:
-        return [t for t in TOPICS if any(m.topic == t for m in self.metrics)]
+        used = list(dict.fromkeys(m.topic for m in self.metrics))
+        order = {t: i for i, t in enumerate(self.topic_order)}
+        return sorted(used, key=lambda t: order.get(t, len(order)))
 
 
 # --------------------------------------------------------------------------- loading
@@ -249,14 +245,17 @@ def _check_value(obs: Observation, found: list[Quantity]) -> str | None:
 
 def default_catalog_path(corpus: Any) -> Path:
     """The catalog that goes with ``corpus``: ``metrics.yaml`` in the folder it was built
-    from (``CATALOG_PATH`` for a corpus that does not know its folder)."""
+    from."""
     root = getattr(corpus, "root", None)
-    return Path(root) / "metrics.yaml" if root is not None else CATALOG_PATH
+    if root is None:
+        raise BriefbookError("this corpus does not know its folder; name the catalog file")
+    return Path(root) / CATALOG_FILE
 
 
-def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
+def load_catalog(corpus: Any, path: Path | None = None, *,
+                 topics: Sequence[str] | None = None) -> Catalog:
     """Load and verify ``path`` (default: the corpus folder's ``metrics.yaml``) against
-    ``corpus``.
+    ``corpus`` and, when given, the project's ``topics`` (a metric's topic must be one).
 
     Raises one ``BriefbookErrors`` listing every problem found.
     """
@@ -304,6 +303,12 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
             continue
         if metric.id in seen:
             err(mline, f"metric {metric.id}: duplicate id (first at line {seen[metric.id]})")
+        if topics is not None and metric.topic not in topics:
+            close = difflib.get_close_matches(metric.topic, list(topics), n=1, cutoff=0.3)
+            tline = lmap.get("topic") if isinstance(lmap.get("topic"), int) else mline
+            err(tline, f"metric {metric.id}: unknown topic {metric.topic!r}",
+                hint=(f"did you mean {close[0]!r}? " if close else "")
+                + "topics are listed under `topics:` in briefbook.yaml: " + "、".join(topics))
         seen.setdefault(metric.id, mline or 0)
 
         checked: list[Observation] = []
@@ -353,4 +358,4 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
 
     if errors:
         raise BriefbookErrors(errors)
-    return Catalog(metrics=metrics, path=path)
+    return Catalog(metrics=metrics, path=path, topic_order=tuple(topics or ()))
