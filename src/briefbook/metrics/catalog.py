@@ -1,7 +1,8 @@
 """The metrics catalog: what was pledged, what was later reported, each tied to a quote.
 
-Takes: the corpus (``briefbook.corpus.load_corpus(dir)``) and its folder's ``metrics.yaml``
-(``dir/metrics.yaml``; the project's ``corpus/metrics.yaml`` for the default corpus).
+Takes: the corpus (``briefbook.corpus.load_corpus(dir)``) and its folder's catalog files:
+``dir/metrics.yaml`` plus every ``dir/metrics/*.yaml`` (in name order; one id space), or the
+files given.
 Gives: a ``Catalog`` of ``Metric`` objects, each with its ``Observation`` s (pledged or
 reported: value, qualifier, period, source paragraph id, verbatim quote), the latest
 pledge and the latest report published on or after it (an earlier report is not its
@@ -14,7 +15,14 @@ Verification on load — every problem in the file is collected and raised toget
 - a numeric value follows from the quote: parsing the quote with ``numbers.py`` yields a
   quantity equal to the value in the metric's unit, with the same qualifier (a quote that
   says 近30份 cannot be catalogued as a plain 30);
-- curated statuses only where the rubric cannot decide, and their reason cites a paragraph id.
+- curated statuses only where the rubric cannot decide, and their reason cites a paragraph id;
+- every period can be read as dates (``periods.parse_period``), so deadlines are known.
+
+Time: ``Catalog.as_of(day)`` keeps only what articles published by ``day`` say (a metric with
+nothing yet is left out, and naming it is an error that says so); each metric's status is
+then taken on that day — a pledge whose period has ended without a report is 逾期未见报道.
+``Metric.history`` is computed, never typed: the status on each day an article about it was
+published (or its deadline passed), one ``Step`` per change, citing what changed it.
 """
 
 from __future__ import annotations
@@ -32,11 +40,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
-from briefbook.metrics.status import PeriodRelation, Status, assess
+from briefbook.metrics.periods import PeriodError, parse_period
+from briefbook.metrics.status import DEADLINE_PASSED, PeriodRelation, Status, assess
 from briefbook.paths import CORPUS_DIR
 
-__all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "default_catalog_path",
-           "load_catalog"]
+__all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "Step", "catalog_files",
+           "default_catalog_path", "load_catalog"]
 
 CATALOG_PATH = CORPUS_DIR / "metrics.yaml"
 TOPICS = ("就业与人才", "公共卫生", "城市建设", "生态环境", "营商环境", "政务服务", "基层治理",
@@ -113,6 +122,8 @@ class Metric(BaseModel):
     curated_reason: str | None = Field(default=None, alias="status_reason")
     note: str | None = None
     line: int | None = None
+    file: str | None = None           # the catalog file it came from (filled by the loader)
+    as_of: dt.date | None = None      # the day its status is taken on (``Catalog.as_of``)
 
     @field_validator("topic")
     @classmethod
@@ -138,19 +149,74 @@ class Metric(BaseModel):
         p = self.pledged
         return self._latest("reported", since=(p.published or dt.date.min) if p else None)
 
+    @property
+    def rival(self) -> Observation | None:
+        """Another report published the same day as ``reported``, when there is one."""
+        r = self.reported
+        if r is None:
+            return None
+        return next((o for o in reversed(self.observations) if o.kind == "reported"
+                     and o is not r and o.published == r.published), None)
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The last day of the latest pledge's period (None: open-ended or no pledge)."""
+        p = self.pledged
+        if p is None:
+            return None
+        try:
+            return parse_period(p.period).end
+        except PeriodError:
+            return None                 # the loader has reported it
+
     @cached_property
     def assessment(self) -> tuple[Status, str]:
         """(status, reason) from the rubric, worked out once per metric (it is frozen)."""
         p, r = self.pledged, self.reported
         curated = None
-        if self.curated_status is not None:
-            curated = (self.curated_status, self.curated_reason or "")
+        if self.curated_status is not None and p is not None and r is not None:
+            curated = (self.curated_status, self.curated_reason or "")   # see rubric rule 6
         return assess(p, r, unit_pledged=p.unit if p else None, unit_reported=r.unit if r else None,
-                      periods=self.periods, curated=curated)
+                      periods=self.periods, curated=curated, deadline=self.deadline,
+                      as_of=self.as_of, rival=self.rival)
+
+    def at(self, day: dt.date) -> Metric | None:
+        """This metric as known on ``day``: only observations published by then, the status
+        taken on that day; None when nothing about it was published yet."""
+        kept = tuple(o for o in self.observations if o.published is None or o.published <= day)
+        if not kept:
+            return None
+        return self.model_copy(update={"observations": kept, "as_of": day})
+
+    @cached_property
+    def history(self) -> tuple[Step, ...]:
+        """The status on each day it could change — an article about it published, or a
+        pledge's deadline passed — keeping only the days it did change; up to ``as_of``."""
+        days = {o.published for o in self.observations if o.published is not None}
+        for o in self.observations:
+            if o.kind == "pledged":
+                try:
+                    end = parse_period(o.period).end
+                except PeriodError:
+                    end = None
+                if end is not None:
+                    days.add(end + dt.timedelta(days=1))
+        if self.as_of is not None:
+            days = {d for d in days if d <= self.as_of}
+        steps: list[Step] = []
+        for day in sorted(days):
+            then = self.at(day)
+            if then is None or (steps and steps[-1].status == then.status):
+                continue
+            new = [o for o in then.observations if o.published == day]
+            steps.append(Step(day, then.status, then.status_reason,
+                              new[-1] if new else None))
+        return tuple(steps)
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Metric:
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("assessment", None)   # the copy may differ: assess it afresh
+        copied.__dict__.pop("history", None)
         return copied
 
     @property
@@ -176,14 +242,52 @@ class Metric(BaseModel):
 
 
 @dataclass(frozen=True)
+class Step:
+    """One change in a metric's history: from ``day`` on, ``status`` (because of ``cause``,
+    the observation published that day; None when only the deadline passed)."""
+
+    day: dt.date
+    status: Status
+    reason: str
+    cause: Observation | None
+
+    @property
+    def because(self) -> str:
+        """What changed the status, in the reader's words."""
+        if self.cause is None:
+            return DEADLINE_PASSED
+        return f"{'承诺' if self.cause.kind == 'pledged' else '报道'}{self.cause.display}（{self.cause.source}）"
+
+
+@dataclass(frozen=True)
 class Catalog:
     metrics: list[Metric]
     path: Path
+    files: tuple[Path, ...] = ()
+    as_of_day: dt.date | None = None
+    #: metrics with nothing published by ``as_of_day``: id → first publication day
+    later: dict[str, dt.date] | None = None
+
+    def as_of(self, day: dt.date) -> Catalog:
+        """The catalog as known on ``day`` (see the module docstring)."""
+        kept, later = [], {}
+        for m in self.metrics:
+            then = m.at(day)
+            if then is None:
+                later[m.id] = min(o.published for o in m.observations if o.published)
+            else:
+                kept.append(then)
+        return Catalog(kept, self.path, self.files, day, later)
 
     def get(self, metric_id: str) -> Metric:
         for m in self.metrics:
             if m.id == metric_id:
                 return m
+        if self.later and metric_id in self.later and self.as_of_day is not None:
+            raise BriefbookError(
+                f"metric {metric_id!r} has no observation published by {self.as_of_day} "
+                f"(the first is of {self.later[metric_id]})", where=str(self.path),
+                hint="drop it from the brief, or set a later `as_of:`")
         close = difflib.get_close_matches(metric_id, [m.id for m in self.metrics], n=3, cutoff=0.5)
         hint = ("did you mean " + ", ".join(close) + "?") if close else \
             "run `briefbook metrics` to list the ids"
@@ -254,28 +358,64 @@ def default_catalog_path(corpus: Any) -> Path:
     return Path(root) / "metrics.yaml" if root is not None else CATALOG_PATH
 
 
-def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
-    """Load and verify ``path`` (default: the corpus folder's ``metrics.yaml``) against
-    ``corpus``.
+def catalog_files(corpus_dir: Path) -> list[Path]:
+    """The catalog files of a corpus folder: ``metrics.yaml`` (when present) then
+    ``metrics/*.yaml`` in name order."""
+    corpus_dir = Path(corpus_dir)
+    files = [corpus_dir / "metrics.yaml"] if (corpus_dir / "metrics.yaml").is_file() else []
+    extra = corpus_dir / "metrics"
+    if extra.is_dir():
+        files += sorted(f for f in extra.glob("*.yaml") if f.is_file())
+    return files
+
+
+def _default_files(corpus: Any) -> list[Path]:
+    root = getattr(corpus, "root", None)
+    if root is None:
+        return [CATALOG_PATH]
+    return catalog_files(Path(root)) or [Path(root) / "metrics.yaml"]
+
+
+def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None = None) -> Catalog:
+    """Load and verify the catalog — ``path`` (one file or a list), by default the corpus
+    folder's files (``catalog_files``) — against ``corpus``.
 
     Raises one ``BriefbookErrors`` listing every problem found.
     """
-    path = Path(path) if path is not None else default_catalog_path(corpus)
-    entries, lines = _read(path)
+    if path is None:
+        files = _default_files(corpus)
+    elif isinstance(path, (list, tuple)):
+        files = [Path(f) for f in path]
+    else:
+        files = [Path(path)]
+    entries: list[tuple[Path, Any, Any]] = []
+    for f in files:
+        raw_entries, raw_lines = _read(f)
+        entries += [(f, raw, raw_lines[i] if i < len(raw_lines) else {})
+                    for i, raw in enumerate(raw_entries)]
+    if len(entries) > MAX_METRICS:
+        raise BriefbookError(f"{len(entries):,} metrics; the limit is {MAX_METRICS:,}",
+                             where=str(files[0]))
     errors: list[BriefbookError] = []
     metrics: list[Metric] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    path = files[0]
 
     def err(line: int | None, message: str, hint: str | None = None) -> None:
         errors.append(BriefbookError(message, where=f"{path}:{line}" if line else str(path), hint=hint))
 
-    for i, raw in enumerate(entries):
-        lmap = lines[i] if i < len(lines) and isinstance(lines[i], dict) else {}
+    for i, (path, raw, lmap) in enumerate(entries):
+        lmap = lmap if isinstance(lmap, dict) else {}
         mline = lmap.get("__line__")
         mid = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
         if not isinstance(raw, dict):
             err(mline, f"metric {mid}: expected a mapping")
             continue
+        filled = {"line", "file", "as_of"} & set(raw)
+        if filled:
+            err(mline, f"metric {mid}: {', '.join(sorted(filled))} is filled in by the loader; "
+                       "remove it")
+            raw = {k: v for k, v in raw.items() if k not in filled}
         raw_obs = raw.get("observations") or []
         obs_lines = lmap.get("observations") or []
         observations: list[dict[str, Any]] = []
@@ -293,7 +433,8 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
             o["line"] = oline
             observations.append(o)
         try:
-            metric = Metric.model_validate({**raw, "observations": observations, "line": mline})
+            metric = Metric.model_validate({**raw, "observations": observations, "line": mline,
+                                            "file": str(path)})
         except ValidationError as exc:
             for e in exc.errors():
                 loc = ".".join(str(x) for x in e["loc"])
@@ -303,8 +444,8 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
                 err(line, f"metric {mid}: {loc}: {e['msg']}")
             continue
         if metric.id in seen:
-            err(mline, f"metric {metric.id}: duplicate id (first at line {seen[metric.id]})")
-        seen.setdefault(metric.id, mline or 0)
+            err(mline, f"metric {metric.id}: duplicate id (first at {seen[metric.id]})")
+        seen.setdefault(metric.id, f"{path}:{mline}" if len(files) > 1 else f"line {mline}")
 
         checked: list[Observation] = []
         for j, obs in enumerate(metric.observations):
@@ -317,6 +458,11 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
                 checked.append(obs)
                 continue
             update: dict[str, Any] = {"published": corpus.article(obs.article_id).published}
+            try:
+                parse_period(obs.period)
+            except PeriodError as exc:
+                err(obs.line, f"{label}: period {obs.period!r}: {exc}",
+                    hint="write e.g. 2020年, 2023年底, 2020年6月—2021年7月, 十四五期间 or 未定期限")
             if obs.quote not in para.text:
                 err(obs.line, f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
                     hint=f"the paragraph's closest text is {_nearest(obs.quote, para.text)!r}")
@@ -353,4 +499,4 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
 
     if errors:
         raise BriefbookErrors(errors)
-    return Catalog(metrics=metrics, path=path)
+    return Catalog(metrics=metrics, path=files[0], files=tuple(files))
