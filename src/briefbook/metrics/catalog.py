@@ -74,6 +74,7 @@ class Observation(BaseModel):
     published: dt.date | None = None
     magnitude: str | None = None      # 万/亿 as the quote writes it, for display
     line: int | None = None
+    file: str | None = None
 
     @field_validator("qualifier")
     @classmethod
@@ -309,7 +310,8 @@ def _lines(node: yaml.Node) -> Any:
     return node.start_mark.line + 1
 
 
-def _read(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
+def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """(metric entries, their lines, linked observations, their lines) of one catalog file."""
     from briefbook.brief.safeyaml import load_yaml, read_text
 
     try:
@@ -320,13 +322,27 @@ def _read(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
         raise BriefbookError(f"the metrics catalog is {size:,} bytes; the limit is "
                              f"{MAX_CATALOG_BYTES:,}", where=str(path))
     data, node = load_yaml(read_text(path, "the metrics catalog"), str(path))
-    if not isinstance(data, dict) or not isinstance(data.get("metrics"), list):
-        raise BriefbookError("expected a mapping with a `metrics:` list", where=str(path))
-    if len(data["metrics"]) > MAX_METRICS:
-        raise BriefbookError(f"{len(data['metrics']):,} metrics; the limit is {MAX_METRICS:,}",
-                             where=str(path))
-    lines = _lines(node)["metrics"]
-    return data["metrics"], lines
+    if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list) or \
+            not isinstance(data.get("observations", []), list) or \
+            not ({"metrics", "observations"} & set(data)):
+        raise BriefbookError("expected a mapping with a `metrics:` list (and/or an "
+                             "`observations:` list of reports linked to metrics)", where=str(path),
+                             hint="`briefbook metrics schema` prints the format")
+    unknown = set(data) - {"metrics", "observations"}
+    if unknown:
+        raise BriefbookError(f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}",
+                             where=str(path), hint="only `metrics:` and `observations:`")
+    metrics, linked = data.get("metrics") or [], data.get("observations") or []
+    if len(metrics) + len(linked) > MAX_METRICS:
+        raise BriefbookError(f"{len(metrics) + len(linked):,} entries; the limit is "
+                             f"{MAX_METRICS:,}", where=str(path))
+    lines = _lines(node)
+    return metrics, lines.get("metrics") or [], linked, lines.get("observations") or []
+
+
+def _obs_where(obs: Any) -> str | None:
+    file, line = (obs.get("file"), obs.get("line")) if isinstance(obs, dict) else (obs.file, obs.line)
+    return f"{file}:{line}" if file and line else (file or None)
 
 
 def _nearest(quote: str, text: str) -> str:
@@ -389,10 +405,13 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
     else:
         files = [Path(path)]
     entries: list[tuple[Path, Any, Any]] = []
+    linked: list[tuple[Path, Any, Any]] = []
     for f in files:
-        raw_entries, raw_lines = _read(f)
+        raw_entries, raw_lines, raw_linked, linked_lines = _read(f)
         entries += [(f, raw, raw_lines[i] if i < len(raw_lines) else {})
                     for i, raw in enumerate(raw_entries)]
+        linked += [(f, o, linked_lines[i] if i < len(linked_lines) else {})
+                   for i, o in enumerate(raw_linked)]
     if len(entries) > MAX_METRICS:
         raise BriefbookError(f"{len(entries):,} metrics; the limit is {MAX_METRICS:,}",
                              where=str(files[0]))
@@ -401,8 +420,25 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
     seen: dict[str, str] = {}
     path = files[0]
 
-    def err(line: int | None, message: str, hint: str | None = None) -> None:
-        errors.append(BriefbookError(message, where=f"{path}:{line}" if line else str(path), hint=hint))
+    def err(line: int | str | None, message: str, hint: str | None = None) -> None:
+        where = line if isinstance(line, str) else (f"{path}:{line}" if line else str(path))
+        errors.append(BriefbookError(message, where=where, hint=hint))
+
+    # Reports linked to a metric defined elsewhere (`observations:` lists, `metrics link`).
+    by_id = {raw.get("id"): i for i, (_, raw, _) in enumerate(entries) if isinstance(raw, dict)}
+    attached: dict[int, list[tuple[Path, Any, Any]]] = {}
+    for f, o, olines in linked:
+        oline = olines.get("__line__") if isinstance(olines, dict) else None
+        mid = o.get("metric") if isinstance(o, dict) else None
+        if not isinstance(mid, str) or mid not in by_id:
+            close = difflib.get_close_matches(str(mid), [k for k in by_id if isinstance(k, str)],
+                                              n=3, cutoff=0.5)
+            err(f"{f}:{oline}", f"linked observation: metric {mid!r} is not in the catalog",
+                hint=("did you mean " + ", ".join(close) + "?") if close else
+                "define the metric first (`briefbook metrics link ID … --new`)")
+            continue
+        attached.setdefault(by_id[mid], []).append(
+            (f, {k: v for k, v in o.items() if k != "metric"}, oline))
 
     for i, (path, raw, lmap) in enumerate(entries):
         lmap = lmap if isinstance(lmap, dict) else {}
@@ -419,18 +455,22 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
         raw_obs = raw.get("observations") or []
         obs_lines = lmap.get("observations") or []
         observations: list[dict[str, Any]] = []
-        for j, o in enumerate(raw_obs if isinstance(raw_obs, list) else []):
-            oline = obs_lines[j].get("__line__") if j < len(obs_lines) and isinstance(obs_lines[j], dict) else mline
+        own = [(path, o, obs_lines[j].get("__line__") if j < len(obs_lines)
+                and isinstance(obs_lines[j], dict) else mline)
+               for j, o in enumerate(raw_obs if isinstance(raw_obs, list) else [])]
+        for j, (ofile, o, oline) in enumerate(own + attached.get(i, [])):
+            oline = f"{ofile}:{oline}"
             if not isinstance(o, dict):
                 err(oline, f"metric {mid}, observation {j + 1}: expected a mapping")
                 continue
-            extra = {"published", "magnitude", "line"} & set(o)
+            extra = {"published", "magnitude", "line", "file"} & set(o)
             if extra:
                 err(oline, f"metric {mid}, observation {j + 1}: {', '.join(sorted(extra))} "
                            "is filled in by the loader; remove it")
             o = {k: v for k, v in o.items() if k not in extra}
             o.setdefault("unit", raw.get("unit", ""))
-            o["line"] = oline
+            o["line"] = int(oline.rsplit(":", 1)[1]) if oline.rsplit(":", 1)[1].isdigit() else None
+            o["file"] = oline.rsplit(":", 1)[0]
             observations.append(o)
         try:
             metric = Metric.model_validate({**raw, "observations": observations, "line": mline,
@@ -440,7 +480,7 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
                 loc = ".".join(str(x) for x in e["loc"])
                 line = mline
                 if len(e["loc"]) >= 2 and e["loc"][0] == "observations" and isinstance(e["loc"][1], int):
-                    line = observations[e["loc"][1]].get("line", mline) if e["loc"][1] < len(observations) else mline
+                    line = _obs_where(observations[e["loc"][1]]) if e["loc"][1] < len(observations) else mline
                 err(line, f"metric {mid}: {loc}: {e['msg']}")
             continue
         if metric.id in seen:
@@ -453,7 +493,7 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
             try:
                 para = corpus.paragraph(obs.source)
             except BriefbookError as exc:
-                err(obs.line, f"{label}: source {obs.source!r} is not a paragraph of the corpus",
+                err(_obs_where(obs), f"{label}: source {obs.source!r} is not a paragraph of the corpus",
                     hint=exc.hint)
                 checked.append(obs)
                 continue
@@ -461,21 +501,21 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
             try:
                 parse_period(obs.period)
             except PeriodError as exc:
-                err(obs.line, f"{label}: period {obs.period!r}: {exc}",
+                err(_obs_where(obs), f"{label}: period {obs.period!r}: {exc}",
                     hint="write e.g. 2020年, 2023年底, 2020年6月—2021年7月, 十四五期间 or 未定期限")
             if obs.quote not in para.text:
-                err(obs.line, f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
+                err(_obs_where(obs), f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
                     hint=f"the paragraph's closest text is {_nearest(obs.quote, para.text)!r}")
             if obs.value is not None:
                 found = find_quantities(obs.quote)
                 problem = _check_value(obs, found)
                 if problem:
-                    err(obs.line, f"{label}: {problem}; quote {obs.quote!r}")
+                    err(_obs_where(obs), f"{label}: {problem}; quote {obs.quote!r}")
                 else:
                     match = next(q for q in found if q.unit == obs.unit and q.plain == obs.value)
                     update["magnitude"] = match.magnitude
             elif obs.qualifier is not None:
-                err(obs.line, f"{label}: a qualifier needs a value")
+                err(_obs_where(obs), f"{label}: a qualifier needs a value")
             checked.append(obs.model_copy(update=update))
         metric = metric.model_copy(update={"observations": tuple(checked)})
 
@@ -500,3 +540,42 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
     if errors:
         raise BriefbookErrors(errors)
     return Catalog(metrics=metrics, path=files[0], files=tuple(files))
+
+
+#: Fields the loader fills in; never written in a catalog file.
+_LOADER_FIELDS = {"line", "file", "as_of", "published", "magnitude"}
+
+
+def catalog_json_schema() -> dict[str, Any]:
+    """The catalog file format as JSON Schema (draft 2020-12), from the typed models."""
+    schema = Metric.model_json_schema(by_alias=True, mode="validation")
+    defs = schema.pop("$defs", {})
+    for model in [schema, *defs.values()]:
+        props = model.get("properties", {})
+        for name in _LOADER_FIELDS & set(props):
+            del props[name]
+        if "required" in model:
+            model["required"] = [r for r in model["required"] if r not in _LOADER_FIELDS]
+    schema["properties"]["topic"]["enum"] = list(TOPICS)
+    obs = defs["Observation"]
+    obs["properties"]["unit"]["description"] = "only to override the metric's unit"
+    obs["properties"]["period"]["description"] = (
+        "e.g. 2020年, 2023年底, 2020年6月—2021年7月, 2021—2025年, 十四五期间, 未定期限, 尽快")
+    linked = {**obs, "title": "LinkedObservation",
+              "properties": {"metric": {"type": "string", "description": "id of a metric defined "
+                                        "in any catalog file"}, **obs["properties"]},
+              "required": ["metric", *obs.get("required", [])]}
+    defs["LinkedObservation"] = linked
+    defs["Metric"] = schema
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "briefbook metrics catalog file (corpus/metrics.yaml, corpus/metrics/*.yaml)",
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "metrics": {"type": "array", "items": {"$ref": "#/$defs/Metric"}},
+            "observations": {"type": "array", "items": {"$ref": "#/$defs/LinkedObservation"},
+                             "description": "reports linked to metrics defined elsewhere"},
+        },
+        "anyOf": [{"required": ["metrics"]}, {"required": ["observations"]}],
+        "$defs": defs,
+    }
