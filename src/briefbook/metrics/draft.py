@@ -83,10 +83,15 @@ def shortest_quote(text: str, start: int, end: int, value: Any, unit: str,
     return text.strip()
 
 
-def guess_period(kind: str | None, sentence: str, published: dt.date) -> tuple[str, str]:
-    """(period, the words that decided it) for a figure in ``sentence``."""
+def guess_period(kind: str | None, sentence: str, published: dt.date,
+                 paragraph: str = "") -> tuple[str, str]:
+    """(period, the words that decided it) for a figure in ``sentence`` (of ``paragraph``):
+    an explicit year in the sentence, else in the paragraph, else relative words."""
     y = published.year
-    if m := re.search(r"(?:到|至|在)?(\d{4})年(?:底|末|前)?", sentence):
+    m = re.search(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?", sentence)
+    if m is None and not re.search(r"去年|上年|明年|年内", sentence):
+        m = re.search(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?", paragraph)
+    if m:
         year = int(m.group(1))
         if kind == "pledged" and year >= y:
             return (f"{year}年" if year == y else f"{y}—{year}年"), m.group()
@@ -134,14 +139,14 @@ def draft(article: Any) -> dict[str, Any]:
     for p in paragraphs:
         starts.append((pos, p))
         pos += len(p.text) + 1
-    for m in extract_mentions(text):
+    for m in extract_mentions(text, article.published):
         offset, para = next((s, p) for s, p in reversed(starts) if s <= m.start)
         local_start, local_end = m.start - offset, m.end - offset
         quote = shortest_quote(para.text, local_start, local_end, m.value, m.unit, m.qualifier)
         if not _ok(quote, m.value, m.unit, m.qualifier):
             continue            # never hand the analyst an entry the catalog would refuse
         kind = m.kind or "reported"
-        period, period_cue = guess_period(kind, m.sentence, article.published)
+        period, period_cue = guess_period(kind, m.sentence, article.published, para.text)
         topic, topic_cue = _topic(m.sentence)
         entries.append({
             "n": len(entries) + 1, "metric": None, "label": _label(quote, m.text),

@@ -69,7 +69,7 @@ class Figure:
 class HistoryStep:
     """One change of a metric's status: 2021年7月 超额完成, and what changed it."""
 
-    when: str        # 2021年7月
+    when: str        # 2021年7月 (the day, when two changes share a month)
     day: str         # 2021年7月25日
     status: str
     status_slug: str
@@ -207,7 +207,10 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         return Figure(obs.display, obs.period, obs.quote, citation(obs.source))
 
     def history(m) -> tuple[HistoryStep, ...]:
-        steps = tuple(HistoryStep(month_label(s.day), cn_date(s.day), str(s.status),
+        months = Counter(month_label(s.day) for s in m.history)
+        steps = tuple(HistoryStep(month_label(s.day) if months[month_label(s.day)] == 1
+                                  else cn_date(s.day),   # two changes in a month: their days
+                                  cn_date(s.day), str(s.status),
                                   STATUS_SLUGS.get(str(s.status), "other"), s.because)
                       for s in m.history)
         return steps if len(steps) > 1 else ()
