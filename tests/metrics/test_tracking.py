@@ -166,6 +166,8 @@ def test_link_refuses_a_missing_metric_and_a_stale_quote(project, capsys):
 
 def test_draft_does_not_clobber_an_edited_draft(project, capsys):
     tmp, corpus = project
+    r = fail(capsys, "metrics", "draft", "qsrb-2023-02-16", "--corpus", str(corpus))
+    assert r.exit_code == 1 and "qsrb-2023-02-15" in r.output      # did you mean
     before = (tmp / "plan.yaml").read_bytes()
     r = fail(capsys, "metrics", "draft", "qsrb-2023-02-15", "--into", str(tmp / "plan.yaml"),
             "--corpus", str(corpus))

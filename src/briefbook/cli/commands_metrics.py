@@ -309,7 +309,11 @@ def extract(target: Annotated[str, typer.Argument(help="article/section/paragrap
         starts.append((pos, pid))
         pos += len(t) + 1
     rows = []
-    for m in extract_mentions(text):
+    published = None
+    first = next((pid for pid, _ in parts if pid), None)
+    if first:                        # corpus text: its date frames sentences opening with a year
+        published = load_corpus(corpus).article(first.split("/", 1)[0]).published
+    for m in extract_mentions(text, published):
         pid = next(pid for s, pid in reversed(starts) if s <= m.start)
         rows.append({"paragraph": pid, **m.to_json()})
     if as_json:
