@@ -334,7 +334,8 @@ def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
                              where=str(path), hint="only `metrics:` and `observations:`")
     metrics, linked = data.get("metrics") or [], data.get("observations") or []
     if len(metrics) + len(linked) > MAX_METRICS:
-        raise BriefbookError(f"{len(metrics) + len(linked):,} entries; the limit is "
+        raise BriefbookError(f"{len(metrics) + len(linked):,} metrics"
+                             f"{' and linked observations' if linked else ''}; the limit is "
                              f"{MAX_METRICS:,}", where=str(path))
     lines = _lines(node)
     return metrics, lines.get("metrics") or [], linked, lines.get("observations") or []
