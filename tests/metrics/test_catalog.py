@@ -154,21 +154,21 @@ def test_wrong_unit_unknown_source_bad_topic_and_uncurated_qualitative(corpus, t
   unit: 个
   topic: 没有这个
   observations:
-    - {kind: reported, value: 1, period: x, source: cjrb-2021-07-25/s3/p3, quote: 出台22条政策措施}
+    - {kind: reported, value: 1, period: 未定期限, source: cjrb-2021-07-25/s3/p3, quote: 出台22条政策措施}
 - id: c
   label: 丙
   unit: 个
   topic: 公共卫生
   observations:
-    - {kind: pledged, period: x, source: hbrb-2020-06-29/s9/p1, quote: 公共卫生补短板项目}
-    - {kind: reported, value: 125, period: x, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
+    - {kind: pledged, period: 未定期限, source: hbrb-2020-06-29/s9/p1, quote: 公共卫生补短板项目}
+    - {kind: reported, value: 125, period: 未定期限, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
 - id: d
   label: 丁
   unit: 个
   topic: 公共卫生
   observations:
-    - {kind: pledged, period: x, source: hbrb-2020-06-29/s4/p1, quote: 公共卫生补短板项目}
-    - {kind: reported, value: 125, period: x, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
+    - {kind: pledged, period: 未定期限, source: hbrb-2020-06-29/s4/p1, quote: 公共卫生补短板项目}
+    - {kind: reported, value: 125, period: 未定期限, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
 """)
     with pytest.raises(BriefbookErrors) as info:
         load_catalog(corpus, path, topics=TOPICS)
@@ -247,8 +247,8 @@ def test_a_report_published_before_the_pledge_is_not_its_outcome(corpus, tmp_pat
   unit: 分钟
   topic: 文化旅游
   observations:
-    - {kind: reported, value: 12, period: x, source: hbrb-2020-06-29/s2/p1, quote: 新城区12分钟医疗急救圈}
-    - {kind: pledged, value: 12, period: x, source: cjw-2020-12-22/s10/p2, quote: 打造武汉“12分钟文化圈”}
+    - {kind: reported, value: 12, period: 未定期限, source: hbrb-2020-06-29/s2/p1, quote: 新城区12分钟医疗急救圈}
+    - {kind: pledged, value: 12, period: 未定期限, source: cjw-2020-12-22/s10/p2, quote: 打造武汉“12分钟文化圈”}
 """)
     m = load_catalog(corpus, path).get("earlier-report")
     assert m.pledged.source.startswith("cjw-2020-12-22")

@@ -200,3 +200,17 @@ def test_default_question_names_no_city(renderer, brief_file):
     path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n")
     cover = normalise_text(page_texts(renderer.render(path))[0])
     assert "本册回答一个问题：承诺了什么，后来报道了什么？" in cover
+
+
+def test_full_book_shows_a_status_that_changed_over_time(renderer, example_pdfs):
+    """留汉大学生: pledged June 2020 for 2020, overdue from January 2021, then exceeded by the
+    July 2021 report — in the table, in its section (with the evidence) and as of the date."""
+    book = renderer.book(BRIEFS_DIR / "full-book.yaml")
+    row = next(r for r in book.table if r.id == "graduates-retained")
+    assert row.history_line == "2020年6月 未见报道 → 2021年1月 逾期未见报道 → 2021年7月 超额完成"
+    assert row.history[-1].because == "报道30.2万人（cjrb-2021-07-25/s3/p3）"
+    assert book.as_of == "2021年8月2日"
+    text = normalise_text("".join(page_texts(example_pdfs["full-book"])))
+    for shown in ("进展经过", "2021年1月1日起，承诺期限已过", "2021年7月25日起，报道30.2万人",
+                  "逾期未见报道", "状态均截至2021年8月2日"):
+        assert normalise_text(shown) in text, shown

@@ -119,14 +119,20 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
     if page is not None and page.headline:
         page = dataclasses.replace(page, headline=clean.normalise_punctuation(page.headline)[0])
     credits: list[Credit] = []
+    trailing: str | None = None      # inside a trailing block (相关阅读 …): all debris
     for i, (t, text) in enumerate(zip(traces, texts, strict=True)):
         if not text:
             t.kind = "blank"
         elif i in header_idx:
             t.kind = "header"
+        elif trailing is not None:
+            t.kind, t.rule = "debris", clean.debris_rule(text, rules.debris) or f"after-{trailing}"
         elif (rule := clean.debris_rule(text, rules.debris)) is not None:
             t.kind, t.rule = "debris", rule
-        elif (line_credits := clean.parse_credit_line(text)) is not None:
+            if rule in clean.TRAILING_BLOCK_RULES and _last_text_ahead(texts, i, rules) < 3:
+                trailing = rule
+        elif (line_credits := clean.parse_credit_line(text) or
+              clean.parse_reporter_line(text)) is not None:
             t.kind = "byline"
             credits.extend(line_credits)
         elif clean.parse_caption(text) is not None:
@@ -181,6 +187,13 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         credits=tuple(credits), dateline=dateline, page=page, sections=sections,
         captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file)
     return Build(article=article, trace=tuple(traces))
+
+
+def _last_text_ahead(texts: list[str], i: int, rules: Rules) -> int:
+    """How many of the lines after ``i`` read as sentences (end in 。！？): a trailing link
+    list has none; a hot-list heading in mid-page is followed by the article again."""
+    return sum(1 for t in texts[i + 1:] if t and t[-1] in "。！？" and
+               clean.debris_rule(t, rules.debris) is None)
 
 
 def _mark_targets(traces: list[LineTrace], sections, captions) -> None:  # type: ignore[no-untyped-def]

@@ -55,6 +55,7 @@ class Project:
 
     @property
     def catalog_path(self) -> Path:
+        """The main catalog file (more may sit in ``corpus/metrics/*.yaml``)."""
         return self.corpus_dir / "metrics.yaml"
 
     @property
@@ -117,7 +118,7 @@ class Project:
     def catalog(self, corpus: Corpus) -> Catalog:
         from briefbook.metrics import load_catalog
 
-        return load_catalog(corpus, self.catalog_path, topics=self.topics)
+        return load_catalog(corpus, None, topics=self.topics)  # metrics.yaml + metrics/*.yaml
 
 
 def load_project(root: Path) -> Project:

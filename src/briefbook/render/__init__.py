@@ -91,14 +91,18 @@ class Renderer:
     def check(self, brief_path: Path):
         from briefbook.brief import check_brief
 
+        published = {a.id: a.published for a in self.corpus.articles}
+        published.update({m.id: min(o.published for o in m.observations)
+                          for m in self.catalog.metrics})
         return check_brief(Path(brief_path), corpus_ids=set(self.corpus.ids()),
-                           metric_ids={m.id for m in self.catalog.metrics},
+                           metric_ids={m.id for m in self.catalog.metrics}, published=published,
                            defaults=self.project.brief_defaults())
 
     def book(self, brief_path: Path) -> Book:
         from briefbook.metrics.status import RUBRIC
 
-        return assemble(self.check(brief_path), self.corpus, self.catalog, RUBRIC,
+        brief = self.check(brief_path)
+        return assemble(brief, self.corpus, self.catalog.as_of(brief.as_of or brief.date), RUBRIC,
                         events=self.project.events_by_id)
 
     def html(self, book: Book) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 from briefbook.errors import BriefbookError
+from briefbook.metrics.status import month_label
 from briefbook.render.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
@@ -28,6 +29,7 @@ STATUS_SLUGS = {
     "推进中": "progress",
     "未达目标": "short",
     "未见报道": "unreported",
+    "逾期未见报道": "overdue",
     "无法比较": "incomparable",
     "仅有报道": "reported-only",
 }
@@ -66,6 +68,21 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class HistoryStep:
+    """One change of a metric's status: 2021年7月 超额完成, and what changed it."""
+
+    when: str        # 2021年7月 (the day, when two changes share a month)
+    day: str         # 2021年7月25日
+    status: str
+    status_slug: str
+    because: str     # 报道30.2万人（cjrb-2021-07-25/s3/p3）, or 承诺期限已过
+
+    @property
+    def text(self) -> str:
+        return f"{self.when} {self.status}"
+
+
+@dataclass(frozen=True)
 class MetricRow:
     id: str
     label: str
@@ -76,6 +93,12 @@ class MetricRow:
     status_slug: str
     status_reason: str
     ratio: str | None  # 121%
+    history: tuple[HistoryStep, ...] = ()   # shown when the status changed over time
+
+    @property
+    def history_line(self) -> str:
+        """``2021年7月 推进中 → 2024年1月 超额完成``."""
+        return " → ".join(step.text for step in self.history)
 
 
 @dataclass(frozen=True)
@@ -153,6 +176,7 @@ class Book:
     sources: tuple[SourceView, ...]
     rubric: tuple[tuple[str, str], ...]
     has_summary: bool = field(default=True)
+    as_of: str = ""  # 2021年8月9日: the day the statuses are taken on
 
     @property
     def charts_chapter(self) -> bool:
@@ -187,6 +211,15 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             return None
         return Figure(obs.display, obs.period, obs.quote, citation(obs.source))
 
+    def history(m) -> tuple[HistoryStep, ...]:
+        months = Counter(month_label(s.day) for s in m.history)
+        steps = tuple(HistoryStep(month_label(s.day) if months[month_label(s.day)] == 1
+                                  else cn_date(s.day),   # two changes in a month: their days
+                                  cn_date(s.day), str(s.status),
+                                  STATUS_SLUGS.get(str(s.status), "other"), s.because)
+                      for s in m.history)
+        return steps if len(steps) > 1 else ()
+
     def row(metric_id: str) -> MetricRow:
         m = catalog.get(metric_id)
         status = str(m.status)
@@ -196,6 +229,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             status=status, status_slug=STATUS_SLUGS.get(status, "other"),
             status_reason=m.status_reason,
             ratio=f"{m.ratio:.0%}" if m.ratio is not None else None,
+            history=history(m),
         )
 
     all_ids = [m.id for m in catalog.metrics]
@@ -276,6 +310,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         sources=tuple(_source(a, events) for a in cited_articles) if brief.appendix.sources else (),
         rubric=tuple(rubric) if brief.appendix.methodology else (),
         has_summary=brief.summary is not None,
+        as_of=cn_date(brief.as_of or brief.date),
     )
 
 
