@@ -135,16 +135,24 @@ class Renderer:
         self._charts[key] = svg
         return svg
 
-    def render(self, brief_path: Path) -> bytes:
+    def render(self, brief_path: Path, *, variant: str | None = None) -> bytes:
+        """PDF bytes; ``variant`` is None (plain) or one of ``render.archival.VARIANTS``."""
+        from briefbook.render import archival
         from briefbook.render.preflight import check_coverage
 
+        archival.check_variant(variant)
         book = self.book(brief_path)
         html = self.html(book)
         charts = self.charts(book)
         # Chart labels are SVG text set by WeasyPrint too: check them with the page text.
         check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
                        where=str(brief_path))
-        return self.writer.write(html, charts, where=str(brief_path))
+        if variant is None:
+            return self.writer.write(html, charts, where=str(brief_path))
+        files = archival.provenance_files(brief_path, book, self.catalog, self.corpus)
+        pdf = self.writer.write(html, charts, where=str(brief_path),
+                                options=archival.write_options(variant, files, book))
+        return archival.finish(variant, pdf)
 
 
 _default: Renderer | None = None
@@ -162,9 +170,10 @@ def render_pdf_bytes(brief_path: Path) -> bytes:
     return default_renderer().render(Path(brief_path))
 
 
-def render_to_file(brief_path: Path, out: Path, renderer: Renderer | None = None) -> bytes:
+def render_to_file(brief_path: Path, out: Path, renderer: Renderer | None = None,
+                   *, variant: str | None = None) -> bytes:
     """Render and write atomically: ``out`` is either the complete new PDF or untouched."""
-    pdf = (renderer or default_renderer()).render(Path(brief_path))
+    pdf = (renderer or default_renderer()).render(Path(brief_path), variant=variant)
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:
         raise BriefbookError("renderer produced an incomplete PDF; nothing written", where=str(out))
     write_atomic(Path(out), pdf)

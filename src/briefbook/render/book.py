@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import MeetingPoint, RatioRow, StatusCount
+from briefbook.charts.describe import describe
 from briefbook.errors import BriefbookError
 from briefbook.render.typeset import cn_date, cn_ordinal
 
@@ -91,6 +92,7 @@ class ChartJob:
     kind: ChartKind
     title: str
     rows: tuple
+    alt: str = ""  # text alternative worded from ``rows`` (charts.describe)
 
 
 @dataclass(frozen=True)
@@ -203,8 +205,9 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         counter += 1
         ids = chart.metrics or default_ids or all_ids
         rows = _chart_rows(chart.kind, [catalog.get(i) for i in ids], corpus)
-        return ChartJob(f"chart-{counter}.svg", chart.kind,
-                        chart.title or CHART_TITLES[chart.kind], rows)
+        title = chart.title or CHART_TITLES[chart.kind]
+        return ChartJob(f"chart-{counter}.svg", chart.kind, title, rows,
+                        describe(chart.kind.value, title, rows))
 
     tallies = Counter(str(catalog.get(i).status) for i in book_ids)
     labels_by_status: dict[str, list[str]] = {}

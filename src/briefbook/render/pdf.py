@@ -59,7 +59,8 @@ class PdfWriter:
         raise_on_warnings(warnings, self.fetcher, where=str(stylesheet))
 
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
-              *, where: str = "render") -> bytes:
+              *, where: str = "render", options: Mapping | None = None) -> bytes:
+        """``options``: extra ``write_pdf`` keywords (PDF variants, see render.archival)."""
         from weasyprint import HTML
 
         self.fetcher.generated = dict(generated or {})
@@ -68,7 +69,7 @@ class PdfWriter:
             document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                             url_fetcher=self.fetcher).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config)
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(**dict(options or {}))
         raise_on_warnings(warnings, self.fetcher, where=where)
         return pdf
 
