@@ -18,7 +18,7 @@ the same inputs give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
+import base64
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,7 @@ SOURCES_FILE = "sources.json"
 class ProvenanceFile:
     name: str
     data: bytes
+    mime: str
     description: str
     relationship: str  # PDF/A-3 AFRelationship: Source (what the book was made from) | Data
 
@@ -120,10 +121,10 @@ def provenance_files(brief_path: Path, book: Book, catalog: Catalog, corpus) -> 
         raise BriefbookError(f"cannot read the brief to embed it: {exc.strerror}",
                              where=str(brief_path)) from exc
     return [
-        ProvenanceFile(BRIEF_FILE, brief_bytes, "简报定义（YAML），本册据此生成", "Source"),
+        ProvenanceFile(BRIEF_FILE, brief_bytes, "application/yaml", "简报定义（YAML），本册据此生成", "Source"),
         ProvenanceFile(METRICS_FILE, _json(metrics_document(book, catalog, corpus)),
-                       "本册引用的指标：数值、原文引语、段落编号、状态、截至日期", "Data"),
-        ProvenanceFile(SOURCES_FILE, _json(sources_document(book, corpus)),
+                       "application/json", "本册引用的指标：数值、原文引语、段落编号、状态、截至日期", "Data"),
+        ProvenanceFile(SOURCES_FILE, _json(sources_document(book, corpus)), "application/json",
                        "资料来源清单", "Data"),
     ]
 
@@ -142,7 +143,9 @@ def write_options(variant: str | None, files: list[ProvenanceFile], book: Book) 
     if variant == "pdf/a-3b":
         when = dt.datetime.fromisoformat(book.date_iso)
         options["attachments"] = [
-            Attachment(file_obj=io.BytesIO(f.data), name=f.name, description=f.description,
+            # A data: URL, so WeasyPrint records the MIME type (it guesses none for .yaml).
+            Attachment(url=f"data:{f.mime};base64,{base64.b64encode(f.data).decode()}",
+                       name=f.name, description=f.description,
                        created=when, modified=when, relationship=f.relationship)
             for f in files]
     return options
