@@ -7,6 +7,7 @@ Gives: the same pages, byte-for-byte the same drawing operators, with:
   gives their text MCIDs but hangs them on no structure element (its comment: artifacts in the
   tree are PDF 2.0 only), which leaves unowned marked content;
 - every ``TH`` with ``/Scope /Column`` (header cells of the books' tables head columns);
+- every ``LI`` holding a label and one ``LBody`` (WeasyPrint puts inline content on the LI);
 - footnotes as ``Note`` elements with an ``/ID``, and each footnote call a ``Reference``
   element pointing at its note (``/Ref``), in document order (call k ↔ note k).
 
@@ -168,6 +169,62 @@ def link_footnotes(pdf) -> int:
     return len(notes)
 
 
+def wrap_list_bodies(pdf) -> int:
+    """Give each list item exactly ``Lbl`` + one ``LBody`` (PDF/UA-1 7.6).
+
+    WeasyPrint hangs the inline content of an ``<li>`` (text, ``<strong>``) on the ``LI``
+    itself, beside or instead of an ``LBody``; here everything after the label moves into
+    one ``LBody``, in its order, and MCIDs it held are re-pointed at it in the parent tree.
+    """
+    import pikepdf
+
+    parents = _parent_arrays(pdf)
+    count = 0
+    for item in [e for e in _walk(pdf.Root.StructTreeRoot.K[0]) if e.get("/S") == "/LI"]:
+        kids = item.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        labels = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl"]
+        rest = [k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl")]
+        if len(rest) == 1 and isinstance(rest[0], pikepdf.Dictionary) and rest[0].get("/S") == "/LBody":
+            continue
+        body = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item, Pg=item.Pg,
+            K=pikepdf.Array()))
+        for kid in rest:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody":
+                grandchildren = kid.get("/K")
+                grandchildren = list(grandchildren) if isinstance(grandchildren, pikepdf.Array) else [grandchildren]
+                for g in grandchildren:
+                    _adopt(body, g, parents, item.Pg)
+            else:
+                _adopt(body, kid, parents, item.Pg)
+        item.K = pikepdf.Array([*labels, body])
+        count += 1
+    return count
+
+
+def _parent_arrays(pdf) -> dict[tuple[int, int], object]:
+    """Page object id → its array in the parent tree (MCID → owning element)."""
+    import pikepdf
+
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)
+              if isinstance(nums[i + 1], pikepdf.Array)}
+    return {page.obj.objgen: by_key[int(page.obj.StructParents)] for page in pdf.pages
+            if "/StructParents" in page.obj and int(page.obj.StructParents) in by_key}
+
+
+def _adopt(body, kid, parents, page) -> None:
+    import pikepdf
+
+    if isinstance(kid, pikepdf.Dictionary):
+        if "/S" in kid:
+            kid.P = body
+    elif kid is not None:  # an MCID: its page's parent-tree entry now names the body
+        parents[page.objgen][int(kid)] = body
+    body.K.append(kid)
+
+
 def repair(data: bytes) -> bytes:
     import pikepdf
 
@@ -176,6 +233,7 @@ def repair(data: bytes) -> bytes:
             return data
         mark_artifacts(pdf)
         scope_headers(pdf)
+        wrap_list_bodies(pdf)
         link_footnotes(pdf)
         out = io.BytesIO()
         # deterministic_id: the same input gives the same bytes (no time-based /ID half)
