@@ -7,8 +7,8 @@ cites (JSON: values, quotes, paragraph ids, statuses, as-of date) and its source
 
 WeasyPrint 70.0 does the PDF/A-3 side itself: XMP ``pdfaid:part=3``/``conformance=B``, an
 sRGB output intent with its ICC profile, file identifiers, and for each attachment a
-``/Filespec`` with ``/AFRelationship`` listed in the catalog's ``/AF`` array (checked in
-tests/render/test_archival.py). What it lacks for PDF/UA — header/footer text as artifacts,
+``/Filespec`` with ``/AFRelationship`` listed in the catalog's ``/AF`` array — twice each, so
+``finish`` keeps one (checked in tests/render/test_archival.py). What it lacks for PDF/UA — header/footer text as artifacts,
 header cells' scope, linked footnotes — ``render.tagging`` adds after it.
 
 Attachments carry the book's date as their creation and modification time, so two renders of
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import base64
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,9 +153,30 @@ def write_options(variant: str | None, files: list[ProvenanceFile], book: Book) 
 
 
 def finish(variant: str, pdf: bytes) -> bytes:
-    """What WeasyPrint leaves undone for ``variant`` (tag-tree repairs for PDF/UA)."""
+    """What WeasyPrint leaves undone for ``variant`` (tag-tree repairs for PDF/UA, /AF for
+    PDF/A-3)."""
     if variant == "pdf/ua-1":
         from briefbook.render.tagging import repair
 
         return repair(pdf)
+    if variant == "pdf/a-3b":
+        return dedupe_associated_files(pdf)
     return pdf
+
+
+def dedupe_associated_files(data: bytes) -> bytes:
+    """WeasyPrint 70.0 lists each attachment twice in the catalog's ``/AF`` (once from the
+    name tree, once from the file specifications): keep each file specification once."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        associated = pdf.Root.get("/AF")
+        if associated is None:
+            return data
+        unique = list({spec.objgen: spec for spec in associated}.values())
+        if len(unique) == len(associated):
+            return data
+        pdf.Root.AF = pikepdf.Array(unique)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)  # same inputs, same bytes
+        return out.getvalue()
