@@ -48,10 +48,13 @@ def kinds(elements, name):
 
 def test_alt_text_reads_the_numbers():
     rows = (RatioRow("留汉大学生", 302000 / 250000, "力争25万人", "30.2万人", "超额完成"),
-            RatioRow("15分钟生活圈", None, "15分钟", None, "未见报道"))
+            RatioRow("15分钟生活圈", None, "15分钟", None, "未见报道"),
+            RatioRow("急救圈", None, "10分钟", "10分钟（推进中）", "推进中"),
+            RatioRow("项目", None, "争取支持", "125个", "无法比较"))
     assert describe("pledged-vs-reported", "对照", rows) == (
         "对照。留汉大学生：承诺力争25万人，报道30.2万人，为承诺的121%；"
-        "15分钟生活圈：承诺15分钟，未见报道。")
+        "15分钟生活圈：承诺15分钟，未见报道；"
+        "急救圈：承诺10分钟，报道10分钟（推进中）；项目：承诺争取支持，报道125个，无法比较。")
     assert describe("status-breakdown", "状态", (StatusCount("超额完成", 1), StatusCount("未见报道", 3))) == (
         "状态。共4项：超额完成1项，未见报道3项。")
     import datetime as dt

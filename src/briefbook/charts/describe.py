@@ -23,8 +23,9 @@ def cn_day(day) -> str:
 def ratio_row(row: RatioRow) -> str:
     if row.reported is None:
         return f"{row.label}：承诺{row.pledged}，未见报道"
-    if row.ratio is None:
-        return f"{row.label}：承诺{row.pledged}，报道{row.reported}，{row.status}"
+    if row.ratio is None:  # no ratio: say the status, unless the figure already does
+        said = row.reported.endswith(f"（{row.status}）")
+        return f"{row.label}：承诺{row.pledged}，报道{row.reported}" + ("" if said else f"，{row.status}")
     return f"{row.label}：承诺{row.pledged}，报道{row.reported}，为承诺的{row.ratio:.0%}"
 
 
