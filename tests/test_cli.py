@@ -99,3 +99,34 @@ def test_ctrl_c_while_loading_commands_is_not_a_traceback(monkeypatch, capsys):
         cli.main(["render", "x.yaml"])
     assert info.value.code == 130
     assert "interrupted" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--pdf-variant", "pdf/x-4"], "unknown PDF variant 'pdf/x-4'"),
+    (["--format", "html", "--pdf-variant", "pdf/a-3b"], "--pdf-variant applies to PDF output only"),
+    (["--format", "epub"], "unknown format 'epub'"),
+])
+def test_render_variant_and_format_mistakes(tmp_path, args, message):
+    out = tmp_path / "sheet.out"
+    result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "-o", out, *args)
+    assert result.returncode == 1
+    assert f"error: {message}" in result.stderr and "hint:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.slow
+def test_render_archival_and_html_editions(tmp_path):
+    import pikepdf
+
+    result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "--pdf-variant", "pdf/a-3b",
+                 "--out-dir", tmp_path)
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(tmp_path / "summary-sheet.pdf") as pdf:
+        assert pdf.open_metadata()["pdfaid:part"] == "3" and len(pdf.Root.AF) == 3
+    result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "--format", "html",
+                 "--out-dir", tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "summary-sheet.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "@font-face" in html and "<img" not in html
+    assert sorted(os.listdir(tmp_path)) == ["summary-sheet.html", "summary-sheet.pdf"]

@@ -24,15 +24,25 @@ def render(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="PDF path (one brief)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="folder for the PDFs")] = None,
     project: ProjectOpt = None,
+    pdf_variant: Annotated[str | None, typer.Option(
+        "--pdf-variant", help="pdf/a-3b (archival, brief+metrics+sources attached) or pdf/ua-1 (tagged)",
+        show_default=False)] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="pdf, or html (one self-contained accessible file)")] = "pdf",
 ) -> None:
-    """Render briefs to PDF. A failed render leaves any existing PDF untouched."""
+    """Render briefs to PDF (or HTML). A failed render leaves any existing file untouched."""
     import time
 
     from briefbook.render import Renderer, render_to_file
+    from briefbook.render.archival import check_variant
+    from briefbook.render.html_edition import check_format, render_html_to_file
+
+    suffix = check_format(output_format, pdf_variant)
+    check_variant(pdf_variant)
 
     if output and len(briefs) > 1:
         raise BriefbookError("-o names one file; use --out-dir for several briefs")
-    targets = [output or (out_dir or brief.parent) / f"{brief.stem}.pdf" for brief in briefs]
+    targets = [output or (out_dir or brief.parent) / f"{brief.stem}.{suffix}" for brief in briefs]
     clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
     if clashes:
         raise BriefbookError(f"several briefs would write the same PDF: {', '.join(clashes)}",
@@ -44,7 +54,8 @@ def render(
         try:
             found = project_for(project, brief)
             renderer = renderers.setdefault(found.root, Renderer(found))
-            pdf = render_to_file(brief, target, renderer)
+            pdf = (render_html_to_file(brief, target, renderer) if suffix == "html"
+                   else render_to_file(brief, target, renderer, variant=pdf_variant))
         except BriefbookError as exc:
             failures += 1
             typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)

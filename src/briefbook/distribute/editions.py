@@ -251,7 +251,8 @@ class Stamper:
         opening = DecodedStreamObject()
         opening.set_data(b"q\n")
         closing = DecodedStreamObject()
-        closing.set_data(b"\nQ\nq /BBStamp Do Q\n")
+        # The mark is an artifact (PDF/UA): readers of a tagged copy skip it, as a page header.
+        closing.set_data(b"\nQ\n/Artifact <</Type /Pagination>> BDC q /BBStamp Do Q EMC\n")
         opening_ref, closing_ref = writer._add_object(opening), writer._add_object(closing)
         done: set[int] = set()
         for page in writer.pages:

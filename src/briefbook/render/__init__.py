@@ -18,6 +18,7 @@ imports matplotlib, which is most of a cold start.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from functools import cache
@@ -142,16 +143,26 @@ class Renderer:
         self._charts[key] = svg
         return svg
 
-    def render(self, brief_path: Path) -> bytes:
+    def render(self, brief_path: Path, *, variant: str | None = None) -> bytes:
+        """PDF bytes; ``variant`` is None (plain) or one of ``render.archival.VARIANTS``."""
+        from briefbook.render import archival
         from briefbook.render.preflight import check_coverage
 
+        archival.check_variant(variant)
         book = self.book(brief_path)
         html = self.html(book)
         charts = self.charts(book)
         # Chart labels are SVG text set by WeasyPrint too: check them with the page text.
         check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
                        where=str(brief_path))
-        return self.writer.write(html, charts, where=str(brief_path))
+        if variant is None:
+            return self.writer.write(html, charts, where=str(brief_path))
+        catalog = self.catalog.as_of(dt.date.fromisoformat(book.as_of_iso))
+        files = archival.provenance_files(brief_path, book, catalog, self.corpus,
+                                          self.project.events_by_id)
+        pdf = self.writer.write(html, charts, where=str(brief_path),
+                                options=archival.write_options(variant, files, book))
+        return archival.finish(variant, pdf)
 
 
 def render_pdf_bytes(brief_path: Path, project_dir: Path | None = None) -> bytes:
@@ -162,9 +173,10 @@ def render_pdf_bytes(brief_path: Path, project_dir: Path | None = None) -> bytes
     return Renderer(find_project(Path(brief_path), project_dir)).render(Path(brief_path))
 
 
-def render_to_file(brief_path: Path, out: Path, renderer: Renderer) -> bytes:
+def render_to_file(brief_path: Path, out: Path, renderer: Renderer,
+                   *, variant: str | None = None) -> bytes:
     """Render and write atomically: ``out`` is either the complete new PDF or untouched."""
-    pdf = renderer.render(Path(brief_path))
+    pdf = renderer.render(Path(brief_path), variant=variant)
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:
         raise BriefbookError("renderer produced an incomplete PDF; nothing written", where=str(out))
     write_atomic(Path(out), pdf)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import RatioRow, StatusCount, TimelinePoint
+from briefbook.charts.describe import describe
 from briefbook.errors import BriefbookError
 from briefbook.metrics.status import month_label
 from briefbook.render.typeset import cn_date, cn_ordinal
@@ -116,6 +117,7 @@ class ChartJob:
     kind: ChartKind
     title: str
     rows: tuple
+    alt: str = ""  # text alternative worded from ``rows`` (charts.describe)
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ class Book:
     rubric: tuple[tuple[str, str], ...]
     has_summary: bool = field(default=True)
     as_of: str = ""  # 2021年8月9日: the day the statuses are taken on
+    as_of_iso: str = ""  # 2021-08-09
 
     @property
     def charts_chapter(self) -> bool:
@@ -253,8 +256,9 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         for m in metrics:
             shown = m.observations if chart.kind is ChartKind.TIMELINE else (m.pledged, m.reported)
             cited.extend(o.source for o in shown if o is not None)
-        return ChartJob(f"chart-{counter}.svg", chart.kind,
-                        chart.title or _chart_title(chart.kind, rows), rows)
+        title = chart.title or _chart_title(chart.kind, rows)
+        return ChartJob(f"chart-{counter}.svg", chart.kind, title, rows,
+                        describe(chart.kind.value, title, rows))
 
     key_figures = tuple(cite_row(i) for i in (brief.summary.metrics if brief.summary else ()))
     table = tuple(cite_row(i) for i in table_ids) if brief.table else None
@@ -311,6 +315,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         rubric=tuple(rubric) if brief.appendix.methodology else (),
         has_summary=brief.summary is not None,
         as_of=cn_date(brief.as_of or brief.date),
+        as_of_iso=(brief.as_of or brief.date).isoformat(),
     )
 
 

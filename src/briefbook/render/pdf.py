@@ -67,7 +67,8 @@ class PdfWriter:
             raise_on_warnings(warnings, self.fetcher, where=str(sheet))
 
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
-              *, where: str = "render") -> bytes:
+              *, where: str = "render", options: Mapping | None = None) -> bytes:
+        """``options``: extra ``write_pdf`` keywords (PDF variants, see render.archival)."""
         from weasyprint import HTML
 
         self.fetcher.generated = dict(generated or {})
@@ -76,7 +77,7 @@ class PdfWriter:
             document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                             url_fetcher=self.fetcher).render(
                 stylesheets=self.stylesheets, font_config=self.font_config)
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(**dict(options or {}))
         raise_on_warnings(warnings, self.fetcher, where=where)
         return pdf
 

@@ -1,0 +1,139 @@
+"""Archival PDF/A-3b: identification, colour, fonts, transparency, and the provenance inside.
+
+No PDF/A validator runs here (veraPDF is neither in Debian 12 nor on PyPI; its PyPI wrappers
+download the Java application at run time). So each clause is checked structurally, with
+pikepdf (qpdf) and, for extraction, pypdf — never with the code that wrote the file.
+"""
+
+import io
+import json
+
+import pikepdf
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from briefbook.errors import BriefbookError
+import pdfstructure
+from plugins.example import BRIEFS_DIR
+
+BRIEF = BRIEFS_DIR / "topic-public-health.yaml"
+
+
+@pytest.fixture(scope="module")
+def archival(renderer) -> bytes:
+    return renderer.render(BRIEF, variant="pdf/a-3b")
+
+
+@pytest.fixture(scope="module")
+def pdf(archival):
+    with pikepdf.open(io.BytesIO(archival)) as document:
+        yield document
+
+
+@pytest.mark.slow
+def test_xmp_identifies_pdf_a_3b(pdf):
+    meta = pdf.open_metadata()
+    assert meta["pdfaid:part"] == "3"
+    assert meta["pdfaid:conformance"] == "B"
+    assert meta["dc:title"] == "超大城市治理简报"
+    assert pdf.pdf_version == "1.7"
+    assert len(pdf.trailer.ID) == 2  # file identifier, required by PDF/A
+
+
+@pytest.mark.slow
+def test_output_intent_carries_an_rgb_icc_profile(pdf):
+    (intent,) = pdf.Root.OutputIntents
+    assert intent.S == "/GTS_PDFA1"
+    profile = intent.DestOutputProfile
+    assert int(profile.N) == 3
+    icc = profile.read_bytes()
+    assert icc[36:40] == b"acsp" and icc[16:20] == b"RGB "  # ICC header: signature, space
+
+
+@pytest.mark.slow
+def test_every_font_is_embedded(pdf):
+    fonts = pdfstructure.fonts(pdf)
+    assert fonts
+    missing = [str(f.get("/BaseFont")) for f in fonts.values() if pdfstructure.font_file(f) is None]
+    assert missing == []
+
+
+@pytest.mark.slow
+def test_no_transparency_or_forbidden_graphics_state(pdf):
+    for gs in pdfstructure.graphics_states(pdf):
+        assert gs.get("/SMask", "/None") == "/None"
+        assert float(gs.get("/CA", 1)) == 1 and float(gs.get("/ca", 1)) == 1
+        assert gs.get("/BM", "/Normal") in ("/Normal", "/Compatible")
+        assert "/TR" not in gs and "/TR2" not in gs  # transfer functions: forbidden in PDF/A
+    for page in pdf.pages:
+        assert "/Group" not in page.obj  # no transparency group to reconcile with the intent
+    assert "/Encrypt" not in pdf.trailer
+    assert "/JavaScript" not in pdf.Root.get("/Names", {})
+
+
+@pytest.mark.slow
+def test_annotations_are_printable(pdf):
+    annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+    assert annotations  # the book has links (contents, footnotes)
+    assert all(int(a.get("/F", 0)) & 4 for a in annotations)
+
+
+@pytest.mark.slow
+def test_provenance_is_attached_as_associated_files(pdf):
+    associated = {str(f.UF): f for f in pdf.Root.AF}
+    assert len(pdf.Root.AF) == 3  # each once (WeasyPrint 70.0 lists them twice)
+    assert sorted(associated) == ["brief.yaml", "metrics.json", "sources.json"]
+    assert associated["brief.yaml"].AFRelationship == "/Source"
+    assert associated["metrics.json"].AFRelationship == "/Data"
+    assert associated["sources.json"].AFRelationship == "/Data"
+    mime = {"brief.yaml": "/application/yaml", "metrics.json": "/application/json",
+            "sources.json": "/application/json"}  # pikepdf shows #2f decoded
+    for name, spec in associated.items():
+        stream = spec.EF.F
+        assert stream.Type == "/EmbeddedFile"
+        assert str(stream.Subtype) == mime[name]
+        assert str(stream.Params.ModDate).startswith("D:20210809")
+        assert str(spec.Desc)
+    # listed in the name tree too, so ordinary readers show them as attachments
+    assert len(pdf.Root.Names.EmbeddedFiles.Names) == 6
+
+
+@pytest.mark.slow
+def test_attachments_extract_and_say_what_the_book_cites(archival, renderer):
+    files = {name: data[0] for name, data in PdfReader(io.BytesIO(archival)).attachments.items()}
+    assert files["brief.yaml"] == BRIEF.read_bytes()
+
+    brief = yaml.safe_load(BRIEF.read_text(encoding="utf-8"))
+    metrics = json.loads(files["metrics.json"])
+    assert metrics["as_of"] == str(brief["date"])
+    listed = set(brief["summary"]["metrics"]) | {i for s in brief["sections"] for i in s["metrics"]}
+    ids = [m["id"] for m in metrics["metrics"]]
+    assert listed <= set(ids) and len(ids) == len(set(ids))
+    corpus = renderer.corpus
+    for metric in metrics["metrics"]:
+        assert metric["topic"] == "公共卫生" or metric["id"] in listed
+        assert metric["status"] and metric["status_reason"]
+        for observation in metric["observations"]:
+            # the quote really stands in the paragraph it names
+            assert observation["quote"] in corpus.paragraph(observation["paragraph"]).text
+    by_id = {m["id"]: m for m in metrics["metrics"]}
+    assert by_id["public-health-projects"]["reported"]["value"] == 125
+
+    sources = json.loads(files["sources.json"])["sources"]
+    assert {s["id"] for s in sources} == {a.id for a in corpus.articles}
+    quoted = {q.split("/")[0] for s in brief["sections"] for q in s["quotes"]}
+    assert quoted <= {s["id"] for s in sources if s["cited"]}
+
+
+@pytest.mark.slow
+def test_same_inputs_same_bytes(renderer):
+    sheet = BRIEFS_DIR / "summary-sheet.yaml"
+    assert renderer.render(sheet, variant="pdf/a-3b") == renderer.render(sheet, variant="pdf/a-3b")
+
+
+def test_unknown_variant_is_refused_before_rendering(renderer):
+    with pytest.raises(BriefbookError) as caught:
+        renderer.render(BRIEF, variant="pdf/x-4")
+    assert "unknown PDF variant 'pdf/x-4'" in str(caught.value)
+    assert "pdf/a-3b" in caught.value.hint
