@@ -18,12 +18,19 @@ def render(
     briefs: Annotated[list[Path], typer.Argument(help="one or more brief files (YAML)")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="PDF path (one brief)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="folder for the PDFs")] = None,
+    sign: Annotated[Path | None, typer.Option(
+        "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
+                       "$BRIEFBOOK_SIGN_PASSWORD")] = None,
+    sign_password_file: Annotated[Path | None, typer.Option(
+        "--sign-password-file", help="file whose first line is the key's password")] = None,
 ) -> None:
     """Render briefs to PDF. A failed render leaves any existing PDF untouched."""
     import time
 
+    from briefbook.distribute.signing import key_from_options
     from briefbook.render import Renderer, render_to_file
 
+    key = key_from_options(sign, sign_password_file)  # vetted before any rendering
     if output and len(briefs) > 1:
         raise BriefbookError("-o names one file; use --out-dir for several briefs")
     targets = [output or (out_dir or brief.parent) / f"{brief.stem}.pdf" for brief in briefs]
@@ -36,7 +43,14 @@ def render(
     for brief, target in zip(briefs, targets, strict=True):
         start = time.perf_counter()
         try:
-            pdf = render_to_file(brief, target, renderer)
+            if key is None:
+                pdf = render_to_file(brief, target, renderer)
+            else:  # signed: the file appears only once signed
+                from briefbook.distribute.signing import sign_bytes
+                from briefbook.fileio import write_atomic
+
+                pdf = sign_bytes(renderer.render(brief), key)
+                write_atomic(target, pdf)
         except BriefbookError as exc:
             failures += 1
             typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
