@@ -251,3 +251,32 @@ def test_wrong_key_password_in_process(key_file):
     with pytest.raises(BriefbookError, match="wrong password"):
         load_key(key_file, b"nope")
     assert load_key(key_file, KEY_PASSWORD).subject.startswith(("O=", "CN="))
+
+
+def test_a_run_failing_while_signing_keeps_previous_copies_and_passwords(tmp_path, key_file,
+                                                                          sheet_brief, sheet_pdf,
+                                                                          monkeypatch):
+    from briefbook.distribute import signing
+
+    out, passwords = tmp_path / "out", tmp_path / "passwords.csv"
+    key = load_key(key_file, KEY_PASSWORD)
+    make_editions(sheet_brief, READERS, out, base=sheet_pdf,
+                  finish=CopyFinish.new(CopyProtection(key, encrypt=True), passwords))
+    before = _folder(out)
+    old_passwords = passwords.read_bytes()
+    calls = []
+    real = signing.sign_file
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise BriefbookError("signing failed (simulated)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(signing, "sign_file", flaky)
+    with pytest.raises(BriefbookError, match="simulated"):
+        make_editions(sheet_brief, READERS, out, base=sheet_pdf,
+                      finish=CopyFinish.new(CopyProtection(key, encrypt=True), passwords))
+    assert _folder(out) == before  # old copies and manifest, no staging folder
+    assert passwords.read_bytes() == old_passwords
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "passwords.csv"]
