@@ -199,10 +199,11 @@ def test_bad_signing_keys_fail_before_anything_is_written(previous_run, ca, shee
     assert message in result.stderr and str(key) in result.stderr
     assert "hint:" in result.stderr and "Traceback" not in result.stderr
     assert _folder(out) == before  # previous copies and manifest kept, nothing added
-    target = previous_run / "book.pdf"
-    result = run("render", sheet_brief, "-o", target, "--sign", key, env=env)
-    assert result.returncode == 1 and message in result.stderr
-    assert not target.exists()
+    if case in ("wrong-password", "expired"):  # render vets the key the same way (one call)
+        target = previous_run / "book.pdf"
+        result = run("render", sheet_brief, "-o", target, "--sign", key, env=env)
+        assert result.returncode == 1 and message in result.stderr
+        assert not target.exists()
 
 
 def test_passwords_file_inside_the_editions_folder_is_refused(previous_run, sheet_brief):
