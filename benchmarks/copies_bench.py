@@ -153,11 +153,11 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    from briefbook import paths
+    from briefbook.project import load_project
     from briefbook.render import Renderer
 
-    renderer = Renderer()
-    sheet, book = paths.BRIEFS_DIR / "summary-sheet.yaml", paths.BRIEFS_DIR / "full-book.yaml"
+    renderer = Renderer(load_project(ROOT))
+    sheet, book = ROOT / "briefs" / "summary-sheet.yaml", ROOT / "briefs" / "full-book.yaml"
     sheet_pdf, book_pdf = renderer.render(sheet), renderer.render(book)
     with tempfile.TemporaryDirectory(prefix="copies-bench-") as tmp:
         folder = Path(tmp)

@@ -167,9 +167,9 @@ def test_an_editions_folder_without_its_manifest(edition, tmp_path):
 
 @pytest.mark.slow
 def test_every_page_of_a_multi_page_book_traces(tmp_path, renderer):
-    from briefbook import paths
+    from plugins.example import BRIEFS_DIR
 
-    brief = paths.BRIEFS_DIR / "topic-public-health.yaml"
+    brief = BRIEFS_DIR / "topic-public-health.yaml"
     entries = make_editions(brief, [Reader("张三", 1), Reader("李四", 2)], tmp_path,
                             base=renderer.render(brief))
     assert entries[0]["pages"] > 3
