@@ -22,6 +22,7 @@ doctor: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/render_bench.py
 	$(BIN)/python benchmarks/variants_bench.py --runs 3
+	$(BIN)/python benchmarks/copies_bench.py
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
 fonts: $(STAMP)

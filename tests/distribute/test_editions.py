@@ -53,19 +53,25 @@ def test_mark_is_text_in_bundled_fonts_and_rest_is_identical_text(copies, sheet_
             assert page.replace(mark, "").strip() == base_page.strip()
 
 
-def test_pixels_differ_only_inside_the_mark_box(copies, sheet_pdf):
+def test_pixels_differ_only_inside_the_mark_box_and_the_trace_dots(copies, sheet_pdf):
+    from briefbook.distribute.trace import dot_boxes_mm
+
     out, _ = copies
     base_pages = rasterise(sheet_pdf, dpi=DPI)
     copy_pages = rasterise(out / "summary-sheet-008.pdf", dpi=DPI)
     assert len(copy_pages) == len(base_pages)
     for base, copy in zip(base_pages, copy_pages, strict=True):
         assert copy.image.shape == base.image.shape
-        width_mm = base.size_pt[0] / 72 * 25.4
-        left, top, right, bottom = (round(v / 25.4 * DPI) for v in mark_box_mm(width_mm))
+        width_mm, height_mm = (v / 72 * 25.4 for v in base.size_pt)
         changed = base.image != copy.image
+        left, top, right, bottom = (round(v / 25.4 * DPI) for v in mark_box_mm(width_mm))
         inside = changed[top:bottom, left:right].sum()
         changed[top:bottom, left:right] = False
         assert inside > 20  # the mark is drawn …
+        for box in dot_boxes_mm(width_mm, height_mm):
+            left, top, right, bottom = (round(v / 25.4 * DPI) for v in box)
+            assert changed[top:bottom, left - 1:right + 1].sum() > 20  # … the dots, …
+            changed[top:bottom, left - 1:right + 1] = False
         assert not changed.any(), np.argwhere(changed)[:5]  # … and nothing else moved
 
 
@@ -132,12 +138,12 @@ def test_failed_run_leaves_no_copies_or_temporary_files(tmp_path, sheet_brief, s
     calls = []
     real = editions.Stamper.stamp
 
-    def flaky(self, stamp_page, out):
+    def flaky(self, stamp_page, out, under=b""):
         calls.append(1)
         if len(calls) == 2:
             out.write(b"%PDF-1.7 partial")
             raise OSError(28, "No space left on device")
-        return real(self, stamp_page, out)
+        return real(self, stamp_page, out, under)
 
     monkeypatch.setattr(editions.Stamper, "stamp", flaky)
     readers = [Reader("甲", 1), Reader("乙", 2), Reader("丙", 3)]
@@ -161,11 +167,11 @@ def test_failed_rerun_keeps_the_previous_copies_and_manifest(tmp_path, sheet_bri
     calls = []
     real = editions.Stamper.stamp
 
-    def flaky(self, stamp_page, out):
+    def flaky(self, stamp_page, out, under=b""):
         calls.append(1)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real(self, stamp_page, out)
+        return real(self, stamp_page, out, under)
 
     monkeypatch.setattr(editions.Stamper, "stamp", flaky)
     with pytest.raises(BriefbookError, match="disk full"):

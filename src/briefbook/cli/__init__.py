@@ -33,7 +33,7 @@ COMMANDS = {
     "ingest": "commands_corpus", "corpus": "commands_corpus",
     "metrics": "commands_metrics", "extract": "commands_metrics",
     "compare": "commands_checks", "lint": "commands_checks", "snapshot": "commands_checks",
-    "build": "commands_build", "editions": "commands_build",
+    "build": "commands_build", "editions": "commands_build", "trace": "commands_checks",
 }
 #: Order of the commands in ``--help``: the pipeline's order.
 MODULES = ("commands_render", "commands_corpus", "commands_metrics", "commands_checks",

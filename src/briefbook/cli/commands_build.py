@@ -19,6 +19,11 @@ from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.errors import BriefbookError
 
+SignOpt = Annotated[Path | None, typer.Option(
+    "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
+                   "$BRIEFBOOK_SIGN_PASSWORD")]
+SignPasswordOpt = Annotated[Path | None, typer.Option(
+    "--sign-password-file", help="file whose first line is the key's password")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="worker processes (default: CPU count)")]
 
@@ -84,11 +89,24 @@ def editions(
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     jobs: JobsOpt = None,  # type: ignore[assignment]
     project: ProjectOpt = None,
+    sign: SignOpt = None,
+    sign_password_file: SignPasswordOpt = None,
+    encrypt: Annotated[bool, typer.Option("--encrypt", help="encrypt each copy (AES-256) with "
+                                          "its own password")] = False,
+    passwords: Annotated[Path | None, typer.Option(
+        "--passwords", help="with --encrypt: CSV file (mode 0600, outside --out) for the "
+                            "reader passwords")] = None,
 ) -> None:
-    """One PDF per reader, each marked with the reader's name and copy number on every page."""
+    """One PDF per reader, each marked with the reader's name and copy number on every page
+    (and a faint dot code in the side margins that `briefbook trace` reads)."""
     from briefbook.distribute.editions import make_editions, read_readers
+    from briefbook.distribute.finish import CopyFinish
+    from briefbook.distribute.signing import CopyProtection, key_from_options
 
     start = time.perf_counter()
+    finish = CopyFinish.new(CopyProtection(key_from_options(sign, sign_password_file), encrypt),
+                            passwords)
+    finish.check(out)
     listed = read_readers(readers)  # validate before the (slow) render
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
@@ -98,6 +116,8 @@ def editions(
     with _progress() as progress:
         task = progress.add_task("stamping", total=len(listed))
         entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
-                                on_progress=lambda n: progress.advance(task, n))
+                                on_progress=lambda n: progress.advance(task, n), finish=finish)
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")
+    if finish.passwords is not None:
+        typer.echo(f"reader passwords: {finish.passwords} (mode 0600; hand each reader theirs)")

@@ -1,9 +1,11 @@
-"""Commands that check books: ``compare``, ``lint`` and ``snapshot``.
+"""Commands that check books: ``compare``, ``lint``, ``snapshot``; ``trace`` checks a copy.
 
 Takes: PDFs (or a brief to render) on the command line. Gives: a per-page table or one line
 per failure on stdout, diff images on disk, and exit code 0 (all good) or 1 (a change beyond
 the budget, or a lint failure). Diff images land in ``test-artifacts/compare/`` (compare) and
 ``test-artifacts/visual/<baseline folder name>/`` (snapshot) unless ``--out`` says otherwise.
+``trace`` takes a PDF copy or a page image and an editions folder and names the reader and
+copy number from the copy's dot code (distribute/trace.py).
 """
 
 from __future__ import annotations
@@ -129,3 +131,22 @@ def snapshot(
     if result.failed:
         typer.echo("if the change is intended: look at the diff images, then rerun with --update")
         raise typer.Exit(1)
+
+
+@app.command()
+def trace(
+    file: Annotated[Path, typer.Argument(help="a PDF copy, or a PNG/JPEG of one of its pages",
+                                         show_default=False)],
+    editions: Annotated[Path | None, typer.Option(
+        "--editions", help="folder with the run's editions.json (default: the file's folder)")
+    ] = None,
+) -> None:
+    """Name the reader and copy number of an edition from a PDF or a page image."""
+    from briefbook.distribute.trace import trace_file
+
+    result = trace_file(file, editions or file.parent)
+    entry = result.entry
+    where = (f"page {result.pages[0]}" if result.total_pages == 1 else
+             f"{len(result.pages)} of {result.total_pages} pages")
+    typer.echo(f"{file}: copy {entry['copy']} of {entry.get('file', '?')}, reader "
+               f"{entry['name']} (trace code {entry['trace']}, read on {where})")

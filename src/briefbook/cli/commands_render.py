@@ -29,10 +29,16 @@ def render(
         show_default=False)] = None,
     output_format: Annotated[str, typer.Option(
         "--format", help="pdf, or html (one self-contained accessible file)")] = "pdf",
+    sign: Annotated[Path | None, typer.Option(
+        "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
+                       "$BRIEFBOOK_SIGN_PASSWORD")] = None,
+    sign_password_file: Annotated[Path | None, typer.Option(
+        "--sign-password-file", help="file whose first line is the key's password")] = None,
 ) -> None:
     """Render briefs to PDF (or HTML). A failed render leaves any existing file untouched."""
     import time
 
+    from briefbook.distribute.signing import key_from_options
     from briefbook.render import Renderer, render_to_file
     from briefbook.render.archival import check_variant
     from briefbook.render.html_edition import check_format, render_html_to_file
@@ -40,6 +46,10 @@ def render(
     suffix = check_format(output_format, pdf_variant)
     check_variant(pdf_variant)
 
+    if suffix == "html" and sign is not None:
+        raise BriefbookError("--sign signs PDFs; the HTML edition cannot be signed",
+                             hint="drop --sign, or render a PDF")
+    key = key_from_options(sign, sign_password_file)  # vetted before any rendering
     if output and len(briefs) > 1:
         raise BriefbookError("-o names one file; use --out-dir for several briefs")
     targets = [output or (out_dir or brief.parent) / f"{brief.stem}.{suffix}" for brief in briefs]
@@ -54,8 +64,16 @@ def render(
         try:
             found = project_for(project, brief)
             renderer = renderers.setdefault(found.root, Renderer(found))
-            pdf = (render_html_to_file(brief, target, renderer) if suffix == "html"
-                   else render_to_file(brief, target, renderer, variant=pdf_variant))
+            if suffix == "html":
+                pdf = render_html_to_file(brief, target, renderer)
+            elif key is None:
+                pdf = render_to_file(brief, target, renderer, variant=pdf_variant)
+            else:  # signed: the file appears only once signed
+                from briefbook.distribute.signing import sign_bytes
+                from briefbook.fileio import write_atomic
+
+                pdf = sign_bytes(renderer.render(brief, variant=pdf_variant), key)
+                write_atomic(target, pdf)
         except BriefbookError as exc:
             failures += 1
             typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)

@@ -3,8 +3,10 @@
 Takes: a brief, a readers CSV (header ``name`` or ``name,copy``; UTF-8), an output folder.
 Gives: ``OUT/<brief stem>-<copy>.pdf`` per reader — the base render with ``张三 第007份`` on
 every page (cover included) in the top margin, above the running header — and
-``OUT/editions.json`` (file, sha256, pages, copy, name, base sha256). A run replaces the
-previous run's copies only when all its copies are written (see ``make_editions``).
+``OUT/editions.json`` (file, sha256, pages, copy, name, base sha256, trace code; signed,
+encrypted). A run replaces the previous run's copies only when all its copies are written (see
+``make_editions``). Each copy also carries a faint dot code that ``trace`` reads, and may be
+signed and encrypted (distribute/finish.py, trace.py, signing.py).
 
 How: the book is laid out ONCE. For each reader a one-page *stamp sheet* is rendered with
 WeasyPrint — the page size of the book, nothing on it but the mark, in the bundled Noto Sans
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefbook import paths
+from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import atomic_path
@@ -231,8 +234,9 @@ class Stamper:
                                  " (a mark too long for one line?)")
         return sheet.pages[0]
 
-    def stamp(self, stamp_page, out) -> None:
-        """Write to ``out`` a full copy of the base PDF drawing ``stamp_page`` on every page."""
+    def stamp(self, stamp_page, out, under: bytes = b"") -> None:
+        """Write to ``out`` a full copy of the base PDF drawing ``stamp_page`` on every page
+        (and ``under``, self-contained content operators, before each page's own content)."""
         from pypdf import PdfWriter
         from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
                                    FloatObject, NameObject)
@@ -249,7 +253,7 @@ class Stamper:
         })
         form_ref = writer._add_object(form)
         opening = DecodedStreamObject()
-        opening.set_data(b"q\n")
+        opening.set_data(under + b"q\n")
         closing = DecodedStreamObject()
         # The mark is an artifact (PDF/UA): readers of a tagged copy skip it, as a page header.
         closing.set_data(b"\nQ\n/Artifact <</Type /Pagination>> BDC q /BBStamp Do Q EMC\n")
@@ -282,7 +286,8 @@ def _edition_name(stem: str, copy: int, width: int) -> str:
     return f"{stem}-{copy:0{width}d}.pdf"
 
 
-def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]]]) -> list[dict]:
+def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], CopyFinish]
+                 ) -> list[dict]:
     """Worker: write the copies of a chunk of readers. Returns manifest entries.
 
     The base PDF travels as a file path, not bytes: large task payloads fill the pool's pipe,
@@ -290,18 +295,20 @@ def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]]]) ->
     """
     from briefbook.distribute.build import sha256_file
 
-    base_path, base_sha, out_dir, stem, width, chunk = task
+    base_path, base_sha, out_dir, stem, width, chunk, finish = task
     stamper = _stamper_for(base_path, base_sha)
     entries = []
     for name, copy in chunk:
         reader = Reader(name, copy)
         stamp_page = stamper.stamp_page(reader.mark)
         target = Path(out_dir) / _edition_name(stem, reader.copy, width)
+        under, extra = finish.under(reader.copy, stamper.width, stamper.height)
         with atomic_path(target) as tmp:
             with open(tmp, "wb") as handle:
-                stamper.stamp(stamp_page, handle)
+                stamper.stamp(stamp_page, handle, under)
+            extra.update(finish.protect(tmp))
         entries.append({"file": target.name, "copy": reader.copy, "name": reader.name,
-                        "sha256": sha256_file(target)})
+                        "sha256": sha256_file(target), **extra})
     return entries
 
 
@@ -335,12 +342,14 @@ def _signals_deferred():
 
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
                   base: bytes | None = None, renderer=None,
-                  on_progress: Callable[[int], None] | None = None) -> list[dict]:
+                  on_progress: Callable[[int], None] | None = None,
+                  finish: CopyFinish | None = None) -> list[dict]:
     """Render ``brief`` once and write one stamped copy per reader into ``out_dir``.
 
     Returns the manifest entries (also written to ``out_dir/editions.json``; ``build``'s
     ``manifest.json`` in the same folder is left alone). ``on_progress(n)`` is called as each
-    batch of ``n`` copies is written.
+    batch of ``n`` copies is written. ``finish`` (distribute/finish.py) adds each copy's trace
+    dots and, on request, signs/encrypts it; its passwords file is moved in with the copies.
 
     All or nothing: copies are written into a hidden staging folder inside ``out_dir`` and
     moved into place only when every copy succeeded, then ``editions.json`` is replaced and
@@ -354,6 +363,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
 
     brief, out_dir = Path(brief), Path(out_dir)
     readers = list(readers)
+    finish = finish or CopyFinish.new()
     if not readers:
         raise BriefbookError("no readers")
     if base is None:
@@ -374,7 +384,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         base_path.write_bytes(base)
         chunks = [readers[i:i + CHUNK] for i in range(0, len(readers), CHUNK)]
         tasks = [(str(base_path), base_sha, str(staging), brief.stem, width,
-                  [(r.name, r.copy) for r in chunk]) for chunk in chunks]
+                  [(r.name, r.copy) for r in chunk], finish) for chunk in chunks]
         entries: list[dict] = []
         progress = on_progress or (lambda _n: None)
         for done in run_jobs(_stamp_chunk, tasks, jobs=jobs):
@@ -382,12 +392,14 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
             progress(len(done))
         for entry in entries:
             entry.update(pages=pages, base_sha256=base_sha)
+        staged_secrets = finish.stage_secrets(entries, out_dir)
         previous = read_manifest(out_dir, EDITIONS_MANIFEST)
         made = {entry["file"] for entry in entries}
         with _signals_deferred():
             try:
                 for entry in entries:
                     os.replace(staging / entry["file"], out_dir / entry["file"])
+                finish.commit_secrets(staged_secrets)
                 write_manifest(out_dir, entries, name=EDITIONS_MANIFEST, brief=str(brief),
                                base_sha256=base_sha, pages=pages)
             except OSError as exc:
@@ -399,6 +411,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
                         (out_dir / stale).unlink()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        finish.discard_secrets()
         if created:  # a failed first run leaves no empty folder behind
             with contextlib.suppress(OSError):
                 out_dir.rmdir()
