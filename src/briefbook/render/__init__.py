@@ -108,7 +108,7 @@ class Renderer:
 
     def chart_svg(self, job: ChartJob) -> bytes:
         """Draw a chart, or reuse the drawing of identical data (this process, then disk)."""
-        key = hashlib.sha256(repr((job.kind.value, job.rows, chart_style_key())).encode()).hexdigest()
+        key = hashlib.sha256(repr((job.kind.value, job.rows, job.width_in, chart_style_key())).encode()).hexdigest()
         if key in self._charts:
             return self._charts[key]
         stored = self.chart_cache / f"{key}.svg" if self.chart_cache else None
@@ -126,7 +126,7 @@ class Renderer:
             draw = {"pledged-vs-reported": charts.pledged_vs_reported,
                     "status-breakdown": charts.status_breakdown,
                     "timeline": charts.timeline}[job.kind.value]
-            svg = draw(list(job.rows))
+            svg = draw(list(job.rows), width=job.width_in)
             if stored is not None:
                 try:
                     write_atomic(stored, svg)

@@ -91,6 +91,7 @@ class ChartJob:
     kind: ChartKind
     title: str
     rows: tuple
+    width_in: float = 6.3  # drawn for the book's paper (CHART_WIDTH_IN)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class SectionView:
     anchor: str
     number: str  # 一、二、…
     heading: str
-    commentary: tuple[str, ...]
+    commentary: str | None  # Markdown subset, rendered by render/markdown.py
     quotes: tuple[Quote, ...]
     rows: tuple[MetricRow, ...]
     charts: tuple[ChartJob, ...]
@@ -136,7 +137,7 @@ class Book:
     subject: str
     keywords: tuple[str, ...]
     paper: str
-    cover_height_mm: float
+    breaks: str  # chapters | sections | none (Brief.page_breaks)
     question: str
     cited: tuple[str, ...]  # 长江日报（2021年7月25日）… for the cover
     cover: bool
@@ -158,9 +159,22 @@ class Book:
         return bool(self.charts) and (self.cover or self.contents or not self.has_summary)
 
 
-#: Page heights (mm) for the cover block, which fills the text area of its page.
-PAGE_HEIGHT_MM = {"A4": 297.0, "A5": 210.0, "B5": 250.0, "letter": 279.4}
-VERTICAL_MARGINS_MM = 24 + 22  # book.css @page margin, top + bottom
+    @property
+    def status_list(self) -> bool:
+        """The summary's list of metrics by status: a book has it; a flowing note does not,
+        since its table (right below) shows each status already."""
+        return self.table is not None and bool(self.tallies) and self.breaks != "none"
+
+    @property
+    def paper_class(self) -> str:
+        """The body class book.css sizes pages, cover and cards by: paper-a4, paper-a5 …"""
+        return f"paper-{self.paper.lower()}"
+
+
+#: Chart width (inches) per paper: a little under the text block that book.css's @page
+#: margins leave (A4 166 mm, B5 140 mm, A5 118 mm), so charts print at 100 % and their
+#: 8–9 pt type stays 8–9 pt on paper instead of being scaled down to fit.
+CHART_WIDTH_IN = {"A4": 6.3, "letter": 6.3, "B5": 5.3, "A5": 4.45}
 
 
 def paragraphs_of(text: str | None) -> tuple[str, ...]:
@@ -193,7 +207,6 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             ratio=f"{m.ratio:.0%}" if m.ratio is not None else None,
         )
 
-    all_ids = [m.id for m in catalog.metrics]
     table_ids = _table_ids(brief, catalog)
     book_ids = _book_ids(brief, table_ids)
     counter = 0
@@ -201,10 +214,11 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
     def chart_job(chart: Chart, default_ids: list[str]) -> ChartJob:
         nonlocal counter
         counter += 1
-        ids = chart.metrics or default_ids or all_ids
+        ids = chart.metrics or default_ids or book_ids
         rows = _chart_rows(chart.kind, [catalog.get(i) for i in ids], corpus)
         return ChartJob(f"chart-{counter}.svg", chart.kind,
-                        chart.title or CHART_TITLES[chart.kind], rows)
+                        chart.title or CHART_TITLES[chart.kind], rows,
+                        CHART_WIDTH_IN[str(brief.paper)])
 
     tallies = Counter(str(catalog.get(i).status) for i in book_ids)
     labels_by_status: dict[str, list[str]] = {}
@@ -226,7 +240,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
                 quotes.append(Quote(para.text, context, citation(para.id)))
         sections.append(SectionView(
             anchor=f"section-{n}", number=cn_ordinal(n), heading=spec.heading,
-            commentary=paragraphs_of(spec.commentary), quotes=tuple(quotes),
+            commentary=spec.commentary, quotes=tuple(quotes),
             rows=tuple(row(i) for i in spec.metrics),
             charts=tuple(chart_job(c, list(spec.metrics)) for c in spec.charts),
         ))
@@ -238,7 +252,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         classification=brief.classification,
         subject=brief.subject or brief.subtitle or brief.title,
         keywords=tuple(brief.keywords), paper=str(brief.paper),
-        cover_height_mm=PAGE_HEIGHT_MM[str(brief.paper)] - VERTICAL_MARGINS_MM - 5,
+        breaks=str(brief.page_breaks),
         question=brief.question,
         cited=_cited(corpus, [q.citation.ref for s in sections for q in s.quotes] + [
             o.source for i in book_ids for o in catalog.get(i).observations]),
