@@ -26,6 +26,9 @@ def render(
 
     if output and len(briefs) > 1:
         raise BriefbookError("-o names one file; use --out-dir for several briefs")
+    if output and output.suffix.lower() != ".pdf":
+        raise BriefbookError(f"-o {output}: briefbook writes PDF only",
+                             hint=f"name the output {output.with_suffix('.pdf').name}")
     targets = [output or (out_dir or brief.parent) / f"{brief.stem}.pdf" for brief in briefs]
     clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
     if clashes:

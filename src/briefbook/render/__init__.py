@@ -91,7 +91,8 @@ class Renderer:
         from briefbook.brief import check_brief
 
         return check_brief(Path(brief_path), corpus_ids=set(self.corpus.ids()),
-                           metric_ids={m.id for m in self.catalog.metrics})
+                           metric_ids={m.id for m in self.catalog.metrics},
+                           metric_topics={m.id: m.topic for m in self.catalog.metrics})
 
     def book(self, brief_path: Path) -> Book:
         from briefbook.metrics.status import RUBRIC

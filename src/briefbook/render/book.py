@@ -92,6 +92,7 @@ class ChartJob:
     title: str
     rows: tuple
     width_in: float = 6.3  # drawn for the book's paper (CHART_WIDTH_IN)
+    note: str | None = None  # printed instead of the chart when it would show nothing
 
 
 @dataclass(frozen=True)
@@ -215,10 +216,11 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         nonlocal counter
         counter += 1
         ids = chart.metrics or default_ids or book_ids
-        rows = _chart_rows(chart.kind, [catalog.get(i) for i in ids], corpus)
+        metrics = [catalog.get(i) for i in ids]
+        rows = _chart_rows(chart.kind, metrics, corpus)
         return ChartJob(f"chart-{counter}.svg", chart.kind,
                         chart.title or CHART_TITLES[chart.kind], rows,
-                        CHART_WIDTH_IN[str(brief.paper)])
+                        CHART_WIDTH_IN[str(brief.paper)], _nothing_to_plot(chart.kind, rows, metrics))
 
     tallies = Counter(str(catalog.get(i).status) for i in book_ids)
     labels_by_status: dict[str, list[str]] = {}
@@ -273,7 +275,19 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
 
 
 def chart_jobs(book: Book) -> list[ChartJob]:
-    return list(book.charts) + [c for s in book.sections for c in s.charts]
+    """The charts to draw (those printed as a sentence instead are not drawn)."""
+    return [c for c in list(book.charts) + [c for s in book.sections for c in s.charts]
+            if c.note is None]
+
+
+def _nothing_to_plot(kind: ChartKind, rows: tuple, metrics) -> str | None:
+    """The sentence that replaces a pledged-vs-reported chart with no comparable numbers."""
+    if kind is not ChartKind.PLEDGED_VS_REPORTED or any(r.ratio is not None for r in rows):
+        return None
+    counts = Counter(str(m.status) for m in metrics)
+    by_status = "、".join(f"{s}{counts[s]}项" for s in _status_order((), counts) if counts[s])
+    return (f"所列{len(metrics)}项指标均无可与承诺值相比的报道数字（{by_status}），故不作图，"
+            "各项情况见表。")
 
 
 def _table_ids(brief: Brief, catalog) -> list[str]:
