@@ -99,3 +99,13 @@ def test_ctrl_c_while_loading_commands_is_not_a_traceback(monkeypatch, capsys):
         cli.main(["render", "x.yaml"])
     assert info.value.code == 130
     assert "interrupted" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["out.png", "out.PDF.svg", "out"])
+def test_render_refuses_an_output_that_is_not_pdf(tmp_path, name):
+    out = tmp_path / name
+    result = run("render", paths.BRIEFS_DIR / "summary-sheet.yaml", "-o", out)
+    assert result.returncode == 1
+    assert f"-o {out}: briefbook writes PDF only" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()

@@ -107,7 +107,7 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     if len(raw) > MAX_BRIEF_BYTES:
         raise BriefbookError(f"brief is {len(raw):,} bytes; the limit is {MAX_BRIEF_BYTES:,}",
                              where=str(path))
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and b"\0" in raw[:2]):
+    if _looks_utf16(raw):
         raise BriefbookError("UTF-16 text: a brief must be UTF-8", where=str(path),
                              hint="save the brief as UTF-8 (in a shell: iconv -f UTF-16 -t UTF-8)")
     if b"\0" in raw:
@@ -118,6 +118,22 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
         raise BriefbookError(f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x})",
                              where=str(path), hint="save the brief as UTF-8") from None
     return load_yaml(text, str(path), loader=_PlainLoader)
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """A byte-order mark, or text whose every other byte is zero (ASCII keys in UTF-16)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if len(raw) < 4 or len(raw) % 2:
+        return False
+    for order, zeros in (("utf-16-le", raw[1::2]), ("utf-16-be", raw[0::2])):
+        if zeros.count(0) >= len(zeros) * 0.4:
+            try:
+                raw.decode(order)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def read_brief(path: Path) -> tuple[dict, Locator]:
