@@ -28,6 +28,7 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 CLOSING = set("，。、；：？！）」』”’》〉】〕")
 OPENING = set("（「『“‘《〈【〔")
 PUNCT = set("—…·–-.,;:!?%")  # go with the character before them, like closing marks
+MAX_BOUND_RUN = 12  # longest Latin run bound with the character before it
 LATIN_CHAR = re.compile(r"[A-Za-z0-9.%+\-/:—–]")
 
 
@@ -94,8 +95,11 @@ def _tail_start(text: str) -> int | None:
         if char.isspace():
             return None  # a space is a break anyway: leave the line to Pango
         if LATIN_CHAR.match(char):
+            run_end = i
             while i > 0 and LATIN_CHAR.match(text[i - 1]):
                 i -= 1
+            if run_end - i > MAX_BOUND_RUN:
+                return None  # a long run breaks by itself (overflow-wrap): never bind it
             units += 1
         else:
             i -= 1
