@@ -218,3 +218,25 @@ def test_pledged_vs_reported_without_comparable_numbers_is_a_sentence(renderer):
     assert job not in chart_jobs(book)  # nothing is drawn
     html = renderer.html(book)
     assert 'class="chart-note"' in html and "briefbook-generated:" + job.name not in html
+
+
+# ---- defects: footnotes --------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_footnote_on_a_later_page_is_found_by_lint_and_avoided_by_the_renderer(
+        renderer, example_pdfs):
+    """The full book, written in one pass, has footnote 6 on the page after its call (quote at
+    the page foot); lint reports it, and the renderer's output has every footnote at home."""
+    from briefbook.checks.footnotes import footnote_pages
+    from briefbook.checks.lint import lint_pdf
+
+    book = renderer.book(paths.BRIEFS_DIR / "full-book.yaml")
+    one_pass = renderer.writer.write(renderer.html(book), renderer.charts(book))
+    report = lint_pdf(one_pass)
+    assert [f.code for f in report.failures] == ["footnote-page"]
+    assert "footnote 6 is printed on page 11, its call on page 10" in report.failures[0].message
+
+    rendered = example_pdfs["full-book"]
+    assert lint_pdf(rendered).ok
+    calls, notes = footnote_pages(rendered)
+    assert len(calls) == 22 and calls == notes  # every quote's footnote, each on its page

@@ -145,7 +145,44 @@ class Renderer:
         # Chart labels are SVG text set by WeasyPrint too: check them with the page text.
         check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
                        where=str(brief_path))
-        return self.writer.write(html, charts, where=str(brief_path))
+        return self.write_keeping_footnotes(html, charts, where=str(brief_path))
+
+    def write_keeping_footnotes(self, html: str, charts: dict, *, where: str) -> bytes:
+        """Write the PDF; if WeasyPrint pushed a footnote to a later page than its call, the
+        quote that carries it starts the next page, with its footnote (at most three tries)."""
+        from briefbook.checks.footnotes import footnotes_off_their_page
+
+        pdf = self.writer.write(html, charts, where=where)
+        for _attempt in range(3):
+            moved = footnotes_off_their_page(pdf)
+            if not moved:
+                break
+            html = move_quotes_to_next_page(html, {number for number, _call, _note in moved})
+            pdf = self.writer.write(html, charts, where=where)
+        return pdf
+
+
+#: Each quote is one ``<blockquote>`` holding one citation footnote, in document order,
+#: so footnote N is the N-th blockquote (templates/partials/section.html.j2).
+MOVED_QUOTE_TAG = '<blockquote class="with-its-note">'
+
+
+def move_quotes_to_next_page(html: str, footnotes: set[int]) -> str:
+    """Mark the quotes carrying these footnote numbers to start a page (book.css)."""
+    parts = html.split("<blockquote")
+    out = [parts[0]]
+    for number, part in enumerate(parts[1:], start=1):
+        before = out[-1]
+        if number in footnotes and part.startswith(">") and before.rstrip().endswith("</h2>"):
+            # the first quote under 原文摘录: its heading goes with it (never alone at a foot)
+            at = before.rindex("<h2")
+            out[-1] = before[:at] + '<h2 class="with-its-note"' + before[at + 3:]
+            out.append(part)
+        elif number in footnotes and part.startswith(">"):
+            out.append(MOVED_QUOTE_TAG[len("<blockquote"):] + part[1:])
+        else:
+            out.append(part)
+    return "<blockquote".join(out)
 
 
 _default: Renderer | None = None
