@@ -111,11 +111,13 @@ def _tail_start(text: str) -> int | None:
     return None
 
 
-def ref(text: str) -> Markup:
-    """A corpus id that breaks only after a "/" (never inside cjrb-2021-07-25)."""
+def ref(text: str, *, han_before: bool = False) -> Markup:
+    """A corpus id that breaks only after a "/" (never inside cjrb-2021-07-25);
+    ``han_before``: it follows a Han character, so it gets the quarter-em (as a Latin run)."""
     parts = [str(escape(p)) for p in text.split("/")]
     inner = "/<wbr>".join(f'<span class="nowrap">{p}</span>' if len(p) > 1 else p for p in parts)
-    return Markup(f'<span class="ref">{inner}</span>')
+    classes = "ref latin han-before" if han_before else "ref"
+    return Markup(f'<span class="{classes}">{inner}</span>')
 
 
 def url(address: str) -> Markup:
