@@ -163,7 +163,8 @@ def test_han_latin_spacing_in_appendix_and_tables(renderer):
     html = renderer.html(renderer.book(paths.BRIEFS_DIR / "full-book.yaml"))
     appendix = html[html.index('id="appendix"'):]
     assert '<span class="latin han-after">2020</span>年' in appendix  # dates, as in the body
-    assert "共<span" in appendix and 'class="ref"' in appendix
+    assert '编号<span class="ref latin han-before">' in appendix  # a quarter-em before the id
+    assert "共<span" in appendix  # 共47段: the count is spaced too
     table = html[html.index('id="table"'):html.index('id="section-1"')]
     assert 'class="ref"' in table and "2021年7月25日" not in table  # every date is typeset
 
