@@ -130,3 +130,13 @@ def test_render_archival_and_html_editions(tmp_path):
     html = (tmp_path / "summary-sheet.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "@font-face" in html and "<img" not in html
     assert sorted(os.listdir(tmp_path)) == ["summary-sheet.html", "summary-sheet.pdf"]
+
+
+@pytest.mark.parametrize("name", ["out.png", "out.PDF.svg", "out"])
+def test_render_refuses_an_output_that_is_not_pdf(tmp_path, name):
+    out = tmp_path / name
+    result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "-o", out)
+    assert result.returncode == 1
+    assert f"-o {out}: this writes PDF, so the name must end in .pdf" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()

@@ -71,7 +71,7 @@ def test_every_broken_brief_fails_cleanly_and_keeps_old_output(broken_render):
     ("deep", f"nested more than {MAX_YAML_DEPTH} levels"), ("wrong-types", "sections"),
     ("unknown-keys", "titel: unknown field"), ("whitespace-only", "the brief is empty"),
     ("binary", "binary file"), ("gbk", "not UTF-8"), ("big5", "not UTF-8"),
-    ("utf16", "binary file"), ("python-tag", "YAML tag not allowed"),
+    ("utf16", "UTF-16 text: a brief must be UTF-8"), ("python-tag", "YAML tag not allowed"),
     ("custom-tag", "YAML tag not allowed"), ("too-big", "the limit is 1,000,000"),
     ("too-many-sections", "at most 99 items"), ("bad-date", "date"),
     ("list-not-mapping", "not a list"),

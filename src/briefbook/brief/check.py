@@ -29,17 +29,23 @@ def json_schema() -> str:
 
 def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str],
                 published: Mapping[str, dt.date] | None = None,
-                defaults: Mapping[str, object] | None = None) -> Brief:
+                defaults: Mapping[str, object] | None = None,
+                metric_topics: Mapping[str, str] | None = None) -> Brief:
     """Schema and references checked together, so one run reports every mistake.
 
     ``published`` maps an article id or a metric id to the day it (first) appeared: a
     reference to something published after the brief's ``as_of`` is an error.
+    ``metric_topics`` (metric id → topic, from the catalog) also checks ``table.topics``.
     """
     data, locator = read_brief(path)
     brief, errors = validate({**(defaults or {}), **data}, locator)
     errors += _dangling(data, locator, corpus_ids, metric_ids)
+    errors += _empty_sections(data, locator)
+    if metric_topics is not None:
+        errors += _topics(data, locator, metric_topics)
     if brief is not None:
         errors += _after_as_of(brief, data, locator, published or {})
+        errors += _charts_without_metrics(brief, locator)
     if errors:
         raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))
     return brief
@@ -110,6 +116,64 @@ def _walk(node: object, pattern: tuple, loc: Loc) -> list[tuple[Loc, str]]:
     if isinstance(node, dict) and head in node:
         return _walk(node[head], rest, loc + (head,))
     return []
+
+
+def _empty_sections(data: dict, locator: Locator) -> list[BriefbookError]:
+    """A section with a heading and nothing under it would print as a bare heading."""
+    errors = []
+    sections = data.get("sections")
+    for i, section in enumerate(sections if isinstance(sections, list) else []):
+        if isinstance(section, dict) and "heading" in section and not any(
+                section.get(k) for k in ("commentary", "quotes", "metrics", "charts")):
+            errors.append(locator.error(
+                ("sections", i, "heading"), "section has a heading and nothing else",
+                "give it commentary, quotes, metrics or charts, or delete the section"))
+    return errors
+
+
+def _topics(data: dict, locator: Locator, metric_topics: Mapping[str, str]) -> list[BriefbookError]:
+    """``table.topics`` must name topics of the catalog, and not exclude listed metrics."""
+    table = data.get("table")
+    if not isinstance(table, dict) or not isinstance(table.get("topics"), list):
+        return []
+    known = sorted(set(metric_topics.values()))
+    topics = [t.strip() for t in table["topics"] if isinstance(t, str)]
+    errors = []
+    for i, topic in enumerate(table["topics"]):
+        if isinstance(topic, str) and topic.strip() not in known:
+            guesses = difflib.get_close_matches(topic.strip(), known, n=1, cutoff=0.3)
+            hint = (f"did you mean '{guesses[0]}'?" if guesses else "") + \
+                f" topics: {'、'.join(known)}"
+            errors.append(locator.error(("table", "topics", i), f"unknown topic '{topic}'",
+                                        hint.strip()))
+    metrics = table.get("metrics")
+    for i, metric in enumerate(metrics if isinstance(metrics, list) else []):
+        topic = metric_topics.get(metric.strip()) if isinstance(metric, str) else None
+        if topic is not None and topic not in topics:
+            guess = difflib.get_close_matches(topic, topics, n=1, cutoff=0.3)
+            hint = (f"did you mean topic '{topic}' instead of '{guess[0]}'? " if guess else "") + \
+                f"add '{topic}' to table.topics, or take '{metric}' out of table.metrics"
+            errors.append(locator.error(
+                ("table", "metrics", i),
+                f"metric '{metric}' is of topic '{topic}', which table.topics leaves out",
+                hint))
+    return errors
+
+
+def _charts_without_metrics(brief: Brief, locator: Locator) -> list[BriefbookError]:
+    """A chart with no metrics of its own, of its section or of the book would be empty."""
+    book = bool(brief.summary and brief.summary.metrics) or brief.table is not None or any(
+        s.metrics for s in brief.sections)
+    errors = []
+    places = [(("charts", i), c, False) for i, c in enumerate(brief.charts)] + [
+        (("sections", n, "charts", i), c, bool(s.metrics))
+        for n, s in enumerate(brief.sections) for i, c in enumerate(s.charts)]
+    for loc, chart, section_has in places:
+        if not (chart.metrics or section_has or book):
+            errors.append(locator.error(
+                loc, f"{chart.kind} chart has no metrics to plot: the brief lists none",
+                "list them in the chart (metrics: [...]), its section, the summary or a table"))
+    return errors
 
 
 def _unknown(locator: Locator, loc: Loc, what: str, value: str, known: Collection[str],

@@ -107,6 +107,9 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     if len(raw) > MAX_BRIEF_BYTES:
         raise BriefbookError(f"brief is {len(raw):,} bytes; the limit is {MAX_BRIEF_BYTES:,}",
                              where=str(path))
+    if _looks_utf16(raw):
+        raise BriefbookError("UTF-16 text: a brief must be UTF-8", where=str(path),
+                             hint="save the brief as UTF-8 (in a shell: iconv -f UTF-16 -t UTF-8)")
     if b"\0" in raw:
         raise BriefbookError("binary file, not a YAML brief", where=str(path))
     try:
@@ -115,6 +118,22 @@ def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
         raise BriefbookError(f"not UTF-8 text (byte {exc.start}: {raw[exc.start]:#04x})",
                              where=str(path), hint="save the brief as UTF-8") from None
     return load_yaml(text, str(path), loader=_PlainLoader)
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    """A byte-order mark, or text whose every other byte is zero (ASCII keys in UTF-16)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if len(raw) < 4 or len(raw) % 2:
+        return False
+    for order, zeros in (("utf-16-le", raw[1::2]), ("utf-16-be", raw[0::2])):
+        if zeros.count(0) >= len(zeros) * 0.4:
+            try:
+                raw.decode(order)
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def read_brief(path: Path) -> tuple[dict, Locator]:
@@ -158,12 +177,46 @@ def _explain(err: dict, locator: Locator, model: type[BaseModel] = Brief) -> Bri
         return locator.error(loc, "unknown field", hint, at_key=True)
     if kind == "missing":
         return locator.error(loc[:-1], f"missing required field '{loc[-1]}'")
-    message = err["msg"]
     value = err.get("input")
+    plain = _plain_words(kind, loc, value)
+    if plain:
+        return locator.error(loc, *plain)
+    message = err["msg"]
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
         message += f" (got {shown!r})"
     return locator.error(loc, message)
+
+
+def _plain_words(kind: str, loc: Loc, value: object) -> tuple[str, str] | None:
+    """What is wrong and how to write it, for the schema errors pydantic words for programmers."""
+    shown = repr(value) if isinstance(value, (str, int, float)) else type(value).__name__
+    if kind.startswith(("date_", "datetime_")):
+        return (f"not a date (got {shown})",
+                "write the date as YYYY-MM-DD, e.g. date: 2021-08-20")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        field = loc[-1] if loc else "brief"
+        if isinstance(field, int) and len(loc) > 1:
+            field = loc[-2]
+        example = {"sections": "- heading: 就业与人才", "charts": "- kind: timeline",
+                   "summary": "summary: {text: 一段摘要}", "table": "table: {topics: [公共卫生]}",
+                   "appendix": "appendix: {sources: true}"}.get(str(field), "key: value lines")
+        return (f"expected fields (key: value), got {_kind_of(value)} {shown}",
+                f"write it as {example}")
+    if kind in ("list_type",):
+        return (f"expected a list, got {_kind_of(value)} {shown}",
+                "write a list as [a, b] or as lines starting with '- '")
+    if kind in ("string_type",):
+        return (f"expected text, got {_kind_of(value)} {shown}",
+                'put the value in quotes if it is text, e.g. "2021"')
+    if kind == "bool_type":
+        return (f"expected true or false (got {shown})", "write true or false")
+    return None
+
+
+def _kind_of(value: object) -> str:
+    return {str: "a text", int: "a number", float: "a number", list: "a list", dict: "fields",
+            bool: "true/false", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
 # pydantic adds union branch names such as 'list[str]' or "literal['all']" to locations.

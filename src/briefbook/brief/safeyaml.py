@@ -109,6 +109,7 @@ def load_yaml(text: str, where: str, *, loader: type[LimitedLoader] = LimitedLoa
     try:
         node = instance.get_single_node()
         if node is not None:
+            _refuse_duplicate_keys(node, where)
             if expanded_size(node) > MAX_YAML_NODES:
                 raise BriefbookError(
                     f"the YAML expands to more than {MAX_YAML_NODES:,} values "
@@ -121,15 +122,67 @@ def load_yaml(text: str, where: str, *, loader: type[LimitedLoader] = LimitedLoa
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
-        problem = exc.problem or "invalid YAML"
-        if "could not determine a constructor" in problem:
-            problem = f"YAML tag not allowed ({problem.split('tag ')[-1]}): plain data only"
-        raise BriefbookError(problem, where=at) from None
+        problem, hint = explain_problem(exc.problem or "invalid YAML")
+        raise BriefbookError(problem, where=at, hint=hint) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise BriefbookError(f"invalid YAML: {exc}", where=where) from None
     finally:
         instance.dispose()
     return data, node
+
+
+#: PyYAML's wording of common mistakes → what is wrong and how to write it.
+_PROBLEMS = [
+    ("found character '\\t' that cannot start any token",
+     "a tab character: YAML indents with spaces only",
+     "replace the tab with spaces (two per level)"),
+    ("found a tab character",
+     "a tab character: YAML indents with spaces only",
+     "replace the tab with spaces (two per level)"),
+    ("mapping values are not allowed here",
+     "a ': ' inside a value: YAML reads it as the start of another key",
+     'put the whole value in quotes, e.g. title: "简报: 副题", or use the full-width ：'),
+    ("could not find expected ':'",
+     "a line that is neither 'key: value' nor a list item '- …'",
+     "check the indentation and the ': ' after each key"),
+]
+
+
+def explain_problem(problem: str) -> tuple[str, str | None]:
+    """PyYAML's problem text in plain words, and a hint saying how to write it."""
+    if "could not determine a constructor" in problem:
+        return f"YAML tag not allowed ({problem.split('tag ')[-1]}): plain data only", None
+    for raw, message, hint in _PROBLEMS:
+        if raw in problem:
+            return message, hint
+    return problem, None
+
+
+def _refuse_duplicate_keys(root: yaml.Node, where: str) -> None:
+    """A key written twice in one mapping is an error naming both lines (PyYAML keeps the
+    last silently). Each node is visited once, so aliases cost nothing extra."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    earlier = first.setdefault(key.value, key)
+                    if earlier is not key:
+                        line, col = key.start_mark.line + 1, key.start_mark.column + 1
+                        raise BriefbookError(
+                            f"duplicate key '{key.value}': first on line "
+                            f"{earlier.start_mark.line + 1}, again on line {line}",
+                            where=f"{where}:{line}:{col}",
+                            hint="a key may appear once in a mapping: keep one of the two")
+                stack += [key, value]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += node.value
 
 
 def load_yaml_file(path: Path, what: str) -> tuple[object, yaml.Node | None]:

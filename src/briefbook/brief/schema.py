@@ -38,6 +38,14 @@ class Paper(StrEnum):
     LETTER = "letter"
 
 
+class Breaks(StrEnum):
+    """Where pages break: every part on a new page, only sections and appendix, or nowhere."""
+
+    CHAPTERS = "chapters"
+    SECTIONS = "sections"
+    NONE = "none"
+
+
 class ChartKind(StrEnum):
     PLEDGED_VS_REPORTED = "pledged-vs-reported"
     STATUS_BREAKDOWN = "status-breakdown"
@@ -53,7 +61,10 @@ class Chart(Strict):
 
 class Section(Strict):
     heading: Text = Field(description="section heading, e.g. 就业与人才")
-    commentary: LongText | None = Field(None, description="the analyst's own text")
+    commentary: LongText | None = Field(
+        None, description="the analyst's own text: paragraphs, - bullet and 1. numbered "
+        "lists, *emphasis*, **strong**, [links](https://…) (printed with their address); "
+        "HTML is printed as text")
     quotes: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
                              description="corpus ids to quote: article/section/paragraph")
     metrics: list[Id] = Field(default_factory=list, max_length=MAX_IDS,
@@ -95,6 +106,11 @@ class Brief(Strict):
     keywords: list[Text] = Field(default_factory=list, max_length=MAX_KEYWORDS)
     paper: Paper = Paper.A4
     cover: bool = Field(True, description="print a cover page")
+    breaks: Breaks | None = Field(
+        None, description="where pages break: chapters (summary, table, each section and the "
+        "appendix start a page) | sections (only sections and the appendix do) | none (the "
+        "book flows); default: chapters with a cover, sections with more than three "
+        "sections, none otherwise")
     contents: bool = Field(True, description="print a table of contents")
     summary: Summary | None = None
     table: Table | None = Field(None, description="the pledged-vs-reported table")
@@ -102,3 +118,12 @@ class Brief(Strict):
                                 description="charts after the summary")
     sections: list[Section] = Field(default_factory=list, max_length=MAX_SECTIONS)
     appendix: Appendix = Field(default_factory=Appendix)
+
+    @property
+    def page_breaks(self) -> Breaks:
+        """``breaks`` as written, or the default for the brief's length."""
+        if self.breaks is not None:
+            return self.breaks
+        if self.cover:
+            return Breaks.CHAPTERS
+        return Breaks.SECTIONS if len(self.sections) > 3 else Breaks.NONE

@@ -35,7 +35,7 @@ INK = "#222222"
 MUTED = "#8a8a8a"
 PLEDGE = "#c9c9c9"
 PLEDGE_FILL = "#efefef"  # flat, not hatched: a hatch pattern costs WeasyPrint ~0.3 s to draw
-WIDTH_IN = 6.3  # the text block of an A4 page with the book's margins
+WIDTH_IN = 6.3  # default: the text block of an A4 page with the book's margins
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,11 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
+def pledged_vs_reported(rows: list[RatioRow], width: float = WIDTH_IN) -> bytes:
     """One row per pledge: the reported value as a share of the pledge (pledge = 100 %)."""
     plt = _pyplot()
     height = 0.55 + 0.34 * max(len(rows), 1)
-    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, height))
+    fig, ax = plt.subplots(layout="constrained", figsize=(width, height))
     ys = list(range(len(rows)))[::-1]
     top = max([1.0] + [r.ratio for r in rows if r.ratio is not None])
     for y, row in zip(ys, rows, strict=True):
@@ -135,11 +135,11 @@ def pledged_vs_reported(rows: list[RatioRow]) -> bytes:
     return _svg(fig)
 
 
-def status_breakdown(counts: list[StatusCount]) -> bytes:
+def status_breakdown(counts: list[StatusCount], width: float = WIDTH_IN) -> bytes:
     """How many metrics stand at each status, as labelled horizontal bars."""
     plt = _pyplot()
     counts = [c for c in counts if c.count]
-    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 0.35 + 0.24 * max(len(counts), 1)))
+    fig, ax = plt.subplots(layout="constrained", figsize=(width, 0.35 + 0.24 * max(len(counts), 1)))
     ys = list(range(len(counts)))[::-1]
     for y, item in zip(ys, counts, strict=True):
         ax.barh(y, item.count, height=0.6, color=STATUS_COLOURS.get(item.status, MUTED))
@@ -152,12 +152,12 @@ def status_breakdown(counts: list[StatusCount]) -> bytes:
     return _svg(fig)
 
 
-def timeline(points: list[TimelinePoint]) -> bytes:
+def timeline(points: list[TimelinePoint], width: float = WIDTH_IN) -> bytes:
     """The events on a time axis: pledges made (up) and figures reported (down) at each."""
     plt = _pyplot()
     from matplotlib import dates as mdates
 
-    fig, ax = plt.subplots(layout="constrained", figsize=(WIDTH_IN, 1.9))
+    fig, ax = plt.subplots(layout="constrained", figsize=(width, 1.9))
     days = [mdates.date2num(p.day) for p in points]
     peak = max([p.pledged for p in points] + [p.reported for p in points] + [1])
     width = 18

@@ -18,6 +18,10 @@ Checks:
   (fontTools ``getBestCmap``);
 - each expected text occurs in the extracted text, compared with all whitespace removed
   (Chinese lines break anywhere and PDFium inserts ``\\r\\n`` at line ends);
+- every footnote is printed on the page of its call: a call is a run of digits set smaller
+  than, and raised above, the character before it; a footnote is a line starting "N. " in
+  type smaller than the page's body text (WeasyPrint moves a footnote that does not fit to a
+  later page, away from the text it supports);
 - metadata: Title, Author, CreationDate and the catalog's /Lang are required; Subject and
   Keywords are reported as warnings when missing; ``expected_pages`` if given.
 
@@ -42,6 +46,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
+from briefbook.checks.footnotes import footnotes_off_their_page
 from briefbook.errors import BriefbookError
 from briefbook.paths import FONTS_DIR
 
@@ -437,6 +442,12 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
     except pdfium.PdfiumError as exc:
         report.fail("unreadable", f"text extraction failed ({exc})")
         return report
+    try:
+        for number, called, printed in footnotes_off_their_page(pdf_bytes):
+            report.fail("footnote-page", f"footnote {number} is printed on page {printed}, "
+                                         f"its call on page {called}")
+    except pdfium.PdfiumError as exc:  # pragma: no cover - text extraction worked above
+        report.fail("unreadable", f"footnote scan failed ({exc})")
     whole = normalise_text("".join(report.text))
     for expected in expected_texts:
         needle = normalise_text(expected)

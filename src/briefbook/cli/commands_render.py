@@ -52,6 +52,10 @@ def render(
     key = key_from_options(sign, sign_password_file)  # vetted before any rendering
     if output and len(briefs) > 1:
         raise BriefbookError("-o names one file; use --out-dir for several briefs")
+    if output and output.suffix.lower() != f".{suffix}":
+        raise BriefbookError(f"-o {output}: this writes {suffix.upper()}, so the name must end "
+                             f"in .{suffix}",
+                             hint=f"name the output {output.with_suffix('.' + suffix).name}")
     targets = [output or (out_dir or brief.parent) / f"{brief.stem}.{suffix}" for brief in briefs]
     clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
     if clashes:

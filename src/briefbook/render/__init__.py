@@ -97,7 +97,8 @@ class Renderer:
                           for m in self.catalog.metrics})
         return check_brief(Path(brief_path), corpus_ids=set(self.corpus.ids()),
                            metric_ids={m.id for m in self.catalog.metrics}, published=published,
-                           defaults=self.project.brief_defaults())
+                           defaults=self.project.brief_defaults(),
+                           metric_topics={m.id: m.topic for m in self.catalog.metrics})
 
     def book(self, brief_path: Path) -> Book:
         from briefbook.metrics.status import RUBRIC
@@ -116,7 +117,7 @@ class Renderer:
 
     def chart_svg(self, job: ChartJob) -> bytes:
         """Draw a chart, or reuse the drawing of identical data (this process, then disk)."""
-        key = hashlib.sha256(repr((job.kind.value, job.rows, chart_style_key())).encode()).hexdigest()
+        key = hashlib.sha256(repr((job.kind.value, job.rows, job.width_in, chart_style_key())).encode()).hexdigest()
         if key in self._charts:
             return self._charts[key]
         stored = self.chart_cache / f"{key}.svg" if self.chart_cache else None
@@ -134,7 +135,7 @@ class Renderer:
             draw = {"pledged-vs-reported": charts.pledged_vs_reported,
                     "status-breakdown": charts.status_breakdown,
                     "timeline": charts.timeline}[job.kind.value]
-            svg = draw(list(job.rows))
+            svg = draw(list(job.rows), width=job.width_in)
             if stored is not None:
                 try:
                     write_atomic(stored, svg)
@@ -155,14 +156,52 @@ class Renderer:
         # Chart labels are SVG text set by WeasyPrint too: check them with the page text.
         check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
                        where=str(brief_path))
-        if variant is None:
-            return self.writer.write(html, charts, where=str(brief_path))
-        catalog = self.catalog.as_of(dt.date.fromisoformat(book.as_of_iso))
-        files = archival.provenance_files(brief_path, book, catalog, self.corpus,
-                                          self.project.events_by_id)
-        pdf = self.writer.write(html, charts, where=str(brief_path),
-                                options=archival.write_options(variant, files, book))
-        return archival.finish(variant, pdf)
+        options: dict = {}
+        if variant is not None:
+            catalog = self.catalog.as_of(dt.date.fromisoformat(book.as_of_iso))
+            files = archival.provenance_files(brief_path, book, catalog, self.corpus,
+                                              self.project.events_by_id)
+            options = archival.write_options(variant, files, book)
+        pdf = self.write_keeping_footnotes(html, charts, where=str(brief_path), options=options)
+        return pdf if variant is None else archival.finish(variant, pdf)
+
+    def write_keeping_footnotes(self, html: str, charts: dict, *, where: str,
+                                options: dict | None = None) -> bytes:
+        """Write the PDF; if WeasyPrint pushed a footnote to a later page than its call, the
+        quote that carries it starts the next page, with its footnote (at most three tries)."""
+        from briefbook.checks.footnotes import footnotes_off_their_page
+
+        pdf = self.writer.write(html, charts, where=where, options=options)
+        for _attempt in range(3):
+            moved = footnotes_off_their_page(pdf)
+            if not moved:
+                break
+            html = move_quotes_to_next_page(html, {number for number, _call, _note in moved})
+            pdf = self.writer.write(html, charts, where=where, options=options)
+        return pdf
+
+
+#: Each quote is one ``<blockquote>`` holding one citation footnote, in document order,
+#: so footnote N is the N-th blockquote (templates/partials/section.html.j2).
+MOVED_QUOTE_TAG = '<blockquote class="with-its-note">'
+
+
+def move_quotes_to_next_page(html: str, footnotes: set[int]) -> str:
+    """Mark the quotes carrying these footnote numbers to start a page (book.css)."""
+    parts = html.split("<blockquote")
+    out = [parts[0]]
+    for number, part in enumerate(parts[1:], start=1):
+        before = out[-1]
+        if number in footnotes and part.startswith(">") and before.rstrip().endswith("</h2>"):
+            # the first quote under 原文摘录: its heading goes with it (never alone at a foot)
+            at = before.rindex("<h2")
+            out[-1] = before[:at] + '<h2 class="with-its-note"' + before[at + 3:]
+            out.append(part)
+        elif number in footnotes and part.startswith(">"):
+            out.append(MOVED_QUOTE_TAG[len("<blockquote"):] + part[1:])
+        else:
+            out.append(part)
+    return "<blockquote".join(out)
 
 
 def render_pdf_bytes(brief_path: Path, project_dir: Path | None = None) -> bytes:

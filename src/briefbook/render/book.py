@@ -118,6 +118,8 @@ class ChartJob:
     title: str
     rows: tuple
     alt: str = ""  # text alternative worded from ``rows`` (charts.describe)
+    width_in: float = 6.3  # drawn for the book's paper (CHART_WIDTH_IN)
+    note: str | None = None  # printed instead of the chart when it would show nothing
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ class SectionView:
     anchor: str
     number: str  # 一、二、…
     heading: str
-    commentary: tuple[str, ...]
+    commentary: str | None  # Markdown subset, rendered by render/markdown.py
     quotes: tuple[Quote, ...]
     rows: tuple[MetricRow, ...]
     charts: tuple[ChartJob, ...]
@@ -163,7 +165,7 @@ class Book:
     subject: str
     keywords: tuple[str, ...]
     paper: str
-    cover_height_mm: float
+    breaks: str  # chapters | sections | none (Brief.page_breaks)
     question: str
     cited: tuple[str, ...]  # 长江日报（2021年7月25日）… for the cover
     cover: bool
@@ -187,9 +189,22 @@ class Book:
         return bool(self.charts) and (self.cover or self.contents or not self.has_summary)
 
 
-#: Page heights (mm) for the cover block, which fills the text area of its page.
-PAGE_HEIGHT_MM = {"A4": 297.0, "A5": 210.0, "B5": 250.0, "letter": 279.4}
-VERTICAL_MARGINS_MM = 24 + 22  # book.css @page margin, top + bottom
+    @property
+    def status_list(self) -> bool:
+        """The summary's list of metrics by status: a book has it; a flowing note does not,
+        since its table (right below) shows each status already."""
+        return self.table is not None and bool(self.tallies) and self.breaks != "none"
+
+    @property
+    def paper_class(self) -> str:
+        """The body class book.css sizes pages, cover and cards by: paper-a4, paper-a5 …"""
+        return f"paper-{self.paper.lower()}"
+
+
+#: Chart width (inches) per paper: a little under the text block that book.css's @page
+#: margins leave (A4 166 mm, B5 140 mm, A5 118 mm), so charts print at 100 % and their
+#: 8–9 pt type stays 8–9 pt on paper instead of being scaled down to fit.
+CHART_WIDTH_IN = {"A4": 6.3, "letter": 6.3, "B5": 5.3, "A5": 4.45}
 
 
 def paragraphs_of(text: str | None) -> tuple[str, ...]:
@@ -235,7 +250,6 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             history=history(m),
         )
 
-    all_ids = [m.id for m in catalog.metrics]
     table_ids = _table_ids(brief, catalog)
     book_ids = _book_ids(brief, table_ids)
     counter = 0
@@ -250,7 +264,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
     def chart_job(chart: Chart, default_ids: list[str]) -> ChartJob:
         nonlocal counter
         counter += 1
-        ids = chart.metrics or default_ids or all_ids
+        ids = chart.metrics or default_ids or book_ids
         metrics = [catalog.get(i) for i in ids]
         rows = _chart_rows(chart.kind, metrics, corpus, events)
         for m in metrics:
@@ -258,7 +272,9 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             cited.extend(o.source for o in shown if o is not None)
         title = chart.title or _chart_title(chart.kind, rows)
         return ChartJob(f"chart-{counter}.svg", chart.kind, title, rows,
-                        describe(chart.kind.value, title, rows))
+                        alt=describe(chart.kind.value, title, rows),
+                        width_in=CHART_WIDTH_IN[str(brief.paper)],
+                        note=_nothing_to_plot(chart.kind, rows, metrics))
 
     key_figures = tuple(cite_row(i) for i in (brief.summary.metrics if brief.summary else ()))
     table = tuple(cite_row(i) for i in table_ids) if brief.table else None
@@ -285,7 +301,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
                 cited.append(para.id)
         sections.append(SectionView(
             anchor=f"section-{n}", number=cn_ordinal(n), heading=spec.heading,
-            commentary=paragraphs_of(spec.commentary), quotes=tuple(quotes),
+            commentary=spec.commentary, quotes=tuple(quotes),
             rows=tuple(cite_row(i) for i in spec.metrics),
             charts=tuple(chart_job(c, list(spec.metrics)) for c in spec.charts),
         ))
@@ -297,7 +313,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         classification=brief.classification,
         subject=brief.subject or brief.subtitle or brief.title,
         keywords=tuple(brief.keywords), paper=str(brief.paper),
-        cover_height_mm=PAGE_HEIGHT_MM[str(brief.paper)] - VERTICAL_MARGINS_MM - 5,
+        breaks=str(brief.page_breaks),
         question=brief.question,
         cited=tuple(f"{a.outlet}（{cn_date(a.published)}）"
                     for a in sorted(cited_articles, key=lambda a: a.published)),
@@ -320,7 +336,19 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
 
 
 def chart_jobs(book: Book) -> list[ChartJob]:
-    return list(book.charts) + [c for s in book.sections for c in s.charts]
+    """The charts to draw (those printed as a sentence instead are not drawn)."""
+    return [c for c in list(book.charts) + [c for s in book.sections for c in s.charts]
+            if c.note is None]
+
+
+def _nothing_to_plot(kind: ChartKind, rows: tuple, metrics) -> str | None:
+    """The sentence that replaces a pledged-vs-reported chart with no comparable numbers."""
+    if kind is not ChartKind.PLEDGED_VS_REPORTED or any(r.ratio is not None for r in rows):
+        return None
+    counts = Counter(str(m.status) for m in metrics)
+    by_status = "、".join(f"{s}{counts[s]}项" for s in _status_order((), counts) if counts[s])
+    return (f"所列{len(metrics)}项指标均无可与承诺值相比的报道数字（{by_status}），故不作图，"
+            "各项情况见表。")
 
 
 def _table_ids(brief: Brief, catalog) -> list[str]:

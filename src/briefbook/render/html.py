@@ -12,7 +12,8 @@ import jinja2
 
 from briefbook import paths
 from briefbook.render.book import Book
-from briefbook.render.typeset import cn_date, cn_ordinal, typeset
+from briefbook.render.markdown import commentary
+from briefbook.render.typeset import cn_date, cn_ordinal, ref, typeset, url
 
 
 @cache
@@ -28,6 +29,9 @@ def environment() -> jinja2.Environment:
     env.filters["typeset"] = typeset
     env.filters["cn_date"] = cn_date
     env.filters["cn_ordinal"] = cn_ordinal
+    env.filters["commentary"] = commentary
+    env.filters["ref"] = ref
+    env.filters["url"] = url
     return env
 
 

@@ -52,18 +52,49 @@ def trim_edge_spacing(line, inline_box_type) -> None:
     children = line.children
     if not children:
         return
-    first, last = children[0], children[-1]
-    if isinstance(first, inline_box_type) and "han-before" in _classes(first) and first.margin_left:
+    first = _edge(children[0], inline_box_type, 0)
+    last = _edge(children[-1], inline_box_type, -1)
+    if first is not None and "han-before" in _classes(first) and first.margin_left:
         shift = first.margin_left
         first.margin_left = 0
+        # everything to the right of the run's left margin moves left: the run's content,
+        # then whatever follows it on the line (its wrappers' later children included)
         for child in first.children:
             child.translate(-shift, 0)
-        for sibling in children[1:]:
-            sibling.translate(-shift, 0)
+        for box in _after(line, first):
+            box.translate(-shift, 0)
         line.width -= shift
-    if isinstance(last, inline_box_type) and "han-after" in _classes(last) and last.margin_right:
+    if last is not None and "han-after" in _classes(last) and last.margin_right:
         line.width -= last.margin_right
         last.margin_right = 0
+
+
+def _edge(box, inline_box_type, index: int):
+    """The innermost inline box at the line's start (index 0) or end (-1): a Latin run may
+    sit inside a nowrap span (a date, a bound last pair) that itself starts or ends the line."""
+    while isinstance(box, inline_box_type):
+        if "latin" in _classes(box):
+            return box
+        kids = getattr(box, "children", None)
+        if not kids:
+            return None
+        box = kids[index]
+    return None
+
+
+def _after(line, target) -> list:
+    """Boxes that follow ``target`` on the line: its later siblings at every level up."""
+    out: list = []
+
+    def walk(box) -> bool:
+        for i, child in enumerate(box.children):
+            if child is target or (hasattr(child, "children") and walk(child)):
+                out.extend(box.children[i + 1:])
+                return True
+        return False
+
+    walk(line)
+    return out
 
 
 def install() -> bool:

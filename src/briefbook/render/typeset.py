@@ -4,7 +4,12 @@ Takes: plain (untrusted) text. Gives: escaped HTML (``Markup``) in which
 - a run of Latin letters or digits next to Han characters sits in ``<span class="latin …">``
   so the stylesheet can put a quarter-em of space between them (clreq 3.2.4);
 - of two adjacent full-width punctuation marks, one gets ``<span class="halt">`` so the pair
-  takes 1.5 em instead of 2 (the fonts' ``halt`` feature; clreq 3.1.6).
+  takes 1.5 em instead of 2 (the fonts' ``halt`` feature; clreq 3.1.6);
+- a date (2021年7月25日) sits in ``<span class="nowrap">`` so it never breaks mid-way;
+- with ``end=True`` (a paragraph's, heading's or title's last text) the last two characters
+  are bound in ``<span class="nowrap">``, so a last line never holds a single character (孤字).
+``ref`` marks up corpus ids (cjrb-2021-07-25/s3/p2) to break only after a "/", and ``url``
+addresses to break after / . - ? & = #, with ``<wbr>``.
 Extracted text is unchanged: no space or joiner characters are inserted.
 """
 
@@ -22,14 +27,39 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 # Full-width marks whose glyph sits at the start (closing) or end (opening) of the em box.
 CLOSING = set("，。、；：？！）」』”’》〉】〕")
 OPENING = set("（「『“‘《〈【〔")
+PUNCT = set("—…·–-.,;:!?%")  # go with the character before them, like closing marks
+MAX_BOUND_RUN = 12  # longest Latin run bound with the character before it
+LATIN_CHAR = re.compile(r"[A-Za-z0-9.%+\-/:—–]")
 
 
-def typeset(text: str) -> Markup:
-    """Escape ``text`` and add spacing markup for print."""
+DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
+BREAK_AFTER = re.compile(r"(?<=[/.\-?&=#_])(?=[^/.\-?&=#_])")
+
+
+def typeset(text: str, *, end: bool = False) -> Markup:
+    """Escape ``text`` and add spacing markup for print; ``end``: bind its last two characters."""
+    bind = _tail_start(text) if end else None
+    dates = [m.span() for m in DATE.finditer(text)]
+    opens = {start for start, _ in dates}
+    closes = {stop for _, stop in dates}
+    if bind is not None and not any(start < bind < stop for start, stop in dates):
+        opens.add(bind)
+        closes.add(len(text))
     out: list[str] = []
     pos = 0
+
+    def plain(upto: int) -> None:
+        """Escape text[pos:upto], opening and closing the nowrap spans that fall in it."""
+        nonlocal pos
+        cuts = sorted({pos, upto} | {i for i in opens | closes if pos < i < upto})
+        for a, b in zip(cuts, cuts[1:]):
+            _marks(out, a, opens, closes, text)
+            out.append(_punctuation(text, a, b))
+        pos = upto
+
     for match in LATIN_RUN.finditer(text):
-        out.append(_punctuation(text[pos:match.start()]))
+        plain(match.start())
+        _marks(out, match.start(), opens, closes, text)
         before = match.start() > 0 and HAN_CHAR.match(text[match.start() - 1])
         after = match.end() < len(text) and HAN_CHAR.match(text[match.end()])
         classes = ["latin"] + (["han-before"] if before else []) + (["han-after"] if after else [])
@@ -38,14 +68,74 @@ def typeset(text: str) -> Markup:
         run = escape(match.group())
         out.append(f'<span class="{" ".join(classes)}">{run}</span>' if len(classes) > 1 else run)
         pos = match.end()
-    out.append(_punctuation(text[pos:]))
+    plain(len(text))
+    _marks(out, len(text), opens, closes, text)
     return Markup("".join(out))
 
 
-def _punctuation(text: str) -> str:
-    """Escape, marking one mark of each adjacent pair for half-width."""
+def _marks(out: list[str], at: int, opens: set[int], closes: set[int], text: str) -> None:
+    """Close, then open, the nowrap spans at offset ``at`` (once each)."""
+    if at in closes and at > 0:
+        out.append("</span>")
+        closes.discard(at)
+    if at in opens and at < len(text):
+        out.append('<span class="nowrap">')
+        opens.discard(at)
+
+
+def _tail_start(text: str) -> int | None:
+    """Offset where the last two characters begin (a Latin run counts as one), or None.
+
+    Trailing punctuation goes with them; nothing is bound in a text of fewer than three.
+    """
+    units = 0
+    i = len(text)
+    while i > 0:
+        char = text[i - 1]
+        if char.isspace():
+            return None  # a space is a break anyway: leave the line to Pango
+        if LATIN_CHAR.match(char):
+            run_end = i
+            while i > 0 and LATIN_CHAR.match(text[i - 1]):
+                i -= 1
+            if run_end - i > MAX_BOUND_RUN:
+                return None  # a long run breaks by itself (overflow-wrap): never bind it
+            units += 1
+        else:
+            i -= 1
+            units += char not in CLOSING and char not in PUNCT
+        if units == 2:
+            while i > 0 and text[i - 1] in OPENING:
+                i -= 1
+            return i
+    return None
+
+
+def ref(text: str, *, han_before: bool = False) -> Markup:
+    """A corpus id that breaks only after a "/" (never inside cjrb-2021-07-25);
+    ``han_before``: it follows a Han character, so it gets the quarter-em (as a Latin run)."""
+    parts = [str(escape(p)) for p in text.split("/")]
+    inner = "/<wbr>".join(f'<span class="nowrap">{p}</span>' if len(p) > 1 else p for p in parts)
+    classes = "ref latin han-before" if han_before else "ref"
+    return Markup(f'<span class="{classes}">{inner}</span>')
+
+
+def url(address: str) -> Markup:
+    """An address printed in full, with break opportunities after / . - ? & = # _."""
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "", address
+    head = str(escape(scheme + sep))
+    pieces = BREAK_AFTER.split(rest)
+    return Markup(f'<span class="url">{head}' + "<wbr>".join(str(escape(p)) for p in pieces)
+                  + "</span>")
+
+
+def _punctuation(text: str, start: int, end: int) -> str:
+    """Escape text[start:end], marking one mark of each adjacent pair for half-width."""
     out: list[str] = []
-    for i, char in enumerate(text):
+    for i in range(start, end):
+        char = text[i]
         nxt = text[i + 1] if i + 1 < len(text) else ""
         prev = text[i - 1] if i else ""
         halve = (char in CLOSING and (nxt in CLOSING or nxt in OPENING)) or (

@@ -1,0 +1,62 @@
+"""Where footnotes land: each footnote's page against the page of its call.
+
+Takes: PDF bytes. Gives: footnote number → page of its call and → page of the footnote,
+read from pypdfium2's text boxes (only pypdfium2: the renderer uses this after every render,
+see ``render.Renderer.render``). A call is a run of digits set smaller than, and raised
+above, the character before it; a footnote is a line starting "N. " set no more than a
+quarter larger than the calls (numbered lists and table cells are larger still).
+"""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+
+def footnote_pages(pdf_bytes: bytes) -> tuple[dict[int, int], dict[int, int]]:
+    """Footnote number → page of its call, and → page where the footnote is printed."""
+    calls: dict[int, int] = {}
+    call_sizes: list[float] = []
+    candidates: list[tuple[int, int, float]] = []  # "N. " at a line start: number, page, size
+    doc = pdfium.PdfDocument(pdf_bytes)
+    try:
+        for page_number, page in enumerate(doc, start=1):
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count) if count else ""
+            sizes = [pdfium_c.FPDFText_GetFontSize(textpage.raw, i) for i in range(count)]
+            i = 0
+            while i < count:
+                if not text[i].isdigit():
+                    i += 1
+                    continue
+                j = i
+                while j < count and text[j].isdigit():
+                    j += 1
+                line_start = i == 0 or text[i - 1] in "\r\n"
+                if line_start and text[j:j + 2] == ". ":
+                    candidates.append((int(text[i:j]), page_number, sizes[i]))
+                elif not line_start and not text[i - 1].isspace() and not text[i - 1].isdigit():
+                    before = textpage.get_charbox(i - 1)
+                    box = textpage.get_charbox(i)
+                    if sizes[i] < sizes[i - 1] * 0.8 and box[1] > before[1] + 1:
+                        calls.setdefault(int(text[i:j]), page_number)
+                        call_sizes.append(sizes[i])
+                i = j
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    # Footnotes are set a little larger than their calls; numbered lists and tables larger still.
+    limit = min(call_sizes, default=0) * 1.25
+    notes: dict[int, int] = {}
+    for number, page_number, size in candidates:
+        if size <= limit:
+            notes.setdefault(number, page_number)
+    return calls, notes
+
+
+def footnotes_off_their_page(pdf_bytes: bytes) -> list[tuple[int, int, int]]:
+    """(number, page of the call, page of the footnote) for each footnote not on its page."""
+    calls, notes = footnote_pages(pdf_bytes)
+    return [(n, calls[n], notes[n]) for n in sorted(calls) if n in notes and notes[n] != calls[n]]

@@ -1,0 +1,91 @@
+"""Commentary in a small Markdown subset, typeset like the rest of the book.
+
+Takes: the analyst's commentary (untrusted text). Gives: escaped HTML (``Markup``) with
+paragraphs, bullet and numbered lists, emphasis (``*…*``, ``**…**``) and links, which print
+their text followed by their address (``文字（https://…）``) so a reader on paper has it.
+
+Parsed by markdown-it-py's "zero" preset with only these rules enabled; raw HTML is off, so
+``<b>`` or ``<img …>`` in a brief stays visible text. Every text node goes through
+``typeset`` (Han–Latin spacing, paired punctuation, dates kept whole), and the last text of
+each paragraph or list item binds its last two characters (no 孤字). A soft line break
+between Chinese characters joins them (YAML block scalars wrap lines), between Latin words it
+is a space.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markupsafe import Markup, escape
+
+from briefbook.render.justify import CJK
+from briefbook.render.typeset import typeset, url
+
+#: Markdown constructs the commentary may use (markdown-it rule names).
+RULES = ["list", "emphasis", "link", "newline"]
+TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
+        "strong_close": "</strong>", "list_item_open": "<li>", "list_item_close": "</li>",
+        "bullet_list_open": '<ul class="bullets">', "bullet_list_close": "</ul>",
+        "ordered_list_close": "</ol>"}
+
+
+@cache
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("zero", {"html": False}).enable(RULES)
+
+
+def commentary(text: str | None) -> Markup:
+    """The commentary as HTML blocks (``<p>``, ``<ul>``, ``<ol>``)."""
+    if not text:
+        return Markup("")
+    out: list[str] = []
+    for token in _parser().parse(text):
+        if token.type == "paragraph_open":
+            out.append("" if token.hidden else "<p>")
+        elif token.type == "paragraph_close":
+            out.append("" if token.hidden else "</p>")
+        elif token.type == "ordered_list_open":
+            start = token.attrGet("start")
+            out.append(f'<ol class="numbered" start="{int(start)}">' if start else
+                       '<ol class="numbered">')
+        elif token.type == "inline":
+            out.append(_inline(token.children or []))
+        else:
+            out.append(TAGS.get(token.type, ""))
+    return Markup("".join(out))
+
+
+def _inline(children) -> str:
+    """One paragraph's inline tokens; the last text node is set with ``end=True``."""
+    last_text = max((i for i, t in enumerate(children) if t.type == "text" and t.content),
+                    default=-1)
+    out: list[str] = []
+    href, label = None, []
+    for i, token in enumerate(children):
+        kind = token.type
+        if kind == "text":
+            out.append(str(typeset(token.content, end=i == last_text)))
+            label.append(token.content)
+        elif kind == "softbreak":
+            out.append("" if _joins_cjk(children, i) else " ")
+        elif kind == "hardbreak":
+            out.append("<br>")
+        elif kind == "link_open":
+            href, label = str(token.attrGet("href") or ""), []
+            out.append('<span class="link">')
+        elif kind == "link_close":
+            out.append("</span>")
+            if href and href != "".join(label):
+                out.append(f"（{url(href)}）")
+            href = None
+        else:
+            out.append(TAGS.get(kind, str(escape(token.content))))
+    return "".join(out)
+
+
+def _joins_cjk(children, i: int) -> bool:
+    before = children[i - 1].content[-1:] if i > 0 else ""
+    after = children[i + 1].content[:1] if i + 1 < len(children) else ""
+    return bool(CJK.match(before) or CJK.match(after))

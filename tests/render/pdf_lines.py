@@ -1,0 +1,62 @@
+"""Lines of text as printed: characters grouped by baseline from the PDF (pypdfium2).
+
+Used to measure line quality in real PDFs (no 孤字: no line that is a single character).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Marks that may follow the last character on a line (they are not characters of their own).
+TRAILING = set("，。、；：？！）」』”’》〉】〕…—·.,;:!?)%")
+
+
+def pdf_lines(pdf: bytes) -> list[tuple[int, str]]:
+    """(page number, text) of every printed line, in reading order."""
+    doc = pdfium.PdfDocument(pdf)
+    lines: list[tuple[int, str]] = []
+    try:
+        for number, page in enumerate(doc, start=1):
+            text = page.get_textpage()
+            current, last = "", None
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char in "\r\n":
+                    continue
+                left, bottom, right, top = text.get_charbox(i)
+                if char.strip() == "" or right <= left:
+                    current += char
+                    continue
+                x, y = ctypes.c_double(), ctypes.c_double()
+                pdfium_c.FPDFText_GetCharOrigin(text.raw, i, x, y)
+                size = pdfium_c.FPDFText_GetFontSize(text.raw, i)
+                baseline = y.value
+                if last is not None and (abs(baseline - last[0]) > min(size, last[1]) * 0.5
+                                         or left < last[2] - size):
+                    lines.append((number, current))
+                    current = ""
+                current += char
+                last = (baseline, size, right)
+            if current:
+                lines.append((number, current))
+            text.close()
+            page.close()
+    finally:
+        doc.close()
+    return lines
+
+
+def lone_characters(pdf: bytes) -> list[tuple[int, str]]:
+    """Lines holding one Han character (and at most trailing punctuation) after a line of text."""
+    found = []
+    lines = pdf_lines(pdf)
+    for (page, text), (_, before) in zip(lines[1:], lines, strict=False):
+        core = text.strip().rstrip("".join(TRAILING)).strip()
+        if len(core) == 1 and HAN.match(core) and len(before.strip()) > 4:
+            found.append((page, f"{before.strip()[-12:]} | {text.strip()}"))
+    return found
