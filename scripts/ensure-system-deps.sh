@@ -18,6 +18,8 @@ for lib in "${!NEED[@]}"; do
     missing+=("${NEED[$lib]}")
   fi
 done
+# The preview's browser test drives Debian's Chromium through Playwright (no browser download).
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
