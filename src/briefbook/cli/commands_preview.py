@@ -1,0 +1,38 @@
+"""``briefbook preview``: the book's pages in a browser, re-rendered on every save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from briefbook.cli import app
+
+
+@app.command()
+def preview(
+    brief: Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)],
+    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0: any free port)")] = 8765,
+    corpus: Annotated[Path | None, typer.Option("--corpus", help="corpus folder (default: the project's)")] = None,
+) -> None:
+    """Serve the book's pages on 127.0.0.1 and refresh them when the brief, corpus or templates change."""
+    from briefbook import paths
+    from briefbook.preview.server import serve
+    from briefbook.preview.session import PreviewSession
+
+    # Issue 11 hands a Project here; until then the default corpus is the package's.
+    corpus_dir = (corpus or paths.CORPUS_DIR).absolute()
+    session = PreviewSession(brief.absolute(), corpus_dir=corpus_dir)
+
+    def ready(url: str) -> None:
+        typer.echo(f"preview of {brief} at {url}  (Ctrl-C to stop)")
+
+    def rendered(snapshot) -> None:
+        if snapshot.error:
+            typer.secho(snapshot.error, err=True, fg=typer.colors.RED)
+        else:
+            typer.echo(f"rendered {len(snapshot.pages)} pages in {snapshot.seconds:.2f} s")
+
+    serve(session, [corpus_dir, paths.TEMPLATES_DIR], port=port, on_ready=ready, on_render=rendered)
+    typer.echo("preview stopped")

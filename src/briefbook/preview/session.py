@@ -1,0 +1,83 @@
+"""One previewed brief: renders on request and keeps the last good pages.
+
+Takes: the brief path, the corpus folder and metric catalog (parameters, never globals), and a
+renderer factory. Gives: ``Snapshot`` values — a version number, the last good pages, and the
+message of the last failed render (exactly what ``briefbook check``/``render`` print, i.e.
+``error: …``), or None when the latest render succeeded.
+
+Rendering is synchronous and one at a time (the caller runs it in a worker thread). A change
+to the corpus, the catalog, the templates or the stylesheet starts from a fresh renderer, since
+those are loaded once per renderer; a change to the brief alone reuses it, and with it the
+layout of every chapter the edit did not touch (``render.incremental``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefbook.errors import BriefbookError
+from briefbook.preview.pages import PageView, page_views
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: int
+    pages: tuple[PageView, ...] = ()
+    error: str | None = None
+    seconds: float = 0.0
+    renders: int = 0
+
+    def summary(self) -> dict:
+        return {"version": self.version, "pages": len(self.pages), "error": self.error,
+                "seconds": round(self.seconds, 3), "renders": self.renders}
+
+
+def default_renderer_factory(corpus_dir: Path | None, catalog_path: Path | None):
+    from briefbook.render import Renderer
+    from briefbook.render.incremental import IncrementalRenderer
+
+    return IncrementalRenderer(Renderer(corpus_dir, catalog_path))
+
+
+@dataclass
+class PreviewSession:
+    brief: Path
+    corpus_dir: Path | None = None
+    catalog_path: Path | None = None
+    renderer_factory: Callable = default_renderer_factory
+    snapshot: Snapshot = field(default_factory=lambda: Snapshot(0))
+    _renderer: object | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reload(self) -> None:
+        """Forget loaded corpus, catalog, templates and stylesheet: the next render reads them."""
+        self._renderer = None
+
+    def render(self) -> Snapshot:
+        """Render the brief now; on failure keep the last good pages and record the message."""
+        with self._lock:
+            start = time.perf_counter()
+            previous = self.snapshot
+            try:
+                if self._renderer is None:
+                    self._renderer = self.renderer_factory(self.corpus_dir, self.catalog_path)
+                if not self.brief.is_file():
+                    raise BriefbookError("the brief is gone (deleted or renamed)", where=str(self.brief),
+                                         hint="save it again under this name; the preview is waiting")
+                pdf = self._renderer.render(self.brief)
+                pages = tuple(page_views(pdf))
+                snapshot = Snapshot(previous.version + 1, pages, None,
+                                    time.perf_counter() - start, previous.renders + 1)
+            except BriefbookError as exc:
+                snapshot = Snapshot(previous.version + 1, previous.pages, f"error: {exc}",
+                                    time.perf_counter() - start, previous.renders + 1)
+            except Exception as exc:  # a bug must not kill the server: show it like the CLI does
+                snapshot = Snapshot(previous.version + 1, previous.pages,
+                                    f"internal error: {type(exc).__name__}: {exc}",
+                                    time.perf_counter() - start, previous.renders + 1)
+            self.snapshot = snapshot
+            return snapshot
