@@ -8,6 +8,9 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
+# Typer runs an app with a single command as that command (no name on the command line):
+# register the render commands too, which costs only their definitions.
+from briefbook.cli import commands_render  # noqa: F401  (registers render, check, …)
 
 
 @app.command()

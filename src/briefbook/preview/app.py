@@ -69,7 +69,7 @@ def snapshot_message(snapshot: Snapshot) -> dict:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("briefbook.preview").joinpath("static", name).read_bytes()
+    return resources.files("briefbook.preview").joinpath("static").joinpath(name).read_bytes()
 
 
 def create_app(hub: Hub, *, title: str = "briefbook preview") -> Starlette:

@@ -27,6 +27,9 @@ def bind(port: int) -> socket.socket:
     if not 0 <= port <= 65535:
         raise BriefbookError(f"port {port} is out of range", hint="give --port between 1024 and 65535, or 0 for any free port")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Restarting right after a stop must work (connections of the last run in TIME_WAIT);
+    # on Linux this never lets two servers listen on one port.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((HOST, port))
         sock.listen(64)
@@ -90,6 +93,9 @@ def serve(session: PreviewSession, watch_folders: Iterable[Path], *, port: int =
         def handle_exit(self, sig, frame) -> None:
             hub.close()  # end open event streams now, so shutdown does not wait for them
             super().handle_exit(sig, frame)
+            # Ctrl-C is how a preview is meant to end: return normally instead of uvicorn
+            # raising the signal again after shutdown (which would exit 130).
+            self._captured_signals.clear()
 
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False,
                             timeout_graceful_shutdown=2, server_header=False, date_header=False)

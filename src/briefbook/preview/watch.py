@@ -10,7 +10,8 @@ settled burst of changes — ``reload`` is True when anything but the brief chan
 - Corpus and templates are watched recursively, less editor droppings (watchfiles'
   ``DefaultFilter``: swap files, ``.git``, ``__pycache__`` …) and hidden temporary files.
 - Debounce: watchfiles groups events until none came for ``STEP_MS`` (at most ``DEBOUNCE_MS``);
-  the caller then renders, and events that arrive during a render are folded into one more.
+  a render starts once the files were quiet for ``QUIET_S`` (at most ``MAX_WAIT_S`` after the
+  first change), and events that arrive during a render are folded into one more.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from pathlib import Path
 
 STEP_MS = 50
 DEBOUNCE_MS = 1600
+#: A render starts once no change came for this long (a burst of saves is one render).
+QUIET_S = 0.25
+#: … but never later than this after the first change of a burst.
+MAX_WAIT_S = 2.0
 
 
 def is_hidden_temp(path: Path) -> bool:
@@ -43,6 +48,7 @@ async def watch(brief: Path, folders: Iterable[Path], on_change: Callable[[bool]
         return default_filter(change, path) and not is_hidden_temp(Path(path))
 
     pending = {"brief": False, "reload": False}
+    last_change = [0.0]
     wake = anyio.Event()
 
     async def collect(paths: list[Path], recursive: bool, flt, kind: str) -> None:
@@ -50,12 +56,17 @@ async def watch(brief: Path, folders: Iterable[Path], on_change: Callable[[bool]
         async for _changes in awatch(*paths, watch_filter=flt, recursive=recursive,
                                      debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop_event):
             pending[kind] = True
+            last_change[0] = anyio.current_time()
             wake.set()
 
     async def render_loop() -> None:
         nonlocal wake
         while not stop_event.is_set():
             await wake.wait()
+            began = anyio.current_time()
+            while (quiet := last_change[0] + QUIET_S - anyio.current_time()) > 0 and \
+                    anyio.current_time() - began < MAX_WAIT_S:
+                await anyio.sleep(quiet)
             wake = anyio.Event()
             if stop_event.is_set():
                 return
