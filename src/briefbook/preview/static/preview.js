@@ -12,8 +12,8 @@
     error.textContent = state.error || "";
     pages.classList.toggle("stale", !!state.error);
     status.classList.toggle("stale", !!state.error);
-    status.textContent = (state.error ? "上次成功的版本 · " : "") + state.pages + " 页 · 第 " +
-      state.version + " 次 · " + state.seconds.toFixed(2) + " s";
+    status.textContent = (state.error ? "showing the last good pages · " : "") + state.pages +
+      " pages · update " + state.version + " · " + state.seconds.toFixed(2) + " s";
     const figures = state.images.map(function (image, i) {
       const figure = document.createElement("figure");
       figure.className = "page";
@@ -22,7 +22,7 @@
       img.src = image.url;
       img.width = image.width;
       img.height = image.height;
-      img.alt = "第 " + (i + 1) + " 页";
+      img.alt = "page " + (i + 1);
       const text = document.createElement("div");
       text.className = "page-text";
       text.textContent = image.text;
