@@ -21,6 +21,7 @@ doctor: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/render_bench.py
+	$(BIN)/python benchmarks/edit_loop_bench.py
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
 fonts: $(STAMP)

@@ -35,7 +35,8 @@ def preview(
         if snapshot.error:
             typer.secho(snapshot.error, err=True, fg=typer.colors.RED)
         else:
-            typer.echo(f"rendered {len(snapshot.pages)} pages in {snapshot.seconds:.2f} s")
+            detail = f" ({snapshot.detail})" if snapshot.detail else ""
+            typer.echo(f"rendered {len(snapshot.pages)} pages in {snapshot.seconds:.2f} s{detail}")
 
     serve(session, [corpus_dir, paths.TEMPLATES_DIR], port=port, on_ready=ready, on_render=rendered)
     typer.echo("preview stopped")

@@ -30,10 +30,11 @@ class Snapshot:
     error: str | None = None
     seconds: float = 0.0
     renders: int = 0
+    detail: str = ""       # how the render went, e.g. "laid out 1 of 12 chapters"
 
     def summary(self) -> dict:
         return {"version": self.version, "pages": len(self.pages), "error": self.error,
-                "seconds": round(self.seconds, 3), "renders": self.renders}
+                "seconds": round(self.seconds, 3), "renders": self.renders, "detail": self.detail}
 
 
 def default_renderer_factory(corpus_dir: Path | None, catalog_path: Path | None):
@@ -71,7 +72,8 @@ class PreviewSession:
                 pdf = self._renderer.render(self.brief)
                 pages = tuple(page_views(pdf))
                 snapshot = Snapshot(previous.version + 1, pages, None,
-                                    time.perf_counter() - start, previous.renders + 1)
+                                    time.perf_counter() - start, previous.renders + 1,
+                                    describe(getattr(self._renderer, "last", None)))
             except BriefbookError as exc:
                 snapshot = Snapshot(previous.version + 1, previous.pages, f"error: {exc}",
                                     time.perf_counter() - start, previous.renders + 1)
@@ -81,3 +83,13 @@ class PreviewSession:
                                     time.perf_counter() - start, previous.renders + 1)
             self.snapshot = snapshot
             return snapshot
+
+
+def describe(stats) -> str:
+    if stats is None:
+        return ""
+    if stats.whole and not stats.chapters:
+        return f"laid out whole in {stats.seconds:.2f} s"
+    if stats.whole:
+        return f"laid out whole ({stats.chapters} chapters cached) in {stats.seconds:.2f} s"
+    return f"laid out {stats.laid_out} of {stats.chapters} chapters in {stats.seconds:.2f} s"

@@ -13,7 +13,8 @@
     pages.classList.toggle("stale", !!state.error);
     status.classList.toggle("stale", !!state.error);
     status.textContent = (state.error ? "showing the last good pages · " : "") + state.pages +
-      " pages · update " + state.version + " · " + state.seconds.toFixed(2) + " s";
+      " pages · update " + state.version + " · " + state.seconds.toFixed(2) + " s" +
+      (state.detail ? " · " + state.detail : "");
     const figures = state.images.map(function (image, i) {
       const figure = document.createElement("figure");
       figure.className = "page";
