@@ -78,6 +78,13 @@ def test_incremental_pages_equal_full_render(example, tmp_path):
         comparison = compare_documents(rasterise(want), rasterise(got))
         assert not comparison.failed, f"{example.stem} after {name}: {comparison.describe()}"
         assert texts(got) == texts(want), f"{example.stem} after {name}: text differs"
+        if name == "commentary":
+            # What the preview shows: each chapter's own PDF, page by page, is the same too.
+            layouts = incremental.layouts(brief)
+            pieces = [p for layout in layouts for p in rasterise(incremental.write_one(layout))]
+            pieces = [type(p)(i, p.image, p.size_pt, p.dpi) for i, p in enumerate(pieces)]
+            comparison = compare_documents(rasterise(want), pieces)
+            assert not comparison.failed, f"{example.stem} chapter PDFs: {comparison.describe()}"
         if stats.chapters > 2 and name == "commentary":
             # The edit touched one chapter: the others were reused, not laid out again.
             assert stats.laid_out < stats.chapters and stats.reused > 0, stats

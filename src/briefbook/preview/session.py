@@ -5,7 +5,9 @@ renderer factory. Gives: ``Snapshot`` values — a version number, the last good
 message of the last failed render (exactly what ``briefbook check``/``render`` print, i.e.
 ``error: …``), or None when the latest render succeeded.
 
-Rendering is synchronous and one at a time (the caller runs it in a worker thread). A change
+Rendering is synchronous and one at a time (the caller runs it in a worker thread). Only
+chapters laid out anew are written and rasterised; the others' page images are kept, so a
+refresh costs one chapter's layout, PDF and pixels (the whole-book PDF is ``render``'s job). A change
 to the corpus, the catalog, the templates or the stylesheet starts from a fresh renderer, since
 those are loaded once per renderer; a change to the brief alone reuses it, and with it the
 layout of every chapter the edit did not touch (``render.incremental``).
@@ -52,11 +54,13 @@ class PreviewSession:
     renderer_factory: Callable = default_renderer_factory
     snapshot: Snapshot = field(default_factory=lambda: Snapshot(0))
     _renderer: object | None = None
+    _views: dict = field(default_factory=dict)   # id(layout) → (layout, its PageViews)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reload(self) -> None:
         """Forget loaded corpus, catalog, templates and stylesheet: the next render reads them."""
         self._renderer = None
+        self._views = {}
 
     def render(self) -> Snapshot:
         """Render the brief now; on failure keep the last good pages and record the message."""
@@ -69,8 +73,7 @@ class PreviewSession:
                 if not self.brief.is_file():
                     raise BriefbookError("the brief is gone (deleted or renamed)", where=str(self.brief),
                                          hint="save it again under this name; the preview is waiting")
-                pdf = self._renderer.render(self.brief)
-                pages = tuple(page_views(pdf))
+                pages = self._pages()
                 snapshot = Snapshot(previous.version + 1, pages, None,
                                     time.perf_counter() - start, previous.renders + 1,
                                     describe(getattr(self._renderer, "last", None)))
@@ -83,6 +86,23 @@ class PreviewSession:
                                     time.perf_counter() - start, previous.renders + 1)
             self.snapshot = snapshot
             return snapshot
+
+
+    def _pages(self) -> tuple[PageView, ...]:
+        """Page images; with an incremental renderer only new chapter layouts are drawn."""
+        renderer = self._renderer
+        if not hasattr(renderer, "layouts"):
+            return tuple(page_views(renderer.render(self.brief)))
+        views: list[PageView] = []
+        kept: dict = {}
+        for layout in renderer.layouts(self.brief):
+            entry = self._views.get(id(layout))
+            if entry is None or entry[0] is not layout:
+                entry = (layout, tuple(page_views(renderer.write_one(layout, where=str(self.brief)))))
+            kept[id(layout)] = entry
+            views += entry[1]
+        self._views = kept
+        return tuple(views)
 
 
 def describe(stats) -> str:

@@ -142,6 +142,10 @@ def split(html: str, css_text: str) -> list[Chapter]:
         if CHAPTER_CLASS in (child.get("class") or "").split() and groups[-1]:
             groups.append([])
         groups[-1].append(child)
+    count_rules = [(name, _compiled(selector)) for name, (selector, _) in COUNTERS.items()]
+    string_rules = [(name, _compiled(selector)) for selector, name in facts.string_sets]
+    target_rules = [(selector, _compiled(re.sub(r"::?(after|before)$", "", selector)))
+                    for selector, _ in facts.target_rules]
     chapters = []
     for index, group in enumerate(groups):
         doc = ET.Element("html", dict(root.attrib))
@@ -149,20 +153,24 @@ def split(html: str, css_text: str) -> list[Chapter]:
         new_body = ET.SubElement(doc, "body", dict(body.attrib))
         new_body.text = body.text
         new_body.extend(group)
-        wrapper = cssselect2.ElementWrapper.from_html_root(doc)
-        counts = {name: _count(wrapper, selector) for name, (selector, _) in COUNTERS.items()}
+        counts = {name: 0 for name, _ in count_rules}
         strings: dict[str, str] = {}
-        for selector, name in facts.string_sets:
-            for element in _matches(wrapper, selector):
-                strings[name] = " ".join("".join(element.etree_element.itertext()).split())
         targets = []
-        for selector, _ in facts.target_rules:
-            base = re.sub(r"::?(after|before)$", "", selector)
-            for element in _matches(wrapper, base):
-                href = element.etree_element.get("href") or ""
-                if not href.startswith("#"):
-                    raise NotSplittable(f"target-counter on {href!r}")
-                targets.append((selector, href[1:]))
+        # One walk over the chapter's elements, testing every selector (head included: it
+        # matches none of them, and a counter or string there would count as in the book).
+        for element in cssselect2.ElementWrapper.from_html_root(doc).iter_subtree():
+            for name, matchers in count_rules:
+                if _test(matchers, element):
+                    counts[name] += 1
+            for name, matchers in string_rules:
+                if _test(matchers, element):
+                    strings[name] = " ".join("".join(element.etree_element.itertext()).split())
+            for selector, matchers in target_rules:
+                if _test(matchers, element):
+                    href = element.etree_element.get("href") or ""
+                    if not href.startswith("#"):
+                        raise NotSplittable(f"target-counter on {href!r}")
+                    targets.append((selector, href[1:]))
         anchor = group[0].get("id") if group else None
         text = "<!DOCTYPE html>\n" + ET.tostring(doc, encoding="unicode", method="html")
         chapters.append(Chapter(index, text, anchor, counts, strings, tuple(targets)))
@@ -171,16 +179,15 @@ def split(html: str, css_text: str) -> list[Chapter]:
     return chapters
 
 
-def _matches(wrapper, selector: str):
+@cache
+def _compiled(selector: str):
     import cssselect2
 
-    matchers = [cssselect2.compile_selector_list(selector)]
-    return [el for el in wrapper.iter_subtree()
-            if any(m.test(el) for group in matchers for m in group)]
+    return tuple(cssselect2.compile_selector_list(selector))
 
 
-def _count(wrapper, selector: str) -> int:
-    return len(_matches(wrapper, selector))
+def _test(matchers, element) -> bool:
+    return any(m.test(element) for m in matchers)
 
 
 # ---- the seam ------------------------------------------------------------------------------

@@ -57,6 +57,11 @@ class IncrementalRenderer:
 
     # The pieces of a render, as ``Renderer.render`` does them.
     def render(self, brief_path: Path) -> bytes:
+        """The whole book's PDF."""
+        return self.write(self.layouts(brief_path), where=str(brief_path))
+
+    def layouts(self, brief_path: Path) -> list[Layout]:
+        """The book's chapters laid out (reused where unchanged), without writing a PDF."""
         from briefbook.render.preflight import check_coverage
 
         r = self.renderer
@@ -65,37 +70,61 @@ class IncrementalRenderer:
         charts = r.charts(book)
         check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
                        where=str(brief_path))
-        return self.render_html(html, charts, where=str(brief_path))
+        return self.layout_html(html, charts, where=str(brief_path))
 
     def render_html(self, html: str, charts: dict, *, where: str = "render") -> bytes:
-        from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
+        return self.write(self.layout_html(html, charts, where=where), where=where)
 
+    def write(self, layouts: list[Layout], *, where: str = "render") -> bytes:
+        """One PDF of all the layouts' pages (WeasyPrint's way of combining documents)."""
+        return self._strict(lambda: layouts[0].document.copy(
+            [p for layout in layouts for p in layout.pages]).write_pdf(), where)
+
+    def write_one(self, layout: Layout, *, where: str = "render") -> bytes:
+        """A PDF of one chapter's pages, e.g. to show only what changed.
+
+        Its links to other chapters (the contents) have no target in it; WeasyPrint says so,
+        and that is expected here, not a flaw of the book (the whole-book PDF has them)."""
+        return self._strict(lambda: layout.document.copy(layout.pages).write_pdf(), where,
+                            expected=("No anchor #",))
+
+    def layout_html(self, html: str, charts: dict, *, where: str = "render") -> list[Layout]:
         start = time.perf_counter()
         writer = self.renderer.writer
         css_text = Path(writer_stylesheet_path(writer)).read_text(encoding="utf-8")
         writer.fetcher.generated = dict(charts or {})
-        writer.fetcher.refused.clear()
         stats = RenderStats()
-        with weasyprint_warnings() as warnings:
+
+        def lay_out() -> list[Layout]:
             try:
                 chapters = split(html, css_text)
             except NotSplittable:
                 chapters = None
             if chapters is None or len(chapters) == 1:
-                document = self._layout(html, None, writer)
-                pdf = document.write_pdf()
                 stats.whole = True
-            else:
-                stats.chapters = len(chapters)
-                if not self._known and all(c.anchor for c in chapters[1:]):
-                    self._seed(html, chapters, css_text, writer, stats)
-                layouts = self._passes(chapters, css_text, writer, stats)
-                pages = [p for layout in layouts for p in layout.pages]
-                pdf = layouts[0].document.copy(pages).write_pdf()
-        raise_on_warnings(warnings, writer.fetcher, where=where)
+                document = self._layout(html, None, writer)
+                return [Layout(document.pages, document)]
+            stats.chapters = len(chapters)
+            if not self._known and all(c.anchor for c in chapters[1:]):
+                self._seed(html, chapters, css_text, writer, stats)
+            return self._passes(chapters, css_text, writer, stats)
+
+        layouts = self._strict(lay_out, where)
         stats.seconds = time.perf_counter() - start
         self.last = stats
-        return pdf
+        return layouts
+
+    def _strict(self, action, where: str, expected: tuple[str, ...] = ()):
+        """Run ``action`` with WeasyPrint's warnings turned into one clear error."""
+        from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
+
+        fetcher = self.renderer.writer.fetcher
+        fetcher.refused.clear()
+        with weasyprint_warnings() as warnings:
+            result = action()
+        warnings = [w for w in warnings if not w.startswith(expected)] if expected else warnings
+        raise_on_warnings(warnings, fetcher, where=where)
+        return result
 
     # ---- internals -------------------------------------------------------------------------
 
