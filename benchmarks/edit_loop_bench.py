@@ -8,6 +8,8 @@ load the shared machine has at that moment.
 - warm full: ``Renderer.render(full-book)`` after a first render in the same process.
 - incremental: ``IncrementalRenderer.render`` after editing one section's commentary (two
   texts alternate, so every render sees a real change); the first render (whole book) seeds it.
+- preview refresh: ``PreviewSession.render`` after the same edit — what ``briefbook preview``
+  does: incremental layout, then a PDF and page images of the changed chapter only.
 - Typst: the same content exported from the ``Book`` model (text, tables, the same SVG charts,
   the bundled fonts only; benchmarks/typst_anchor.py), compiled by the ``typst`` package:
   first compile in a new ``Compiler`` (fonts loaded), warm re-compile, and re-compile after
@@ -76,6 +78,19 @@ def main() -> None:
             inc.append(timed(lambda: incremental.render(brief)))
             laid.append(f"{incremental.last.laid_out}/{incremental.last.chapters}")
 
+        # What the preview does after a save: lay out what changed, draw and rasterise only
+        # the chapters laid out anew (the other pages' images are kept).
+        from briefbook.preview.session import PreviewSession
+
+        session = PreviewSession(brief, renderer_factory=lambda *_: IncrementalRenderer(renderer))
+        brief.write_text(original, encoding="utf-8")
+        session.render()
+        refresh = []
+        for i in range(args.runs):
+            brief.write_text(edit_commentary(original, EDITS[i % 2]), encoding="utf-8")
+            refresh.append(timed(session.render))
+            assert session.snapshot.error is None, session.snapshot.error
+
         # The pieces of one incremental render, to say where its time goes.
         brief.write_text(edit_commentary(original, EDITS[args.runs % 2]), encoding="utf-8")
         t_book = timed(lambda: renderer.book(brief))
@@ -116,6 +131,8 @@ def main() -> None:
           f"{first_incremental / m(warm):.2f} | |")
     print(f"| incremental re-render after a one-section edit (chapters laid out: {', '.join(laid)}) | "
           f"{m(inc):.2f} | {m(inc) / m(warm):.2f} | ≤ 0.25 |")
+    print(f"| preview refresh after the same edit (layout, that chapter's PDF and PNGs at 96 dpi) | "
+          f"{m(refresh):.2f} | {m(refresh) / m(warm):.2f} | |")
     print(f"| … of which checking the brief + assembling the book | {t_book:.2f} | | |")
     print(f"| … of which HTML from the templates | {t_html:.2f} | | |")
     print(f"| Typst first compile (new Compiler, fonts loaded), {len(pdf) // 1024} KB | {typst_first:.2f} | | |")
@@ -127,6 +144,7 @@ def main() -> None:
     print("| --- | --- | --- |")
     print(f"| our warm full render | {m(warm) / anchor:.1f}× | |")
     print(f"| our incremental re-render | {m(inc) / anchor:.1f}× | ≤ 4× |")
+    print(f"| our preview refresh | {m(refresh) / anchor:.1f}× | |")
     print()
     print("`render --jobs N` (parallel chapter layout) is not implemented yet: no ratio.")
 
