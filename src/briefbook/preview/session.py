@@ -93,9 +93,19 @@ class PreviewSession:
         renderer = self._renderer
         if not hasattr(renderer, "layouts"):
             return tuple(page_views(renderer.render(self.brief)))
+        layouts = renderer.layouts(self.brief)
+        fresh = [layout for layout in layouts if id(layout) not in self._views
+                 or self._views[id(layout)][0] is not layout]
+        if len(fresh) > 1:
+            # Many new chapters (the first render, a template change): one PDF of the whole
+            # book draws faster than one per chapter; its pages are cut back into chapters.
+            whole = list(page_views(renderer.write(layouts, where=str(self.brief))))
+            for layout in layouts:
+                self._views[id(layout)] = (layout, tuple(whole[:len(layout.pages)]))
+                del whole[:len(layout.pages)]
         views: list[PageView] = []
         kept: dict = {}
-        for layout in renderer.layouts(self.brief):
+        for layout in layouts:
             entry = self._views.get(id(layout))
             if entry is None or entry[0] is not layout:
                 entry = (layout, tuple(page_views(renderer.write_one(layout, where=str(self.brief)))))
