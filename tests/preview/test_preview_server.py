@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 
+from preview_helpers import PreviewProcess
+
 from briefbook.render.typeset import cn_ordinal
 
 EDIT = "初始的评论文字。"
@@ -128,3 +130,27 @@ def test_port_in_use_is_a_clear_error(brief_file):
     assert result.returncode == 1
     assert f"error: port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_corpus_change_reloads_and_renders_again(brief_file, tmp_path):
+    import shutil
+
+    from briefbook import paths
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(paths.CORPUS_DIR, corpus)
+    preview = PreviewProcess(brief_file, "--corpus", str(corpus))
+    try:
+        state = preview.wait_for(lambda s: s["version"] >= 1 and s["error"] is None)
+        metrics = corpus / "metrics.yaml"
+        metrics.write_text(metrics.read_text(encoding="utf-8") + "\n# touched by the test\n",
+                           encoding="utf-8")
+        state = preview.wait_for(lambda s: s["renders"] == state["renders"] + 1)
+        assert state["error"] is None
+        assert state["detail"].startswith("laid out whole")  # corpus and catalog read anew
+        # A broken catalog: the same clear message, the pages stay.
+        metrics.write_text("metrics: [unclosed\n", encoding="utf-8")
+        state = preview.wait_for(lambda s: s["error"] is not None)
+        assert state["error"].startswith("error: ") and state["pages"] >= 1
+    finally:
+        preview.stop()
