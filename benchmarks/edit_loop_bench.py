@@ -56,6 +56,7 @@ def main() -> None:
     import typst
 
     from briefbook import paths
+    from briefbook.project import load_project
     from briefbook.render import Renderer
     from briefbook.render.incremental import IncrementalRenderer
     from typst_anchor import book_to_typst
@@ -66,7 +67,7 @@ def main() -> None:
         original = BRIEF.read_text(encoding="utf-8")
         brief.write_text(original, encoding="utf-8")
 
-        renderer = Renderer()
+        renderer = Renderer(load_project(ROOT))
         renderer.render(brief)  # warm-up: fonts, stylesheet, corpus, charts
         warm = [timed(lambda: renderer.render(brief)) for _ in range(args.runs)]
 

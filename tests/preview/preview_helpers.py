@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 
+REPO = Path(__file__).resolve().parents[2]
 BRIEF = """\
 title: 预览测试简报
 issuer: 测试组
@@ -43,6 +44,9 @@ RENDER_TIMEOUT = 90.0
 class PreviewProcess:
     def __init__(self, brief: Path, *extra: str):
         exe = Path(sys.executable).with_name("briefbook")
+        if "--project" not in extra and not any(p.joinpath("briefbook.yaml").is_file()
+                                                for p in Path(brief).resolve().parents):
+            extra = ("--project", str(REPO), *extra)  # a brief kept outside: the example project
         self.proc = subprocess.Popen([str(exe), "preview", str(brief), "--port", "0", *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      env=dict(os.environ, PYTHONUNBUFFERED="1"))

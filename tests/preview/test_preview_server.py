@@ -132,17 +132,17 @@ def test_port_in_use_is_a_clear_error(brief_file):
     assert "--port" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_corpus_change_reloads_and_renders_again(brief_file, tmp_path):
-    import shutil
+def test_a_corpus_change_reloads_and_renders_again(tmp_path):
+    from plugins.example import copy_project
+    from preview_helpers import BRIEF
 
-    from briefbook import paths
-
-    corpus = tmp_path / "corpus"
-    shutil.copytree(paths.CORPUS_DIR, corpus)
-    preview = PreviewProcess(brief_file, "--corpus", str(corpus))
+    project = copy_project(tmp_path / "project", briefs=False)
+    brief_file = project.root / "draft.yaml"  # inside the project: found by walking up
+    brief_file.write_text(BRIEF, encoding="utf-8")
+    preview = PreviewProcess(brief_file)
     try:
         state = preview.wait_for(lambda s: s["version"] >= 1 and s["error"] is None)
-        metrics = corpus / "metrics.yaml"
+        metrics = project.catalog_path
         metrics.write_text(metrics.read_text(encoding="utf-8") + "\n# touched by the test\n",
                            encoding="utf-8")
         state = preview.wait_for(lambda s: s["renders"] == state["renders"] + 1)

@@ -20,8 +20,9 @@ from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import rasterise
 from briefbook.render import Renderer
 from briefbook.render.incremental import IncrementalRenderer
+from plugins.example import BRIEFS_DIR, example_project
 
-BRIEFS = sorted((Path(__file__).resolve().parents[2] / "briefs").glob("*.yaml"))
+BRIEFS = sorted(BRIEFS_DIR.glob("*.yaml"))
 
 
 def texts(pdf: bytes) -> list[str]:
@@ -61,7 +62,7 @@ def edits(data: dict, spare_quote: str):
 @pytest.mark.slow
 @pytest.mark.parametrize("example", BRIEFS, ids=[b.stem for b in BRIEFS])
 def test_incremental_pages_equal_full_render(example, tmp_path):
-    renderer = Renderer()
+    renderer = Renderer(example_project())
     incremental = IncrementalRenderer(renderer)
     brief = tmp_path / example.name
     data = yaml.safe_load(example.read_text(encoding="utf-8"))

@@ -47,6 +47,7 @@ def bind(port: int) -> socket.socket:
 
 
 def serve(session: PreviewSession, watch_folders: Iterable[Path], *, port: int = 8765,
+          watch_files: Iterable[Path] = (),
           on_ready: Callable[[str], None] | None = None,
           on_render: Callable[[object], None] | None = None) -> None:
     import anyio
@@ -59,6 +60,7 @@ def serve(session: PreviewSession, watch_folders: Iterable[Path], *, port: int =
     url = f"http://{HOST}:{sock.getsockname()[1]}/"
     hub = Hub()
     folders = list(watch_folders)
+    files = list(watch_files)
 
     async def render(reload: bool) -> None:
         if reload:
@@ -74,7 +76,7 @@ def serve(session: PreviewSession, watch_folders: Iterable[Path], *, port: int =
         async with anyio.create_task_group() as group:
             async def first_then_watch() -> None:
                 await render(False)
-                await watch(session.brief, folders, render, stop)
+                await watch(session.brief, folders, render, stop, files)
 
             group.start_soon(first_then_watch)
             if on_ready:

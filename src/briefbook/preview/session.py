@@ -1,7 +1,7 @@
 """One previewed brief: renders on request and keeps the last good pages.
 
-Takes: the brief path, the corpus folder and metric catalog (parameters, never globals), and a
-renderer factory. Gives: ``Snapshot`` values — a version number, the last good pages, and the
+Takes: the brief path, the ``Project`` it belongs to (corpus, catalog, stylesheet — handed in,
+never globals), and a renderer factory. Gives: ``Snapshot`` values — a version number, the last good pages, and the
 message of the last failed render (exactly what ``briefbook check``/``render`` print, i.e.
 ``error: …``), or None when the latest render succeeded.
 
@@ -39,27 +39,28 @@ class Snapshot:
                 "seconds": round(self.seconds, 3), "renders": self.renders, "detail": self.detail}
 
 
-def default_renderer_factory(corpus_dir: Path | None, catalog_path: Path | None):
+def default_renderer_factory(project):
     from briefbook.render import Renderer
     from briefbook.render.incremental import IncrementalRenderer
 
-    return IncrementalRenderer(Renderer(corpus_dir, catalog_path))
+    return IncrementalRenderer(Renderer(project))
 
 
 @dataclass
 class PreviewSession:
     brief: Path
-    corpus_dir: Path | None = None
-    catalog_path: Path | None = None
+    project: object = None   # briefbook.project.Project
     renderer_factory: Callable = default_renderer_factory
     snapshot: Snapshot = field(default_factory=lambda: Snapshot(0))
     _renderer: object | None = None
     _views: dict = field(default_factory=dict)   # id(layout) → (layout, its PageViews)
+    _stale_project: bool = False
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def reload(self) -> None:
-        """Forget loaded corpus, catalog, templates and stylesheet: the next render reads them."""
+        """Forget project file, corpus, catalog, templates and stylesheet: the next render reads them."""
         self._renderer = None
+        self._stale_project = self.project is not None and hasattr(self.project, "root")
         self._views = {}
 
     def render(self) -> Snapshot:
@@ -69,7 +70,12 @@ class PreviewSession:
             previous = self.snapshot
             try:
                 if self._renderer is None:
-                    self._renderer = self.renderer_factory(self.corpus_dir, self.catalog_path)
+                    if self._stale_project:
+                        from briefbook.project import load_project
+
+                        self.project = load_project(self.project.root)  # briefbook.yaml again
+                        self._stale_project = False
+                    self._renderer = self.renderer_factory(self.project)
                 if not self.brief.is_file():
                     raise BriefbookError("the brief is gone (deleted or renamed)", where=str(self.brief),
                                          hint="save it again under this name; the preview is waiting")

@@ -32,17 +32,22 @@ def is_hidden_temp(path: Path) -> bool:
 
 
 async def watch(brief: Path, folders: Iterable[Path], on_change: Callable[[bool], Awaitable[None]],
-                stop_event) -> None:
-    """Run until ``stop_event`` (an ``anyio.Event``) is set."""
+                stop_event, files: Iterable[Path] = ()) -> None:
+    """Run until ``stop_event`` (an ``anyio.Event``) is set. ``files`` (the project file) are
+    watched like the brief, through their folders, and count as a reload."""
     import anyio
     from watchfiles import DefaultFilter, awatch
 
     brief = brief.absolute()
+    files = {Path(f).absolute() for f in files}
     folders = [Path(f).absolute() for f in folders if Path(f).is_dir()]
     default_filter = DefaultFilter()
 
     def brief_filter(change, path: str) -> bool:
         return Path(path).absolute() == brief
+
+    def file_filter(change, path: str) -> bool:
+        return Path(path).absolute() in files
 
     def folder_filter(change, path: str) -> bool:
         return default_filter(change, path) and not is_hidden_temp(Path(path))
@@ -78,6 +83,8 @@ async def watch(brief: Path, folders: Iterable[Path], on_change: Callable[[bool]
         group.start_soon(collect, [brief.parent], False, brief_filter, "brief")
         if folders:
             group.start_soon(collect, folders, True, folder_filter, "reload")
+        for parent in {f.parent for f in files if f.parent.is_dir()}:
+            group.start_soon(collect, [parent], False, file_filter, "reload")
         group.start_soon(render_loop)
         await stop_event.wait()
         wake.set()

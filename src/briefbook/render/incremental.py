@@ -91,7 +91,7 @@ class IncrementalRenderer:
     def layout_html(self, html: str, charts: dict, *, where: str = "render") -> list[Layout]:
         start = time.perf_counter()
         writer = self.renderer.writer
-        css_text = Path(writer_stylesheet_path(writer)).read_text(encoding="utf-8")
+        css_text = stylesheet_text(self.renderer)
         writer.fetcher.generated = dict(charts or {})
         stats = RenderStats()
 
@@ -131,7 +131,7 @@ class IncrementalRenderer:
     def _layout(self, html: str, seam: str | None, writer):
         from weasyprint import CSS, HTML
 
-        stylesheets = [writer.stylesheet]
+        stylesheets = list(writer.stylesheets)
         if seam:
             stylesheets.append(CSS(string=seam, font_config=writer.font_config))
         return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
@@ -232,7 +232,9 @@ class IncrementalRenderer:
         return document.pages, document
 
 
-def writer_stylesheet_path(writer) -> Path:
+def stylesheet_text(renderer) -> str:
+    """Every stylesheet the writer cascades (book.css, then the project's), as one text."""
     from briefbook.render.pdf import STYLESHEET
 
-    return Path(getattr(writer, "stylesheet_path", STYLESHEET))
+    sheets = [STYLESHEET, getattr(getattr(renderer, "project", None), "stylesheet", None)]
+    return "\n".join(Path(s).read_text(encoding="utf-8") for s in sheets if s is not None)
