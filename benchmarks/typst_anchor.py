@@ -104,7 +104,8 @@ def book_to_typst(book, charts: dict[str, bytes], folder: Path) -> Path:
     if book.sources:
         out.append("= 附录一　资料来源\n")
         for s in book.sources:
-            out.append(f"+ *{lit(s.outlet)}*，{lit(s.date)}：《{lit(s.title)}》。报道会议：{lit(s.meeting)}。\n")
+            events = f"报道会议：{lit(s.events)}。" if getattr(s, "events", None) else ""
+            out.append(f"+ *{lit(s.outlet)}*，{lit(s.date)}：《{lit(s.title)}》。{events}\n")
     if book.rubric:
         out.append(f"= {lit('附录' + ('二' if book.sources else '一') + '　方法说明')}\n")
         cells = ["[*状态*]", "[*含义*]"] + [f"[{lit(a)}], [{lit(b)}]" for a, b in book.rubric]
