@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/render_bench.py
 	$(BIN)/python benchmarks/variants_bench.py --runs 3
 	$(BIN)/python benchmarks/copies_bench.py
+	$(BIN)/python benchmarks/edit_loop_bench.py
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
 fonts: $(STAMP)

@@ -18,8 +18,9 @@ for lib in "${!NEED[@]}"; do
     missing+=("${NEED[$lib]}")
   fi
 done
-# The HTML edition's tests drive Debian's Chromium (Playwright never downloads a browser).
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+# The HTML edition's and the preview's tests drive Debian's Chromium through Playwright
+# (Playwright never downloads a browser).
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)

@@ -34,10 +34,11 @@ COMMANDS = {
     "metrics": "commands_metrics", "extract": "commands_metrics",
     "compare": "commands_checks", "lint": "commands_checks", "snapshot": "commands_checks",
     "build": "commands_build", "editions": "commands_build", "trace": "commands_checks",
+    "preview": "commands_preview",
 }
 #: Order of the commands in ``--help``: the pipeline's order.
 MODULES = ("commands_render", "commands_corpus", "commands_metrics", "commands_checks",
-           "commands_build")
+           "commands_build", "commands_preview")
 
 
 def load_commands(command: str | None = None) -> typer.Typer:

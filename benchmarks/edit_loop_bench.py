@@ -1,0 +1,154 @@
+"""Edit-loop benchmark: incremental re-render vs warm full render, and the Typst anchor.
+
+Run: ``.venv/bin/python benchmarks/edit_loop_bench.py [--runs N]`` (part of ``make bench``).
+Prints Markdown (the source of the edit-loop part of benchmarks/RESULTS.md). All times are
+``time.perf_counter`` in this one process, so the ratios compare like with like on whatever
+load the shared machine has at that moment.
+
+- warm full: ``Renderer.render(full-book)`` after a first render in the same process.
+- incremental: ``IncrementalRenderer.render`` after editing one section's commentary (two
+  texts alternate, so every render sees a real change); the first render (whole book) seeds it.
+- preview refresh: ``PreviewSession.render`` after the same edit — what ``briefbook preview``
+  does: incremental layout, then a PDF and page images of the changed chapter only.
+- Typst: the same content exported from the ``Book`` model (text, tables, the same SVG charts,
+  the bundled fonts only; benchmarks/typst_anchor.py), compiled by the ``typst`` package:
+  first compile in a new ``Compiler`` (fonts loaded), warm re-compile, and re-compile after
+  the same one-section edit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+BRIEF = ROOT / "briefs" / "full-book.yaml"
+EDITS = ("本节评论在编辑中改了一句。", "本节评论在编辑中又改了一句，稍长一些。")
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def edit_commentary(text: str, variant: str) -> str:
+    """Replace the third section's commentary opening (the marker is the YAML key)."""
+    marker = "commentary: "
+    first = text.index(marker)
+    second = text.index(marker, first + 1)
+    third = text.index(marker, second + 1)
+    return text[:third + len(marker)] + variant + text[third + len(marker):]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    import typst
+
+    from briefbook import paths
+    from briefbook.project import load_project
+    from briefbook.render import Renderer
+    from briefbook.render.incremental import IncrementalRenderer
+    from typst_anchor import book_to_typst
+
+    work = Path(tempfile.mkdtemp(prefix="bb-editloop-"))
+    try:
+        brief = work / "full-book.yaml"
+        original = BRIEF.read_text(encoding="utf-8")
+        brief.write_text(original, encoding="utf-8")
+
+        renderer = Renderer(load_project(ROOT))
+        renderer.render(brief)  # warm-up: fonts, stylesheet, corpus, charts
+        warm = [timed(lambda: renderer.render(brief)) for _ in range(args.runs)]
+
+        incremental = IncrementalRenderer(renderer)
+        first_incremental = timed(lambda: incremental.render(brief))
+        inc, laid = [], []
+        for i in range(args.runs):
+            brief.write_text(edit_commentary(original, EDITS[i % 2]), encoding="utf-8")
+            inc.append(timed(lambda: incremental.render(brief)))
+            laid.append(f"{incremental.last.laid_out}/{incremental.last.chapters}")
+
+        # What the preview does after a save: lay out what changed, draw and rasterise only
+        # the chapters laid out anew (the other pages' images are kept).
+        from briefbook.preview.session import PreviewSession
+
+        session = PreviewSession(brief, renderer_factory=lambda *_: IncrementalRenderer(renderer))
+        brief.write_text(original, encoding="utf-8")
+        session.render()
+        refresh = []
+        for i in range(args.runs):
+            brief.write_text(edit_commentary(original, EDITS[i % 2]), encoding="utf-8")
+            refresh.append(timed(session.render))
+            assert session.snapshot.error is None, session.snapshot.error
+
+        # The pieces of one incremental render, to say where its time goes.
+        brief.write_text(edit_commentary(original, EDITS[args.runs % 2]), encoding="utf-8")
+        t_book = timed(lambda: renderer.book(brief))
+        book = renderer.book(brief)
+        t_html = timed(lambda: renderer.html(book))
+
+        # Typst anchor on the same content.
+        book = renderer.book(brief)
+        charts = {name: svg for name, (svg, _) in renderer.charts(book).items()}
+        folder = work / "typst"
+        source = book_to_typst(book, charts, folder)
+        compiler = None
+
+        def first_compile():
+            nonlocal compiler
+            compiler = typst.Compiler(str(source), root=str(folder), font_paths=[str(paths.FONTS_DIR)],
+                                      ignore_system_fonts=True)
+            compiler.compile()
+
+        typst_first = timed(first_compile)
+        typst_warm = [timed(compiler.compile) for _ in range(args.runs)]
+        text = source.read_text(encoding="utf-8")
+        typst_edit = []
+        for i in range(args.runs):
+            source.write_text(text.replace("#\"三、", f"#\"{EDITS[i % 2]}三、", 1), encoding="utf-8")
+            typst_edit.append(timed(compiler.compile))
+        pdf = compiler.compile()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    m = statistics.median
+    print("## Edit loop: incremental layout and the Typst anchor\n")
+    print(f"Full example (`briefs/full-book.yaml`), one process, median of {args.runs} runs each.\n")
+    print("| measurement | seconds | ratio | goal |")
+    print("| --- | --- | --- | --- |")
+    print(f"| warm full render (`Renderer.render`) | {m(warm):.2f} | 1.00 | |")
+    print(f"| first incremental render (whole book, cut into chapters) | {first_incremental:.2f} | "
+          f"{first_incremental / m(warm):.2f} | |")
+    print(f"| incremental re-render after a one-section edit (chapters laid out: {', '.join(laid)}) | "
+          f"{m(inc):.2f} | {m(inc) / m(warm):.2f} | ≤ 0.25 |")
+    print(f"| preview refresh after the same edit (layout, that chapter's PDF and PNGs at 96 dpi) | "
+          f"{m(refresh):.2f} | {m(refresh) / m(warm):.2f} | |")
+    print(f"| … of which checking the brief + assembling the book | {t_book:.2f} | | |")
+    print(f"| … of which HTML from the templates | {t_html:.2f} | | |")
+    print(f"| Typst first compile (new Compiler, fonts loaded), {len(pdf) // 1024} KB | {typst_first:.2f} | | |")
+    print(f"| Typst warm re-compile, unchanged source | {m(typst_warm):.3f} | | |")
+    print(f"| Typst re-compile after the same one-section edit | {m(typst_edit):.3f} | | |")
+    print()
+    anchor = m(typst_edit)
+    print("| ratio to Typst's re-compile after the edit | ratio | goal |")
+    print("| --- | --- | --- |")
+    print(f"| our warm full render | {m(warm) / anchor:.1f}× | |")
+    print(f"| our incremental re-render | {m(inc) / anchor:.1f}× | ≤ 4× |")
+    print(f"| our preview refresh | {m(refresh) / anchor:.1f}× | |")
+    print()
+    print("`render --jobs N` (parallel chapter layout) is not implemented yet: no ratio.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""Incremental layout: lay out only the chapters an edit changed, reuse the others' pages.
+
+Takes: a ``Renderer`` (corpus, catalog, fonts, stylesheet, charts — all loaded once) and a
+brief path. Gives: PDF bytes whose pages are those of a full render (tests/render/
+test_incremental.py compares them pixel by pixel with ``checks.compare``).
+
+How: the book's HTML is cut into chapters (``render.chapters``); each is laid out as its own
+WeasyPrint document with a seam stylesheet giving it its place in the book (first page
+number, page total, footnote and figure numbers, running strings, the contents' page numbers).
+A chapter's layout is kept under the key (its HTML, its seam CSS) and reused as long as both
+are unchanged; the pages are combined with ``documents[0].copy(all_pages).write_pdf()``.
+
+Page totals and the contents' numbers depend on later chapters, so a pass uses the values of
+the previous render and passes repeat (reusing every layout whose key still matches) until
+nothing moved. A render with nothing to go on — the first — lays the book out whole, which
+is the reference anyway, and cuts its pages into the chapters' cache entries, so the first
+render costs what a full render costs and the second costs one chapter.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefbook import paths
+from briefbook.errors import BriefbookError
+from briefbook.render.chapters import Chapter, NotSplittable, Seam, seam_css, split
+
+MAX_PASSES = 4
+
+
+@dataclass
+class Layout:
+    pages: list            # weasyprint Page objects
+    document: object       # the Document they came from (kept for metadata and fonts)
+
+
+@dataclass
+class RenderStats:
+    chapters: int = 0
+    laid_out: int = 0       # chapter layouts made this render
+    reused: int = 0
+    passes: int = 0
+    whole: bool = False     # laid out as one document (first render, or not splittable)
+    seconds: float = 0.0
+
+
+@dataclass
+class IncrementalRenderer:
+    renderer: object
+    _cache: dict = field(default_factory=dict)
+    _known: dict = field(default_factory=dict)   # chapter html → page count, last render
+    _anchor_pages: dict = field(default_factory=dict)
+    _total: int | None = None
+    last: RenderStats = field(default_factory=RenderStats)
+
+    # The pieces of a render, as ``Renderer.render`` does them.
+    def render(self, brief_path: Path) -> bytes:
+        """The whole book's PDF."""
+        return self.write(self.layouts(brief_path), where=str(brief_path))
+
+    def layouts(self, brief_path: Path) -> list[Layout]:
+        """The book's chapters laid out (reused where unchanged), without writing a PDF."""
+        from briefbook.render.preflight import check_coverage
+
+        r = self.renderer
+        book = r.book(brief_path)
+        html = r.html(book)
+        charts = r.charts(book)
+        check_coverage(html + "".join(svg.decode("utf-8") for svg, _ in charts.values()),
+                       where=str(brief_path))
+        return self.layout_html(html, charts, where=str(brief_path))
+
+    def render_html(self, html: str, charts: dict, *, where: str = "render") -> bytes:
+        return self.write(self.layout_html(html, charts, where=where), where=where)
+
+    def write(self, layouts: list[Layout], *, where: str = "render") -> bytes:
+        """One PDF of all the layouts' pages (WeasyPrint's way of combining documents)."""
+        return self._strict(lambda: layouts[0].document.copy(
+            [p for layout in layouts for p in layout.pages]).write_pdf(), where)
+
+    def write_one(self, layout: Layout, *, where: str = "render") -> bytes:
+        """A PDF of one chapter's pages, e.g. to show only what changed.
+
+        Its links to other chapters (the contents) have no target in it; WeasyPrint says so,
+        and that is expected here, not a flaw of the book (the whole-book PDF has them)."""
+        return self._strict(lambda: layout.document.copy(layout.pages).write_pdf(), where,
+                            expected=("No anchor #",))
+
+    def layout_html(self, html: str, charts: dict, *, where: str = "render") -> list[Layout]:
+        start = time.perf_counter()
+        writer = self.renderer.writer
+        css_text = stylesheet_text(self.renderer)
+        writer.fetcher.generated = dict(charts or {})
+        stats = RenderStats()
+
+        def lay_out() -> list[Layout]:
+            try:
+                chapters = split(html, css_text)
+            except NotSplittable:
+                chapters = None
+            if chapters is None or len(chapters) == 1:
+                stats.whole = True
+                document = self._layout(html, None, writer)
+                return [Layout(document.pages, document)]
+            stats.chapters = len(chapters)
+            if not self._known and all(c.anchor for c in chapters[1:]):
+                self._seed(html, chapters, css_text, writer, stats)
+            return self._passes(chapters, css_text, writer, stats)
+
+        layouts = self._strict(lay_out, where)
+        stats.seconds = time.perf_counter() - start
+        self.last = stats
+        return layouts
+
+    def _strict(self, action, where: str, expected: tuple[str, ...] = ()):
+        """Run ``action`` with WeasyPrint's warnings turned into one clear error."""
+        from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
+
+        fetcher = self.renderer.writer.fetcher
+        fetcher.refused.clear()
+        with weasyprint_warnings() as warnings:
+            result = action()
+        warnings = [w for w in warnings if not w.startswith(expected)] if expected else warnings
+        raise_on_warnings(warnings, fetcher, where=where)
+        return result
+
+    # ---- internals -------------------------------------------------------------------------
+
+    def _layout(self, html: str, seam: str | None, writer):
+        from weasyprint import CSS, HTML
+
+        stylesheets = list(writer.stylesheets)
+        if seam:
+            stylesheets.append(CSS(string=seam, font_config=writer.font_config))
+        return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+                    url_fetcher=writer.fetcher).render(stylesheets=stylesheets,
+                                                        font_config=writer.font_config)
+
+    def _seams(self, chapters: list[Chapter], counts: list[int], total: int,
+               anchor_pages: dict[str, int]) -> list[Seam]:
+        seams = []
+        first = 1
+        running = {name: 0 for name in chapters[0].counts}
+        strings: dict[str, str] = {}
+        for chapter, count in zip(chapters, counts, strict=True):
+            seams.append(Seam(first, total, tuple(sorted(running.items())),
+                              tuple(sorted(strings.items())),
+                              tuple(sorted((href, anchor_pages.get(href, 0))
+                                           for _, href in chapter.targets))))
+            first += count
+            for name, n in chapter.counts.items():
+                running[name] += n
+            strings.update(chapter.strings)
+        return seams
+
+    def _seed(self, html, chapters, css_text, writer, stats) -> None:
+        """Lay the book out whole and file its pages under each chapter's key."""
+        document = self._layout(html, None, writer)
+        stats.whole = True
+        starts = [0]
+        page_of = {}
+        for i, page in enumerate(document.pages):
+            for name in page.anchors:
+                page_of.setdefault(name, i)
+        for chapter in chapters[1:]:
+            if chapter.anchor not in page_of:
+                return  # cannot tell where it starts: fall back to passes
+            starts.append(page_of[chapter.anchor])
+        starts.append(len(document.pages))
+        if starts != sorted(starts) or len(set(starts)) != len(starts):
+            return
+        counts = [b - a for a, b in zip(starts, starts[1:])]
+        anchor_pages = {name: i + 1 for name, i in page_of.items()}
+        seams = self._seams(chapters, counts, len(document.pages), anchor_pages)
+        for chapter, seam, a, b in zip(chapters, seams, starts, starts[1:]):
+            key = (chapter.html, seam_css(chapter, seam, css_text))
+            self._cache[key] = Layout(document.pages[a:b], document)
+            self._known[chapter.html] = b - a
+        self._anchor_pages = anchor_pages
+        self._total = len(document.pages)
+
+    def _passes(self, chapters, css_text, writer, stats) -> list[Layout]:
+        counts = [self._known.get(c.html, 1) for c in chapters]
+        total = self._total or sum(counts)
+        anchor_pages = dict(self._anchor_pages)
+        used: dict = {}
+        for attempt in range(MAX_PASSES):
+            stats.passes = attempt + 1
+            layouts = []
+            first = 1
+            seams = self._seams(chapters, counts, total, anchor_pages)
+            new_counts = []
+            new_anchor_pages: dict[str, int] = {}
+            for i, chapter in enumerate(chapters):
+                # Earlier chapters of this pass are laid out: their page counts are exact.
+                seam = self._seams(chapters, new_counts + counts[i:], total, anchor_pages)[i]
+                key = (chapter.html, seam_css(chapter, seam, css_text))
+                layout = self._cache.get(key) or used.get(key)
+                if layout is None:
+                    layout = Layout(*self._chapter_pages(chapter.html, key[1], writer))
+                    stats.laid_out += 1
+                else:
+                    stats.reused += 1
+                used[key] = layout
+                layouts.append(layout)
+                for offset, page in enumerate(layout.pages):
+                    for name in page.anchors:
+                        new_anchor_pages.setdefault(name, first + offset)
+                new_counts.append(len(layout.pages))
+                first += len(layout.pages)
+            new_total = sum(new_counts)
+            wanted = {href: new_anchor_pages.get(href, 0) for c in chapters for _, href in c.targets}
+            settled = (new_total == total and new_counts == counts and
+                       all(anchor_pages.get(h) == p for h, p in wanted.items()))
+            counts, total, anchor_pages = new_counts, new_total, new_anchor_pages
+            if settled:
+                break
+        else:
+            raise BriefbookError("the book's page numbers did not settle between chapters",
+                                 hint="render it whole: briefbook render (this is a bug)")
+        # Keep only what this render used: memory stays one book's worth of layouts.
+        self._cache = used
+        self._known = {c.html: n for c, n in zip(chapters, counts, strict=True)}
+        self._anchor_pages = anchor_pages
+        self._total = total
+        return layouts
+
+    def _chapter_pages(self, html: str, seam: str, writer):
+        document = self._layout(html, seam, writer)
+        return document.pages, document
+
+
+def stylesheet_text(renderer) -> str:
+    """Every stylesheet the writer cascades (book.css, then the project's), as one text."""
+    from briefbook.render.pdf import STYLESHEET
+
+    sheets = [STYLESHEET, getattr(getattr(renderer, "project", None), "stylesheet", None)]
+    return "\n".join(Path(s).read_text(encoding="utf-8") for s in sheets if s is not None)
