@@ -120,7 +120,7 @@ def bare_and_warm(brief: Path, runs: int) -> dict:
         with weasyprint_warnings():
             return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                         url_fetcher=writer.fetcher).write_pdf(
-                stylesheets=[writer.stylesheet], font_config=writer.font_config)
+                stylesheets=[writer.fonts, writer.stylesheet], font_config=writer.font_config)
 
     warm, base = [], []
     for _ in range(runs):

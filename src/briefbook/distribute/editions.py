@@ -38,6 +38,7 @@ from briefbook import paths
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import atomic_path
+from briefbook.fonts import Slot, font_face_css
 
 #: Where the mark sits, in mm from the page's top-right corner (right edge aligned with the
 #: text block's right margin of book.css). Tests compare copies to the base outside this box.
@@ -56,9 +57,9 @@ MAX_NAME = 40
 MAX_COPY = 999_999
 CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
 
+#: The mark's face: Noto Sans CJK SC Bold, backed by the supplement (briefbook.fonts).
+STAMP_SLOTS = (Slot("BB Sans", 700, "NotoSansCJKsc-Bold.otf"),)
 STAMP_CSS = """
-@font-face {{ font-family: "BB Sans"; font-weight: 700;
-             src: url("../assets/fonts/NotoSansCJKsc-Bold.otf"); }}
 @page {{ size: {width}pt {height}pt; margin: 0; background: transparent; }}
 html, body {{ margin: 0; background: transparent; }}
 .page {{ position: relative; height: {height}pt; break-after: page; }}
@@ -199,7 +200,7 @@ class Stamper:
         self.width, self.height = page_size(base)
         self.fetcher = AssetFetcher()
         self.font_config = FontConfiguration()
-        css = STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
+        css = font_face_css(slots=STAMP_SLOTS) + STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
                                right=MARK_RIGHT_MM, size=MARK_FONT_PT)
         self.stylesheet = CSS(string=css, base_url=str(paths.TEMPLATES_DIR) + "/",
                               font_config=self.font_config, url_fetcher=self.fetcher)

@@ -5,8 +5,9 @@ Gives: PDF bytes. Any WeasyPrint warning — a ``.notdef`` glyph, a font face th
 load, a refused URL, a CSS rule it ignored — fails the render with a clear error, because a
 warning today is a flawed page in print tomorrow.
 
-A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once, so a
-second render in the same process skips that work.
+A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once (their
+``@font-face`` rules come from ``briefbook.fonts``), so a second render in the same process
+skips that work.
 """
 
 from __future__ import annotations
@@ -48,12 +49,15 @@ class PdfWriter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from briefbook.fonts import font_face_css
         from briefbook.render import justify
 
         self.cjk_justify = justify.install()
         self.fetcher = AssetFetcher()
         self.font_config = FontConfiguration()
         with weasyprint_warnings() as warnings:
+            self.fonts = CSS(string=font_face_css(), font_config=self.font_config,
+                             url_fetcher=self.fetcher)
             self.stylesheet = CSS(filename=str(stylesheet), font_config=self.font_config,
                                   url_fetcher=self.fetcher)
         raise_on_warnings(warnings, self.fetcher, where=str(stylesheet))
@@ -67,7 +71,7 @@ class PdfWriter:
         with weasyprint_warnings() as warnings:
             document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                             url_fetcher=self.fetcher).render(
-                stylesheets=[self.stylesheet], font_config=self.font_config)
+                stylesheets=[self.fonts, self.stylesheet], font_config=self.font_config)
             pdf = document.write_pdf()
         raise_on_warnings(warnings, self.fetcher, where=where)
         return pdf
