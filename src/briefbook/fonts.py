@@ -86,14 +86,29 @@ def _layers(folder: Path, face: str) -> list[Path]:
 
 
 def font_face_css(folder: Path | None = None, *, slots: tuple[Slot, ...] = SLOTS) -> str:
-    """``@font-face`` rules for ``slots``: each main face, its plus face, the supplement."""
+    """``@font-face`` rules for ``slots``: each main face, its plus face, the supplement.
+
+    All three layers of a slot carry the slot's family and weight, so Pango falls back from
+    one to the next for a character the first lacks, ahead of any system font (the family
+    match ranks first in fontconfig's sort). Each layer after the main face gets its own
+    ``font-stretch`` only so that its Pango font description differs: WeasyPrint 70 keys
+    the PDF fonts of a document by that description, and two faces with equal descriptions
+    would share one embedded font program (the plus face's glyph ids drawn with the main
+    face's outlines). Nothing in the book asks for a stretch, so text is set as before.
+    """
     folder = Path(folder or fonts_dir()).resolve()
     rules = []
     for slot in slots:
         for source in _layers(folder, slot.face):
+            stretch = LAYER_STRETCH.get(source.name.rsplit("-", 1)[-1], "")
             rules.append(f'@font-face {{ font-family: "{slot.family}"; '
-                         f'font-weight: {slot.weight}; src: url("{source.as_uri()}"); }}')
+                         f'font-weight: {slot.weight};{stretch} src: url("{source.as_uri()}"); }}')
     return "\n".join(rules) + "\n"
+
+
+#: Distinct ``font-stretch`` per layer (by the file name's last part), see ``font_face_css``.
+LAYER_STRETCH = {"Plus.otf": " font-stretch: semi-expanded;",
+                 "Supplement.otf": " font-stretch: expanded;"}
 
 
 # --- named sets ------------------------------------------------------------------------------

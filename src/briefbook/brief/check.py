@@ -1,16 +1,19 @@
 """Cross-checking a brief against what exists: the corpus ids and the metric catalog.
 
 Takes: a brief path and the sets of known corpus ids and metric ids.
-Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors
-and dangling references alike — each at ``file:line:column`` with a did-you-mean.
+Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors,
+dangling references and characters no bundled face can print alike — each at
+``file:line:column`` (with a did-you-mean for ids).
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
+
+import yaml
 
 from briefbook.brief.load import Loc, Locator, read_brief, validate
 from briefbook.brief.schema import Brief
@@ -29,6 +32,7 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     data, locator = read_brief(path)
     brief, errors = validate(data, locator)
     errors += _dangling(data, locator, corpus_ids, metric_ids)
+    errors += _unprintable(locator)
     if errors:
         raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))
     return brief
@@ -54,6 +58,42 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
             errors.append(_unknown(locator, loc, "corpus id", value, corpus_ids,
                                    "briefbook sections"))
     return errors
+
+
+def _unprintable(locator: Locator) -> list[BriefbookError]:
+    """Characters of the brief's values that no bundled face has (the render's preflight)."""
+    from briefbook.render.preflight import HINT, describe, missing_characters
+
+    errors = []
+    for node in _scalars(locator.root):
+        for m in missing_characters(node.value).values():
+            errors.append(BriefbookError(
+                "a character the bundled fonts cannot print: " + describe(m),
+                where=f"{locator.path}:{_position(node, m.char)}", hint=HINT))
+    return errors
+
+
+def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for _key, value in node.value:
+            yield from _scalars(value)
+
+
+def _position(node: yaml.ScalarNode, char: str) -> str:
+    """``line:column`` of ``char`` in the file: found in the node's source text, else the
+    node's start (the character was written as an escape such as ``\\U00030000``)."""
+    start, end = node.start_mark, node.end_mark
+    source = start.buffer or ""
+    at = source.find(char, start.index, end.index) if source else -1
+    if at < 0:
+        return f"{start.line + 1}:{start.column + 1}"
+    line = source.count("\n", 0, at) + 1
+    return f"{line}:{at - (source.rfind(chr(10), 0, at) + 1) + 1}"
 
 
 # Where ids live in a brief; "*" walks every item of a list.

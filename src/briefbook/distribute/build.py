@@ -7,7 +7,8 @@ bytes, input hash per output), both written atomically.
 A brief is skipped when the manifest records the same *input hash* for it and its PDF on disk
 still has the recorded sha256. The input hash covers everything a render reads: the brief's
 bytes, the whole corpus folder (raw articles, sources, corrections, ids.lock, metrics.yaml),
-``templates/``, ``assets/fonts/charset.txt``, the font files ``assets/fonts/*.otf`` and the
+``templates/``, ``assets/fonts/*charset*.txt`` and ``charsets.json``, the font files
+``assets/fonts/*.otf`` and the
 package version. Code changes between releases are covered only by the version: after editing
 the package, pass ``--force``.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 from briefbook import __version__, paths
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError
+from briefbook.fonts import CHARSETS_FILE
 from briefbook.fileio import write_atomic
 
 MANIFEST = "manifest.json"
@@ -56,10 +58,11 @@ def shared_inputs_hash(corpus_dir: Path | None = None) -> str:
     digest = hashlib.sha256(f"briefbook {__version__}\0".encode())
     _hash_tree(digest, Path(corpus_dir or paths.CORPUS_DIR))
     _hash_tree(digest, paths.TEMPLATES_DIR)
-    charset = paths.FONTS_DIR / "charset.txt"
-    digest.update(charset.read_bytes() if charset.exists() else b"missing charset")
-    # The font programs themselves: a new font release changes glyphs and metrics, so every
-    # PDF. About 18 MB, hashed in ~15 ms, so no digest cache is needed.
+    for name in ("charset.txt", "plus-charset.txt", "supplement-charset.txt", CHARSETS_FILE):
+        charset = paths.FONTS_DIR / name
+        digest.update(charset.read_bytes() if charset.exists() else b"missing " + name.encode())
+    # The font programs themselves (main, plus and supplement faces): a new font release
+    # changes glyphs and metrics, so every PDF. About 38 MB, hashed in ~40 ms.
     fonts = sorted([*paths.FONTS_DIR.glob("*.otf"), *paths.FONTS_DIR.glob("*.ttf")])
     for font in fonts:
         digest.update(f"font\0{font.name}\0".encode())

@@ -111,7 +111,7 @@ def read_readers(path: Path) -> list[Reader]:
     if header not in (["name"], ["name", "copy"]):
         raise BriefbookError(f"header is {','.join(rows[0])!r}; expected 'name' or 'name,copy'",
                              where=f"{path}:1")
-    from briefbook.render.preflight import missing_characters
+    from briefbook.render.preflight import HINT, describe, missing_characters
 
     errors: list[BriefbookError] = []
     readers: list[Reader] = []
@@ -140,9 +140,10 @@ def read_readers(path: Path) -> list[Reader]:
             continue
         missing = missing_characters(name)
         if missing:
-            chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing)
+            chars = "; ".join(describe(m, position=f"character {m.index + 1} of the name")
+                              for m in missing.values())
             errors.append(BriefbookError(f"name has characters the bundled fonts cannot print: "
-                                         f"{chars}", where=where))
+                                         f"{chars}", where=where, hint=HINT))
             continue
         if len(header) == 2:
             value = cells[1].strip()
