@@ -143,7 +143,7 @@ def _check_printable(article: Article, raw: str, where: str) -> None:
     naming each character's line and column in the raw file."""
     from briefbook.render.preflight import HINT, describe, missing_characters
 
-    missing = missing_characters(article.title + "\n" + article.text())
+    missing = missing_characters(article.title + "\n" + article.text)
     if not missing:
         return
     lines = []
