@@ -62,14 +62,17 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
 
 def _unprintable(locator: Locator) -> list[BriefbookError]:
     """Characters of the brief's values that no bundled face has (the render's preflight)."""
-    from briefbook.render.preflight import HINT, describe, missing_characters
+    from briefbook.render.preflight import BIDI_CONTROLS, BIDI_HINT, HINT, describe, missing_characters
 
     errors = []
     for node in _scalars(locator.root):
         for m in missing_characters(node.value).values():
-            errors.append(BriefbookError(
-                "a character the bundled fonts cannot print: " + describe(m),
-                where=f"{locator.path}:{_position(node, m.char)}", hint=HINT))
+            bidi = m.char in BIDI_CONTROLS
+            what = ("a bidirectional control character would reorder the printed text: "
+                    if bidi else "a character the bundled fonts cannot print: ")
+            errors.append(BriefbookError(what + describe(m),
+                                         where=f"{locator.path}:{_position(node, m.char)}",
+                                         hint=BIDI_HINT if bidi else HINT))
     return errors
 
 

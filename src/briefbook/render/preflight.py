@@ -62,7 +62,7 @@ def check_coverage(html: str, *, where: str) -> None:
         raise BriefbookError(
             "bidirectional control characters would reorder the printed text:\n  - "
             + "\n  - ".join(describe(m) for m in bidi),
-            where=where, hint="remove them; a Chinese briefing book has no right-to-left text")
+            where=where, hint=BIDI_HINT)
     if missing:
         lines = [describe(m, position=f"character {m.index + 1} of the book text")
                  for m in missing.values()]
@@ -71,6 +71,7 @@ def check_coverage(html: str, *, where: str) -> None:
             where=where, hint=HINT)
 
 
+BIDI_HINT = "remove them; a Chinese briefing book has no right-to-left text"
 #: What to do about a character no bundled face has.
 HINT = ("no bundled face has it (they hold all of Noto Sans CJK SC, see "
         "assets/fonts/README.md): write the character another way, e.g. its common form")
