@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from plugins.example import example_project
+
 from briefbook.checks.lint import lint_pdf, normalise_text
 from briefbook.corpus.ingest import ingest
 from briefbook.errors import BriefbookError
+from briefbook.project import load_project
+
+EVENTS = example_project().events
 
 # Written for this test (not from any newspaper).
 ARTICLE = """硚口区推进老旧小区改造
@@ -23,7 +28,8 @@ def test_article_naming_qiaokou_ingests_and_renders(corpus_copy, tmp_path):
     src = tmp_path / "qiaokou.txt"
     src.write_text(ARTICLE, encoding="utf-8")
     report = ingest(src, corpus_dir=corpus_copy, article_id="test-qiaokou-2021-07-26",
-                    date="2021-07-26", outlet="测试", meeting="13-11", title="硚口区推进老旧小区改造")
+                    date="2021-07-26", outlet="测试", events=["13-11"], known_events=EVENTS,
+                    title="硚口区推进老旧小区改造")
     assert report.article.title == "硚口区推进老旧小区改造"
     ids = [s.id for s in report.article.sections]
     brief = tmp_path / "brief.yaml"
@@ -31,7 +37,7 @@ def test_article_naming_qiaokou_ingests_and_renders(corpus_copy, tmp_path):
                      "contents: false\nappendix: {sources: false, methodology: false}\n"
                      f"sections:\n  - heading: 引文\n    quotes: [{', '.join(ids)}]\n",
                      encoding="utf-8")
-    pdf = Renderer(corpus_dir=corpus_copy).render(brief)
+    pdf = Renderer(load_project(corpus_copy.parent)).render(brief)
     lint = lint_pdf(pdf)
     assert lint.ok, lint.failures
     text = normalise_text("".join(lint.text))
@@ -44,7 +50,8 @@ def test_article_with_a_character_no_face_has_is_refused_at_line_and_column(corp
     src.write_text(ARTICLE.replace("居民代表", "居民代表𰀀"), encoding="utf-8")
     with pytest.raises(BriefbookError) as info:
         ingest(src, corpus_dir=corpus_copy, article_id="test-bad-2021-07-26",
-               date="2021-07-26", outlet="测试", meeting="13-11", title="硚口区推进老旧小区改造")
+               date="2021-07-26", outlet="测试", events=["13-11"], known_events=EVENTS,
+               title="硚口区推进老旧小区改造")
     message = str(info.value)
     assert "U+30000" in message and "line 4, column 26" in message
     assert not (corpus_copy / "raw" / "test-bad-2021-07-26.txt").exists()
