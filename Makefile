@@ -25,9 +25,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/copies_bench.py
 	$(BIN)/python benchmarks/edit_loop_bench.py
 
-# Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
+# Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset, and Unihan from
+# unicode-data for the 通用规范汉字表).
 fonts: $(STAMP)
-	command -v hb-subset >/dev/null || { apt-get update -qq && apt-get install -y -qq libharfbuzz-bin; }
+	{ command -v hb-subset >/dev/null && ls /usr/share/unicode/Unihan_OtherMappings.txt.bz2 >/dev/null 2>&1; } || \
+	  { apt-get update -qq && apt-get install -y -qq libharfbuzz-bin unicode-data; }
 	$(BIN)/python scripts/build_fonts.py
 
 system-deps:

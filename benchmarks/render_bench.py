@@ -13,6 +13,10 @@ processes timed from outside with ``perf_counter`` (plus their ``ru_maxrss``).
 - build: ``briefbook build`` in a new process when nothing changed.
 - editions: N stamped copies of the full book with ``--jobs 2`` (new process).
 - growth: the full example's sections repeated ×1, ×4, ×16 (warm render, pages, time).
+- fonts: cold renders of the full example with the bundled faces and, alternating in the same
+  run, with the faces of the release before the plus/supplement faces (taken from git into a
+  temporary folder, selected with ``BRIEFBOOK_FONTS_DIR``): time and PDF size ratios.
+  ``--fonts-only`` runs just this part.
 """
 
 from __future__ import annotations
@@ -121,7 +125,7 @@ def bare_and_warm(brief: Path, runs: int) -> dict:
         with weasyprint_warnings():
             return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                         url_fetcher=writer.fetcher).write_pdf(
-                stylesheets=[writer.stylesheet], font_config=writer.font_config)
+                stylesheets=writer.stylesheets, font_config=writer.font_config)
 
     warm, base = [], []
     for _ in range(runs):
@@ -182,11 +186,66 @@ def growth(runs: int, factors=(1, 4, 16)) -> list[tuple[int, int, list[float]]]:
     return rows
 
 
+def earlier_fonts(folder: Path) -> str:
+    """Write the four faces of the release before ``charsets.json`` existed into ``folder``."""
+    added = subprocess.run(["git", "log", "--format=%H", "--diff-filter=A", "-1", "--",
+                            "assets/fonts/charsets.json"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    if not added:
+        raise SystemExit("cannot find the commit that added assets/fonts/charsets.json")
+    from briefbook.fonts import FACES
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for face in FACES:
+        data = subprocess.run(["git", "show", f"{added}^:assets/fonts/{face}"], cwd=ROOT,
+                              capture_output=True, check=True).stdout
+        (folder / face).write_bytes(data)
+    return added[:10] + "^"
+
+
+def fonts_side_by_side(runs: int, out: Path, env: dict) -> list[str]:
+    """Cold renders with the bundled faces vs the earlier faces, alternating."""
+    from briefbook.fonts import face_files
+
+    old_dir = out / "earlier-fonts"
+    rev = earlier_fonts(old_dir)
+    old_env = {**env, "BRIEFBOOK_FONTS_DIR": str(old_dir)}
+    new_pdf, old_pdf = out / "fonts-new.pdf", out / "fonts-old.pdf"
+    new_cmd = [*CLI, "render", str(BRIEF), "-o", str(new_pdf)]
+    old_cmd = [*CLI, "render", str(BRIEF), "-o", str(old_pdf)]
+    run_process(new_cmd, env)  # warm-up: page cache, chart cache
+    run_process(old_cmd, old_env)
+    new_t, old_t = [], []
+    for _ in range(runs):
+        old_t.append(run_process(old_cmd, old_env)[0])
+        new_t.append(run_process(new_cmd, env)[0])
+    new_size, old_size = new_pdf.stat().st_size, old_pdf.stat().st_size
+    new_mb = sum(p.stat().st_size for p in face_files()) / 1e6
+    old_mb = sum(p.stat().st_size for p in old_dir.glob("*.otf")) / 1e6
+    return [
+        f"## Fonts: bundled faces vs the faces before `{rev}` (cold render, full example)",
+        "",
+        "| faces | fonts in repo | cold render median | min | max | n | PDF |",
+        "|---|---|---|---|---|---|---|",
+        f"| earlier (4 faces) | {old_mb:.1f} MB | {median(old_t):.2f} s | {min(old_t):.2f} | "
+        f"{max(old_t):.2f} | {len(old_t)} | {old_size / 1024:,.0f} KB |",
+        f"| bundled ({len(face_files())} faces) | {new_mb:.1f} MB | {median(new_t):.2f} s | "
+        f"{min(new_t):.2f} | {max(new_t):.2f} | {len(new_t)} | {new_size / 1024:,.0f} KB |",
+        "",
+        f"Ratios bundled ÷ earlier: time {median(new_t) / median(old_t):.3f}, "
+        f"PDF size {new_size / old_size:.3f} (PDF bytes identical: "
+        f"{'yes' if new_pdf.read_bytes() == old_pdf.read_bytes() else 'no'}).",
+        "",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--readers", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="fewer runs, 100 readers, no ×16")
+    parser.add_argument("--fonts-only", action="store_true",
+                        help="only the bundled-vs-earlier fonts comparison")
     args = parser.parse_args()
     runs = 2 if args.quick else args.runs
     readers = 100 if args.quick else args.readers
@@ -201,6 +260,9 @@ def report(args, runs: int, readers: int, out: Path) -> None:
     cache = out / "cache"
     env = {**os.environ, "BRIEFBOOK_CACHE": str(cache)}
     lines = ["# Render benchmark", "", *machine(), ""]
+    if args.fonts_only:
+        print("\n".join(lines + fonts_side_by_side(runs, out, env)))
+        return
 
     # Cold: a new process per run. First with the chart cache filled (the common case),
     # then with it emptied before each run.
@@ -308,6 +370,7 @@ def report(args, runs: int, readers: int, out: Path) -> None:
                      f"{median(times) / base_time:.1f} | {pages / base_pages:.1f} | "
                      f"{median(times) / pages:.3f} |")
     lines.append("")
+    lines += fonts_side_by_side(runs, out, env)
     print("\n".join(lines))
 
 

@@ -2,7 +2,8 @@
 
 Takes: nothing. Gives: a list of ``Finding``s (name, value, ok) — Python, WeasyPrint, Pango,
 HarfBuzz and its subsetter (without it WeasyPrint falls back to fontTools and writing a
-Chinese PDF is ~20× slower), and each bundled font with its code-point coverage.
+Chinese PDF is ~20× slower), each bundled font with its size and code points, and the coverage
+of each named character set (GB2312, 通用规范汉字表, Big5 common … from ``briefbook.fonts``).
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 
-from briefbook import paths
-from briefbook.fonts import FACES, gb2312_codepoints
+from briefbook import fonts
 
 MIN_PANGO = (1, 44)
 
@@ -64,19 +64,26 @@ def font_findings() -> list[Finding]:
     from fontTools.ttLib import TTFont
 
     out = []
-    gb2312 = gb2312_codepoints(han_only=True)
-    for name in FACES:
-        path = paths.FONTS_DIR / name
+    expected = [*fonts.FACES, *map(fonts.plus_face, fonts.FACES), fonts.SUPPLEMENT]
+    folder = fonts.fonts_dir()
+    for name in expected:
+        path = folder / name
         if not path.is_file():
             out.append(Finding(f"font {name}", "missing", False, "run `make fonts`"))
             continue
         with TTFont(path, lazy=True) as font:
             cmap = font.getBestCmap()
             family = font["name"].getDebugName(1)
-        lacking = len(gb2312 - set(cmap))
-        out.append(Finding(
-            f"font {name}",
-            f"{family}, {len(cmap):,} code points, {path.stat().st_size / 1e6:.1f} MB, "
-            f"GB2312 {'complete' if not lacking else f'lacks {lacking}'}",
-            lacking == 0 and family.endswith("SC"), "run `make fonts`"))
+        out.append(Finding(f"font {name}", f"{family}, {len(cmap):,} code points, "
+                                          f"{path.stat().st_size / 1e6:.1f} MB",
+                           family.endswith("SC"), "run `make fonts`"))
+    if any(not f.ok for f in out):
+        return out
+    rows = fonts.coverage_by_set()
+    if not rows:
+        return out + [Finding("character sets", "charsets.json missing", False,
+                              "run `make fonts`")]
+    for row in rows:
+        out.append(Finding(f"coverage {row.name}", fonts.describe_set_coverage(row).removeprefix(
+            row.name + " "), row.printable == row.total, "run `make fonts`"))
     return out

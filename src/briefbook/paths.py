@@ -4,11 +4,13 @@ Takes: nothing (the package's location). Gives: the folders of the package data 
 installed wheel (``briefbook/_data/``), or the repository's top-level ``templates/`` and
 ``assets/`` for an editable install. Only these folders and the project's own folder are ever
 served to WeasyPrint. Where a *project's* files live is not decided here: a ``Project``
-(``briefbook.project``) is handed to each stage.
+(``briefbook.project``) is handed to each stage. ``BRIEFBOOK_FONTS_DIR`` points the bundled-font
+folder elsewhere (the benchmark renders with an older font release that way).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -17,5 +19,5 @@ _SOURCE = _PACKAGE.parents[1]    # the repository, for an editable install
 
 DATA_ROOT = _BUNDLED if (_BUNDLED / "templates").is_dir() else _SOURCE
 ASSETS_DIR = DATA_ROOT / "assets"
-FONTS_DIR = ASSETS_DIR / "fonts"
+FONTS_DIR = Path(os.environ.get("BRIEFBOOK_FONTS_DIR") or ASSETS_DIR / "fonts").resolve()
 TEMPLATES_DIR = DATA_ROOT / "templates"

@@ -3,8 +3,9 @@
 Takes: a brief path, the sets of known corpus ids and metric ids (optionally when each
 was first published, so that a brief's ``as_of`` can refuse evidence from after it), and the
 project's defaults for front matter (a brief's own fields win).
-Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors
-and dangling references alike — each at ``file:line:column`` with a did-you-mean.
+Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors,
+dangling references and characters no bundled face can print alike — each at
+``file:line:column`` (with a did-you-mean for ids).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
+
+import yaml
 
 from briefbook.brief.load import Loc, Locator, read_brief, validate
 from briefbook.brief.schema import Brief
@@ -43,6 +46,7 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     errors += _empty_sections(data, locator)
     if metric_topics is not None:
         errors += _topics(data, locator, metric_topics)
+    errors += _unprintable(locator)
     if brief is not None:
         errors += _after_as_of(brief, data, locator, published or {})
         errors += _charts_without_metrics(brief, locator)
@@ -71,6 +75,45 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
             errors.append(_unknown(locator, loc, "corpus id", value, corpus_ids,
                                    "briefbook sections"))
     return errors
+
+
+def _unprintable(locator: Locator) -> list[BriefbookError]:
+    """Characters of the brief's values that no bundled face has (the render's preflight)."""
+    from briefbook.render.preflight import BIDI_CONTROLS, BIDI_HINT, HINT, describe, missing_characters
+
+    errors = []
+    for node in _scalars(locator.root):
+        for m in missing_characters(node.value).values():
+            bidi = m.char in BIDI_CONTROLS
+            what = ("a bidirectional control character would reorder the printed text: "
+                    if bidi else "a character the bundled fonts cannot print: ")
+            errors.append(BriefbookError(what + describe(m),
+                                         where=f"{locator.path}:{_position(node, m.char)}",
+                                         hint=BIDI_HINT if bidi else HINT))
+    return errors
+
+
+def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
+    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+        yield node
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _scalars(item)
+    elif isinstance(node, yaml.MappingNode):
+        for _key, value in node.value:
+            yield from _scalars(value)
+
+
+def _position(node: yaml.ScalarNode, char: str) -> str:
+    """``line:column`` of ``char`` in the file: found in the node's source text, else the
+    node's start (the character was written as an escape such as ``\\U00030000``)."""
+    start, end = node.start_mark, node.end_mark
+    source = start.buffer or ""
+    at = source.find(char, start.index, end.index) if source else -1
+    if at < 0:
+        return f"{start.line + 1}:{start.column + 1}"
+    line = source.count("\n", 0, at) + 1
+    return f"{line}:{at - (source.rfind(chr(10), 0, at) + 1) + 1}"
 
 
 def _after_as_of(brief: Brief, data: dict, locator: Locator,

@@ -2,7 +2,8 @@
 
 Takes: small typed rows (``RatioRow``, ``StatusCount``, ``TimelinePoint``) built by the render
 stage. Gives: SVG bytes. Labels stay text (``svg.fonttype='none'``, family "Noto Sans CJK SC",
-regular weight only): WeasyPrint sets them in the bundled face (book.css declares it), so
+regular weight only): WeasyPrint sets them in the bundled faces (``briefbook.fonts``
+declares the main face, its plus face and the supplement under that name), so
 chart labels are searchable in the PDF, and drawing is ≈ 0.3 s faster per book than with
 glyph outlines, which WeasyPrint re-parses at every use. The SVG carries no date and a fixed
 hash salt, so the same data gives the same bytes.
@@ -11,12 +12,17 @@ hash salt, so the same data gives the same bytes.
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from briefbook import paths
 
+#: matplotlib measures labels with the main faces only (the plus faces and the supplement
+#: share their family name, so it could not fall back to them). A character only those hold
+#: is measured at .notdef's advance — one em, the advance of every Han glyph — and set by
+#: WeasyPrint from the right face, so its "Glyph … missing" warning is silenced.
 SANS = paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
 SANS_BOLD = paths.FONTS_DIR / "NotoSansCJKsc-Bold.otf"
 
@@ -97,7 +103,9 @@ def _svg(fig) -> bytes:
     buffer = io.BytesIO()
     # A fixed figure size (no "tight" cropping): every chart prints at 100 % and its 8–9 pt
     # labels stay 8–9 pt on paper; the constrained layout keeps long labels inside.
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return buffer.getvalue()
 

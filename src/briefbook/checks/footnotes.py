@@ -23,7 +23,9 @@ def footnote_pages(pdf_bytes: bytes) -> tuple[dict[int, int], dict[int, int]]:
         for page_number, page in enumerate(doc, start=1):
             textpage = page.get_textpage()
             count = textpage.count_chars()
-            text = textpage.get_text_range(0, count) if count else ""
+            # One entry per pdfium character index (UTF-16 code units: a character outside the
+            # BMP, such as 𠮷, is two), so positions line up with the per-index font sizes.
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
             sizes = [pdfium_c.FPDFText_GetFontSize(textpage.raw, i) for i in range(count)]
             i = 0
             while i < count:

@@ -14,8 +14,8 @@ Checks:
   font's /Encoding (Identity-H, or the CMap WeasyPrint writes when it hit a missing glyph,
   which maps such codes to CID 0) and each CID must be non-zero and below the embedded
   font program's glyph count (WeasyPrint subsets with retain_gids, so ids stay the same);
-- all extracted text (pypdfium2 text page) is covered by the bundled fonts' cmaps
-  (fontTools ``getBestCmap``);
+- all extracted text (pypdfium2 text page) is covered by the bundled faces' cmaps
+  (``briefbook.fonts.face_coverage``: main, plus and supplement faces);
 - each expected text occurs in the extracted text, compared with all whitespace removed
   (Chinese lines break anywhere and PDFium inserts ``\\r\\n`` at line ends);
 - every footnote is printed on the page of its call: a call is a run of digits set smaller
@@ -115,18 +115,12 @@ def normalise_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def bundled_coverage(fonts_dir: str = str(FONTS_DIR)) -> frozenset[int]:
-    """Union of the code points the bundled fonts map (fontTools ``getBestCmap``)."""
-    covered: set[int] = set()
-    paths = sorted(Path(fonts_dir).glob("*.otf")) + sorted(Path(fonts_dir).glob("*.ttf"))
-    if not paths:
+    """Code points the bundled faces print (``briefbook.fonts``: main, plus, supplement)."""
+    from briefbook.fonts import FACES, face_coverage
+
+    if not all((Path(fonts_dir) / face).is_file() for face in FACES):
         raise BriefbookError("no bundled fonts found", where=fonts_dir)
-    for path in paths:
-        font = TTFont(path, lazy=True)
-        try:
-            covered.update(font.getBestCmap() or {})
-        finally:
-            font.close()
-    return frozenset(covered)
+    return face_coverage(Path(fonts_dir)).printable
 
 
 # ---------------------------------------------------------------------------- font objects

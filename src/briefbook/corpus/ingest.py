@@ -11,7 +11,8 @@ in that order, after the whole pipeline has succeeded on the text; a failure par
 restores the lock and sources.yaml and removes the raw copy (the corpus stays loadable).
 
 Bad input (not UTF-8, binary, empty, duplicate id or duplicate text, unknown event,
-no article text) raises ``BriefbookError`` naming the file.
+no article text, a character no bundled face can print) raises ``BriefbookError`` naming the
+file (and, for a character, its line and column).
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
             build = Build(article=dataclasses.replace(build.article, title_supplied=True),
                           trace=build.trace)
 
+    _check_printable(build.article, text, where)
     raw_path = Path(corpus_dir) / rel
     if raw_path.exists() and not dry_run:
         raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
@@ -123,6 +125,27 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         _store(Path(corpus_dir), raw_path, data, build.article, sources, entry)
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
                         stored=not dry_run, raw_path=raw_path)
+
+
+def _check_printable(article: Article, raw: str, where: str) -> None:
+    """Refuse an article the bundled faces cannot print (the render's preflight coverage),
+    naming each character's line and column in the raw file."""
+    from briefbook.render.preflight import HINT, describe, missing_characters
+
+    missing = missing_characters(article.title + "\n" + article.text)
+    if not missing:
+        return
+    lines = []
+    for m in missing.values():
+        at = raw.find(m.char)
+        if at < 0:
+            position = "the cleaned text (after conversion to simplified)"
+        else:
+            line = raw.count("\n", 0, at) + 1
+            position = f"line {line}, column {at - (raw.rfind(chr(10), 0, at) + 1) + 1}"
+        lines.append(describe(m, position=position))
+    raise BriefbookError("the article has characters the bundled fonts cannot print:\n  - "
+                         + "\n  - ".join(lines), where=where, hint=HINT)
 
 
 def _store(corpus_dir: Path, raw_path: Path, data: bytes, article: Article,

@@ -41,6 +41,7 @@ from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import atomic_path
+from briefbook.fonts import Slot, font_face_css
 
 #: Where the mark sits, in mm from the page's top-right corner (right edge aligned with the
 #: text block's right margin of book.css). Tests compare copies to the base outside this box.
@@ -59,9 +60,9 @@ MAX_NAME = 40
 MAX_COPY = 999_999
 CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
 
+#: The mark's face: Noto Sans CJK SC Bold, backed by the supplement (briefbook.fonts).
+STAMP_SLOTS = (Slot("BB Sans", 700, "NotoSansCJKsc-Bold.otf"),)
 STAMP_CSS = """
-@font-face {{ font-family: "BB Sans"; font-weight: 700;
-             src: url("../assets/fonts/NotoSansCJKsc-Bold.otf"); }}
 @page {{ size: {width}pt {height}pt; margin: 0; background: transparent; }}
 html, body {{ margin: 0; background: transparent; }}
 .page {{ position: relative; height: {height}pt; break-after: page; }}
@@ -113,7 +114,7 @@ def read_readers(path: Path) -> list[Reader]:
     if header not in (["name"], ["name", "copy"]):
         raise BriefbookError(f"header is {','.join(rows[0])!r}; expected 'name' or 'name,copy'",
                              where=f"{path}:1")
-    from briefbook.render.preflight import missing_characters
+    from briefbook.render.preflight import HINT, describe, missing_characters
 
     errors: list[BriefbookError] = []
     readers: list[Reader] = []
@@ -142,9 +143,10 @@ def read_readers(path: Path) -> list[Reader]:
             continue
         missing = missing_characters(name)
         if missing:
-            chars = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing)
+            chars = "; ".join(describe(m, position=f"character {m.index + 1} of the name")
+                              for m in missing.values())
             errors.append(BriefbookError(f"name has characters the bundled fonts cannot print: "
-                                         f"{chars}", where=where))
+                                         f"{chars}", where=where, hint=HINT))
             continue
         if len(header) == 2:
             value = cells[1].strip()
@@ -202,7 +204,7 @@ class Stamper:
         self.width, self.height = page_size(base)
         self.fetcher = AssetFetcher()
         self.font_config = FontConfiguration()
-        css = STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
+        css = font_face_css(slots=STAMP_SLOTS) + STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
                                right=MARK_RIGHT_MM, size=MARK_FONT_PT)
         self.stylesheet = CSS(string=css, base_url=str(paths.TEMPLATES_DIR) + "/",
                               font_config=self.font_config, url_fetcher=self.fetcher)

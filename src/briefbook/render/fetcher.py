@@ -30,7 +30,7 @@ class AssetFetcher(URLFetcher):
 
     def __init__(
         self,
-        roots: Iterable[Path] = (paths.ASSETS_DIR, paths.TEMPLATES_DIR),
+        roots: Iterable[Path] = (paths.ASSETS_DIR, paths.FONTS_DIR, paths.TEMPLATES_DIR),
         generated: Mapping[str, tuple[bytes, str]] | None = None,
     ):
         super().__init__(allowed_protocols={"file", GENERATED_SCHEME})

@@ -5,8 +5,9 @@ Gives: PDF bytes. Any WeasyPrint warning — a ``.notdef`` glyph, a font face th
 load, a refused URL, a CSS rule it ignored — fails the render with a clear error, because a
 warning today is a flawed page in print tomorrow.
 
-A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once, so a
-second render in the same process skips that work.
+A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once (their
+``@font-face`` rules come from ``briefbook.fonts``), so a second render in the same process
+skips that work.
 """
 
 from __future__ import annotations
@@ -49,15 +50,20 @@ class PdfWriter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        from briefbook.fonts import font_face_css
         from briefbook.render import justify
 
         self.cjk_justify = justify.install()
-        roots = [paths.ASSETS_DIR, paths.TEMPLATES_DIR]
+        roots = [paths.ASSETS_DIR, paths.FONTS_DIR, paths.TEMPLATES_DIR]
         if project_root is not None:
             roots.append(project_root)  # the project stylesheet's own fonts and images
         self.fetcher = AssetFetcher(roots)
         self.font_config = FontConfiguration()
-        self.stylesheets = []
+        with weasyprint_warnings() as warnings:
+            self.fonts = CSS(string=font_face_css(), font_config=self.font_config,
+                             url_fetcher=self.fetcher)
+        raise_on_warnings(warnings, self.fetcher, where="bundled fonts")
+        self.stylesheets = [self.fonts]
         for sheet in (stylesheet, project_stylesheet):
             if sheet is None:
                 continue
