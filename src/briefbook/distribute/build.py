@@ -14,7 +14,10 @@ the package, pass ``--force``.
 Workers are separate processes started with the *spawn* method (WeasyPrint and its C
 libraries are not fork-safe), each holding one long-lived ``Renderer``, so corpus, catalog,
 fonts and stylesheet load once per worker. That renderer is keyed on the shared-inputs hash:
-a later build in the same process that sees edited shared inputs gets a fresh one. A failed brief leaves its previous PDF and
+a later build in the same process that sees edited shared inputs gets a fresh one.
+With ``--executor dask`` the briefs are rendered by Dask workers instead (one brief per task),
+which must see the brief and project folders at the same paths; each returns its PDF and this
+process writes it, so the outputs and manifest are those of a local build. A failed brief leaves its previous PDF and
 manifest entry untouched; an interrupted build leaves no temporary files.
 """
 
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefbook import __version__, paths
+from briefbook.distribute.executor import LOCAL, ExecutorSettings
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
@@ -149,12 +153,43 @@ def _renderer_for(shared: str):
 
 
 def _render_one(task: tuple[str, str, str, str]) -> dict:
-    """Render one brief to its target; a dict describing the output, or ``error``."""
+    """Local worker: render one brief to its target; a dict describing the output, or
+    ``error``."""
     brief, target, in_hash, shared = task
     from briefbook.render import render_to_file
 
+    return _describe(brief, Path(target).name, in_hash,
+                     lambda: render_to_file(Path(brief), Path(target), _renderer_for(shared)))
+
+
+#: Shared-inputs hashes this Dask worker has checked against its own folders.
+_checked: set[str] = set()
+
+
+def _render_bytes(task: tuple[str, str, str, str]) -> dict:
+    """Dask worker: render one brief; its dict carries the PDF as ``pdf`` (the client writes
+    it). The worker must see the same corpus, templates and fonts as the client: the brief is
+    refused (not rendered from other inputs) when its own shared-inputs hash differs."""
+    brief, target, in_hash, shared = task
+
+    def render() -> bytes:
+        if shared not in _checked:
+            if shared_inputs_hash() != shared:
+                raise BriefbookError(
+                    "this Dask worker sees another corpus, templates, fonts or briefbook "
+                    "version than the client", where=brief,
+                    hint="give the workers the project folder at the same path (shared "
+                         "storage) and the same briefbook release")
+            _checked.add(shared)
+        return _renderer_for(shared).render(Path(brief))
+
+    return _describe(brief, Path(target).name, in_hash, render, keep=True)
+
+
+def _describe(brief: str, file: str, in_hash: str, render: Callable[[], bytes], *,
+              keep: bool = False) -> dict:
     try:
-        pdf = render_to_file(Path(brief), Path(target), _renderer_for(shared))
+        pdf = render()
     except BriefbookError as exc:
         return {"brief": brief, "error": str(exc)}
     except Exception as exc:  # a bug hit by this brief: a failed brief, not a dead build
@@ -164,8 +199,29 @@ def _render_one(task: tuple[str, str, str, str]) -> dict:
 
             message += "\n" + traceback.format_exc()
         return {"brief": brief, "error": message}
-    return {"brief": brief, "file": Path(target).name, "sha256": hashlib.sha256(pdf).hexdigest(),
-            "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
+    entry = {"brief": brief, "file": file, "sha256": hashlib.sha256(pdf).hexdigest(),
+             "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
+    if keep:
+        entry["pdf"] = pdf
+    return entry
+
+
+def _build_on_dask(settings: ExecutorSettings, workers: int,
+                   todo: list[tuple[str, str, str, str]]) -> Iterator[dict]:
+    """Render ``todo`` on the Dask cluster, one brief per task; write each PDF here."""
+    from briefbook.distribute import dask_run
+
+    with dask_run.connect(settings, workers) as client:
+        targets = {task[0]: Path(task[1]) for task in todo}
+        for outcome in dask_run.run_tasks(client, _render_bytes, todo):
+            pdf = outcome.pop("pdf", None)
+            if pdf is not None:
+                if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:
+                    outcome = {"brief": outcome["brief"],
+                               "error": "renderer produced an incomplete PDF; nothing written"}
+                else:
+                    write_atomic(targets[outcome["brief"]], pdf)
+            yield outcome
 
 
 # --- parent side -----------------------------------------------------------------------------
@@ -199,8 +255,12 @@ def _sweep_temporaries(targets: Iterable[Path]) -> None:
 
 def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *, jobs: int = 1,
           force: bool = False, on_event: Callable[[str, str, dict | None], None] | None = None,
-          ) -> BuildResult:
+          executor: ExecutorSettings = LOCAL) -> BuildResult:
     """Render ``briefs`` (default ``briefs/*.yaml``) into ``out_dir``; see the module doc.
+
+    ``executor``: ``jobs`` local worker processes, or a Dask cluster (each worker reads the
+    brief and project folders at the client's paths and returns the PDF; this process writes
+    it). Outputs and manifest are the same either way.
 
     ``on_event(kind, brief, info)`` is called with kind ``"plan"`` (info: {"todo": n,
     "skipped": n}) once, then ``"skipped"``, ``"built"`` or ``"failed"`` per brief.
@@ -251,8 +311,11 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
     targets = [Path(task[1]) for task in todo]
     try:
         with _sigterm_as_interrupt():
-            for outcome in run_jobs(_render_one, todo, jobs=jobs):
-                take(outcome)
+            outcomes = (_build_on_dask(executor, jobs, todo) if executor.kind == "dask" and todo
+                        else run_jobs(_render_one, todo, jobs=jobs))
+            with contextlib.closing(outcomes):
+                for outcome in outcomes:
+                    take(outcome)
     finally:
         _sweep_temporaries(targets)
         if result.built or not (out_dir / MANIFEST).exists():
