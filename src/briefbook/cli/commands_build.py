@@ -1,7 +1,7 @@
 """Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
 
-Takes: brief files (default ``briefs/*.yaml``), an output folder, ``--jobs``; for editions a
-readers CSV. Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
+Takes: brief files (default ``briefs/*.yaml``), an output folder, ``--jobs``, ``--executor
+local|dask`` and ``--scheduler ADDRESS``; for editions a readers CSV. Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
 output folder, a progress bar on the terminal, one line per failure, exit code 1 when
 anything failed.
 """
@@ -20,10 +20,28 @@ from briefbook.errors import BriefbookError
 
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="worker processes (default: CPU count)")]
+ExecutorOpt = Annotated[str, typer.Option(
+    "--executor", help="where the work runs: local (worker processes, the default) or dask",
+    show_default=False)]
+SchedulerOpt = Annotated[str, typer.Option(
+    "--scheduler", metavar="ADDRESS", show_default=False,
+    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; default: a local "
+         "cluster of --jobs workers on 127.0.0.1)")]
 
 
 def _jobs(value: int | None) -> int:
     return value or os.cpu_count() or 1
+
+
+def _executor(kind: str | None, scheduler: str | None, defaults=None):
+    """The executor settings: command-line options over ``defaults``.
+
+    Hook for project configuration (issue 11): pass the project's distribution settings as
+    ``defaults``; until then they are the built-in ones (local processes).
+    """
+    from briefbook.distribute.executor import LOCAL
+
+    return (defaults or LOCAL).override(kind, scheduler)
 
 
 def _progress():
@@ -44,10 +62,13 @@ def build(
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("dist"),
     jobs: JobsOpt = None,  # type: ignore[assignment]
     force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
+    executor: ExecutorOpt = None,  # type: ignore[assignment]
+    scheduler: SchedulerOpt = None,  # type: ignore[assignment]
 ) -> None:
     """Render many briefs in parallel; skip those whose inputs did not change."""
     from briefbook.distribute.build import build as run_build
 
+    settings = _executor(executor, scheduler)
     start = time.perf_counter()
     with _progress() as progress:
         task = progress.add_task("rendering", total=None)
@@ -62,7 +83,8 @@ def build(
             elif kind == "built":
                 progress.advance(task)
 
-        result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event)
+        result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event,
+                           executor=settings)
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
                f"{len(result.failed)} failed  ({time.perf_counter() - start:.2f} s)")
     if result.failed:
@@ -79,17 +101,20 @@ def editions(
     readers: Annotated[Path, typer.Option("--readers", help="CSV with header name[,copy]")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     jobs: JobsOpt = None,  # type: ignore[assignment]
+    executor: ExecutorOpt = None,  # type: ignore[assignment]
+    scheduler: SchedulerOpt = None,  # type: ignore[assignment]
 ) -> None:
     """One PDF per reader, each marked with the reader's name and copy number on every page."""
     from briefbook.distribute.editions import make_editions, read_readers
 
+    settings = _executor(executor, scheduler)
     start = time.perf_counter()
     listed = read_readers(readers)  # validate before the (slow) render
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
     with _progress() as progress:
         task = progress.add_task("stamping", total=len(listed))
-        entries = make_editions(brief, listed, out, jobs=_jobs(jobs),
+        entries = make_editions(brief, listed, out, jobs=_jobs(jobs), executor=settings,
                                 on_progress=lambda n: progress.advance(task, n))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")

@@ -36,7 +36,7 @@ from briefbook.errors import BriefbookError
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
-CONNECT_TIMEOUT_S = 20
+CONNECT_TIMEOUT_S = 10
 WINDOW_PER_THREAD = 3
 
 
@@ -48,15 +48,33 @@ except ImportError as exc:  # pragma: no cover - requirements.lock installs them
                          hint="pip install 'briefbook[dask]', or use --executor local") from exc
 
 
-def local_cluster(workers: int):
-    """A LocalCluster on loopback only: ``workers`` processes of one thread, no dashboard."""
+class IgnoreCtrlC(WorkerPlugin):
+    """Ctrl-C in a terminal reaches the whole process group, a LocalCluster's worker processes
+    included; only the client acts on it (it cancels the run and closes the cluster)."""
+
+    name = "briefbook-ignore-ctrl-c"
+
+    def setup(self, worker) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def local_cluster(workers: int, *, quiet: bool = False):
+    """A LocalCluster on loopback only: ``workers`` processes of one thread, no dashboard.
+
+    ``quiet``: only critical log records from the cluster (the command reports failures
+    itself; a cluster shutting down after Ctrl-C logs harmless errors)."""
     return distributed.LocalCluster(
         n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=None,  # no dashboard …
         # … and the scheduler's health/metrics endpoint on a random port of 127.0.0.1 (its
         # default is a fixed port; ":0" would mean every interface).
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        worker_dashboard_address=None, silence_logs=40)
+        worker_dashboard_address=None, silence_logs=50 if quiet else 40,
+        plugins=(IgnoreCtrlC(),))
 
 
 @contextlib.contextmanager
@@ -68,7 +86,7 @@ def connect(settings: ExecutorSettings, workers: int = 2) -> Iterator[Any]:
             client = distributed.Client(settings.scheduler, timeout=CONNECT_TIMEOUT_S,
                                         set_as_default=False)
         else:
-            cluster = local_cluster(workers)
+            cluster = local_cluster(workers, quiet=True)
             client = distributed.Client(cluster, set_as_default=False)
     except OSError as exc:  # includes distributed's timeouts ("Timed out trying to connect")
         if cluster is not None:
