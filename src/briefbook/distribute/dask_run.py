@@ -66,7 +66,16 @@ def local_cluster(workers: int, *, quiet: bool = False):
     """A LocalCluster on loopback only: ``workers`` processes of one thread, no dashboard.
 
     ``quiet``: only critical log records from the cluster (the command reports failures
-    itself; a cluster shutting down after Ctrl-C logs harmless errors)."""
+    itself; a cluster shutting down after Ctrl-C logs harmless errors). The workers'
+    statistical profiler (a stack sample every 10 ms, for the dashboard) is off: nobody reads
+    it here."""
+    import dask
+
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        return _local_cluster(workers, quiet)
+
+
+def _local_cluster(workers: int, quiet: bool):
     return distributed.LocalCluster(
         n_workers=max(1, workers), threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=None,  # no dashboard …
