@@ -21,6 +21,7 @@ doctor: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/render_bench.py
+	$(BIN)/python benchmarks/dask_bench.py --copies 10000
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset).
 fonts: $(STAMP)

@@ -271,3 +271,15 @@ def test_cli_rejects_a_bad_executor_before_any_work(tmp_path, sheet_brief):
     assert "error: --scheduler only applies to the Dask executor" in result.stderr
     assert "hint:" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_worker_with_other_project_inputs_refuses_the_brief(sheet_brief):
+    """What a Dask worker runs for ``build``, called here: a client whose inputs hash differs
+    from what this process sees (another corpus, templates, fonts or release) gets a failed
+    brief, not a PDF rendered from other inputs."""
+    from briefbook.distribute import build as build_mod
+
+    outcome = build_mod._render_bytes((str(sheet_brief), "out/summary-sheet.pdf", "in", "0" * 64))
+    assert "pdf" not in outcome
+    assert "another corpus, templates, fonts or briefbook version" in outcome["error"]
+    assert str(sheet_brief) in outcome["error"] and "shared storage" in outcome["error"]

@@ -178,8 +178,8 @@ def run_tasks(client, work: Callable[..., Result], tasks: Iterable[Task], *,
                 result = future.result()
             except distributed.KilledWorker as exc:
                 raise BriefbookError(
-                    "a task was given up after it took down several Dask workers (out of "
-                    "memory?); nothing was moved into place",
+                    "a task was given up after the Dask workers running it died several "
+                    "times (out of memory?); the run was stopped",
                     hint="give the workers more memory, or rerun") from exc
             except distributed.client.FutureCancelledError as exc:
                 raise BriefbookError("the Dask scheduler cancelled the run (lost connection, "
