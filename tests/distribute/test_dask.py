@@ -277,8 +277,9 @@ def test_worker_with_other_project_inputs_refuses_the_brief(sheet_brief):
     """What a Dask worker runs for ``build``, called here: a client whose inputs hash differs
     from what this process sees (another corpus, templates, fonts or release) gets a failed
     brief, not a PDF rendered from other inputs."""
-    from briefbook.distribute import build as build_mod
+    import importlib
 
+    build_mod = importlib.import_module("briefbook.distribute.build")
     outcome = build_mod._render_bytes((str(sheet_brief), "out/summary-sheet.pdf", "in", "0" * 64))
     assert "pdf" not in outcome
     assert "another corpus, templates, fonts or briefbook version" in outcome["error"]
