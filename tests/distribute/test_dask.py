@@ -26,6 +26,7 @@ from briefbook.distribute.build import build
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.executor import ExecutorSettings
 from briefbook.errors import BriefbookError
+from plugins.example import example_project
 
 #: Small reader lists; chunks of 3 readers, so each run is several tasks on both workers.
 READERS = [Reader(f"读者{i}号", i) for i in range(1, 19)] + [Reader("<b>王五</b>", 40)]
@@ -162,11 +163,12 @@ def test_build_on_dask_matches_local(tmp_path, sheet_brief, on_dask):
     for name in ("alpha.yaml", "beta.yaml"):
         (tmp_path / name).write_bytes(sheet_brief.read_bytes())
         briefs.append(tmp_path / name)
-    local = build(briefs, tmp_path / "local", jobs=1)
-    remote = build(briefs, tmp_path / "dask", jobs=2, executor=on_dask)
+    project = example_project()
+    local = build(project, briefs, tmp_path / "local", jobs=1)
+    remote = build(project, briefs, tmp_path / "dask", jobs=2, executor=on_dask)
     assert local.ok and remote.ok and len(remote.built) == 2
     assert _digests(tmp_path / "dask") == _digests(tmp_path / "local")  # PDFs and manifest.json
-    again = build(briefs, tmp_path / "dask", jobs=2, executor=on_dask)
+    again = build(project, briefs, tmp_path / "dask", jobs=2, executor=on_dask)
     assert again.skipped and not again.built  # unchanged inputs are skipped on Dask too
 
 
@@ -280,7 +282,8 @@ def test_worker_with_other_project_inputs_refuses_the_brief(sheet_brief):
     import importlib
 
     build_mod = importlib.import_module("briefbook.distribute.build")
-    outcome = build_mod._render_bytes((str(sheet_brief), "out/summary-sheet.pdf", "in", "0" * 64))
+    task = (str(sheet_brief), "out/summary-sheet.pdf", "in", "0" * 64, str(example_project().root))
+    outcome = build_mod._render_bytes(task)
     assert "pdf" not in outcome
     assert "another corpus, templates, fonts or briefbook version" in outcome["error"]
     assert str(sheet_brief) in outcome["error"] and "shared storage" in outcome["error"]

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR
 
-FULL = paths.BRIEFS_DIR / "full-book.yaml"
+FULL = BRIEFS_DIR / "full-book.yaml"
 OLD = b"%PDF-1.7 yesterday's good book\n%%EOF\n"
 
 
@@ -108,7 +108,7 @@ def test_ctrl_c_during_build(tmp_path):
     out = tmp_path / "dist"
     out.mkdir()
     (out / "full-book.pdf").write_bytes(OLD)
-    briefs = sorted(paths.BRIEFS_DIR.glob("*.yaml"))
+    briefs = sorted(BRIEFS_DIR.glob("*.yaml"))
     assert len(briefs) >= 3
 
     def first_output_written() -> bool:

@@ -1,7 +1,8 @@
 """Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
 
-Takes: brief files (default ``briefs/*.yaml``), an output folder, ``--jobs``, ``--executor
-local|dask`` and ``--scheduler ADDRESS``; for editions a readers CSV. Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
+Takes: brief files (default: the current project's ``briefs/*.yaml``), an output folder,
+``--jobs``, ``--executor local|dask`` and ``--scheduler ADDRESS``; for editions a readers CSV.
+Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
 output folder, a progress bar on the terminal, one line per failure, exit code 1 when
 anything failed.
 """
@@ -16,6 +17,7 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
+from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.errors import BriefbookError
 
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
@@ -57,11 +59,12 @@ def _progress():
 
 @app.command()
 def build(
-    briefs: Annotated[list[Path] | None, typer.Argument(help="brief files (default: briefs/*.yaml)",
-                                                        show_default=False)] = None,
+    briefs: Annotated[list[Path] | None, typer.Argument(
+        help="brief files (default: the project's briefs/*.yaml)", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("dist"),
     jobs: JobsOpt = None,  # type: ignore[assignment]
     force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
+    project: ProjectOpt = None,
     executor: ExecutorOpt = None,  # type: ignore[assignment]
     scheduler: SchedulerOpt = None,  # type: ignore[assignment]
 ) -> None:
@@ -70,6 +73,7 @@ def build(
 
     settings = _executor(executor, scheduler)
     start = time.perf_counter()
+    proj = project_for(project, briefs[0] if briefs else None)
     with _progress() as progress:
         task = progress.add_task("rendering", total=None)
 
@@ -83,8 +87,8 @@ def build(
             elif kind == "built":
                 progress.advance(task)
 
-        result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event,
-                           executor=settings)
+        result = run_build(proj, briefs or None, out, jobs=_jobs(jobs), force=force,
+                           on_event=event, executor=settings)
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
                f"{len(result.failed)} failed  ({time.perf_counter() - start:.2f} s)")
     if result.failed:
@@ -101,6 +105,7 @@ def editions(
     readers: Annotated[Path, typer.Option("--readers", help="CSV with header name[,copy]")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     jobs: JobsOpt = None,  # type: ignore[assignment]
+    project: ProjectOpt = None,
     executor: ExecutorOpt = None,  # type: ignore[assignment]
     scheduler: SchedulerOpt = None,  # type: ignore[assignment]
 ) -> None:
@@ -112,9 +117,13 @@ def editions(
     listed = read_readers(readers)  # validate before the (slow) render
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
+    from briefbook.render import Renderer
+
+    renderer = Renderer(project_for(project, brief))
     with _progress() as progress:
         task = progress.add_task("stamping", total=len(listed))
-        entries = make_editions(brief, listed, out, jobs=_jobs(jobs), executor=settings,
+        entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
+                                executor=settings,
                                 on_progress=lambda n: progress.advance(task, n))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")
