@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/variants_bench.py --runs 3
 	$(BIN)/python benchmarks/copies_bench.py
 	$(BIN)/python benchmarks/edit_loop_bench.py
+	$(BIN)/python benchmarks/dask_bench.py --copies 10000
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset, and Unihan from
 # unicode-data for the 通用规范汉字表).

@@ -303,3 +303,24 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     file = tmp_path / "a-file"
     file.write_text("x", encoding="utf-8")
     assert "not a folder" in fails(capsys, "init", str(file))
+
+
+def test_distribution_settings_come_from_the_project_and_yield_to_the_command_line(tmp_path,
+                                                                                  capsys):
+    from briefbook.cli.commands_build import _executor
+
+    project = copy_project(tmp_path / "p", briefs=False)
+    config = project.config_path
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "distribute: {executor: dask, scheduler: 'tcp://127.0.0.1:8786'}\n",
+                      encoding="utf-8")
+    project = load_project(project.root)
+    chosen = _executor(None, None, project)
+    assert (chosen.kind, chosen.scheduler) == ("dask", "tcp://127.0.0.1:8786")
+    assert _executor("local", None, project).kind == "local"
+    assert _executor(None, None, None).kind == "local"
+    config.write_text(config.read_text(encoding="utf-8").replace("executor: dask",
+                                                                 "executor: spark"),
+                      encoding="utf-8")
+    err = fails(capsys, "sources", "--project", str(project.root))
+    assert "distribute.executor" in err and "'local' or 'dask'" in err

@@ -1,7 +1,8 @@
 """Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
 
-Takes: brief files (default: the current project's ``briefs/*.yaml``), an output folder, ``--jobs``; for editions a
-readers CSV. Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
+Takes: brief files (default: the current project's ``briefs/*.yaml``), an output folder,
+``--jobs``, ``--executor local|dask`` and ``--scheduler ADDRESS``; for editions a readers CSV.
+Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
 output folder, a progress bar on the terminal, one line per failure, exit code 1 when
 anything failed.
 """
@@ -26,10 +27,29 @@ SignPasswordOpt = Annotated[Path | None, typer.Option(
     "--sign-password-file", help="file whose first line is the key's password")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="worker processes (default: CPU count)")]
+ExecutorOpt = Annotated[str, typer.Option(
+    "--executor", help="where the work runs: local (worker processes, the default) or dask",
+    show_default=False)]
+SchedulerOpt = Annotated[str, typer.Option(
+    "--scheduler", metavar="ADDRESS", show_default=False,
+    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; default: a local "
+         "cluster of --jobs workers on 127.0.0.1)")]
 
 
 def _jobs(value: int | None) -> int:
     return value or os.cpu_count() or 1
+
+
+def _executor(kind: str | None, scheduler: str | None, project=None):  # type: ignore[no-untyped-def]
+    """The executor settings: command-line options over the project's ``distribute:``
+    settings (briefbook.yaml) over the built-in ones (local processes)."""
+    from briefbook.distribute.executor import LOCAL, ExecutorSettings
+
+    defaults = LOCAL
+    if project is not None:
+        config = project.config.distribute
+        defaults = ExecutorSettings(config.executor, config.scheduler)
+    return defaults.override(kind, scheduler)
 
 
 def _progress():
@@ -51,12 +71,15 @@ def build(
     jobs: JobsOpt = None,  # type: ignore[assignment]
     force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
     project: ProjectOpt = None,
+    executor: ExecutorOpt = None,  # type: ignore[assignment]
+    scheduler: SchedulerOpt = None,  # type: ignore[assignment]
 ) -> None:
     """Render many briefs in parallel; skip those whose inputs did not change."""
     from briefbook.distribute.build import build as run_build
 
     start = time.perf_counter()
     proj = project_for(project, briefs[0] if briefs else None)
+    settings = _executor(executor, scheduler, proj)
     with _progress() as progress:
         task = progress.add_task("rendering", total=None)
 
@@ -71,7 +94,7 @@ def build(
                 progress.advance(task)
 
         result = run_build(proj, briefs or None, out, jobs=_jobs(jobs), force=force,
-                           on_event=event)
+                           on_event=event, executor=settings)
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
                f"{len(result.failed)} failed  ({time.perf_counter() - start:.2f} s)")
     if result.failed:
@@ -96,6 +119,8 @@ def editions(
     passwords: Annotated[Path | None, typer.Option(
         "--passwords", help="with --encrypt: CSV file (mode 0600, outside --out) for the "
                             "reader passwords")] = None,
+    executor: ExecutorOpt = None,  # type: ignore[assignment]
+    scheduler: SchedulerOpt = None,  # type: ignore[assignment]
 ) -> None:
     """One PDF per reader, each marked with the reader's name and copy number on every page
     (and a faint dot code in the side margins that `briefbook trace` reads)."""
@@ -103,6 +128,10 @@ def editions(
     from briefbook.distribute.finish import CopyFinish
     from briefbook.distribute.signing import CopyProtection, key_from_options
 
+    if not brief.is_file():
+        raise BriefbookError("brief not found", where=str(brief))
+    proj = project_for(project, brief)
+    settings = _executor(executor, scheduler, proj)
     start = time.perf_counter()
     finish = CopyFinish.new(CopyProtection(key_from_options(sign, sign_password_file), encrypt),
                             passwords)
@@ -112,11 +141,12 @@ def editions(
         raise BriefbookError("brief not found", where=str(brief))
     from briefbook.render import Renderer
 
-    renderer = Renderer(project_for(project, brief))
+    renderer = Renderer(proj)
     with _progress() as progress:
         task = progress.add_task("stamping", total=len(listed))
         entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
-                                on_progress=lambda n: progress.advance(task, n), finish=finish)
+                                executor=settings, finish=finish,
+                                on_progress=lambda n: progress.advance(task, n))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")
     if finish.passwords is not None:

@@ -16,7 +16,10 @@ the package, pass ``--force``.
 Workers are separate processes started with the *spawn* method (WeasyPrint and its C
 libraries are not fork-safe), each holding one long-lived ``Renderer``, so corpus, catalog,
 fonts and stylesheet load once per worker. That renderer is keyed on the shared-inputs hash:
-a later build in the same process that sees edited shared inputs gets a fresh one. A failed brief leaves its previous PDF and
+a later build in the same process that sees edited shared inputs gets a fresh one.
+With ``--executor dask`` the briefs are rendered by Dask workers instead (one brief per task),
+which must see the brief and project folders at the same paths; each returns its PDF and this
+process writes it, so the outputs and manifest are those of a local build. A failed brief leaves its previous PDF and
 manifest entry untouched; an interrupted build leaves no temporary files.
 """
 
@@ -33,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefbook import __version__, paths
+from briefbook.distribute.executor import LOCAL, ExecutorSettings
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError
 from briefbook.fonts import CHARSETS_FILE
@@ -163,12 +167,46 @@ def _renderer_for(shared: str, project_root: str):
 
 
 def _render_one(task: tuple[str, str, str, str, str]) -> dict:
-    """Render one brief to its target; a dict describing the output, or ``error``."""
+    """Local worker: render one brief to its target; a dict describing the output, or
+    ``error``."""
     brief, target, in_hash, shared, project_root = task
     from briefbook.render import render_to_file
 
+    return _describe(brief, Path(target).name, in_hash,
+                     lambda: render_to_file(Path(brief), Path(target),
+                                            _renderer_for(shared, project_root)))
+
+
+#: Shared-inputs hashes this Dask worker has checked against its own folders.
+_checked: set[str] = set()
+
+
+def _render_bytes(task: tuple[str, str, str, str, str]) -> dict:
+    """Dask worker: render one brief; its dict carries the PDF as ``pdf`` (the client writes
+    it). The worker must see the same corpus, templates and fonts as the client: the brief is
+    refused (not rendered from other inputs) when its own shared-inputs hash differs."""
+    brief, target, in_hash, shared, project_root = task
+
+    def render() -> bytes:
+        if shared not in _checked:
+            from briefbook.project import load_project
+
+            if shared_inputs_hash(load_project(Path(project_root))) != shared:
+                raise BriefbookError(
+                    "this Dask worker sees another corpus, templates, fonts or briefbook "
+                    "version than the client", where=brief,
+                    hint="give the workers the project folder at the same path (shared "
+                         "storage) and the same briefbook release")
+            _checked.add(shared)
+        return _renderer_for(shared, project_root).render(Path(brief))
+
+    return _describe(brief, Path(target).name, in_hash, render, keep=True)
+
+
+def _describe(brief: str, file: str, in_hash: str, render: Callable[[], bytes], *,
+              keep: bool = False) -> dict:
     try:
-        pdf = render_to_file(Path(brief), Path(target), _renderer_for(shared, project_root))
+        pdf = render()
     except BriefbookError as exc:
         return {"brief": brief, "error": str(exc)}
     except Exception as exc:  # a bug hit by this brief: a failed brief, not a dead build
@@ -178,8 +216,29 @@ def _render_one(task: tuple[str, str, str, str, str]) -> dict:
 
             message += "\n" + traceback.format_exc()
         return {"brief": brief, "error": message}
-    return {"brief": brief, "file": Path(target).name, "sha256": hashlib.sha256(pdf).hexdigest(),
-            "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
+    entry = {"brief": brief, "file": file, "sha256": hashlib.sha256(pdf).hexdigest(),
+             "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
+    if keep:
+        entry["pdf"] = pdf
+    return entry
+
+
+def _build_on_dask(settings: ExecutorSettings, workers: int,
+                   todo: list[tuple[str, str, str, str, str]]) -> Iterator[dict]:
+    """Render ``todo`` on the Dask cluster, one brief per task; write each PDF here."""
+    from briefbook.distribute import dask_run
+
+    with dask_run.connect(settings, workers) as client:
+        targets = {task[0]: Path(task[1]) for task in todo}
+        for outcome in dask_run.run_tasks(client, _render_bytes, todo):
+            pdf = outcome.pop("pdf", None)
+            if pdf is not None:
+                if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:
+                    outcome = {"brief": outcome["brief"],
+                               "error": "renderer produced an incomplete PDF; nothing written"}
+                else:
+                    write_atomic(targets[outcome["brief"]], pdf)
+            yield outcome
 
 
 # --- parent side -----------------------------------------------------------------------------
@@ -209,9 +268,14 @@ def _sweep_temporaries(targets: Iterable[Path]) -> None:
 
 def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"),
           *, jobs: int = 1, force: bool = False,
-          on_event: Callable[[str, str, dict | None], None] | None = None) -> BuildResult:
+          on_event: Callable[[str, str, dict | None], None] | None = None,
+          executor: ExecutorSettings = LOCAL) -> BuildResult:
     """Render ``briefs`` (default: the project's ``briefs/*.yaml``) into ``out_dir``; see the
     module doc.
+
+    ``executor``: ``jobs`` local worker processes, or a Dask cluster (each worker reads the
+    brief and project folders at the client's paths and returns the PDF; this process writes
+    it). Outputs and manifest are the same either way.
 
     ``on_event(kind, brief, info)`` is called with kind ``"plan"`` (info: {"todo": n,
     "skipped": n}) once, then ``"skipped"``, ``"built"`` or ``"failed"`` per brief.
@@ -264,8 +328,11 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     targets = [Path(task[1]) for task in todo]
     try:
         with _sigterm_as_interrupt():
-            for outcome in run_jobs(_render_one, todo, jobs=jobs):
-                take(outcome)
+            outcomes = (_build_on_dask(executor, jobs, todo) if executor.kind == "dask" and todo
+                        else run_jobs(_render_one, todo, jobs=jobs))
+            with contextlib.closing(outcomes):
+                for outcome in outcomes:
+                    take(outcome)
     finally:
         _sweep_temporaries(targets)
         if result.built or not (out_dir / MANIFEST).exists():

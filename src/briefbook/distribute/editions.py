@@ -19,6 +19,11 @@ the base bytes, so cutting it at an ``%%EOF`` cannot recover an unmarked book. E
 the base is carried over unchanged apart from the pages' content arrays and resources, so
 every copy renders as the base outside the mark's box.
 
+Where the copies are stamped — local worker processes, or a Dask cluster (``--executor
+dask``: base PDF and stamp inputs sent once per worker, copies returned as bytes and written
+here; see ``_stamp_on_dask`` and dask_run.py) — changes nothing in them: the same bytes and the
+same ``editions.json``.
+
 Reader names are untrusted: they are HTML-escaped into the stamp sheet, checked against the
 bundled fonts, and never used in file names (the copy number is).
 """
@@ -32,12 +37,13 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefbook import paths
 from briefbook.distribute.finish import CopyFinish
+from briefbook.distribute.executor import LOCAL, ExecutorSettings
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import atomic_path
@@ -290,7 +296,7 @@ def _edition_name(stem: str, copy: int, width: int) -> str:
 
 def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], CopyFinish]
                  ) -> list[dict]:
-    """Worker: write the copies of a chunk of readers. Returns manifest entries.
+    """Local worker: write the copies of a chunk of readers. Returns manifest entries.
 
     The base PDF travels as a file path, not bytes: large task payloads fill the pool's pipe,
     and on Python 3.11.2 (Debian 12) a pool stopped by Ctrl-C then hangs joining its feeder.
@@ -298,7 +304,7 @@ def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], Cop
     from briefbook.distribute.build import sha256_file
 
     base_path, base_sha, out_dir, stem, width, chunk, finish = task
-    stamper = _stamper_for(base_path, base_sha)
+    stamper = _stamper_for(base_sha, lambda: Path(base_path).read_bytes())
     entries = []
     for name, copy in chunk:
         reader = Reader(name, copy)
@@ -314,14 +320,64 @@ def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], Cop
     return entries
 
 
+def _stamp_chunk_bytes(shared: str, chunk: list[tuple[str, int]]) -> list[tuple[dict, bytes]]:
+    """Dask worker: the copies of a chunk of readers as (entry, PDF bytes), written by the
+    client. The base PDF and stamp inputs come with the run's worker plugin (``shared``),
+    once per worker, not with each task."""
+    from briefbook.distribute.dask_run import shared_data
+
+    import tempfile
+
+    inputs = shared_data(shared)
+    stamper = _stamper_for(inputs["base_sha256"], lambda: inputs["base"])
+    finish: CopyFinish = inputs["finish"]
+    copies = []
+    with tempfile.TemporaryDirectory(prefix="briefbook-copy-") as scratch:
+        for name, copy in chunk:
+            reader = Reader(name, copy)
+            under, extra = finish.under(reader.copy, stamper.width, stamper.height)
+            tmp = Path(scratch) / "copy.pdf"
+            with open(tmp, "wb") as handle:
+                stamper.stamp(stamper.stamp_page(reader.mark), handle, under)
+            extra.update(finish.protect(tmp))   # signing/encryption, as the local worker does
+            copies.append(({"file": _edition_name(inputs["stem"], reader.copy, inputs["width"]),
+                            "copy": reader.copy, "name": reader.name, **extra},
+                           tmp.read_bytes()))
+    return copies
+
+
+def _stamp_on_dask(settings, workers: int, base: bytes, base_sha: str, staging: Path, stem: str,
+                   width: int, chunks: list[list[tuple[str, int]]], finish: CopyFinish,
+                   ) -> Iterator[list[dict]]:
+    """Stamp ``chunks`` on the Dask cluster; write each returned copy into ``staging``
+    (atomically, so an interrupt leaves no partial file); yield each chunk's entries."""
+    from briefbook.distribute import dask_run
+    from briefbook.fileio import write_atomic
+
+    shared = {"base": base, "base_sha256": base_sha, "stem": stem, "width": width,
+              "finish": finish}
+    written: set[str] = set()
+    with dask_run.connect(settings, workers) as client:
+        for copies in dask_run.run_tasks(client, _stamp_chunk_bytes, chunks, shared=shared):
+            entries = []
+            for entry, data in copies:
+                if entry["file"] in written:  # a retried task delivered twice: never expected
+                    raise BriefbookError(f"copy {entry['file']} came back twice from the cluster")
+                written.add(entry["file"])
+                write_atomic(staging / entry["file"], data)
+                head = {k: entry.pop(k) for k in ("file", "copy", "name")}  # local's key order
+                entries.append({**head, "sha256": hashlib.sha256(data).hexdigest(), **entry})
+            yield entries
+
+
 _stampers: dict[str, Stamper] = {}
 
 
-def _stamper_for(base_path: str, base_sha: str) -> Stamper:
-    """One Stamper per worker and base PDF (read once from ``base_path``)."""
+def _stamper_for(base_sha: str, load: Callable[[], bytes]) -> Stamper:
+    """One Stamper per worker and base PDF (``load`` gives the base's bytes, called once)."""
     if base_sha not in _stampers:
         _stampers.clear()
-        _stampers[base_sha] = Stamper(Path(base_path).read_bytes())
+        _stampers[base_sha] = Stamper(load())
     return _stampers[base_sha]
 
 
@@ -345,8 +401,14 @@ def _signals_deferred():
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
                   base: bytes | None = None, renderer=None,
                   on_progress: Callable[[int], None] | None = None,
-                  finish: CopyFinish | None = None) -> list[dict]:
+                  finish: CopyFinish | None = None,
+                  executor: ExecutorSettings = LOCAL, chunk: int = CHUNK) -> list[dict]:
     """Render ``brief`` once and write one stamped copy per reader into ``out_dir``.
+
+    ``executor`` says where the copies are stamped: ``jobs`` local worker processes, or a
+    Dask cluster (the copies come back as bytes and this process writes them; see
+    ``_stamp_on_dask``). The copies and manifest are the same either way. ``chunk`` readers
+    make one task.
 
     Returns the manifest entries (also written to ``out_dir/editions.json``; ``build``'s
     ``manifest.json`` in the same folder is left alone). ``on_progress(n)`` is called as each
@@ -382,16 +444,23 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         raise BriefbookError(f"cannot write to folder: {exc.strerror}", where=str(out_dir)) from exc
     try:
         base_sha = hashlib.sha256(base).hexdigest()
-        base_path = staging / ".base.pdf"  # read by the workers; removed with the staging folder
-        base_path.write_bytes(base)
-        chunks = [readers[i:i + CHUNK] for i in range(0, len(readers), CHUNK)]
-        tasks = [(str(base_path), base_sha, str(staging), brief.stem, width,
-                  [(r.name, r.copy) for r in chunk], finish) for chunk in chunks]
+        chunks = [[(r.name, r.copy) for r in readers[i:i + chunk]]
+                  for i in range(0, len(readers), max(1, chunk))]
+        if executor.kind == "dask":
+            batches = _stamp_on_dask(executor, jobs, base, base_sha, staging, brief.stem, width,
+                                     chunks, finish)
+        else:
+            base_path = staging / ".base.pdf"  # read by the workers; removed with the staging
+            base_path.write_bytes(base)
+            batches = run_jobs(_stamp_chunk, [(str(base_path), base_sha, str(staging),
+                                               brief.stem, width, c, finish) for c in chunks],
+                               jobs=jobs)
         entries: list[dict] = []
         progress = on_progress or (lambda _n: None)
-        for done in run_jobs(_stamp_chunk, tasks, jobs=jobs):
-            entries += done
-            progress(len(done))
+        with contextlib.closing(batches):  # workers stopped before the staging folder goes
+            for done in batches:
+                entries += done
+                progress(len(done))
         for entry in entries:
             entry.update(pages=pages, base_sha256=base_sha)
         staged_secrets = finish.stage_secrets(entries, out_dir)

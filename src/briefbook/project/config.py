@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -47,6 +47,17 @@ class BriefDefaults(_Strict):
     paper: Paper | None = Field(None, description="A4 | A5 | B5 | letter")
 
 
+class DistributeSettings(_Strict):
+    """Where ``build`` and ``editions`` run; the command line's options win."""
+
+    executor: Literal["local", "dask"] = Field("local", description="local processes, or a "
+                                               "Dask distributed cluster")
+    scheduler: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                max_length=MAX_TEXT)] | None = Field(
+        None, description="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a "
+                          "cluster on this machine for the length of the command)")
+
+
 class ProjectConfig(_Strict):
     """A briefing project: one folder with this file, ``corpus/`` and ``briefs/``."""
 
@@ -59,6 +70,7 @@ class ProjectConfig(_Strict):
     stylesheet: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                  max_length=MAX_TEXT)] | None = Field(
         None, description="a CSS file in the project folder that extends book.css")
+    distribute: DistributeSettings = Field(default_factory=DistributeSettings)
 
     @field_validator("events")
     @classmethod
