@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefbook.brief.load import Loc, Locator, read_brief, validate
@@ -24,11 +25,34 @@ def json_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
-def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str]) -> Brief:
-    """Schema and references checked together, so one run reports every mistake."""
+#: Work budgets for one book, counted after YAML aliases are expanded (a 16 KB brief can
+#: name a whole article in each of 99 sections, or repeat an id list by alias). Each breach
+#: is a brief error at the entry that crossed the line. The reasons are in README "Limits".
+MAX_BOOK_QUOTED_PARAGRAPHS = 2_000   # the whole example corpus is ~330 paragraphs
+MAX_BOOK_TEXT_CHARS = 400_000        # ≈ 250 A4 pages of body text; renders in well under 2 min
+MAX_BOOK_METRIC_ROWS = 2_000         # table + summary + section rows
+MAX_BOOK_CHARTS = 60                 # each is a matplotlib drawing (~0.2 s) and a figure
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """What the budget needs to know about ids: (paragraphs, characters) a corpus id quotes,
+    characters a metric row prints, and how many metrics ``table: {metrics: all}`` means."""
+
+    quote: Callable[[str], tuple[int, int]]
+    metric: Callable[[str], int]
+    all_metrics: int
+
+
+def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str],
+                sizes: Sizes | None = None) -> Brief:
+    """Schema and references checked together, so one run reports every mistake; with
+    ``sizes``, the book's work budget too (``check`` and ``render`` both pass it)."""
     data, locator = read_brief(path)
     brief, errors = validate(data, locator)
     errors += _dangling(data, locator, corpus_ids, metric_ids)
+    if sizes is not None:
+        errors += _over_budget(data, locator, corpus_ids, metric_ids, sizes)
     if errors:
         raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))
     return brief
@@ -82,6 +106,92 @@ def _walk(node: object, pattern: tuple, loc: Loc) -> list[tuple[Loc, str]]:
     if isinstance(node, dict) and head in node:
         return _walk(node[head], rest, loc + (head,))
     return []
+
+
+def _over_budget(data: dict, locator: Locator, corpus_ids: Collection[str],
+                 metric_ids: Collection[str], sizes: Sizes) -> list[BriefbookError]:
+    """The first entry past each budget (one error per budget), read from the raw mapping."""
+    errors: list[BriefbookError] = []
+    hint = ("a book this big would take minutes and gigabytes to render; quote sections or "
+            "paragraphs instead of whole articles, or split it into several briefs")
+
+    def over(loc: Loc, what: str, limit: int) -> None:
+        errors.append(locator.error(loc, f"the book would have more than {limit:,} {what} "
+                                         f"(after aliases are expanded)", hint))
+
+    chars = sum(len(v) for v in _texts(data))
+    paragraphs = 0
+    text_reported = False
+    for loc, value in _refs(data, _CORPUS_LISTS):
+        if value not in corpus_ids:
+            continue
+        count, size = sizes.quote(value)
+        paragraphs += count
+        chars += size
+        if paragraphs > MAX_BOOK_QUOTED_PARAGRAPHS:
+            over(loc, "quoted paragraphs", MAX_BOOK_QUOTED_PARAGRAPHS)
+            break
+        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
+            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
+            text_reported = True
+    rows = 0
+    table = data.get("table")
+    if isinstance(table, dict) and table.get("metrics", "all") == "all":
+        rows = sizes.all_metrics
+    for loc, value in _refs(data, _ROW_LISTS):
+        if value not in metric_ids:
+            continue
+        rows += 1
+        chars += sizes.metric(value)
+        if rows > MAX_BOOK_METRIC_ROWS:
+            over(loc, "metric rows", MAX_BOOK_METRIC_ROWS)
+            break
+        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
+            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
+            text_reported = True
+    charts = 0
+    for loc, _item in _items(data, _CHART_LISTS):
+        charts += 1
+        if charts > MAX_BOOK_CHARTS:
+            over(loc, "charts", MAX_BOOK_CHARTS)
+            break
+    return errors
+
+
+_ROW_LISTS = [("summary", "metrics"), ("table", "metrics"), ("sections", "*", "metrics")]
+_CHART_LISTS = [("charts",), ("sections", "*", "charts")]
+
+
+def _texts(node: object):
+    """Every string in the brief (an upper bound of the brief's own printed text)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _items(data: object, patterns) -> list[tuple[Loc, object]]:
+    """Each item of the lists at ``patterns`` (any type), with its location."""
+    found: list[tuple[Loc, object]] = []
+    for pattern in patterns:
+        nodes: list[tuple[Loc, object]] = [((), data)]
+        for head in pattern:
+            nxt: list[tuple[Loc, object]] = []
+            for loc, node in nodes:
+                if head == "*" and isinstance(node, list):
+                    nxt += [(loc + (i,), v) for i, v in enumerate(node)]
+                elif isinstance(node, dict) and head in node:
+                    nxt.append((loc + (head,), node[head]))
+            nodes = nxt
+        for loc, node in nodes:
+            if isinstance(node, list):
+                found += [(loc + (i,), v) for i, v in enumerate(node)]
+    return found
 
 
 def _unknown(locator: Locator, loc: Loc, what: str, value: str, known: Collection[str],

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
-from briefbook.errors import BriefbookError
+from briefbook.errors import BriefbookError, shown_message
 
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
                                       help="worker processes (default: CPU count)")]
@@ -70,7 +70,8 @@ def build(
 
 
 def _failure_line(brief: str, message: str) -> str:
-    return f"error: {message}" if brief in message else f"error: {brief}: {message}"
+    line = f"error: {message}" if brief in message else f"error: {brief}: {message}"
+    return shown_message(line)
 
 
 @app.command()
@@ -79,12 +80,15 @@ def editions(
     readers: Annotated[Path, typer.Option("--readers", help="CSV with header name[,copy]")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     jobs: JobsOpt = None,  # type: ignore[assignment]
+    max_readers: Annotated[int, typer.Option(
+        "--max-readers", min=1, help="refuse a list longer than this (a guard against a "
+        "wrong file; default 10,000)")] = 10_000,
 ) -> None:
     """One PDF per reader, each marked with the reader's name and copy number on every page."""
     from briefbook.distribute.editions import make_editions, read_readers
 
     start = time.perf_counter()
-    listed = read_readers(readers)  # validate before the (slow) render
+    listed = read_readers(readers, max_readers=max_readers)  # validate before the slow render
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
     with _progress() as progress:

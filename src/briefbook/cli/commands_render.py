@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
-from briefbook.errors import BriefbookError
+from briefbook.errors import BriefbookError, shown_message
 
 BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
 
@@ -39,7 +39,7 @@ def render(
             pdf = render_to_file(brief, target, renderer)
         except BriefbookError as exc:
             failures += 1
-            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+            typer.secho(shown_message(f"error: {exc}"), err=True, fg=typer.colors.RED)
             continue
         typer.echo(f"{target}  {len(pdf) / 1024:,.0f} KB  {time.perf_counter() - start:.2f} s")
     if failures:

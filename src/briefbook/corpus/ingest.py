@@ -25,13 +25,13 @@ from pathlib import Path
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
 from briefbook.corpus.model import Article
-from briefbook.corpus.sources import (ID_PATTERN, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
-                                      decode_raw, load_sources, save_sources)
+from briefbook.corpus.sources import (ID_PATTERN, MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
+                                      decode_raw, load_sources, read_raw, save_sources)
 from briefbook.corpus.sources import meeting as meeting_record
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
 from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.fileio import read_bounded, write_atomic
 
 _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _PLENUM = re.compile(r"十三届(?P<n>[一二三四五六七八九十]{1,3})次全(?:会|体会议)")
@@ -75,10 +75,8 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         raise BriefbookError(f"bad date {date!r}", where=where, hint="use YYYY-MM-DD") from exc
     if not outlet.strip():
         raise BriefbookError("--outlet is empty", where=where)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise BriefbookError(f"cannot read the file: {exc.strerror}", where=where) from exc
+    data = read_bounded(file, MAX_ARTICLE_BYTES, "the article",
+                        hint="split it into several articles")
     text = decode_raw(data, where)
 
     corpus = load_corpus(corpus_dir)  # the corpus must be healthy before we add to it
@@ -87,8 +85,9 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         raise BriefbookError(f"article id {article_id!r} is already in the corpus", where=where,
                              hint="choose another --id")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    entries = {e.id: e for e in sources.articles}
     for art in corpus.articles:
-        existing = (Path(corpus_dir) / art.raw_file).read_bytes().decode("utf-8-sig")
+        existing = read_raw(Path(corpus_dir), entries[art.id])
         if hashlib.sha256(existing.encode("utf-8")).hexdigest() == digest:
             raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
 

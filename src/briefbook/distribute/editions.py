@@ -27,6 +27,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -53,6 +54,12 @@ def mark_box_mm(width_mm: float) -> tuple[float, float, float, float]:
 
 EDITIONS_MANIFEST = "editions.json"  # not build's manifest.json: both may share a folder
 MAX_NAME = 40
+#: Readers per run (``--max-readers``): 10,000 copies of the full book take ~4 min and ~4 GB
+#: of disk on 2 cores (benchmarks/RESULTS.md: 1,000 in 25 s); more is a mistake more often
+#: than a plan, so it must be asked for.
+MAX_READERS = 10_000
+#: The readers CSV: 10,000 rows of a 40-character name and a 6-digit copy fit in 2 MB.
+MAX_READERS_BYTES = 2_000_000
 MAX_COPY = 999_999
 CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
 
@@ -89,20 +96,21 @@ class Reader:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def read_readers(path: Path) -> list[Reader]:
-    """Parse and validate a readers CSV; every problem at once, each at ``file:line``."""
+def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
+    """Parse and validate a readers CSV; every problem at once, each at ``file:line``.
+
+    More than ``max_readers`` readers (``--max-readers``) is refused before any is checked."""
+    from briefbook.fileio import read_bounded
+
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BriefbookError(f"cannot read the readers list ({exc.strerror})", where=str(path)) from exc
+    raw = read_bounded(path, MAX_READERS_BYTES, "the readers list")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BriefbookError("not UTF-8 text (save the list as UTF-8 CSV)",
                              where=f"{path}:{line}") from exc
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), 1))
     if not rows:
         raise BriefbookError("empty readers list; expected a header 'name' or 'name,copy'",
                              where=f"{path}:1")
@@ -123,6 +131,10 @@ def read_readers(path: Path) -> list[Reader]:
         where = f"{path}:{line}"
         if not cells or all(not c.strip() for c in cells):
             continue  # blank line
+        if len(readers) + len(errors) >= max_readers:
+            raise BriefbookError(f"more than {max_readers:,} readers; the limit per run is "
+                                 f"{max_readers:,}", where=where,
+                                 hint="split the list, or raise the limit with --max-readers N")
         if len(cells) != len(header):
             errors.append(BriefbookError(f"{len(cells)} field(s), expected {len(header)}", where=where))
             continue
