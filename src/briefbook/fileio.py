@@ -132,3 +132,65 @@ def write_atomic(target: Path, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_path(target) as tmp:
         tmp.write_bytes(payload)
+
+
+# --- staging folders: owned by one process, swept after a kill ------------------------------
+
+OWNER_FILE = ".owner"
+
+
+def _process_start(pid: int) -> str:
+    """The start time of process ``pid`` (Linux: /proc/PID/stat field 22), "" if unknown. With
+    the pid it names one process even after the pid is reused."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat_line = handle.read(4096).decode("ascii", "replace")
+    except OSError:
+        return ""
+    return stat_line.rsplit(")", 1)[-1].split()[19] if ")" in stat_line else ""
+
+
+def make_staging(folder: Path, prefix: str) -> Path:
+    """A new hidden staging folder ``folder/PREFIX*.tmp`` holding an owner file (this process's
+    pid and start time), so a later run can tell a live run's staging from a dead one's."""
+    import tempfile
+
+    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=folder))
+    pid = os.getpid()
+    (staging / OWNER_FILE).write_text(f"{pid} {_process_start(pid)}\n", encoding="ascii")
+    return staging
+
+
+def _owner_alive(staging: Path) -> bool:
+    try:
+        fields = (staging / OWNER_FILE).read_text(encoding="ascii").split()
+        pid = int(fields[0])
+    except (OSError, ValueError, IndexError, UnicodeDecodeError):
+        return False  # no owner recorded: a run killed before it wrote one
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    started = fields[1] if len(fields) > 1 else ""
+    return not started or started == _process_start(pid)
+
+
+def sweep_stale_staging(folder: Path, prefix: str) -> list[Path]:
+    """Remove ``folder/PREFIX*.tmp`` staging folders whose owner process is gone (killed with
+    SIGKILL, or the machine lost power); a live run's staging is left alone. Only folders
+    with the staging name pattern are touched, and only real folders (never a symlink)."""
+    import shutil
+
+    removed = []
+    try:
+        candidates = sorted(Path(folder).glob(f"{prefix}*.tmp"))
+    except OSError:
+        return []
+    for staging in candidates:
+        if staging.is_symlink() or not staging.is_dir() or _owner_alive(staging):
+            continue
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    return removed

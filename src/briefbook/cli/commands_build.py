@@ -61,6 +61,10 @@ def build(
                 progress.advance(task)
             elif kind == "built":
                 progress.advance(task)
+            elif kind == "stale":
+                progress.console.print(shown_message(f"removed {brief}: a temporary file left "
+                                                     "by a build that was killed"),
+                                       markup=False, highlight=False)
 
         result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event)
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
@@ -94,6 +98,9 @@ def editions(
     with _progress() as progress:
         task = progress.add_task("stamping", total=len(listed))
         entries = make_editions(brief, listed, out, jobs=_jobs(jobs),
-                                on_progress=lambda n: progress.advance(task, n))
+                                on_progress=lambda n: progress.advance(task, n),
+                                on_stale=lambda p: progress.console.print(
+                                    shown_message(f"removed {p}: staging left by a run that "
+                                                  "was killed"), markup=False, highlight=False))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")

@@ -189,12 +189,45 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _sweep_temporaries(targets: Iterable[Path]) -> None:
-    """Remove ``.NAME.*.part`` files that a killed worker could not clean up itself."""
+def _sweep_temporaries(targets: Iterable[Path]) -> list[Path]:
+    """Remove ``.NAME.*.part`` files (``fileio.atomic_path``'s temporaries for exactly these
+    targets) that a killed worker or a killed build could not clean up itself."""
+    removed = []
     for target in targets:
-        for tmp in target.parent.glob(f".{target.name}.*.part"):
+        for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+            if tmp.is_symlink() or not tmp.is_file():
+                continue
             with contextlib.suppress(OSError):
                 tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _not_ours(target: Path, prior: dict | None) -> str | None:
+    """Why ``build`` must not replace ``target`` (None when it may): only a new file, or a
+    regular file the manifest records as build's output (damaged since or not), is replaced."""
+    import stat
+
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot use the output path ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        from briefbook.fileio import file_kind
+
+        return f"the output path is {file_kind(mode)}, not a regular file; nothing was changed"
+    if prior:
+        return None
+    return ("a file of this name is already there and manifest.json does not record it as "
+            "build's output; nothing was changed (move it away, or choose another --out)")
 
 
 def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *, jobs: int = 1,
@@ -222,18 +255,30 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
     shared = shared_inputs_hash()
     old = read_manifest(out_dir)
     result = BuildResult(out_dir=out_dir)
-    entries = dict(old)
+    # Only entries naming a plain file of this folder count (a crafted path is ignored).
+    entries = {name: e for name, e in old.items()
+               if isinstance(name, str) and Path(name).name == name and name.endswith(".pdf")}
     todo: list[tuple[str, str, str, str]] = []
+    refused: list[tuple[str, str]] = []
     for brief in briefs:
         target = out_dir / f"{brief.stem}.pdf"
         in_hash = input_hash(brief, shared)
-        prior = old.get(target.name)
+        prior = entries.get(target.name)
         if (not force and prior and prior.get("input_hash") == in_hash
                 and prior.get("sha256") == sha256_file(target)):
             result.skipped.append(str(brief))
             continue
+        why = _not_ours(target, prior)
+        if why:
+            refused.append((str(brief), f"{target}: {why}"))
+            continue
         todo.append((str(brief), str(target), in_hash, shared))
-    notify("plan", "", {"todo": len(todo), "skipped": len(result.skipped)})
+    for tmp in _sweep_temporaries(Path(t[1]) for t in todo):
+        notify("stale", str(tmp), None)
+    notify("plan", "", {"todo": len(todo) + len(refused), "skipped": len(result.skipped)})
+    for brief, message in refused:
+        result.failed.append((brief, message))
+        notify("failed", brief, {"brief": brief, "error": message})
     for brief in result.skipped:
         notify("skipped", brief, None)
 

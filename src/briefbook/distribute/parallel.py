@@ -4,7 +4,8 @@ Takes: a picklable function, its tasks, a job count and a worker initialiser.
 Gives: each result, as it finishes (in completion order). One job, or one task, runs in this
 process. Workers are started with the ``spawn`` method (WeasyPrint and Pango are not
 fork-safe), ignore Ctrl-C (the parent decides, and stops them), and are terminated — never left
-running — if the caller stops early. A worker that dies (killed, out of memory, ``os._exit``)
+running — if the caller stops early; if the parent itself dies (even SIGKILL) the kernel kills
+them (``die_with_parent``), so no worker outlives its command. A worker that dies (killed, out of memory, ``os._exit``)
 ends the run with a ``BriefbookError`` instead of waiting forever for its lost task.
 """
 
@@ -24,6 +25,45 @@ Result = TypeVar("Result")
 def ignore_sigint() -> None:
     """Worker initialiser: Ctrl-C goes to the whole process group; only the parent acts on it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to SIGKILL this worker when its parent dies, even by SIGKILL (Linux
+    ``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread polls the parent's pid. If the
+    parent is already gone (it died while this worker started), exit now."""
+    import os
+    import sys
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _worker_start(parent_pid: int, initializer: Callable[[], None] | None) -> None:
+    die_with_parent(parent_pid)
+    if initializer is not None:
+        initializer()
 
 
 def _terminate(executor) -> None:
@@ -49,9 +89,12 @@ def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
+    import os
+
     executor = ProcessPoolExecutor(min(jobs, len(tasks)),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=initializer)
+                                   initializer=_worker_start,
+                                   initargs=(os.getpid(), initializer))
     finished = False
     try:
         futures = [executor.submit(work, task) for task in tasks]
