@@ -125,6 +125,19 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
             build = Build(article=dataclasses.replace(build.article, title_supplied=True),
                           trace=build.trace)
 
+    # The title and outlet print in every book's appendix of sources: a character the fonts
+    # lack would break all of them, so it is refused here, with its code point.
+    from briefbook.render.preflight import missing_characters
+
+    for field, value in (("title", entry.title), ("outlet", entry.outlet)):
+        missing = missing_characters(value)
+        if missing:
+            from briefbook.errors import shown
+
+            chars = ", ".join(f"U+{ord(c):04X}" for c in missing)
+            raise BriefbookError(f"the {field} {shown(value)!r} has characters the bundled fonts "
+                                 f"cannot print ({chars})", where=where,
+                                 hint=f"pass --{field} with printable characters")
     raw_path = Path(corpus_dir) / rel
     if raw_path.exists() and not dry_run:
         raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
