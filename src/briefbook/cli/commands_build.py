@@ -64,7 +64,7 @@ def build(
             elif kind == "stale":
                 progress.console.print(shown_message(f"removed {brief}: a temporary file left "
                                                      "by a build that was killed"),
-                                       markup=False, highlight=False)
+                                       markup=False, highlight=False, soft_wrap=True)
 
         result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event)
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
@@ -101,6 +101,6 @@ def editions(
                                 on_progress=lambda n: progress.advance(task, n),
                                 on_stale=lambda p: progress.console.print(
                                     shown_message(f"removed {p}: staging left by a run that "
-                                                  "was killed"), markup=False, highlight=False))
+                                                  "was killed"), markup=False, highlight=False, soft_wrap=True))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")

@@ -294,15 +294,26 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
         notify("built", brief, outcome)
 
     targets = [Path(task[1]) for task in todo]
+    # Claim the new outputs before any worker writes one: if this build is killed outright
+    # (SIGKILL, power loss) the next build finds them recorded as its own ("pending") and
+    # redoes them, instead of refusing PDFs nobody recorded.
+    pending = [t.name for t in targets if t.name not in entries]
+    if pending:
+        write_manifest(out_dir, [*entries.values(), *({"file": n, "pending": True}
+                                                      for n in pending)])
     try:
         with _sigterm_as_interrupt():
             for outcome in run_jobs(_render_one, todo, jobs=jobs):
                 take(outcome)
     finally:
         _sweep_temporaries(targets)
-        if result.built or not (out_dir / MANIFEST).exists():
-            # Outputs that finished are recorded even when the build was interrupted.
-            result.manifest = write_manifest(out_dir, entries.values())
+        if result.built or pending or not (out_dir / MANIFEST).exists():
+            # Outputs that finished are recorded even when the build was interrupted; a claimed
+            # output that is on disk but unreported (written just as Ctrl-C came) stays
+            # claimed, so the next build redoes it rather than refusing it.
+            unreported = [{"file": n, "pending": True} for n in pending
+                          if n not in entries and os.path.lexists(out_dir / n)]
+            result.manifest = write_manifest(out_dir, [*entries.values(), *unreported])
         else:
             result.manifest = out_dir / MANIFEST
     return result

@@ -61,6 +61,9 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def _worker_start(parent_pid: int, initializer: Callable[[], None] | None) -> None:
+    # Workers are spawned while the parent holds SIGINT/SIGTERM back, and a signal mask is
+    # inherited: without this, ``terminate()`` (SIGTERM) would not stop them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     die_with_parent(parent_pid)
     if initializer is not None:
         initializer()
@@ -78,6 +81,34 @@ def _terminate(executor) -> None:
             process.terminate()
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT/SIGTERM back (delivered on exit) while worker processes are being spawned."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def _as_completed(futures: list, poll: float = 0.2):
+    """Like ``concurrent.futures.as_completed``, but the main thread wakes every ``poll``
+    seconds: a signal that the kernel hands to another thread (a progress-bar thread, say)
+    is then acted on at once instead of when the next task happens to finish."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+        yield from done
+
+
 def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int,
              initializer: Callable[[], None] | None = ignore_sigint) -> Iterator[Result]:
     tasks = list(tasks)
@@ -86,7 +117,7 @@ def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int
             yield work(task)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     import os
@@ -97,9 +128,10 @@ def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int
                                    initargs=(os.getpid(), initializer))
     finished = False
     try:
-        futures = [executor.submit(work, task) for task in tasks]
+        with _signals_held():  # a half-spawned worker would print a traceback on Ctrl-C
+            futures = [executor.submit(work, task) for task in tasks]
         try:
-            for future in as_completed(futures):
+            for future in _as_completed(futures):
                 yield future.result()
         except BrokenProcessPool as exc:
             raise BriefbookError(
