@@ -28,10 +28,10 @@ def json_schema() -> str:
 #: Work budgets for one book, counted after YAML aliases are expanded (a 16 KB brief can
 #: name a whole article in each of 99 sections, or repeat an id list by alias). Each breach
 #: is a brief error at the entry that crossed the line. The reasons are in README "Limits".
-MAX_BOOK_QUOTED_PARAGRAPHS = 2_000   # the whole example corpus is ~330 paragraphs
-MAX_BOOK_TEXT_CHARS = 400_000        # ≈ 250 A4 pages of body text; renders in well under 2 min
-MAX_BOOK_METRIC_ROWS = 2_000         # table + summary + section rows
-MAX_BOOK_CHARTS = 60                 # each is a matplotlib drawing (~0.2 s) and a figure
+MAX_BOOK_QUOTED_PARAGRAPHS = 500     # the whole example corpus is 81 paragraphs
+MAX_BOOK_TEXT_CHARS = 60_000         # ≈ 50 A4 pages; the worst case renders in about a minute
+MAX_BOOK_METRIC_ROWS = 500           # table + summary + section rows (the catalog has 31)
+MAX_BOOK_CHARTS = 30                 # each is a matplotlib drawing (~0.2 s) and a figure
 
 
 @dataclass(frozen=True)

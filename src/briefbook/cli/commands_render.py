@@ -31,6 +31,10 @@ def render(
     if clashes:
         raise BriefbookError(f"several briefs would write the same PDF: {', '.join(clashes)}",
                              hint="render them into different --out-dir folders")
+    from briefbook.fileio import check_writable_target
+
+    for target in targets:  # a link, FIFO, device or folder as output: refused before rendering
+        check_writable_target(target)
     renderer = Renderer()
     failures = 0
     for brief, target in zip(briefs, targets, strict=True):
