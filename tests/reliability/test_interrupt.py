@@ -141,8 +141,9 @@ def test_ctrl_c_during_editions(tmp_path):
     out.mkdir()
     # A previous run's copies and manifest: an interrupted run must leave them as they were.
     (out / "full-book-001.pdf").write_bytes(OLD)
-    (out / "editions.json").write_text('{"outputs": [{"file": "full-book-001.pdf"}]}\n',
-                                       encoding="utf-8")
+    (out / "editions.json").write_text(json.dumps({"outputs": [
+        {"file": "full-book-001.pdf", "edition": "full-book",
+         "sha256": hashlib.sha256(OLD).hexdigest()}]}) + "\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     readers = tmp_path / "readers.csv"
     count = 150  # several chunks, so the copies are stamped by worker processes
