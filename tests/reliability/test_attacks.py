@@ -98,6 +98,7 @@ ATTACKS = {
     "sources with file: raw/../../x": (
         lambda d: ["sources", "--corpus", _corpus_with(d, "raw/../../x")],
         "not a relative path inside raw/"),
+    "extract from /dev/zero": (lambda d: ["extract", "/dev/zero"], "character device"),
     "metrics --catalog a FIFO": (lambda d: ["metrics", "--catalog", _fifo(d / "m.yaml")], "FIFO"),
     "whole articles in 99 sections by alias": (
         lambda d: ["check", _write(d, "b.yaml", MINIMAL + "sections:\n  - {heading: 节, quotes: &q ["
