@@ -54,6 +54,7 @@ def one(megabytes: float, n_metrics: int) -> dict:
     from briefbook.corpus import load_corpus
     from briefbook.corpus.ingest import ingest
     from briefbook.metrics import load_catalog
+    from briefbook.project import load_project
     from briefbook.render import Renderer
 
     row: dict = {"MB": megabytes, "metrics": n_metrics}
@@ -61,6 +62,8 @@ def one(megabytes: float, n_metrics: int) -> dict:
         tmp = Path(tmp)
         corpus = tmp / "corpus"
         shutil.copytree(ROOT / "corpus", corpus)
+        shutil.copy2(ROOT / "briefbook.yaml", tmp / "briefbook.yaml")
+        project = load_project(tmp)
         text, paragraphs = article_text(megabytes)
         src = tmp / "big.txt"
         src.write_text(text, encoding="utf-8")
@@ -69,7 +72,8 @@ def one(megabytes: float, n_metrics: int) -> dict:
 
         t = time.perf_counter()
         report = ingest(src, corpus_dir=corpus, article_id="big-2021-07-26", date="2021-07-26",
-                        outlet="测试", title="测试长文", meeting="13-11")
+                        outlet="测试", title="测试长文", events=["13-11"],
+                        known_events=project.events)
         row["ingest_s"] = round(time.perf_counter() - t, 2)
         paras = [p for p in report.article.paragraphs()]
         row["corpus_paragraphs"] = len(paras)
@@ -83,7 +87,7 @@ def one(megabytes: float, n_metrics: int) -> dict:
             if p.text.startswith("第") and "段：全市新建项目" in p.text:
                 n = int(p.text[1:p.text.index("段")])
                 by_number[n] = p.id
-        catalog = tmp / "metrics.yaml"
+        catalog = corpus / "metrics.yaml"
         extra = []
         numbers = sorted(by_number)
         for k in range(1, n_metrics + 1):
@@ -110,7 +114,7 @@ def one(megabytes: float, n_metrics: int) -> dict:
         brief = tmp / "brief.yaml"
         brief.write_text("title: 大文本测试\nissuer: 研究组\ndate: 2021-08-01\n"
                          "table: {metrics: all}\nsections:\n" + sections, encoding="utf-8")
-        renderer = Renderer(corpus_dir=corpus, catalog_path=catalog)
+        renderer = Renderer(project)
         t = time.perf_counter()
         pdf = renderer.render(brief)
         row["render_s"] = round(time.perf_counter() - t, 2)

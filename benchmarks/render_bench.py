@@ -103,10 +103,11 @@ def bare_and_warm(brief: Path, runs: int) -> dict:
     from weasyprint import HTML
 
     from briefbook import paths
+    from briefbook.project import load_project
     from briefbook.render import Renderer
     from briefbook.render.pdf import weasyprint_warnings
 
-    renderer = Renderer()
+    renderer = Renderer(load_project(ROOT))
     first_start = time.perf_counter()
     pdf = renderer.render(brief)
     first = time.perf_counter() - first_start
@@ -160,6 +161,7 @@ def grown_brief(factor: int, folder: Path) -> Path:
 
 
 def growth(runs: int, factors=(1, 4, 16)) -> list[tuple[int, int, list[float]]]:
+    from briefbook.project import load_project
     from briefbook.render import Renderer
 
     from pypdf import PdfReader
@@ -167,7 +169,7 @@ def growth(runs: int, factors=(1, 4, 16)) -> list[tuple[int, int, list[float]]]:
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        renderer = Renderer()
+        renderer = Renderer(load_project(ROOT))
         for factor in factors:
             brief = grown_brief(factor, Path(tmp))
             pdf = renderer.render(brief)  # warm-up
@@ -247,11 +249,12 @@ def report(args, runs: int, readers: int, out: Path) -> None:
     nochange = [run_process(build_cmd, env)[0] for _ in range(runs)]
     sys.path.insert(0, str(ROOT / "src"))
     from briefbook.distribute.build import build
+    from briefbook.project import load_project
 
     inproc = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = build(None, dist, jobs=2)
+        result = build(load_project(ROOT), None, dist, jobs=2)
         inproc.append(time.perf_counter() - start)
         assert not result.built
     imports = [run_process([sys.executable, "-c", "import briefbook.cli"], env)[0]

@@ -1,1 +1,1 @@
-pytest_plugins = ["plugins.visual"]
+pytest_plugins = ["plugins.visual", "plugins.example"]

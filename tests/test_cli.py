@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 
@@ -57,7 +57,7 @@ def test_missing_brief_file(tmp_path):
 
 def test_render_writes_pdf(tmp_path):
     out = tmp_path / "sheet.pdf"
-    result = run("render", paths.BRIEFS_DIR / "summary-sheet.yaml", "-o", out)
+    result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "-o", out)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF-")
     assert os.listdir(tmp_path) == ["sheet.pdf"]

@@ -7,6 +7,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from briefbook import paths
+from plugins.example import CORPUS_DIR
 
 FACES = ["NotoSerifCJKsc-Regular.otf", "NotoSerifCJKsc-Bold.otf",
          "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"]
@@ -28,10 +29,10 @@ def seed_characters() -> set[str]:
 
     t2s = opencc.OpenCC("t2s")
     chars = set()
-    for raw in paths.CORPUS_DIR.glob("raw/*.txt"):
+    for raw in CORPUS_DIR.glob("raw/*.txt"):
         text = raw.read_text("utf-8")
         chars |= set(text) | set(t2s.convert(text))
-    for article in load_corpus().articles:
+    for article in load_corpus(CORPUS_DIR).articles:
         chars |= set(article.text) | set(article.title)
     return {c for c in chars if c not in "\n\r\t\ufffd"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from briefbook.paths import ROOT
+from plugins.example import REPO as ROOT
 
 SCRIPT = f"""
 import sys

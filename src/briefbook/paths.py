@@ -1,17 +1,21 @@
-"""Where the project's own files live.
+"""Where the package's own files live: templates, stylesheet and bundled fonts.
 
-Takes: nothing (the package location, or ``BRIEFBOOK_ROOT``).
-Gives: the folders the pipeline reads from. Only these folders are ever served to WeasyPrint.
+Takes: nothing (the package's location). Gives: the folders of the package data — inside an
+installed wheel (``briefbook/_data/``), or the repository's top-level ``templates/`` and
+``assets/`` for an editable install. Only these folders and the project's own folder are ever
+served to WeasyPrint. Where a *project's* files live is not decided here: a ``Project``
+(``briefbook.project``) is handed to each stage.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT = Path(os.environ.get("BRIEFBOOK_ROOT", Path(__file__).resolve().parents[2])).resolve()
-ASSETS_DIR = ROOT / "assets"
+_PACKAGE = Path(__file__).resolve().parent
+_BUNDLED = _PACKAGE / "_data"    # a built wheel (setup.py copies the folders in)
+_SOURCE = _PACKAGE.parents[1]    # the repository, for an editable install
+
+DATA_ROOT = _BUNDLED if (_BUNDLED / "templates").is_dir() else _SOURCE
+ASSETS_DIR = DATA_ROOT / "assets"
 FONTS_DIR = ASSETS_DIR / "fonts"
-TEMPLATES_DIR = ROOT / "templates"
-CORPUS_DIR = ROOT / "corpus"
-BRIEFS_DIR = ROOT / "briefs"
+TEMPLATES_DIR = DATA_ROOT / "templates"

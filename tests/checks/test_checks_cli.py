@@ -79,7 +79,7 @@ def test_lint_good_and_bad(pdfs):
 
 def test_snapshot_records_compares_and_updates(tmp_path, docs, monkeypatch):
     current = {"pdf": docs["base"].pdf}
-    monkeypatch.setattr(briefbook.render, "render_pdf_bytes", lambda path: current["pdf"])
+    monkeypatch.setattr(briefbook.render, "render_pdf_bytes", lambda path, project=None: current["pdf"])
     brief = tmp_path / "brief.yaml"
     brief.write_text("title: x\n", encoding="utf-8")
     baseline, out = tmp_path / "baselines" / "demo", tmp_path / "diffs"
@@ -103,7 +103,7 @@ def test_snapshot_records_compares_and_updates(tmp_path, docs, monkeypatch):
 
 def test_snapshot_without_baseline_exits_1_with_one_clear_line(tmp_path, docs, monkeypatch,
                                                                 capsys):
-    monkeypatch.setattr(briefbook.render, "render_pdf_bytes", lambda path: docs["base"].pdf)
+    monkeypatch.setattr(briefbook.render, "render_pdf_bytes", lambda path, project=None: docs["base"].pdf)
     brief = tmp_path / "brief.yaml"
     brief.write_text("title: x\n", encoding="utf-8")
     baseline = tmp_path / "baselines" / "demo"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from briefbook.paths import CORPUS_DIR
+from plugins.example import CORPUS_DIR, copy_project
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +16,5 @@ def seed_dir() -> Path:
 
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
-    """A private copy of the corpus folder that a test may change."""
-    target = tmp_path / "corpus"
-    shutil.copytree(CORPUS_DIR, target)
-    return target
-
+    """The corpus folder of a private copy of the example project, which a test may change."""
+    return copy_project(tmp_path / "project", briefs=False).corpus_dir

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefbook.paths import CORPUS_DIR
+from plugins.example import CORPUS_DIR
 
 CJRB, CJW, HBRB = "cjrb-2021-07-25", "cjw-2020-12-22", "hbrb-2020-06-29"
 

@@ -32,14 +32,13 @@ def test_sources_metadata(corpus) -> None:
     h = corpus.article(HBRB)
     assert (h.outlet, h.published, h.published_inferred, h.script) == \
         ("湖北日报", dt.date(2020, 6, 29), True, "traditional")
-    assert h.meeting.id == "13-9" and h.meeting.date == dt.date(2020, 6, 28)
-    assert h.meeting.name == "市委十三届九次全会"
+    assert h.events == ("13-9",)
     assert "inferred" in h.notes and h.title_supplied
     w = corpus.article(CJW)
-    assert (w.outlet, w.meeting.id, w.meeting.date) == ("长江网", "13-10", dt.date(2020, 12, 18))
+    assert (w.outlet, w.events) == ("长江网", ("13-10",))
     r = corpus.article(CJRB)
-    assert (r.outlet, r.meeting.name, r.dateline, r.reporters) == \
-        ("长江日报", "市委十三届十一次全会", "长江日报7月25日讯", ("高萌",))
+    assert (r.outlet, r.events, r.dateline, r.reporters) == \
+        ("长江日报", ("13-11",), "长江日报7月25日讯", ("高萌",))
     assert r.page.source == "长江日报-长江网"
 
 

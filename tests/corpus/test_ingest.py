@@ -13,9 +13,12 @@ from corpus_helpers import CJRB, CJW, HBRB, raw_text
 
 from briefbook.corpus import load_corpus
 from briefbook.corpus.clean import to_traditional
-from briefbook.corpus.ingest import detect_meeting, ingest
+from briefbook.corpus.ingest import ingest, named_events
 from briefbook.corpus.store import LOCK_FILE, build_corpus
 from briefbook.errors import BriefbookError
+from plugins.example import example_project
+
+EVENTS = example_project().events
 
 
 
@@ -77,7 +80,7 @@ def test_punctuation_variants(corpus_copy, tmp_path, variant):
     report = _ingest(corpus_copy, tmp_path, text, "cjrb-variant", date="2021-07-25",
                      outlet="长江日报")
     assert report.article.title.startswith("“八大工程”主要任务已取得阶段性成果，武汉")
-    assert report.article.meeting.id == "13-11"  # detected from the text
+    assert report.article.events == ()  # an article reports on an event only when told
     corpus = load_corpus(corpus_copy)
     got, want = texts(corpus, "cjrb-variant"), texts(corpus, CJRB)
     if variant == "full-width":
@@ -97,7 +100,7 @@ def test_question_and_exclamation_marks_in_a_new_text(corpus_copy, tmp_path):
 def test_damaged_traditional_copy_reports_defects(corpus_copy, tmp_path):
     # the same damaged copy as saved from another page (one more footer line)
     report = _ingest(corpus_copy, tmp_path, raw_text(HBRB) + "\n责任编辑：王某", "hbrb-again", date="2020-06-29",
-                     outlet="湖北日报", title="再收", meeting="13-9", dry_run=True)
+                     outlet="湖北日报", title="再收", events=["13-9"], known_events=EVENTS, dry_run=True)
     # no reviewed repairs exist for this id: the three defects are listed and stay visible
     assert [(d.position, d.repair) for d in report.article.defects] == \
         [("1:4", None), ("3:92", None), ("8:11", None)]
@@ -134,7 +137,7 @@ def test_bad_files_give_clear_errors(corpus_copy, tmp_path, payload, message):
     src.write_bytes(payload)
     with pytest.raises(BriefbookError, match=message) as err:
         ingest(src, corpus_dir=corpus_copy, article_id="bad", date="2020-01-01", outlet="x",
-               title="t", meeting="13-9")
+               title="t", events=["13-9"], known_events=EVENTS)
     assert err.value.where == str(src)
     assert not (corpus_copy / "raw" / "bad.txt").exists()
 
@@ -142,25 +145,29 @@ def test_bad_files_give_clear_errors(corpus_copy, tmp_path, payload, message):
 def test_duplicates_and_bad_metadata(corpus_copy, tmp_path):
     with pytest.raises(BriefbookError, match="already in the corpus"):
         _ingest(corpus_copy, tmp_path, "新文本。", CJRB, date="2021-07-25", outlet="长江日报",
-                title="t", meeting="13-11")
+                title="t", events=["13-11"], known_events=EVENTS)
     with pytest.raises(BriefbookError, match=f"already in the corpus as '{CJW}'"):
         _ingest(corpus_copy, tmp_path, raw_text(CJW), "copy", date="2020-12-22", outlet="长江网")
     with pytest.raises(BriefbookError, match="bad date"):
         _ingest(corpus_copy, tmp_path, "新文本。", "n1", date="2020-13-01", outlet="x")
     with pytest.raises(BriefbookError, match="bad article id"):
         _ingest(corpus_copy, tmp_path, "新文本。", "Bad Id", date="2020-01-01", outlet="x")
-    with pytest.raises(BriefbookError, match="unknown meeting"):
+    with pytest.raises(BriefbookError, match="unknown event '14-1'"):
         _ingest(corpus_copy, tmp_path, "新文本。", "n2", date="2020-01-01", outlet="x",
-                title="t", meeting="14-1")
-    with pytest.raises(BriefbookError, match="which plenum"):
-        _ingest(corpus_copy, tmp_path, "新文本。", "n3", date="2020-01-01", outlet="x", title="t")
+                title="t", events=["14-1"], known_events=EVENTS)
+    with pytest.raises(BriefbookError, match="given twice"):
+        _ingest(corpus_copy, tmp_path, "新文本。", "n4", date="2020-01-01", outlet="x",
+                title="t", events=["13-9", "13-9"], known_events=EVENTS)
+    # no event at all is fine: a report on no plenum
+    assert _ingest(corpus_copy, tmp_path, "新文本。", "n3", date="2020-01-01", outlet="x",
+                   title="t", dry_run=True).article.events == ()
 
 
-def test_detect_meeting():
-    assert detect_meeting("市委十三届十一次全会审议") == "13-11"
-    assert detect_meeting("武汉市委十三届九次全体会议") == "13-9"
-    assert detect_meeting("十三届十次全会") == "13-10"
-    assert detect_meeting("没有会议") is None
+def test_named_events_finds_the_project_events_a_text_mentions():
+    ids = [e.id for e in named_events("市委十三届十一次全会审议通过", EVENTS)]
+    assert ids == ["13-11"]
+    assert [e.id for e in named_events("十三届九次全会上", EVENTS)] == ["13-9"]  # short name
+    assert named_events("没有会议", EVENTS) == []
 
 
 # --- the command line, run as a user runs it ---------------------------------------------
@@ -172,34 +179,34 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_listing_commands(corpus_copy):
-    out = run("sources", "--corpus", str(corpus_copy))
+    out = run("sources", "--project", str(corpus_copy.parent))
     assert out.returncode == 0 and "2020-06-29 (inferred)" in out.stdout
-    out = run("sections", CJRB, "--corpus", str(corpus_copy))
+    out = run("sections", CJRB, "--project", str(corpus_copy.parent))
     assert "cjrb-2021-07-25/s3  持续实施“学子留汉”工程，新改扩建80个公益普惠性幼儿园" in out.stdout
-    out = run("sections", "--json", "--corpus", str(corpus_copy))
+    out = run("sections", "--json", "--project", str(corpus_copy.parent))
     assert out.returncode == 0 and '"id": "cjw-2020-12-22/s8"' in out.stdout
-    out = run("show", f"{CJRB}/s3/p3", "--corpus", str(corpus_copy))
+    out = run("show", f"{CJRB}/s3/p3", "--project", str(corpus_copy.parent))
     assert "去年新增留汉大学生30.2万人" in out.stdout
-    out = run("show", f"{HBRB}/s6/p1", "--json", "--corpus", str(corpus_copy))
+    out = run("show", f"{HBRB}/s6/p1", "--json", "--project", str(corpus_copy.parent))
     assert '"section_id": "hbrb-2020-06-29/s6"' in out.stdout
 
 
 def test_cli_diff_shows_rules(corpus_copy):
-    out = run("corpus", "diff", HBRB, "--corpus", str(corpus_copy))
+    out = run("corpus", "diff", HBRB, "--project", str(corpus_copy.parent))
     assert out.returncode == 0
     assert "repair×1 pinyin×7 t2s×24 t2s-fix×1 dateline×1 punctuation×3" in out.stdout
     assert "dropped (debris:copyright)" in out.stdout
-    out = run("corpus", "diff", CJRB, "--unified", "--corpus", str(corpus_copy))
+    out = run("corpus", "diff", CJRB, "--unified", "--project", str(corpus_copy.parent))
     assert out.stdout.startswith("--- raw/cjrb-2021-07-25.txt (raw)")
 
 
 def test_cli_errors_without_traceback(corpus_copy, tmp_path):
-    out = run("show", "cjrb-2021-07-25/s9", "--corpus", str(corpus_copy))
+    out = run("show", "cjrb-2021-07-25/s9", "--project", str(corpus_copy.parent))
     assert out.returncode == 1 and "did you mean" in out.stderr and "Traceback" not in out.stderr
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("武汉将千方百计稳住就业。".encode("gbk"))
     out = run("ingest", str(gbk), "--id", "g", "--date", "2020-01-01", "--outlet", "x",
-              "--corpus", str(corpus_copy))
+              "--project", str(corpus_copy.parent))
     assert out.returncode == 1 and str(gbk) in out.stderr and "iconv" in out.stderr
     assert "Traceback" not in out.stderr
 
@@ -208,12 +215,12 @@ def test_cli_ingest_reports(corpus_copy, tmp_path):
     src = tmp_path / "half.txt"
     src.write_text(raw_text(CJRB).replace(",", ", "), encoding="utf-8")
     out = run("ingest", str(src), "--id", "half", "--date", "2021-07-25", "--outlet", "长江日报",
-              "--corpus", str(corpus_copy))
+              "--project", str(corpus_copy.parent))
     assert out.returncode == 0, out.stderr
     assert "stored: half" in out.stdout and "punctuation" in out.stdout
     assert "defects: 0" in out.stdout
     out = run("ingest", str(src), "--id", "half", "--date", "2021-07-25", "--outlet", "长江日报",
-              "--corpus", str(corpus_copy))
+              "--project", str(corpus_copy.parent))
     assert out.returncode == 1 and "already in the corpus" in out.stderr
 
 
@@ -227,14 +234,14 @@ def test_show_prints_every_caption_including_those_ending_a_section(corpus_copy,
                      outlet="长江日报")
     caps = report.article.captions
     assert [c.before for c in caps if c.before is None] == [None, None]
-    s1 = run("show", "cjrb-captions/s1", "--corpus", str(corpus_copy)).stdout
+    s1 = run("show", "cjrb-captions/s1", "--project", str(corpus_copy.parent)).stdout
     assert "西北湖边步道围绕" in s1 and "第二张照片说明文字" in s1
     assert s1.index("西北湖边步道围绕") < s1.index("第二张照片说明文字") < s1.index("[cjrb-captions/s1/p1]")
     last_section = report.article.sections[-1].id
-    out = run("show", last_section, "--corpus", str(corpus_copy)).stdout
+    out = run("show", last_section, "--project", str(corpus_copy.parent)).stdout
     last_para = report.article.sections[-1].paragraphs[-1].id
     assert out.index(f"[{last_para}]") < out.index("文末照片一") < out.index("文末照片二")
-    whole = run("show", "cjrb-captions", "--corpus", str(corpus_copy)).stdout
+    whole = run("show", "cjrb-captions", "--project", str(corpus_copy.parent)).stdout
     assert all(t in whole for t in ("第二张照片说明文字", "文末照片一", "文末照片二"))
 
 

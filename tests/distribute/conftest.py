@@ -6,19 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR, example_project
 
 
 @pytest.fixture(scope="session")
 def sheet_brief() -> Path:
-    return paths.BRIEFS_DIR / "summary-sheet.yaml"
+    return BRIEFS_DIR / "summary-sheet.yaml"
 
 
 @pytest.fixture(scope="session")
 def renderer():
     from briefbook.render import Renderer
 
-    return Renderer()
+    return Renderer(example_project())
 
 
 @pytest.fixture(scope="session")

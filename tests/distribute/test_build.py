@@ -15,6 +15,10 @@ import pytest
 
 from briefbook.distribute.build import build, input_hash, shared_inputs_hash
 from briefbook.errors import BriefbookError
+from plugins.example import CORPUS_DIR, example_project
+from plugins.example import example_project
+
+EXAMPLE = example_project()
 
 build_mod = importlib.import_module("briefbook.distribute.build")
 
@@ -33,11 +37,11 @@ def two_briefs(tmp_path, sheet_brief) -> list[Path]:
 
 def test_build_twice_second_skips_both_and_manifest_describes_outputs(tmp_path, two_briefs):
     out = tmp_path / "dist"
-    first = build(two_briefs, out, jobs=2)
+    first = build(EXAMPLE, two_briefs, out, jobs=2)
     assert sorted(Path(b).name for b in first.built) == ["sheet-a.yaml", "sheet-b.yaml"]
     assert first.ok and not first.skipped
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    shared = shared_inputs_hash()
+    shared = shared_inputs_hash(EXAMPLE)
     assert [e["file"] for e in manifest["outputs"]] == ["sheet-a.pdf", "sheet-b.pdf"]
     for entry, brief in zip(manifest["outputs"], two_briefs, strict=True):
         data = (out / entry["file"]).read_bytes()
@@ -47,26 +51,26 @@ def test_build_twice_second_skips_both_and_manifest_describes_outputs(tmp_path, 
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "sheet-a.pdf", "sheet-b.pdf"]
     stamp = (out / "manifest.json").stat().st_mtime_ns
 
-    again = build(two_briefs, out, jobs=2)
+    again = build(EXAMPLE, two_briefs, out, jobs=2)
     assert not again.built and len(again.skipped) == 2
     assert (out / "manifest.json").stat().st_mtime_ns == stamp  # nothing rewritten
 
     # One brief edited, one output damaged: exactly those two things are redone.
     two_briefs[0].write_text(two_briefs[0].read_text(encoding="utf-8") + "\n# edited\n",
                              encoding="utf-8")
-    third = build(two_briefs, out, jobs=1)
+    third = build(EXAMPLE, two_briefs, out, jobs=1)
     assert [Path(b).name for b in third.built] == ["sheet-a.yaml"]
     (out / "sheet-b.pdf").write_bytes(b"damaged")
-    fourth = build(two_briefs, out, jobs=1)
+    fourth = build(EXAMPLE, two_briefs, out, jobs=1)
     assert [Path(b).name for b in fourth.built] == ["sheet-b.yaml"]
 
 
 def test_failed_brief_keeps_previous_output_and_leaves_no_temporaries(tmp_path, two_briefs):
     out = tmp_path / "dist"
-    build(two_briefs, out, jobs=1)
+    build(EXAMPLE, two_briefs, out, jobs=1)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     two_briefs[1].write_text("title: [unclosed\n", encoding="utf-8")
-    result = build(two_briefs, out, jobs=2)
+    result = build(EXAMPLE, two_briefs, out, jobs=2)
     assert not result.ok and [Path(b).name for b, _ in result.failed] == ["sheet-b.yaml"]
     assert result.skipped and not result.built
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -86,7 +90,7 @@ def test_interrupted_build_leaves_no_partial_outputs(tmp_path, two_briefs, monke
 
     monkeypatch.setattr(build_mod, "_render_one", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build(two_briefs, out, jobs=1)
+        build(EXAMPLE, two_briefs, out, jobs=1)
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "sheet-a.pdf"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert [e["file"] for e in manifest["outputs"]] == ["sheet-a.pdf"]
@@ -98,13 +102,14 @@ def test_same_output_name_twice_is_refused(tmp_path, two_briefs):
     clash = other / "sheet-a.yaml"
     shutil.copy(two_briefs[0], clash)
     with pytest.raises(BriefbookError, match="both write sheet-a.pdf"):
-        build([two_briefs[0], clash], tmp_path / "dist")
+        build(EXAMPLE, [two_briefs[0], clash], tmp_path / "dist")
 
 
 def test_cached_charts_skip_matplotlib_in_a_new_process(tmp_path, sheet_brief):
     env = {**os.environ, "BRIEFBOOK_CACHE": str(tmp_path / "cache")}
     script = ("import sys; from briefbook.render import Renderer; "
-              f"pdf = Renderer().render({str(sheet_brief)!r}); "
+              "from briefbook.project import load_project; "
+              f"pdf = Renderer(load_project({str(EXAMPLE.root)!r})).render({str(sheet_brief)!r}); "
               "print(len(pdf), 'matplotlib' in sys.modules)")
     runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                            text=True, check=True).stdout.split() for _ in range(2)]
@@ -118,24 +123,23 @@ def test_damaged_cache_entry_is_redrawn(tmp_path, sheet_brief):
     from briefbook.render.book import chart_jobs
 
     cache = tmp_path / "charts"
-    renderer = Renderer(chart_cache=cache)
+    renderer = Renderer(example_project(), chart_cache=cache)
     job = chart_jobs(renderer.book(sheet_brief))[0]
     svg = renderer.chart_svg(job)
     (entry,) = cache.glob("*.svg")
     entry.write_bytes(b"<?xml trunc")
-    assert Renderer(chart_cache=cache).chart_svg(job) == svg
+    assert Renderer(example_project(), chart_cache=cache).chart_svg(job) == svg
     assert entry.read_bytes() == svg
 
 
-def test_second_build_in_one_process_sees_edited_metrics(tmp_path, sheet_brief, monkeypatch):
+def test_second_build_in_one_process_sees_edited_metrics(tmp_path, monkeypatch):
     """The parent's cached renderer must not outlive a change of the shared inputs."""
     import pypdfium2 as pdfium
 
-    from briefbook import paths
+    from plugins.example import copy_project
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(paths.CORPUS_DIR, corpus)
-    monkeypatch.setattr(paths, "CORPUS_DIR", corpus)
+    project = copy_project(tmp_path / "project")
+    sheet_brief = project.briefs_dir / "summary-sheet.yaml"
     monkeypatch.setattr(build_mod, "_renderer", None)
 
     def text(pdf: Path) -> str:
@@ -146,16 +150,21 @@ def test_second_build_in_one_process_sees_edited_metrics(tmp_path, sheet_brief, 
             doc.close()
 
     out = tmp_path / "dist"
-    assert build([sheet_brief], out, jobs=1).built
+    assert build(project, [sheet_brief], out, jobs=1).built
     assert "留汉大学生" in text(out / "summary-sheet.pdf")
-    catalog = corpus / "metrics.yaml"
+    catalog = project.catalog_path
     catalog.write_text(catalog.read_text(encoding="utf-8").replace(
         "label: 留汉大学生", "label: 留汉毕业生"), encoding="utf-8")
-    second = build([sheet_brief], out, jobs=1)
+    second = build(project, [sheet_brief], out, jobs=1)
     assert second.built, "the edited catalog must trigger a rebuild"
     assert "留汉毕业生" in text(out / "summary-sheet.pdf")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["outputs"][0]["input_hash"] == input_hash(sheet_brief, shared_inputs_hash())
+    assert manifest["outputs"][0]["input_hash"] == input_hash(sheet_brief,
+                                                              shared_inputs_hash(project))
+    # the project file is an input too: a new event name re-renders
+    config = project.config_path
+    config.write_text(config.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert build(project, [sheet_brief], out, jobs=1).built
 
 
 def test_input_hash_covers_the_font_files(tmp_path, monkeypatch):
@@ -166,12 +175,12 @@ def test_input_hash_covers_the_font_files(tmp_path, monkeypatch):
     (fonts / "charset.txt").write_text("一二三\n", encoding="utf-8")
     (fonts / "Sans.otf").write_bytes(b"OTTO version 1")
     monkeypatch.setattr(paths, "FONTS_DIR", fonts)
-    first = shared_inputs_hash()
-    assert shared_inputs_hash() == first
+    first = shared_inputs_hash(EXAMPLE)
+    assert shared_inputs_hash(EXAMPLE) == first
     (fonts / "Sans.otf").write_bytes(b"OTTO version 2")  # a new font release, same charset
-    second = shared_inputs_hash()
+    second = shared_inputs_hash(EXAMPLE)
     assert second != first
     (fonts / "README.md").write_text("notes\n", encoding="utf-8")  # not a font: no rebuild
-    assert shared_inputs_hash() == second
+    assert shared_inputs_hash(EXAMPLE) == second
     (fonts / "Serif.otf").write_bytes(b"OTTO")
-    assert shared_inputs_hash() != second
+    assert shared_inputs_hash(EXAMPLE) != second

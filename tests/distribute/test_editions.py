@@ -13,6 +13,9 @@ from briefbook.checks.rasterise import rasterise
 from briefbook.distribute import editions
 from briefbook.distribute.editions import Reader, make_editions, mark_box_mm, read_readers
 from briefbook.errors import BriefbookError
+from plugins.example import example_project
+
+EXAMPLE = example_project()
 
 DPI = 75
 HOSTILE = "<script>alert(1)</script>"
@@ -174,13 +177,13 @@ def test_failed_rerun_keeps_the_previous_copies_and_manifest(tmp_path, sheet_bri
 def test_editions_and_build_share_a_folder(tmp_path, sheet_brief, sheet_pdf):
     from briefbook.distribute.build import build
 
-    assert build([sheet_brief], tmp_path, jobs=1).built
+    assert build(EXAMPLE, [sheet_brief], tmp_path, jobs=1).built
     build_manifest = (tmp_path / "manifest.json").read_bytes()
     make_editions(sheet_brief, [Reader("甲", 1), Reader("乙", 2)], tmp_path, base=sheet_pdf)
     assert (tmp_path / "manifest.json").read_bytes() == build_manifest
     assert [e["file"] for e in json.loads((tmp_path / "editions.json").read_text("utf-8"))
             ["outputs"]] == ["summary-sheet-001.pdf", "summary-sheet-002.pdf"]
-    again = build([sheet_brief], tmp_path, jobs=1)
+    again = build(EXAMPLE, [sheet_brief], tmp_path, jobs=1)
     assert again.skipped and not again.built
     # A smaller second edition replaces the first: copy 002 is no longer listed, so it goes.
     make_editions(sheet_brief, [Reader("丙", 1)], tmp_path, base=sheet_pdf)

@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 from briefbook.distribute.build import build
+from plugins.example import example_project
+
+EXAMPLE = example_project()
 
 build_mod = importlib.import_module("briefbook.distribute.build")
 
@@ -40,7 +43,7 @@ def test_unexpected_exception_fails_that_brief_only(tmp_path, sheet_brief, monke
         return real(brief, out, renderer)
 
     monkeypatch.setattr(render, "render_to_file", crashing)
-    result = build(briefs, tmp_path / "dist", jobs=1)
+    result = build(EXAMPLE, briefs, tmp_path / "dist", jobs=1)
     assert [Path(b).name for b in result.built] == ["ok.yaml"]
     ((brief, message),) = result.failed
     assert Path(brief).name == "crash.yaml"

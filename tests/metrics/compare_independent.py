@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from plugins.example import CORPUS_DIR
 from briefbook.corpus import load_corpus
 from briefbook.metrics.extract import extract_mentions
 
@@ -34,7 +35,7 @@ def score(gold_path: Path = None) -> dict:
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))["mentions"]
     articles = sorted({g["paragraph"].split("/")[0] for g in gold})
 
-    corpus = load_corpus()
+    corpus = load_corpus(CORPUS_DIR)
     predicted: list[dict] = []
     for aid in articles:
         for para in corpus.article(aid).paragraphs():

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from briefbook.errors import BriefbookError, BriefbookErrors
-from briefbook.metrics import TOPICS, Status, load_catalog
-from briefbook.metrics.catalog import CATALOG_PATH
+from briefbook.metrics import Status, load_catalog
+from plugins.example import CORPUS_DIR, example_project
+
+TOPICS = example_project().topics
+CATALOG_PATH = CORPUS_DIR / "metrics.yaml"
 from briefbook.metrics.numbers import find_quantities
 
 
@@ -151,24 +154,24 @@ def test_wrong_unit_unknown_source_bad_topic_and_uncurated_qualitative(corpus, t
   unit: 个
   topic: 没有这个
   observations:
-    - {kind: reported, value: 1, period: x, source: cjrb-2021-07-25/s3/p3, quote: 出台22条政策措施}
+    - {kind: reported, value: 1, period: 未定期限, source: cjrb-2021-07-25/s3/p3, quote: 出台22条政策措施}
 - id: c
   label: 丙
   unit: 个
   topic: 公共卫生
   observations:
-    - {kind: pledged, period: x, source: hbrb-2020-06-29/s9/p1, quote: 公共卫生补短板项目}
-    - {kind: reported, value: 125, period: x, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
+    - {kind: pledged, period: 未定期限, source: hbrb-2020-06-29/s9/p1, quote: 公共卫生补短板项目}
+    - {kind: reported, value: 125, period: 未定期限, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
 - id: d
   label: 丁
   unit: 个
   topic: 公共卫生
   observations:
-    - {kind: pledged, period: x, source: hbrb-2020-06-29/s4/p1, quote: 公共卫生补短板项目}
-    - {kind: reported, value: 125, period: x, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
+    - {kind: pledged, period: 未定期限, source: hbrb-2020-06-29/s4/p1, quote: 公共卫生补短板项目}
+    - {kind: reported, value: 125, period: 未定期限, source: cjrb-2021-07-25/s3/p2, quote: 全市实施公共卫生补短板项目125个}
 """)
     with pytest.raises(BriefbookErrors) as info:
-        load_catalog(corpus, path)
+        load_catalog(corpus, path, topics=TOPICS)
     text = str(info.value)
     assert "metric a" in text and "30.2万人" in text          # 人 in the quote, 名 catalogued
     assert "metric b" in text and "topic" in text
@@ -202,12 +205,28 @@ _ONE_METRIC = """
 def _corpus_with_own_catalog(tmp_path: Path) -> Path:
     import shutil
 
-    from briefbook.paths import CORPUS_DIR
+    from plugins.example import CORPUS_DIR
 
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS_DIR, target)
     (target / "metrics.yaml").write_text("metrics:\n" + _ONE_METRIC, encoding="utf-8")
     return target
+
+
+def test_unknown_topic_is_an_error_naming_its_line(tmp_path):
+    from briefbook.corpus import load_corpus
+
+    folder = _corpus_with_own_catalog(tmp_path)
+    path = folder / "metrics.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("topic: 就业与人才", "topic: 就业人才"),
+                    encoding="utf-8")
+    with pytest.raises(BriefbookErrors) as info:
+        load_catalog(load_corpus(folder), path, topics=TOPICS)
+    (err,) = info.value.errors
+    line = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if "topic:" in t)
+    assert err.where == f"{path}:{line}" and "unknown topic '就业人才'" in err.message
+    assert "did you mean '就业与人才'" in err.hint
 
 
 def test_default_catalog_is_the_corpus_folders_own(tmp_path):
@@ -228,8 +247,8 @@ def test_a_report_published_before_the_pledge_is_not_its_outcome(corpus, tmp_pat
   unit: 分钟
   topic: 文化旅游
   observations:
-    - {kind: reported, value: 12, period: x, source: hbrb-2020-06-29/s2/p1, quote: 新城区12分钟医疗急救圈}
-    - {kind: pledged, value: 12, period: x, source: cjw-2020-12-22/s10/p2, quote: 打造武汉“12分钟文化圈”}
+    - {kind: reported, value: 12, period: 未定期限, source: hbrb-2020-06-29/s2/p1, quote: 新城区12分钟医疗急救圈}
+    - {kind: pledged, value: 12, period: 未定期限, source: cjw-2020-12-22/s10/p2, quote: 打造武汉“12分钟文化圈”}
 """)
     m = load_catalog(corpus, path).get("earlier-report")
     assert m.pledged.source.startswith("cjw-2020-12-22")

@@ -63,17 +63,14 @@ def test_bad_input_is_one_clear_message(argv, needle, capsys):
     assert needle in err and "Traceback" not in err
 
 
-def test_metrics_corpus_option_reads_that_folders_catalog(tmp_path):
-    import shutil
+def test_metrics_project_option_reads_that_projects_catalog(tmp_path):
+    from plugins.example import copy_project
 
-    from briefbook.paths import CORPUS_DIR
-
-    folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS_DIR, folder)
+    folder = copy_project(tmp_path / "project", briefs=False).corpus_dir
     (folder / "metrics.yaml").write_text(
         "metrics:\n- id: only-one\n  label: 留汉大学生\n  unit: 人\n  topic: 就业与人才\n"
         "  observations:\n    - {kind: reported, value: 302000, period: 2020年, "
         "source: cjrb-2021-07-25/s3/p3, quote: 去年新增留汉大学生30.2万人}\n", encoding="utf-8")
-    result = runner.invoke(app, ["metrics", "--json", "--corpus", str(folder)])
+    result = runner.invoke(app, ["metrics", "--json", "--project", str(folder.parent)])
     assert result.exit_code == 0, result.output
     assert [m["id"] for m in json.loads(result.output)] == ["only-one"]

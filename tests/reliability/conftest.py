@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from briefbook.paths import CORPUS_DIR
 from briefbook.render import Renderer
+from plugins.example import copy_project, example_project
 
 
 @pytest.fixture(scope="session")
 def renderer() -> Renderer:
-    return Renderer()
+    return Renderer(example_project())
 
 
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "corpus"
-    shutil.copytree(CORPUS_DIR, target)
-    return target
+    """The corpus folder of a private copy of the example project, which a test may change."""
+    return copy_project(tmp_path / "project", briefs=False).corpus_dir

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from briefbook.paths import ROOT
+from plugins.example import REPO as ROOT
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 MINIMAL = "title: 简报\nissuer: 研究组\ndate: 2021-08-01\n"

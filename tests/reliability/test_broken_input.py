@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from briefbook import paths
 from briefbook.brief.safeyaml import MAX_YAML_DEPTH
 from briefbook.corpus import load_corpus
 from briefbook.errors import BriefbookError
 from briefbook.metrics import load_catalog
 
 from reliability_helpers import MINIMAL, assert_clean_failure, run_cli, snapshot
+from plugins.example import BRIEFS_DIR
 
 BOMB = "".join(
     f"{k}: &{k} [{', '.join(['*' + p] * 9) if p else ', '.join(['lol'] * 9)}]\n"
@@ -91,7 +91,7 @@ def test_check_command_on_a_bomb_is_fast_and_clean(tmp_path):
 
 # --- output that cannot be written ---------------------------------------------------------
 
-SHEET = paths.BRIEFS_DIR / "summary-sheet.yaml"
+SHEET = BRIEFS_DIR / "summary-sheet.yaml"
 
 
 def test_output_folder_through_a_regular_file(tmp_path):
@@ -153,7 +153,7 @@ def test_really_full_disk(tmp_path):
     try:
         old = disk / "full-book.pdf"
         old.write_bytes(b"%PDF-1.7 yesterday %%EOF")
-        result = run_cli("render", paths.BRIEFS_DIR / "full-book.yaml", "-o", old)
+        result = run_cli("render", BRIEFS_DIR / "full-book.yaml", "-o", old)
         assert_clean_failure(result, old, "disk full")
         assert old.read_bytes() == b"%PDF-1.7 yesterday %%EOF"
         assert os.listdir(disk) == ["full-book.pdf"]
@@ -164,17 +164,17 @@ def test_really_full_disk(tmp_path):
 # --- ingest on the command line ------------------------------------------------------------
 
 ARTICLE = "武汉测试报道\n\n  长江日报7月26日讯 市委十三届十一次全会召开，全市新建项目5个。\n"
-INGEST = ("--date", "2021-07-26", "--outlet", "测试", "--title", "测试", "--meeting", "13-11")
+INGEST = ("--date", "2021-07-26", "--outlet", "测试", "--title", "测试", "--event", "13-11")
 
 
 def test_ingest_same_id_twice(corpus_copy, tmp_path):
     src = tmp_path / "new.txt"
     src.write_text(ARTICLE, encoding="utf-8")
-    first = run_cli("ingest", src, "--id", "new-2021-07-26", *INGEST, "--corpus", corpus_copy)
+    first = run_cli("ingest", src, "--id", "new-2021-07-26", *INGEST, "--project", corpus_copy.parent)
     assert first.returncode == 0, first.stderr
     before = snapshot(corpus_copy)
     src.write_text(ARTICLE.replace("5个", "6个"), encoding="utf-8")
-    again = run_cli("ingest", src, "--id", "new-2021-07-26", *INGEST, "--corpus", corpus_copy)
+    again = run_cli("ingest", src, "--id", "new-2021-07-26", *INGEST, "--project", corpus_copy.parent)
     assert_clean_failure(again, src, "already in the corpus")
     assert snapshot(corpus_copy) == before
 
@@ -188,13 +188,13 @@ def test_ingest_bad_bytes_on_the_command_line(corpus_copy, tmp_path, payload, me
     src = tmp_path / "bad.txt"
     src.write_bytes(payload)
     before = snapshot(corpus_copy)
-    result = run_cli("ingest", src, "--id", "bad", *INGEST, "--corpus", corpus_copy)
+    result = run_cli("ingest", src, "--id", "bad", *INGEST, "--project", corpus_copy.parent)
     assert_clean_failure(result, src, message)
     assert snapshot(corpus_copy) == before
 
 
 def test_ingest_missing_file(corpus_copy, tmp_path):
-    result = run_cli("ingest", tmp_path / "nope.txt", "--id", "x", *INGEST, "--corpus", corpus_copy)
+    result = run_cli("ingest", tmp_path / "nope.txt", "--id", "x", *INGEST, "--project", corpus_copy.parent)
     assert result.returncode != 0 and "Traceback" not in result.stderr + result.stdout
     assert "nope.txt" in result.stderr
 
@@ -243,5 +243,5 @@ def test_corrupt_corpus_file_is_a_clear_error(corpus_copy, name, kind):
 def test_corrupt_corpus_file_on_the_command_line(corpus_copy, name, command):
     path = _corrupt(corpus_copy, name, CORRUPT["deep"] if name != "ids.lock" else CORRUPT["gbk"])
     extra = ["--catalog", path] if name == "metrics.yaml" else []
-    result = run_cli(*command, "--corpus", corpus_copy, *extra)
+    result = run_cli(*command, "--project", corpus_copy.parent, *extra)
     assert_clean_failure(result, path)

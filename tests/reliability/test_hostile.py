@@ -25,6 +25,10 @@ from briefbook.render import Renderer
 from briefbook.render.fetcher import GENERATED_SCHEME, AssetFetcher
 
 from reliability_helpers import MINIMAL, page_text
+from briefbook.project import load_project
+from plugins.example import example_project
+
+EVENTS = example_project().events
 
 HOSTILE = [
     '<img src="file:///etc/passwd">',
@@ -127,7 +131,7 @@ def _assert_only_allow_list_read(charts: bool = True):
 def test_hostile_text_in_every_brief_field_prints_literally(spied_renderer, tmp_path):
     brief = tmp_path / "hostile.yaml"
     brief.write_text(yaml.safe_dump(BRIEF, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    renderer = Renderer()  # fresh, so the spy also sees the stylesheet's font loads
+    renderer = Renderer(example_project())  # fresh, so the spy also sees the stylesheet's font loads
     pdf = _render_spied(renderer, brief)
 
     flat = normalise_text(page_text(pdf))
@@ -157,7 +161,7 @@ def test_hostile_corpus_text_prints_literally(spied_renderer, corpus_copy, tmp_p
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = ingest(src, corpus_dir=corpus_copy, article_id="hostile-2021-07-26",
                     date="2021-07-26", outlet="测试", title="<b>标题</b>{{ 7*7 }}",
-                    meeting="13-11")
+                    events=["13-11"], known_events=EVENTS)
     # Short lines become section headings, longer ones paragraphs: quote whole sections.
     sections = report.article.sections
     corpus = load_corpus(corpus_copy)
@@ -165,7 +169,7 @@ def test_hostile_corpus_text_prints_literally(spied_renderer, corpus_copy, tmp_p
     brief = tmp_path / "brief.yaml"
     brief.write_text(MINIMAL + "cover: false\ncontents: false\nsections:\n  - heading: 引文\n"
                      f"    quotes: [{', '.join(s.id for s in sections)}]\n", encoding="utf-8")
-    renderer = Renderer(corpus_dir=corpus_copy)
+    renderer = Renderer(load_project(corpus_copy.parent))
     pdf = _render_spied(renderer, brief)
     flat = normalise_text(page_text(pdf))
     printed = [s.heading for s in sections if s.heading and s.paragraphs] + [
@@ -195,7 +199,7 @@ def test_bidi_override_in_an_article_is_refused_at_ingest(corpus_copy, tmp_path)
     before = sorted(p.name for p in corpus_copy.rglob("*"))
     with pytest.raises(BriefbookError, match="line 3, column .*U\\+202E.*bidirectional"):
         ingest(src, corpus_dir=corpus_copy, article_id="bidi", date="2021-07-26", outlet="x",
-               title="t", meeting="13-11")
+               title="t", events=["13-11"], known_events=EVENTS)
     assert sorted(p.name for p in corpus_copy.rglob("*")) == before
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR
 
-FULL = paths.BRIEFS_DIR / "full-book.yaml"
+FULL = BRIEFS_DIR / "full-book.yaml"
 OLD = b"%PDF-1.7 yesterday's good book\n%%EOF\n"
 
 
@@ -110,7 +110,7 @@ def test_ctrl_c_during_build(tmp_path):
     (out / "full-book.pdf").write_bytes(OLD)  # a previous build's output, in its manifest
     (out / "manifest.json").write_text(json.dumps({"outputs": [
         {"file": "full-book.pdf", "sha256": hashlib.sha256(OLD).hexdigest()}]}), encoding="utf-8")
-    briefs = sorted(paths.BRIEFS_DIR.glob("*.yaml"))
+    briefs = sorted(BRIEFS_DIR.glob("*.yaml"))
     assert len(briefs) >= 3
 
     def first_output_written() -> bool:

@@ -15,6 +15,9 @@ from briefbook.errors import BriefbookError
 from briefbook.metrics import catalog
 
 from reliability_helpers import MINIMAL
+from plugins.example import example_project
+
+EVENTS = example_project().events
 
 N = 1  # one over each limit
 
@@ -59,7 +62,7 @@ def test_article_size_limit(corpus_copy, tmp_path, monkeypatch):
     src.write_text("标题\n\n" + "  市委十三届十一次全会召开。\n" * 100, encoding="utf-8")
     with pytest.raises(BriefbookError, match="the limit is 1,000") as info:
         ingest(src, corpus_dir=corpus_copy, article_id="big", date="2021-07-26", outlet="x",
-               title="t", meeting="13-11")
+               title="t", events=["13-11"], known_events=EVENTS)
     assert info.value.where == str(src)
 
 
@@ -70,7 +73,7 @@ def test_paragraph_count_limit(corpus_copy, tmp_path, monkeypatch):
                    encoding="utf-8")
     with pytest.raises(BriefbookError, match="limit is 50 paragraphs"):
         ingest(src, corpus_dir=corpus_copy, article_id="many", date="2021-07-26", outlet="x",
-               title="t", meeting="13-11")
+               title="t", events=["13-11"], known_events=EVENTS)
 
 
 def test_catalog_limits(corpus_copy, monkeypatch):

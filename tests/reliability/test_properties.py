@@ -121,7 +121,7 @@ def _ingest_property(corpus_copy: Path, tmp_path: Path, counts: dict) -> None:
         src.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
         try:
             report = ingest(src, corpus_dir=corpus_copy, article_id="gen-2021-07-26",
-                            date="2021-07-26", outlet="测试", title=title, meeting=meeting,
+                            date="2021-07-26", outlet="测试", title=title, 
                             dry_run=True)
         except BriefbookError as exc:
             ERRORS.append(str(exc).splitlines()[0][-100:])

@@ -4,20 +4,20 @@ from pathlib import Path
 
 import pytest
 
-from briefbook import paths
 from briefbook.render import Renderer
+from plugins.example import BRIEFS_DIR, example_project
 
-EXAMPLES = sorted(p.stem for p in paths.BRIEFS_DIR.glob("*.yaml"))
+EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))
 
 
 @pytest.fixture(scope="session")
 def renderer() -> Renderer:
-    return Renderer()
+    return Renderer(example_project())
 
 
 @pytest.fixture(scope="session")
 def example_pdfs(renderer) -> dict[str, bytes]:
-    return {name: renderer.render(paths.BRIEFS_DIR / f"{name}.yaml") for name in EXAMPLES}
+    return {name: renderer.render(BRIEFS_DIR / f"{name}.yaml") for name in EXAMPLES}
 
 
 @pytest.fixture

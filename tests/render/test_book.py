@@ -5,13 +5,14 @@ import re
 import pypdfium2 as pdfium
 import pytest
 
-from briefbook import paths
+from plugins.example import CORPUS_DIR
 from briefbook.checks.lint import lint_pdf, normalise_text
 from briefbook.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.typeset import CLOSING
+from plugins.example import BRIEFS_DIR, example_project
 
-EXAMPLES = sorted(p.stem for p in paths.BRIEFS_DIR.glob("*.yaml"))
+EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -38,7 +39,7 @@ def test_example_passes_pdf_lint(example_pdfs, name):
 def test_full_book_quotes_seed_paragraphs_verbatim(example_pdfs):
     from briefbook.corpus import load_corpus
 
-    corpus = load_corpus()
+    corpus = load_corpus(CORPUS_DIR)
     expected = [corpus.paragraph(pid).text for pid in
                 ("hbrb-2020-06-29/s6/p1", "cjrb-2021-07-25/s3/p3", "cjrb-2021-07-25/s5/p4")]
     report = lint_pdf(example_pdfs["full-book"], expected_texts=expected)
@@ -69,8 +70,8 @@ def test_footnotes_sit_on_the_page_of_their_quote(example_pdfs):
     from briefbook.brief import load_brief
     from briefbook.corpus import load_corpus
 
-    corpus = load_corpus()
-    brief, _ = load_brief(paths.BRIEFS_DIR / "full-book.yaml")
+    corpus = load_corpus(CORPUS_DIR)
+    brief, _ = load_brief(BRIEFS_DIR / "full-book.yaml")
     pages = [normalise_text(t) for t in page_texts(example_pdfs["full-book"])]
     checked = 0
     for section in brief.sections:
@@ -105,7 +106,7 @@ def test_metadata_comes_from_the_brief(example_pdfs):
 
 
 def test_same_brief_same_bytes(example_pdfs):
-    again = Renderer().render(paths.BRIEFS_DIR / "full-book.yaml")
+    again = Renderer(example_project()).render(BRIEFS_DIR / "full-book.yaml")
     assert again == example_pdfs["full-book"]
 
 
@@ -199,3 +200,17 @@ def test_default_question_names_no_city(renderer, brief_file):
     path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n")
     cover = normalise_text(page_texts(renderer.render(path))[0])
     assert "本册回答一个问题：承诺了什么，后来报道了什么？" in cover
+
+
+def test_full_book_shows_a_status_that_changed_over_time(renderer, example_pdfs):
+    """留汉大学生: pledged June 2020 for 2020, overdue from January 2021, then exceeded by the
+    July 2021 report — in the table, in its section (with the evidence) and as of the date."""
+    book = renderer.book(BRIEFS_DIR / "full-book.yaml")
+    row = next(r for r in book.table if r.id == "graduates-retained")
+    assert row.history_line == "2020年6月 未见报道 → 2021年1月 逾期未见报道 → 2021年7月 超额完成"
+    assert row.history[-1].because == "报道30.2万人（cjrb-2021-07-25/s3/p3）"
+    assert book.as_of == "2021年8月2日"
+    text = normalise_text("".join(page_texts(example_pdfs["full-book"])))
+    for shown in ("进展经过", "2021年1月1日起，承诺期限已过", "2021年7月25日起，报道30.2万人",
+                  "逾期未见报道", "状态均截至2021年8月2日"):
+        assert normalise_text(shown) in text, shown

@@ -7,9 +7,9 @@ looking at the diffs.
 
 import pytest
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR
 
-EXAMPLES = sorted(p.stem for p in paths.BRIEFS_DIR.glob("*.yaml"))
+EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("name", EXAMPLES)

@@ -1,15 +1,18 @@
 """Cross-checking a brief against what exists: the corpus ids and the metric catalog.
 
-Takes: a brief path and the sets of known corpus ids and metric ids.
+Takes: a brief path, the sets of known corpus ids and metric ids (optionally when each
+was first published, so that a brief's ``as_of`` can refuse evidence from after it), and the
+project's defaults for front matter (a brief's own fields win).
 Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors
 and dangling references alike — each at ``file:line:column`` with a did-you-mean.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,14 +48,22 @@ class Sizes:
 
 
 def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str],
+                published: Mapping[str, dt.date] | None = None,
+                defaults: Mapping[str, object] | None = None,
                 sizes: Sizes | None = None) -> Brief:
-    """Schema and references checked together, so one run reports every mistake; with
-    ``sizes``, the book's work budget too (``check`` and ``render`` both pass it)."""
+    """Schema and references checked together, so one run reports every mistake.
+
+    ``published`` maps an article id or a metric id to the day it (first) appeared: a
+    reference to something published after the brief's ``as_of`` is an error. With ``sizes``,
+    the book's work budget is checked too (``check`` and ``render`` both pass it).
+    """
     data, locator = read_brief(path)
-    brief, errors = validate(data, locator)
+    brief, errors = validate({**(defaults or {}), **data}, locator)
     errors += _dangling(data, locator, corpus_ids, metric_ids)
     if sizes is not None:
         errors += _over_budget(data, locator, corpus_ids, metric_ids, sizes)
+    if brief is not None:
+        errors += _after_as_of(brief, data, locator, published or {})
     if errors:
         raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))
     return brief
@@ -77,6 +88,23 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
         if value not in corpus_ids:
             errors.append(_unknown(locator, loc, "corpus id", value, corpus_ids,
                                    "briefbook sections"))
+    return errors
+
+
+def _after_as_of(brief: Brief, data: dict, locator: Locator,
+                 published: Mapping[str, dt.date]) -> list[BriefbookError]:
+    """References to evidence published after the day the brief's statuses are taken on."""
+    as_of = brief.as_of or brief.date
+    errors = []
+    if brief.as_of is not None and brief.as_of > brief.date:
+        errors.append(locator.error(("as_of",), f"as_of {brief.as_of} is after the brief's date "
+                                    f"{brief.date}", "set as_of on or before `date:`"))
+    for loc, value in _refs(data, _METRIC_LISTS) + _refs(data, _CORPUS_LISTS):
+        day = published.get(value) or published.get(value.split("/", 1)[0])
+        if day is not None and day > as_of:
+            errors.append(locator.error(
+                loc, f"'{value}' was first published {day}, after as_of {as_of}: it cannot "
+                     "count yet", "drop it, or set a later `as_of:` (default: the brief's date)"))
     return errors
 
 

@@ -121,12 +121,13 @@ def read_brief(path: Path) -> tuple[dict, Locator]:
     return data, locator
 
 
-def validate(data: dict, locator: Locator) -> tuple[Brief | None, list[BriefbookError]]:
-    """The typed brief, or None and every schema problem."""
+def validate(data: dict, locator: Locator, model: type[BaseModel] = Brief
+             ) -> tuple[Brief | None, list[BriefbookError]]:
+    """The typed brief (or other ``model``), or None and every schema problem."""
     try:
-        return Brief.model_validate(data), []
+        return model.model_validate(data), []
     except ValidationError as exc:
-        return None, [_explain(err, locator) for err in exc.errors()]
+        return None, [_explain(err, locator, model) for err in exc.errors()]
 
 
 def load_brief(path: Path) -> tuple[Brief, Locator]:
@@ -138,11 +139,11 @@ def load_brief(path: Path) -> tuple[Brief, Locator]:
     return brief, locator
 
 
-def _explain(err: dict, locator: Locator) -> BriefbookError:
+def _explain(err: dict, locator: Locator, model: type[BaseModel] = Brief) -> BriefbookError:
     loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
     kind = err["type"]
     if kind == "extra_forbidden":
-        known = _fields_at(Brief, loc[:-1])
+        known = _fields_at(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}"
         return locator.error(loc, "unknown field", hint, at_key=True)

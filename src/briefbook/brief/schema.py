@@ -86,6 +86,8 @@ class Brief(Strict):
     issuer: Text = Field(description="who issues the book; PDF author")
     edition: Text | None = Field(None, description="e.g. 第3期")
     date: dt.date = Field(description="issue date; also the PDF creation date")
+    as_of: dt.date | None = Field(None, description="statuses as of this day: only articles "
+                                  "published by then count; default: the brief's date")
     classification: Text | None = Field(None, description="e.g. 内部资料")
     subject: Text | None = Field(None, description="PDF subject line")
     question: Text = Field("本册回答一个问题：承诺了什么，后来报道了什么？",

@@ -1,6 +1,6 @@
 """Charts: plain data in, deterministic SVG out, lettered in the bundled Noto Sans CJK SC.
 
-Takes: small typed rows (``RatioRow``, ``StatusCount``, ``MeetingPoint``) built by the render
+Takes: small typed rows (``RatioRow``, ``StatusCount``, ``TimelinePoint``) built by the render
 stage. Gives: SVG bytes. Labels stay text (``svg.fonttype='none'``, family "Noto Sans CJK SC",
 regular weight only): WeasyPrint sets them in the bundled face (book.css declares it), so
 chart labels are searchable in the PDF, and drawing is ≈ 0.3 s faster per book than with
@@ -27,6 +27,7 @@ STATUS_COLOURS = {
     "推进中": "#2166ac",
     "未达目标": "#e08214",
     "未见报道": "#b2182b",
+    "逾期未见报道": "#67001f",
     "无法比较": "#8c8c8c",
     "仅有报道": "#92c5de",
 }
@@ -53,11 +54,14 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
-class MeetingPoint:
+class TimelinePoint:
+    """An event (or an article that reports on none) with what was pledged and reported at it."""
+
     label: str  # e.g. 十三届九次全会
     day: date
     pledged: int
     reported: int
+    kind: str | None = None  # the event's kind (全会 …); None for an article's own point
 
 
 @cache
@@ -152,8 +156,8 @@ def status_breakdown(counts: list[StatusCount]) -> bytes:
     return _svg(fig)
 
 
-def timeline(points: list[MeetingPoint]) -> bytes:
-    """The meetings on a time axis: pledges made (up) and figures reported (down) at each."""
+def timeline(points: list[TimelinePoint]) -> bytes:
+    """The events on a time axis: pledges made (up) and figures reported (down) at each."""
     plt = _pyplot()
     from matplotlib import dates as mdates
 

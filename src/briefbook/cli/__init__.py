@@ -28,7 +28,7 @@ app = typer.Typer(
 #: Which module defines each top-level command (its import registers it on ``app``).
 COMMANDS = {
     "render": "commands_render", "check": "commands_render", "schema": "commands_render",
-    "doctor": "commands_render",
+    "doctor": "commands_render", "init": "commands_render",
     "sources": "commands_corpus", "sections": "commands_corpus", "show": "commands_corpus",
     "ingest": "commands_corpus", "corpus": "commands_corpus",
     "metrics": "commands_metrics", "extract": "commands_metrics",

@@ -1,6 +1,6 @@
 """Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
 
-Takes: brief files (default ``briefs/*.yaml``), an output folder, ``--jobs``; for editions a
+Takes: brief files (default: the current project's ``briefs/*.yaml``), an output folder, ``--jobs``; for editions a
 readers CSV. Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
 output folder, a progress bar on the terminal, one line per failure, exit code 1 when
 anything failed.
@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
+from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.errors import BriefbookError, shown_message
 
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
@@ -39,16 +40,18 @@ def _progress():
 
 @app.command()
 def build(
-    briefs: Annotated[list[Path] | None, typer.Argument(help="brief files (default: briefs/*.yaml)",
-                                                        show_default=False)] = None,
+    briefs: Annotated[list[Path] | None, typer.Argument(
+        help="brief files (default: the project's briefs/*.yaml)", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("dist"),
     jobs: JobsOpt = None,  # type: ignore[assignment]
     force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
+    project: ProjectOpt = None,
 ) -> None:
     """Render many briefs in parallel; skip those whose inputs did not change."""
     from briefbook.distribute.build import build as run_build
 
     start = time.perf_counter()
+    proj = project_for(project, briefs[0] if briefs else None)
     with _progress() as progress:
         task = progress.add_task("rendering", total=None)
 
@@ -66,7 +69,8 @@ def build(
                                                      "by a build that was killed"),
                                        markup=False, highlight=False, soft_wrap=True)
 
-        result = run_build(briefs or None, out, jobs=_jobs(jobs), force=force, on_event=event)
+        result = run_build(proj, briefs or None, out, jobs=_jobs(jobs), force=force,
+                           on_event=event)
     typer.echo(f"{out}: {len(result.built)} built, {len(result.skipped)} unchanged, "
                f"{len(result.failed)} failed  ({time.perf_counter() - start:.2f} s)")
     if result.failed:
@@ -87,6 +91,7 @@ def editions(
     max_readers: Annotated[int, typer.Option(
         "--max-readers", min=1, help="refuse a list longer than this (a guard against a "
         "wrong file; default 10,000)")] = 10_000,
+    project: ProjectOpt = None,
 ) -> None:
     """One PDF per reader, each marked with the reader's name and copy number on every page."""
     from briefbook.distribute.editions import make_editions, read_readers
@@ -95,12 +100,16 @@ def editions(
     listed = read_readers(readers, max_readers=max_readers)  # validate before the slow render
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
+    from briefbook.render import Renderer
+
+    renderer = Renderer(project_for(project, brief))
     with _progress() as progress:
         task = progress.add_task("stamping", total=len(listed))
-        entries = make_editions(brief, listed, out, jobs=_jobs(jobs),
+        entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
                                 on_progress=lambda n: progress.advance(task, n),
                                 on_stale=lambda p: progress.console.print(
                                     shown_message(f"removed {p}: staging left by a run that "
-                                                  "was killed"), markup=False, highlight=False, soft_wrap=True))
+                                                  "was killed"), markup=False, highlight=False,
+                                    soft_wrap=True))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")

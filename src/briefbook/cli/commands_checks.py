@@ -19,6 +19,7 @@ from briefbook.checks.lint import lint_pdf
 from briefbook.checks.rasterise import DEFAULT_DPI, rasterise
 from briefbook.checks.report import clear_report, write_report
 from briefbook.cli import app
+from briefbook.cli.options import ProjectOpt
 from briefbook.errors import BriefbookError
 
 COMPARE_OUT = Path("test-artifacts/compare")
@@ -104,6 +105,7 @@ def snapshot(
     out: Annotated[Optional[Path], typer.Option(help="Folder for diff images (default test-artifacts/visual/<baseline name>).")] = None,
     threshold: Annotated[float, typer.Option(help="YIQ colour distance 0…1.")] = DEFAULT_THRESHOLD,
     budget: Annotated[str, typer.Option(help='Changed pixels a page may have ("20" or "0.01%").')] = "0",
+    project: ProjectOpt = None,
 ) -> None:
     """Render BRIEF and compare it with the baseline (record it with --update); exit 1 on a
     change or a missing baseline."""
@@ -116,7 +118,7 @@ def snapshot(
                              hint="briefbook.render.render_pdf_bytes is missing") from exc
     if not brief.is_file():
         raise BriefbookError("no such brief", where=str(brief))
-    pdf_bytes = render_pdf_bytes(brief)
+    pdf_bytes = render_pdf_bytes(brief, project)
     out_dir = out if out is not None else VISUAL_OUT / baseline.resolve().name
     result = check_against_baseline(pdf_bytes, baseline, update=update, dpi=dpi,
                                     out_dir=out_dir, threshold=threshold, budget=parsed)

@@ -1,6 +1,7 @@
 """Corpus commands: ``sources``, ``sections``, ``show``, ``ingest``, ``corpus diff|lock|defects``.
 
-Takes: the command line (every command has ``--corpus DIR``, default the project's corpus).
+Takes: the command line (every command works on the current project's corpus, or that of
+``--project DIR``).
 Gives: readable listings (or ``--json``); ``ingest`` stores a new article and reports
 defects and changes per rule; ``corpus diff`` shows raw vs. cleaned with the rule per change.
 """
@@ -17,14 +18,12 @@ from briefbook.cli import app
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Paragraph, Section
-from briefbook.corpus.store import build_one, load_corpus, to_plain, write_lock
-from briefbook.paths import CORPUS_DIR
+from briefbook.corpus.store import build_one, to_plain, write_lock
+from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 
 corpus_app = typer.Typer(help="Review and maintain the cleaned corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
-CorpusOpt = Annotated[Path, typer.Option("--corpus", help="corpus folder", file_okay=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
 
 
 def _echo_json(value) -> None:  # type: ignore[no-untyped-def]
@@ -35,7 +34,7 @@ def _summary(a: Article) -> dict:
     return {"id": a.id, "outlet": a.outlet, "published": a.published.isoformat(),
             "published_inferred": a.published_inferred, "title": a.title,
             "title_supplied": a.title_supplied,
-            "meeting": to_plain(a.meeting), "script": a.script, "layout": a.layout,
+            "events": list(a.events), "script": a.script, "layout": a.layout,
             "dateline": a.dateline, "reporters": list(a.reporters),
             "sections": len(a.sections), "paragraphs": sum(1 for _ in a.paragraphs()),
             "captions": len(a.captions), "defects": to_plain(a.defects), "notes": a.notes}
@@ -48,9 +47,11 @@ def _defect_line(d) -> str:  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def sources(corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+def sources(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """List the articles with their metadata."""
-    c = load_corpus(corpus)
+    proj = project_for(project)
+    c = proj.corpus()
+    events = proj.events_by_id
     if as_json:
         _echo_json([_summary(a) for a in c.articles])
         return
@@ -58,13 +59,17 @@ def sources(corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
         date = a.published.isoformat() + (" (inferred)" if a.published_inferred else "")
         typer.echo(f"{a.id}\n  {a.outlet} · {date} · {a.title}"
                    f"{' (title supplied by editor)' if a.title_supplied else ''}\n"
-                   f"  meeting: {a.meeting.name} ({a.meeting.id}, {a.meeting.date})"
+                   f"  events: {_events_line(a, events)}"
                    f" · raw script: {a.script} · layout: {a.layout}\n"
                    f"  dateline: {a.dateline or '—'} · reporters: {'、'.join(a.reporters) or '—'}\n"
                    f"  {len(a.sections)} sections, {sum(1 for _ in a.paragraphs())} paragraphs, "
                    f"{len(a.captions)} captions, {len(a.defects)} defects")
         for d in a.defects:
             typer.echo(f"    defect {_defect_line(d)}")
+
+
+def _events_line(a: Article, events) -> str:  # type: ignore[no-untyped-def]
+    return "、".join(f"{events[e].name} ({e}, {events[e].date})" for e in a.events) or "—"
 
 
 def _section_label(s: Section) -> str:
@@ -77,9 +82,9 @@ def _section_label(s: Section) -> str:
 
 @app.command()
 def sections(article: Annotated[str | None, typer.Argument(help="article id")] = None,
-             corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+             project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Tree of sections and paragraphs with ids, headings and the first words."""
-    c = load_corpus(corpus)
+    c = project_for(project).corpus()
     arts = [c.article(article)] if article else list(c.articles)
     if as_json:
         _echo_json([{"id": a.id, "sections": [
@@ -122,9 +127,9 @@ def _show_caption(c: Caption) -> str:
 
 @app.command()
 def show(any_id: Annotated[str, typer.Argument(metavar="ID", help="article, section or paragraph id")],
-         corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+         project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Print an article, section or paragraph, cleaned."""
-    c = load_corpus(corpus)
+    c = project_for(project).corpus()
     item = c.resolve(any_id)
     if as_json:
         _echo_json(item)
@@ -136,7 +141,9 @@ def show(any_id: Annotated[str, typer.Argument(metavar="ID", help="article, sect
     else:
         a = item
         date = a.published.isoformat() + ("（推断）" if a.published_inferred else "")
-        typer.echo(f"{a.title}\n{a.outlet} {date} · {a.meeting.name}"
+        events = project_for(project).events_by_id
+        typer.echo(f"{a.title}\n{a.outlet} {date}"
+                   + "".join(f" · {events[e].name}" for e in a.events)
                    + (f" · {a.dateline}" if a.dateline else "")
                    + (f" · 记者 {'、'.join(a.reporters)}" if a.reporters else "") + "\n")
         for s in a.sections:
@@ -151,14 +158,17 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
            date: Annotated[str, typer.Option("--date", help="publication date YYYY-MM-DD")],
            outlet: Annotated[str, typer.Option("--outlet", help="e.g. 长江日报")],
            title: Annotated[str | None, typer.Option("--title")] = None,
-           meeting: Annotated[str | None, typer.Option("--meeting", help="e.g. 13-9")] = None,
+           event: Annotated[list[str] | None, typer.Option(
+               "--event", help="id of a project event the article reports on (repeatable)")] = None,
            date_inferred: Annotated[bool, typer.Option("--date-inferred",
                                                        help="date not printed in the text")] = False,
            dry_run: Annotated[bool, typer.Option("--dry-run", help="report only, store nothing")] = False,
-           corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+           project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Clean a new article, report defects and changes per rule, and store it."""
-    report = run_ingest(file, corpus_dir=corpus, article_id=article_id, date=date, outlet=outlet,
-                        title=title, meeting=meeting, date_inferred=date_inferred,
+    proj = project_for(project)
+    report = run_ingest(file, corpus_dir=proj.corpus_dir, article_id=article_id, date=date,
+                        outlet=outlet, title=title, events=event or [],
+                        known_events=proj.events, date_inferred=date_inferred,
                         dry_run=dry_run)
     a = report.article
     if as_json:
@@ -168,7 +178,17 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
     typer.echo(f"{'stored' if report.stored else 'dry run, not stored'}: {a.id} "
                f"({a.script} source, layout {a.layout}) — {len(a.sections)} sections, "
                f"{sum(1 for _ in a.paragraphs())} paragraphs, {len(a.captions)} captions")
-    typer.echo(f"title: {a.title} · meeting {a.meeting.name} · dateline {a.dateline or '—'}")
+    typer.echo(f"title: {a.title} · events {_events_line(a, proj.events_by_id)} · "
+               f"dateline {a.dateline or '—'}")
+    if not a.events:
+        from briefbook.corpus.clean import to_simplified
+        from briefbook.corpus.ingest import named_events
+
+        named = named_events(to_simplified(file.read_text(encoding="utf-8-sig",
+                                                          errors="replace"))[0], proj.events)
+        if named:
+            typer.echo("  the text names " + "、".join(f"{e.name} ({e.id})" for e in named)
+                       + "; if it reports on it, ingest again with --event ID")
     typer.echo("changes per rule:")
     for rule, n in report.rule_counts.items():
         typer.echo(f"  {rule:<28} {n}")
@@ -181,27 +201,28 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
 
 @corpus_app.command("diff")
 def diff_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="article id")],
-             corpus: CorpusOpt = CORPUS_DIR,
+             project: ProjectOpt = None,
              unified: Annotated[bool, typer.Option("--unified", help="plain unified diff")] = False,
              changed_only: Annotated[bool, typer.Option("--changed-only")] = False) -> None:
     """Raw vs. cleaned text, with the rule behind each change."""
-    load_corpus(corpus)  # the lock must hold
-    build = build_one(corpus, article.split("/")[0])
+    proj = project_for(project)
+    proj.corpus()  # the lock must hold
+    build = build_one(proj.corpus_dir, article.split("/")[0])
     typer.echo(corpus_diff.unified(build) if unified else
                corpus_diff.review(build, changed_only=changed_only), nl=False)
 
 
 @corpus_app.command("lock")
-def lock_cmd(corpus: CorpusOpt = CORPUS_DIR) -> None:
+def lock_cmd(project: ProjectOpt = None) -> None:
     """Rewrite ids.lock from the current build (review its git diff before committing)."""
-    path = write_lock(corpus)
+    path = write_lock(project_for(project).corpus_dir)
     typer.echo(f"wrote {path}; review `git diff {path.name}` before committing")
 
 
 @corpus_app.command("defects")
-def defects_cmd(corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+def defects_cmd(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Every defect found in the raw texts and how it was repaired."""
-    c = load_corpus(corpus)
+    c = project_for(project).corpus()
     found = [d for a in c.articles for d in a.defects]
     if as_json:
         _echo_json(found)

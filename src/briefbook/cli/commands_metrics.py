@@ -1,15 +1,22 @@
-"""Metrics commands: ``metrics`` (the verified catalog with statuses) and ``extract``.
+"""Metrics commands: ``metrics`` (the verified catalog with statuses), its subcommands
+``draft``, ``link`` and ``schema``, and ``extract``.
 
-Takes: the command line; ``--corpus DIR`` defaults to the project's corpus and ``--catalog
-FILE`` to that corpus folder's ``metrics.yaml``.
-Gives: a readable table (or ``--json``: per metric id, label, unit, topic, status,
-status_reason, ratio and observations with plain-number values); ``extract`` lists every
+Takes: the command line; the project (``--project DIR``, or found from the current folder)
+gives the corpus, the topics and the catalog files (``--catalog FILE``, repeatable, overrides
+``corpus/metrics.yaml`` + ``corpus/metrics/*.yaml``).
+Gives: a readable table (or ``--json``: per metric id, label, unit, topic, as_of, status,
+status_reason, ratio, history and observations with plain-number values), statuses taken
+``--as-of`` a day (default: the newest article's date); ``metrics draft ARTICLE`` writes the
+extractor's candidate observations as YAML to edit; ``metrics link METRIC DRAFT#N …`` puts
+kept draft entries into the catalog (``corpus/metrics/linked.yaml`` unless ``--into``);
+``metrics schema`` prints the catalog format as JSON Schema. ``extract`` lists every
 number-with-unit mention in an article, section, paragraph or text file with its
 pledged/reported guess and, for corpus text, the paragraph id.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,22 +26,23 @@ from rich.console import Console
 from rich.table import Table
 
 from briefbook.cli import app
-from briefbook.corpus import load_corpus
+from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.errors import BriefbookError
-from briefbook.metrics.catalog import TOPICS, Metric, load_catalog
+from briefbook.metrics.catalog import Metric, load_catalog
 from briefbook.metrics.extract import extract_mentions
-from briefbook.metrics.status import Status
-from briefbook.paths import CORPUS_DIR
-
-CorpusOpt = Annotated[Path, typer.Option("--corpus", help="corpus folder", file_okay=False)]
-JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
+from briefbook.fileio import write_atomic
+from briefbook.metrics.status import Status, month_label
 
 
 def metric_json(m: Metric) -> dict[str, Any]:
     return {
         "id": m.id, "label": m.label, "unit": m.unit, "topic": m.topic,
+        "as_of": m.as_of.isoformat() if m.as_of else None,
         "status": m.status.value, "status_reason": m.status_reason, "ratio": m.ratio,
         "note": m.note,
+        "history": [{"date": s.day.isoformat(), "status": s.status.value, "because": s.because,
+                     "source": s.cause.source if s.cause else None, "reason": s.reason}
+                    for s in m.history],
         "observations": [
             {"kind": o.kind, "value": o.value, "unit": o.unit, "qualifier": o.qualifier,
              "display": o.display, "period": o.period, "progress": o.progress,
@@ -44,44 +52,240 @@ def metric_json(m: Metric) -> dict[str, Any]:
     }
 
 
-@app.command()
-def metrics(topic: Annotated[str | None, typer.Option("--topic", help="only this topic")] = None,
+metrics_app = typer.Typer(help="The metrics catalog: statuses, drafting, linking, schema.",
+                          no_args_is_help=False)
+app.add_typer(metrics_app, name="metrics")
+CatalogOpt = Annotated[list[Path] | None, typer.Option(
+    "--catalog", help="catalog file (repeatable) [default: the corpus folder's metrics.yaml "
+    "and metrics/*.yaml]", dir_okay=False)]
+
+
+def _day(text: str | None, what: str = "--as-of") -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BriefbookError(f"{what} {text!r} is not a date", hint="write YYYY-MM-DD") from None
+
+
+@metrics_app.callback(invoke_without_command=True)
+def metrics(ctx: typer.Context,
+            topic: Annotated[str | None, typer.Option("--topic", help="only this topic")] = None,
             status: Annotated[str | None, typer.Option("--status", help="only this status")] = None,
-            corpus: CorpusOpt = CORPUS_DIR,
-            catalog: Annotated[Path | None, typer.Option(
-                "--catalog", help="metrics YAML [default: the corpus folder's metrics.yaml]",
-                dir_okay=False)] = None,
+            as_of: Annotated[str | None, typer.Option(
+                "--as-of", help="statuses as of this day, YYYY-MM-DD: only articles published "
+                "by then count [default: the newest article's date]")] = None,
+            project: ProjectOpt = None, catalog: CatalogOpt = None,
             as_json: JsonOpt = False) -> None:
-    """The metrics catalog, verified against the corpus, with pledge statuses."""
-    if topic is not None and topic not in TOPICS:
-        raise BriefbookError(f"unknown topic {topic!r}", hint="one of " + "、".join(TOPICS))
+    """The metrics catalog, verified against the corpus, with pledge statuses and history."""
+    if ctx.invoked_subcommand is not None:
+        return
+    proj = project_for(project)
+    if topic is not None and topic not in proj.topics:
+        raise BriefbookError(f"unknown topic {topic!r}", hint="one of " + "、".join(proj.topics))
     statuses = [s.value for s in Status]
     if status is not None and status not in statuses:
         raise BriefbookError(f"unknown status {status!r}", hint="one of " + "、".join(statuses))
-    cat = load_catalog(load_corpus(corpus), catalog)
+    day = _day(as_of)
+    c = proj.corpus()
+    full = load_catalog(c, catalog or None, topics=proj.topics)
+    day = day or max((a.published for a in c.articles), default=dt.date.today())
+    cat = full.as_of(day)
     chosen = [m for m in cat.metrics
               if (topic is None or m.topic == topic) and (status is None or m.status.value == status)]
     if as_json:
         typer.echo(json.dumps([metric_json(m) for m in chosen], ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(chosen)} / {len(cat.metrics)} metrics", show_lines=False)
+    table = Table(title=f"{len(chosen)} / {len(full.metrics)} metrics as of {day}",
+                  show_lines=False)
     table.add_column("id", no_wrap=True)
-    for col in ("指标", "主题", "承诺", "报道", "状态", "比率"):
+    for col in ("指标", "主题", "承诺", "报道", "状态", "比率", "经过"):
         table.add_column(col, overflow="fold")
     for m in chosen:
         table.add_row(m.id, m.label, m.topic,
                       m.pledged.display if m.pledged else "—",
                       m.reported.display if m.reported else "—",
-                      m.status.value, f"{m.ratio:.2f}" if m.ratio is not None else "")
+                      m.status.value, f"{m.ratio:.2f}" if m.ratio is not None else "",
+                      " → ".join(f"{month_label(s.day)} {s.status.value}" for s in m.history))
     console = Console()
     console.print(table)
     counts: dict[str, int] = {}
     for m in chosen:
         counts[m.status.value] = counts.get(m.status.value, 0) + 1
     console.print("  ".join(f"{k} {v}" for k, v in counts.items()))
+    if cat.later:
+        console.print(f"not yet published by {day}: {', '.join(sorted(cat.later))}")
 
 
-def _targets(target: str, corpus_dir: Path) -> list[tuple[str | None, str]]:
+@metrics_app.command("draft")
+def metrics_draft(article_id: Annotated[str, typer.Argument(help="article id (`briefbook sources`)")],
+                  into: Annotated[Path | None, typer.Option(
+                      "--into", help="write the draft here (default: print it)", dir_okay=False)] = None,
+                  force: Annotated[bool, typer.Option("--force", help="overwrite --into")] = False,
+                  project: ProjectOpt = None) -> None:
+    """Candidate observations of an article as YAML: delete the unwanted, fill `metric:`."""
+    from briefbook.metrics.draft import draft
+
+    article = project_for(project).corpus().article(article_id)
+    text = draft_yaml(draft(article))
+    if into is None:
+        typer.echo(text, nl=False)
+        return
+    if into.exists() and not force:
+        raise BriefbookError("the draft file exists (it may hold your edits)", where=str(into),
+                             hint="choose another --into, or add --force to replace it")
+    write_atomic(into, text.encode("utf-8"))
+    typer.echo(f"wrote {into}: {text.count(chr(10) + '- n: ')} candidate observations of "
+               f"{article_id}; delete the unwanted, then `briefbook metrics link METRIC_ID "
+               f"{into}#N …`")
+
+
+DRAFT_HEADER = """\
+# Draft observations — written by `briefbook metrics draft`; edit, then link.
+# Each entry is a figure the extractor found, already valid for the catalog: the quote is
+# the shortest clause carrying the number, verbatim in paragraph `source`.
+# Delete the entries you do not want. For each one you keep, either set `metric:` to a
+# metric id and run `briefbook metrics link METRIC_ID THIS_FILE`, or name it directly:
+# `briefbook metrics link METRIC_ID THIS_FILE#N …` (add --new for a metric not yet in the
+# catalog: its label and topic are taken from the first entry; check the guesses).
+# `cue`, `period_cue` and `topic_cue` say what decided each guess; they are not stored.
+"""
+
+
+def draft_yaml(doc: dict[str, Any]) -> str:
+    import yaml
+
+    return DRAFT_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _draft_entries(ref: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """(file, [(where, entry)]) for ``FILE`` or ``FILE#N``."""
+    from briefbook.brief.safeyaml import load_yaml, read_text
+
+    file, _, number = ref.partition("#")
+    data, _node = load_yaml(read_text(Path(file), "the draft"), file)
+    entries = data.get("observations") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise BriefbookError("not a draft: expected an `observations:` list", where=file,
+                             hint="write one with `briefbook metrics draft ARTICLE_ID --into FILE`")
+    pairs = [(f"{file}#{e.get('n')}", e) for e in entries if isinstance(e, dict)]
+    if not number:
+        return file, pairs
+    if not number.isdigit():
+        raise BriefbookError(f"{ref!r}: the part after # must be an entry number `n`", where=file)
+    hit = [p for p in pairs if str(p[1].get("n")) == number]
+    if not hit:
+        raise BriefbookError(f"{ref!r}: no entry n: {number} (deleted?)", where=file,
+                             hint="entries left: " + ", ".join(str(e.get("n")) for _, e in pairs))
+    return file, hit
+
+
+@metrics_app.command("link")
+def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the observations belong to")],
+                 refs: Annotated[list[str], typer.Argument(
+                     help="draft entries: FILE#N, or FILE for its entries whose `metric:` is METRIC_ID")],
+                 new: Annotated[bool, typer.Option("--new", help="create METRIC_ID")] = False,
+                 label: Annotated[str | None, typer.Option("--label", help="label of a --new metric")] = None,
+                 topic: Annotated[str | None, typer.Option("--topic", help="topic of a --new metric")] = None,
+                 unit: Annotated[str | None, typer.Option("--unit", help="unit of a --new metric")] = None,
+                 into: Annotated[Path | None, typer.Option(
+                     "--into", help="catalog file to add to [default: CORPUS/metrics/linked.yaml]",
+                     dir_okay=False)] = None,
+                 project: ProjectOpt = None, catalog: CatalogOpt = None) -> None:
+    """Attach kept draft entries to a metric (a report to its pledge), verified first."""
+    import yaml
+
+    from briefbook.brief.safeyaml import load_yaml, read_text
+    from briefbook.metrics.catalog import catalog_files
+    from briefbook.metrics.draft import check_entry, observation
+
+    proj = project_for(project)
+    c = proj.corpus()
+    files = list(catalog or catalog_files(proj.corpus_dir))
+    target = into or proj.corpus_dir / "metrics" / "linked.yaml"
+    if target.exists() and target not in files and target.resolve() not in [f.resolve() for f in files]:
+        files.append(target)
+    current = load_catalog(c, files, topics=proj.topics) if files else None
+    known = {m.id for m in current.metrics} if current else set()
+    if metric_id in known and new:
+        raise BriefbookError(f"metric {metric_id!r} already exists", hint="drop --new to add to it")
+    if metric_id not in known and not new:
+        if current is not None:
+            current.get(metric_id)          # raises with a did-you-mean
+        raise BriefbookError(f"unknown metric id {metric_id!r}", hint="add --new to create it")
+
+    picked: list[tuple[str, dict[str, Any]]] = []
+    for ref in refs:
+        _, pairs = _draft_entries(ref)
+        if "#" not in ref:
+            pairs = [p for p in pairs if p[1].get("metric") == metric_id]
+            if not pairs:
+                raise BriefbookError(f"no entry of {ref} has `metric: {metric_id}`", where=ref,
+                                     hint="set `metric:` on the entries to keep, or name them FILE#N")
+        for where, entry in pairs:
+            if entry.get("metric") not in (None, metric_id):
+                raise BriefbookError(f"{where} is marked for metric {entry['metric']!r}, not "
+                                     f"{metric_id!r}", where=where, hint="fix its `metric:`")
+            check_entry(entry, c, where)
+            picked.append((where, entry))
+
+    doc: dict[str, Any] = {"metrics": [], "observations": []}
+    if target.exists():
+        data, _node = load_yaml(read_text(target, "the catalog file"), str(target))
+        if not isinstance(data, dict):
+            raise BriefbookError("expected a catalog mapping", where=str(target))
+        doc = {"metrics": list(data.get("metrics") or []),
+               "observations": list(data.get("observations") or [])}
+    obs = [observation(e) for _, e in picked]
+    if new:
+        first = picked[0][1]
+        chosen_unit = unit if unit is not None else str(first.get("unit") or "")
+        doc["metrics"].append({"id": metric_id, "label": label or first.get("label") or metric_id,
+                               "unit": chosen_unit, "topic": topic or first.get("topic"),
+                               "observations": obs})
+    else:
+        m = current.get(metric_id)
+        for o in obs:
+            if o.get("unit") == m.unit:
+                o.pop("unit")
+        doc["observations"] += [{"metric": metric_id, **o} for o in obs]
+    for entry in doc["metrics"]:
+        for o in entry.get("observations", []):
+            if o.get("unit") == entry.get("unit"):
+                o.pop("unit")
+    text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+    # Verify the whole catalog with the new file before writing anything.
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / target.name
+        trial.write_text(text, encoding="utf-8")
+        others = [f for f in files if f.resolve() != target.resolve()]
+        after = load_catalog(c, others + [trial], topics=proj.topics).get(metric_id)
+    write_atomic(target, text.encode("utf-8"))
+    typer.echo(f"linked {len(obs)} observation(s) to {metric_id} in {target}; "
+               f"status now {after.status.value}: {after.status_reason}")
+
+
+LINKED_HEADER = """\
+# Catalog file written by `briefbook metrics link` (verified on every load like metrics.yaml).
+# `metrics:` new metrics; `observations:` reports linked to metrics defined in other files.
+"""
+
+
+@metrics_app.command("schema")
+def metrics_schema(project: ProjectOpt = None) -> None:
+    """The catalog file format (metrics.yaml, metrics/*.yaml) as JSON Schema."""
+    from briefbook.metrics.catalog import catalog_json_schema
+
+    try:
+        topics = project_for(project).topics
+    except BriefbookError:
+        topics = None  # outside a project: any topic
+    typer.echo(json.dumps(catalog_json_schema(topics), ensure_ascii=False, indent=2))
+
+
+def _targets(target: str, project: Path | None) -> list[tuple[str | None, str]]:
     """(paragraph id or None, text) for a file path or a corpus id."""
     path = Path(target)
     if path.exists() and not path.is_dir():  # a file (a FIFO or device is refused, not read)
@@ -93,7 +297,7 @@ def _targets(target: str, corpus_dir: Path) -> list[tuple[str | None, str]]:
             return [(None, data.decode("utf-8-sig"))]
         except UnicodeDecodeError as exc:
             raise BriefbookError(f"cannot read the file: {exc}", where=target) from exc
-    c = load_corpus(corpus_dir)
+    c = project_for(project).corpus()
     found = c.resolve(target)
     if hasattr(found, "paragraphs"):
         paras = found.paragraphs() if callable(found.paragraphs) else found.paragraphs
@@ -103,16 +307,20 @@ def _targets(target: str, corpus_dir: Path) -> list[tuple[str | None, str]]:
 
 @app.command()
 def extract(target: Annotated[str, typer.Argument(help="article/section/paragraph id, or a text file")],
-            corpus: CorpusOpt = CORPUS_DIR, as_json: JsonOpt = False) -> None:
+            project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Every number-with-unit mention, with a pledged/reported guess from cue words."""
-    parts = _targets(target, corpus)
+    parts = _targets(target, project)
     text = "\n".join(t for _, t in parts)
     starts, pos = [], 0
     for pid, t in parts:
         starts.append((pos, pid))
         pos += len(t) + 1
     rows = []
-    for m in extract_mentions(text):
+    published = None
+    first = next((pid for pid, _ in parts if pid), None)
+    if first:                        # corpus text: its date frames sentences opening with a year
+        published = project_for(project).corpus().article(first.split("/", 1)[0]).published
+    for m in extract_mentions(text, published):
         pid = next(pid for s, pid in reversed(starts) if s <= m.start)
         rows.append({"paragraph": pid, **m.to_json()})
     if as_json:

@@ -1,4 +1,8 @@
-"""Commands that make and vet books: ``render``, ``check``, ``schema``, ``doctor``."""
+"""Commands that make and vet books: ``init``, ``render``, ``check``, ``schema``, ``doctor``.
+
+Every brief is rendered with its own project (found by walking up from the brief's folder), or
+with the one ``--project`` names.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
+from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.errors import BriefbookError, shown_message
 
 BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
@@ -18,6 +23,7 @@ def render(
     briefs: Annotated[list[Path], typer.Argument(help="one or more brief files (YAML)")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="PDF path (one brief)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="folder for the PDFs")] = None,
+    project: ProjectOpt = None,
 ) -> None:
     """Render briefs to PDF. A failed render leaves any existing PDF untouched."""
     import time
@@ -35,11 +41,13 @@ def render(
 
     for target in targets:  # a link, FIFO, device or folder as output: refused before rendering
         check_writable_target(target)
-    renderer = Renderer()
+    renderers: dict[Path, Renderer] = {}
     failures = 0
     for brief, target in zip(briefs, targets, strict=True):
         start = time.perf_counter()
         try:
+            found = project_for(project, brief)
+            renderer = renderers.setdefault(found.root, Renderer(found))
             pdf = render_to_file(brief, target, renderer)
         except BriefbookError as exc:
             failures += 1
@@ -51,20 +59,38 @@ def render(
 
 
 @app.command()
-def check(brief: BriefArg) -> None:
+def check(brief: BriefArg, project: ProjectOpt = None) -> None:
     """Validate a brief: every problem at once, with file:line:column."""
     from briefbook.render import Renderer
 
-    Renderer().check(brief)
+    Renderer(project_for(project, brief)).check(brief)
     typer.echo(f"{brief}: ok")
 
 
 @app.command()
-def schema() -> None:
-    """Print the brief's JSON Schema (for editors' completion and validation)."""
+def schema(of_project: Annotated[bool, typer.Option(
+        "--project", help="the schema of briefbook.yaml instead of a brief's")] = False) -> None:
+    """Print the brief's (or the project file's) JSON Schema, for editors."""
+    if of_project:
+        from briefbook.project.config import project_json_schema
+
+        typer.echo(project_json_schema(), nl=False)
+        return
     from briefbook.brief import json_schema
 
     typer.echo(json_schema(), nl=False)
+
+
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="new project folder (missing or empty)")],
+         title: Annotated[str | None, typer.Option("--title", help="the project's name")] = None,
+         ) -> None:
+    """Start a project: briefbook.yaml, an example article, its metrics and a brief."""
+    from briefbook.project.scaffold import init_project
+
+    made = init_project(folder, title=title)
+    typer.echo(f"created project {made.root}")
+    typer.echo(f"next: cd {folder} && briefbook render briefs/example.yaml")
 
 
 @app.command()

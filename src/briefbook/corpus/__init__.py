@@ -9,9 +9,9 @@ Modules: ``sources`` (catalogue, safe reading), ``clean`` (line rules), ``defect
 (the build, the id lock, caching), ``ingest`` (adding an article), ``diff`` (review view).
 """
 
-from briefbook.corpus.model import (Article, Caption, Corpus, Credit, Defect, Meeting, PageHeader,
+from briefbook.corpus.model import (Article, Caption, Corpus, Credit, Defect, Event, PageHeader,
                                     Paragraph, Section)
 from briefbook.corpus.store import build_corpus, corpus_json, load_corpus
 
-__all__ = ["Article", "Caption", "Corpus", "Credit", "Defect", "Meeting", "PageHeader",
+__all__ = ["Article", "Caption", "Corpus", "Credit", "Defect", "Event", "PageHeader",
            "Paragraph", "Section", "build_corpus", "corpus_json", "load_corpus"]

@@ -182,8 +182,12 @@ def normalise_punctuation(line: str) -> tuple[str, int]:
             left, right, _, _ = _neighbours(chars, i)
             if is_cjk(left) or is_cjk(right):
                 convert.add(i)
+    quotes = [i for i, ch in enumerate(chars) if ch == '"']
+    if quotes and len(quotes) % 2 == 0 and has_han(line):
+        for k, i in enumerate(quotes):      # "十五分钟生活圈" → “十五分钟生活圈”
+            chars[i] = "“" if k % 2 == 0 else "”"
     if not convert:
-        return line, 0
+        return "".join(chars), len(quotes) if quotes and len(quotes) % 2 == 0 and has_han(line) else 0
     drop: set[int] = set()
     for i in convert:
         chars[i] = FULL_WIDTH[chars[i]]
@@ -193,7 +197,7 @@ def normalise_punctuation(line: str) -> tuple[str, int]:
         drop.update(range(i + 1, hi))
         drop.update(range(lo + 1, i))
     out = "".join(c for j, c in enumerate(chars) if j not in drop)
-    return out, len(convert)
+    return out, len(convert) + (len(quotes) if quotes and len(quotes) % 2 == 0 and has_han(line) else 0)
 
 
 # --- page debris -------------------------------------------------------------------------
@@ -202,9 +206,13 @@ _NO_SENTENCE = r"[^。！？]"
 DEBRIS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("channel-toggle", re.compile(r"^(展开频道|收起频道)(\s*(展开频道|收起频道))*$")),
     ("font-size", re.compile(r"^【?字[体號号][:：]")),
-    ("editor", re.compile(r"^[【\[]?(责任编辑|编辑|责编)\s*[:：][^。]{0,20}[】\]]?$")),
+    ("editor", re.compile(r"^[【\[（(]?(责任编辑|编辑|责编)\s*[:：][^。]{0,20}[】\]）)]?$")),
+    ("original-title", re.compile(r"^原标题\s*[:：]")),
+    ("disclaimer", re.compile(r"^(免责声明|特别声明|声明)\s*[:：][^。]*(转载|转自|观点|立场|版权)")),
+    ("breadcrumb", re.compile(r"^(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|位置)\s*[:：]"
+                              r"[^。！？，,]{0,40}$")),
     ("hot-list", re.compile(r"^(一周热门|热门推荐|热点推荐|相关新闻|相关阅读|猜你喜欢|推荐阅读"
-                            r"|热门文章|24小时热门|点击排行)\s*$")),
+                            r"|热门文章|24小时热门|点击排行|最新推荐|延伸阅读|精彩推荐|更多阅读)\s*$")),
     ("breadcrumb", re.compile(r"^[^。！？，,：:]{1,16}(\s*[>›»]\s*[^。！？，,>›»]{1,24})+$")),
     ("share", re.compile(r"^【?(分享到|扫一扫|打印本页|关闭窗口|打印|关闭|返回顶部|分享)[】:：]?"
                          r"[^。]{0,30}$")),
@@ -218,6 +226,8 @@ DEBRIS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 DebrisRules = tuple[tuple[str, re.Pattern[str]], ...]
+#: Debris that opens a trailing block: every line after it is page furniture (link lists).
+TRAILING_BLOCK_RULES = ("hot-list",)
 
 
 def debris_rule(line: str, rules: DebrisRules = DEBRIS_RULES) -> str | None:
@@ -244,7 +254,8 @@ def find_page_header(lines: list[str], rules: DebrisRules = DEBRIS_RULES,
         m = _TIMESTAMP.match(line)
         if not m:
             continue
-        above = [j for j in range(i) if lines[j] and debris_rule(lines[j], rules) is None]
+        above = [j for j in range(i) if lines[j] and debris_rule(lines[j], rules) is None
+                 and parse_reporter_line(lines[j]) is None]
         headline = lines[above[0]] if above else None
         return set(above) | {i}, PageHeader(headline=headline, time=m["time"],
                                              source=m["src"].strip() or None)
@@ -294,6 +305,18 @@ def parse_credits(text: str) -> tuple[Credit, ...]:
         role = m["role"] or role
         credits.append(Credit(role=role, name=m["name"]))
     return tuple(credits)
+
+
+_REPORTER_LINE = re.compile(rf"^(?:[{HAN}]{{0,8}}?(?:记者|通讯员|实习生|摄影|文|图)[\s｜|/／]*"
+                            rf"[{HAN}·]{{2,4}}(?:[\s、，,]+[{HAN}·]{{2,4}})*\s*)+$")
+
+
+def parse_reporter_line(line: str) -> tuple[Credit, ...] | None:
+    """A line that only names reporters, ``记者 刘洋 通讯员 韩冰``, else None."""
+    if len(line) > 60 or not _REPORTER_LINE.match(line):
+        return None
+    credits = parse_credits(re.sub(r"(记者|通讯员|实习生|摄影)\s+", r"\1", line))
+    return credits or None
 
 
 _CREDIT_LINE = re.compile(r"^[（(](?P<c>[^（）()]*(?:记者|通讯员)[^（）()]*)[）)]$")

@@ -1,6 +1,7 @@
 """Adding a new raw article to the corpus.
 
-Takes: a text file and its metadata (id, date, outlet, optional title and meeting). A
+Takes: a text file and its metadata (id, date, outlet, optional title, the project events it
+reports on — zero or more, checked against the project's events). A
 ``title`` that differs from the page headline (or given for a copy without one) is recorded
 as ``title_supplied``; without ``title`` the headline is the title.
 Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made);
@@ -9,16 +10,17 @@ appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written a
 in that order, after the whole pipeline has succeeded on the text; a failure part-way
 restores the lock and sources.yaml and removes the raw copy (the corpus stays loadable).
 
-Bad input (not UTF-8, binary, empty, duplicate id or duplicate text, unknown meeting,
+Bad input (not UTF-8, binary, empty, duplicate id or duplicate text, unknown event,
 no article text) raises ``BriefbookError`` naming the file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import datetime as dt
 import hashlib
-import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,31 +28,18 @@ from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
 from briefbook.corpus.model import Article
 from briefbook.corpus.sources import (ID_PATTERN, MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
-                                      decode_raw, load_sources, read_raw, save_sources)
-from briefbook.corpus.sources import meeting as meeting_record
+                                      decode_raw, load_sources, read_raw,
+                                      save_sources)
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
+from briefbook.corpus.model import Event
 from briefbook.errors import BriefbookError
 from briefbook.fileio import read_bounded, write_atomic
 
-_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_PLENUM = re.compile(r"十三届(?P<n>[一二三四五六七八九十]{1,3})次全(?:会|体会议)")
 
-
-def _numeral(text: str) -> int:
-    """一 … 十九 → 1 … 19."""
-    if text.startswith("十"):
-        return 10 + (_NUMERALS.get(text[1:], 0) if len(text) > 1 else 0)
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _NUMERALS[tens] * 10 + (_NUMERALS[ones] if ones else 0)
-    return _NUMERALS[text]
-
-
-def detect_meeting(text: str) -> str | None:
-    """The first plenum of the 13th committee the text names, as ``13-N``."""
-    m = _PLENUM.search(text)
-    return f"13-{_numeral(m['n'])}" if m else None
+def named_events(text: str, events: Iterable[Event]) -> list[Event]:
+    """The project events whose name (or short name) the text mentions, in project order."""
+    return [e for e in events if e.name in text or (e.short and e.short in text)]
 
 
 @dataclass(frozen=True)
@@ -62,8 +51,10 @@ class IngestReport:
 
 
 def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: str,
-           title: str | None = None, meeting: str | None = None,
+           title: str | None = None, events: Sequence[str] = (),
+           known_events: Iterable[Event] = (),
            date_inferred: bool = False, dry_run: bool = False) -> IngestReport:
+    """Clean and store one article. ``events`` are ids of ``known_events`` (the project's)."""
     file = Path(file)
     where = str(file)
     if not ID_PATTERN.match(article_id):
@@ -92,23 +83,23 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
             raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
 
     script = clean.detect_script(text)
-    meeting_id = meeting
-    if meeting_id is None:
-        meeting_id = detect_meeting(clean.to_simplified(text)[0])
-        if meeting_id is None:
-            raise BriefbookError("cannot tell which plenum the article reports on", where=where,
-                                 hint="pass --meeting, one of: " + ", ".join(sources.meetings))
-    if meeting_id not in sources.meetings:
-        raise BriefbookError(f"unknown meeting {meeting_id!r}", where=where,
-                             hint="known meetings: " + ", ".join(sources.meetings))
+    known = {e.id: e for e in known_events}
+    for event_id in events:
+        if event_id not in known:
+            close = difflib.get_close_matches(event_id, list(known), n=1, cutoff=0.5)
+            hint = (f"did you mean {close[0]!r}? " if close else "") + (
+                "the project's events: " + ", ".join(known) if known else
+                "the project has no events yet: add them under `events:` in briefbook.yaml")
+            raise BriefbookError(f"unknown event {event_id!r}", where=where, hint=hint)
+    if len(set(events)) != len(events):
+        raise BriefbookError("an event is given twice", where=where)
 
     rel = f"{RAW_DIR}/{article_id}.txt"
     entry = SourceEntry(id=article_id, file=rel, outlet=outlet.strip(), published=published,
                         published_inferred=date_inferred, title=title or "(untitled)",
-                        title_supplied=False, meeting=meeting_id, script=script)
+                        title_supplied=False, events=list(events), script=script)
     corrections = load_corrections(Path(corpus_dir) / CORRECTIONS_FILE)
-    build: Build = build_article(entry, text, meeting_rec=meeting_record(sources, meeting_id),
-                                 corrections=corrections, where=where)
+    build: Build = build_article(entry, text, corrections=corrections, where=where)
     if title is None:
         headline = build.article.page.headline if build.article.page else None
         if not headline:
@@ -116,8 +107,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
                                  hint="pass --title")
         headline = clean.normalise_punctuation(headline)[0]
         entry = entry.model_copy(update={"title": headline})
-        build = build_article(entry, text, meeting_rec=meeting_record(sources, meeting_id),
-                              corrections=corrections, where=where)
+        build = build_article(entry, text, corrections=corrections, where=where)
     else:
         headline = build.article.page.headline if build.article.page else None
         if clean.normalise_punctuation(title)[0] != headline:   # the editor's own title

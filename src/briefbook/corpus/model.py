@@ -21,10 +21,18 @@ from briefbook.errors import BriefbookError
 
 
 @dataclass(frozen=True)
-class Meeting:
+class Event:
+    """Something articles report on (a plenum, a work report …), from the project's config."""
+
     id: str  # e.g. "13-9": 13th Wuhan party committee, 9th plenary session
     name: str  # e.g. "市委十三届九次全会"
     date: dt.date
+    short: str | None = None  # e.g. "十三届九次全会", for chart labels
+    kind: str | None = None  # e.g. "全会"; chart titles count events of one kind
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,7 @@ class Article:
     published_inferred: bool
     title: str
     title_supplied: bool  # True: the raw copy has no headline; the title is editorial
-    meeting: Meeting
+    events: tuple[str, ...]  # ids of the project's events the article reports on
     script: str  # script of the raw text: "simplified" | "traditional"
     layout: str  # "headings" | "speakers" | "themes" (how sections were found)
     reporters: tuple[str, ...]

@@ -1,7 +1,8 @@
 """The catalogue of raw articles (``corpus/sources.yaml``) and reading raw files safely.
 
 Takes: ``corpus/sources.yaml`` and the files under ``corpus/raw/``.
-Gives: validated ``SourceEntry`` / meeting records, and raw text decoded as UTF-8 —
+Gives: validated ``SourceEntry`` records (each naming the project events it reports on, by
+id — the events themselves are the project's, in ``briefbook.yaml``), and raw text decoded as UTF-8 —
 or a ``BriefbookError`` naming the file when it is not UTF-8 (GBK, Big5), binary or empty.
 Writing goes through ``briefbook.fileio`` so the catalogue is never half-written.
 """
@@ -16,7 +17,6 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from briefbook.corpus.model import Meeting
 from briefbook.errors import BriefbookError
 from briefbook.fileio import read_bounded, write_atomic
 
@@ -28,12 +28,6 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 MAX_ARTICLE_BYTES = 10_000_000
 
 
-class MeetingEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    date: dt.date
-
-
 class SourceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -43,7 +37,7 @@ class SourceEntry(BaseModel):
     published_inferred: bool = False
     title: str
     title_supplied: bool = False
-    meeting: str  # key into meetings, e.g. "13-9"
+    events: list[str] = Field(default_factory=list)  # project event ids, e.g. ["13-9"]
     script: Literal["simplified", "traditional"]
     notes: str | None = None
 
@@ -57,7 +51,6 @@ class SourceEntry(BaseModel):
 
 class SourcesFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    meetings: dict[str, MeetingEntry]
     articles: list[SourceEntry] = Field(default_factory=list)
 
 
@@ -81,22 +74,30 @@ def load_sources(corpus_dir: Path) -> SourcesFile:
         if entry.id in seen:
             raise BriefbookError(f"duplicate article id {entry.id!r}", where=str(path))
         seen.add(entry.id)
-        if entry.meeting not in sources.meetings:
-            raise BriefbookError(f"article {entry.id}: unknown meeting {entry.meeting!r}",
-                                 where=str(path),
-                                 hint="known meetings: " + ", ".join(sources.meetings))
     return sources
 
 
-def meeting(sources: SourcesFile, key: str) -> Meeting:
-    m = sources.meetings[key]
-    return Meeting(id=key, name=m.name, date=m.date)
+def article_lines(corpus_dir: Path) -> dict[str, int]:
+    """The line of ``sources.yaml`` where each article's entry starts (for error messages)."""
+    from briefbook.brief.safeyaml import load_yaml_file
+
+    _, node = load_yaml_file(corpus_dir / SOURCES_FILE, "the sources catalogue")
+    lines: dict[str, int] = {}
+    for key, value in getattr(node, "value", ()):
+        if getattr(key, "value", None) == "articles" and hasattr(value, "value"):
+            for item in value.value:
+                for k, v in getattr(item, "value", ()):
+                    if getattr(k, "value", None) == "id" and isinstance(v.value, str):
+                        lines[v.value] = item.start_mark.line + 1
+    return lines
 
 
 def save_sources(corpus_dir: Path, sources: SourcesFile) -> None:
     """Write the catalogue atomically (keeps the explanatory header comment)."""
     data = sources.model_dump(mode="json", exclude_defaults=False)
     for art in data["articles"]:
+        if not art.get("events"):
+            art.pop("events", None)
         for key in ("notes",):
             if art.get(key) is None:
                 art.pop(key, None)

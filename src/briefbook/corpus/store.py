@@ -33,7 +33,7 @@ from briefbook.corpus.defects import (Corrections, apply_to_raw, attach_repairs,
                                       load_corrections)
 from briefbook.corpus.model import Article, Corpus, Credit
 from briefbook.corpus.segment import Block, segment
-from briefbook.corpus.sources import SourceEntry, load_sources, meeting, read_raw
+from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 
@@ -86,7 +86,7 @@ class Build:
         return dict(sorted(counts.items()))
 
 
-def build_article(entry: SourceEntry, raw: str, *, meeting_rec, corrections: Corrections,
+def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
                   rules: Rules = DEFAULT_RULES, where: str | None = None) -> Build:
     """Run the whole pipeline on one raw text."""
     where = where or entry.file
@@ -119,14 +119,20 @@ def build_article(entry: SourceEntry, raw: str, *, meeting_rec, corrections: Cor
     if page is not None and page.headline:
         page = dataclasses.replace(page, headline=clean.normalise_punctuation(page.headline)[0])
     credits: list[Credit] = []
+    trailing: str | None = None      # inside a trailing block (相关阅读 …): all debris
     for i, (t, text) in enumerate(zip(traces, texts, strict=True)):
         if not text:
             t.kind = "blank"
         elif i in header_idx:
             t.kind = "header"
+        elif trailing is not None:
+            t.kind, t.rule = "debris", clean.debris_rule(text, rules.debris) or f"after-{trailing}"
         elif (rule := clean.debris_rule(text, rules.debris)) is not None:
             t.kind, t.rule = "debris", rule
-        elif (line_credits := clean.parse_credit_line(text)) is not None:
+            if rule in clean.TRAILING_BLOCK_RULES and _last_text_ahead(texts, i, rules) < 3:
+                trailing = rule
+        elif (line_credits := clean.parse_credit_line(text) or
+              clean.parse_reporter_line(text)) is not None:
             t.kind = "byline"
             credits.extend(line_credits)
         elif clean.parse_caption(text) is not None:
@@ -176,11 +182,18 @@ def build_article(entry: SourceEntry, raw: str, *, meeting_rec, corrections: Cor
     article = Article(
         id=entry.id, outlet=entry.outlet, published=entry.published,
         published_inferred=entry.published_inferred, title=entry.title,
-        title_supplied=entry.title_supplied, meeting=meeting_rec, script=entry.script,
+        title_supplied=entry.title_supplied, events=tuple(entry.events), script=entry.script,
         layout=layout, reporters=tuple(c.name for c in credits if c.role == "记者"),
         credits=tuple(credits), dateline=dateline, page=page, sections=sections,
         captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file)
     return Build(article=article, trace=tuple(traces))
+
+
+def _last_text_ahead(texts: list[str], i: int, rules: Rules) -> int:
+    """How many of the lines after ``i`` read as sentences (end in 。！？): a trailing link
+    list has none; a hot-list heading in mid-page is followed by the article again."""
+    return sum(1 for t in texts[i + 1:] if t and t[-1] in "。！？" and
+               clean.debris_rule(t, rules.debris) is None)
 
 
 def _mark_targets(traces: list[LineTrace], sections, captions) -> None:  # type: ignore[no-untyped-def]
@@ -279,7 +292,7 @@ def build_all(corpus_dir: Path, rules: Rules = DEFAULT_RULES) -> list[Build]:
     builds = []
     for entry in sources.articles:
         raw = read_raw(corpus_dir, entry)
-        builds.append(build_article(entry, raw, meeting_rec=meeting(sources, entry.meeting),
+        builds.append(build_article(entry, raw,
                                     corrections=corrections, rules=rules,
                                     where=str(corpus_dir / entry.file)))
     return builds
@@ -314,15 +327,11 @@ def _stamp(corpus_dir: Path) -> tuple:
                  for f in files)
 
 
-def load_corpus(corpus_dir: Path | None = None) -> Corpus:
+def load_corpus(corpus_dir: Path) -> Corpus:
     """The cleaned corpus, built from raw text and checked against ``ids.lock``.
 
     Cached per folder while none of its files changes (mtime and size).
     """
-    if corpus_dir is None:
-        from briefbook.paths import CORPUS_DIR
-
-        corpus_dir = CORPUS_DIR
     corpus_dir = Path(corpus_dir).resolve()
     if not corpus_dir.is_dir():
         raise BriefbookError("corpus folder not found", where=str(corpus_dir))
@@ -370,6 +379,5 @@ def build_one(corpus_dir: Path, article_id: str, rules: Rules = DEFAULT_RULES) -
 
         raise _unknown(article_id, sorted(e.id for e in sources.articles), "article")
     return build_article(entry, read_raw(corpus_dir, entry),
-                         meeting_rec=meeting(sources, entry.meeting),
                          corrections=load_corrections(corpus_dir / CORRECTIONS_FILE),
                          rules=rules, where=str(corpus_dir / entry.file))

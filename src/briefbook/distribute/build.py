@@ -1,14 +1,15 @@
 """``briefbook build``: render many briefs in parallel, skipping what has not changed.
 
-Takes: brief files, an output folder, a number of worker processes.
+Takes: a ``Project``, brief files (default: the project's ``briefs/*.yaml``), an output
+folder, a number of worker processes.
 Gives: ``OUT/<brief stem>.pdf`` for each brief and ``OUT/manifest.json`` (file, sha256, pages,
 bytes, input hash per output), both written atomically.
 
 A brief is skipped when the manifest records the same *input hash* for it and its PDF on disk
 still has the recorded sha256. The input hash covers everything a render reads: the brief's
-bytes, the whole corpus folder (raw articles, sources, corrections, ids.lock, metrics.yaml),
-``templates/``, ``assets/fonts/charset.txt``, the font files ``assets/fonts/*.otf`` and the
-package version. Code changes between releases are covered only by the version: after editing
+bytes, the project file (``briefbook.yaml``) and its stylesheet, the whole corpus folder (raw
+articles, sources, corrections, ids.lock, metrics.yaml), ``templates/``,
+``assets/fonts/charset.txt``, the font files ``assets/fonts/*.otf`` and the package version. Code changes between releases are covered only by the version: after editing
 the package, pass ``--force``.
 
 Workers are separate processes started with the *spawn* method (WeasyPrint and its C
@@ -28,11 +29,15 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefbook import __version__, paths
 from briefbook.distribute.parallel import run_jobs
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from briefbook.project import Project
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -51,10 +56,14 @@ def _hash_tree(digest, folder: Path) -> None:
         digest.update(path.read_bytes())
 
 
-def shared_inputs_hash(corpus_dir: Path | None = None) -> str:
+def shared_inputs_hash(project: Project) -> str:
     """Hash of what every brief's render reads besides the brief itself."""
     digest = hashlib.sha256(f"briefbook {__version__}\0".encode())
-    _hash_tree(digest, Path(corpus_dir or paths.CORPUS_DIR))
+    for extra in (project.config_path, project.stylesheet):
+        if extra is not None:
+            digest.update(f"{extra.name}\0".encode())
+            digest.update(extra.read_bytes() if extra.is_file() else b"missing")
+    _hash_tree(digest, project.corpus_dir)
     _hash_tree(digest, paths.TEMPLATES_DIR)
     charset = paths.FONTS_DIR / "charset.txt"
     digest.update(charset.read_bytes() if charset.exists() else b"missing charset")
@@ -70,13 +79,13 @@ def shared_inputs_hash(corpus_dir: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def input_hash(brief: Path, shared: str | None = None) -> str:
+def input_hash(brief: Path, shared: str) -> str:
     """Hash of every input of one brief's render."""
     try:
         data = Path(brief).read_bytes()
     except OSError as exc:
         raise BriefbookError(f"cannot read the brief ({exc.strerror})", where=str(brief)) from exc
-    digest = hashlib.sha256((shared or shared_inputs_hash()).encode())
+    digest = hashlib.sha256(shared.encode())
     digest.update(b"\0brief\0")
     digest.update(data)
     return digest.hexdigest()
@@ -139,22 +148,24 @@ _renderer = None
 _renderer_key: str | None = None
 
 
-def _renderer_for(shared: str):
+def _renderer_for(shared: str, project_root: str):
     global _renderer, _renderer_key
-    if _renderer is None or _renderer_key != shared:
+    key = f"{project_root}\0{shared}"
+    if _renderer is None or _renderer_key != key:
+        from briefbook.project import load_project
         from briefbook.render import Renderer
 
-        _renderer, _renderer_key = Renderer(), shared
+        _renderer, _renderer_key = Renderer(load_project(Path(project_root))), key
     return _renderer
 
 
-def _render_one(task: tuple[str, str, str, str]) -> dict:
+def _render_one(task: tuple[str, str, str, str, str]) -> dict:
     """Render one brief to its target; a dict describing the output, or ``error``."""
-    brief, target, in_hash, shared = task
+    brief, target, in_hash, shared, project_root = task
     from briefbook.render import render_to_file
 
     try:
-        pdf = render_to_file(Path(brief), Path(target), _renderer_for(shared))
+        pdf = render_to_file(Path(brief), Path(target), _renderer_for(shared, project_root))
     except BriefbookError as exc:
         return {"brief": brief, "error": str(exc)}
     except Exception as exc:  # a bug hit by this brief: a failed brief, not a dead build
@@ -169,10 +180,6 @@ def _render_one(task: tuple[str, str, str, str]) -> dict:
 
 
 # --- parent side -----------------------------------------------------------------------------
-
-
-def default_briefs() -> list[Path]:
-    return sorted(paths.BRIEFS_DIR.glob("*.yaml"))
 
 
 @contextlib.contextmanager
@@ -230,17 +237,20 @@ def _not_ours(target: Path, prior: dict | None) -> str | None:
             "build's output; nothing was changed (move it away, or choose another --out)")
 
 
-def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *, jobs: int = 1,
-          force: bool = False, on_event: Callable[[str, str, dict | None], None] | None = None,
-          ) -> BuildResult:
-    """Render ``briefs`` (default ``briefs/*.yaml``) into ``out_dir``; see the module doc.
+def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"),
+          *, jobs: int = 1, force: bool = False,
+          on_event: Callable[[str, str, dict | None], None] | None = None) -> BuildResult:
+    """Render ``briefs`` (default: the project's ``briefs/*.yaml``) into ``out_dir``; see the
+    module doc.
 
     ``on_event(kind, brief, info)`` is called with kind ``"plan"`` (info: {"todo": n,
     "skipped": n}) once, then ``"skipped"``, ``"built"`` or ``"failed"`` per brief.
     """
-    briefs = [Path(b) for b in (briefs if briefs is not None else default_briefs())]
+    briefs = [Path(b) for b in (briefs if briefs is not None else project.briefs())]
     if not briefs:
-        raise BriefbookError("no briefs to build", where=str(paths.BRIEFS_DIR))
+        raise BriefbookError("no briefs to build", where=str(project.briefs_dir),
+                             hint="write a brief into the project's briefs/ folder, or name "
+                                  "brief files on the command line")
     out_dir = Path(out_dir)
     jobs = max(1, int(jobs))
     notify = on_event or (lambda *_: None)
@@ -252,13 +262,13 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
         stems[brief.stem] = brief
     briefs = list(stems.values())
 
-    shared = shared_inputs_hash()
+    shared = shared_inputs_hash(project)
     old = read_manifest(out_dir)
     result = BuildResult(out_dir=out_dir)
     # Only entries naming a plain file of this folder count (a crafted path is ignored).
     entries = {name: e for name, e in old.items()
                if isinstance(name, str) and Path(name).name == name and name.endswith(".pdf")}
-    todo: list[tuple[str, str, str, str]] = []
+    todo: list[tuple[str, str, str, str, str]] = []
     refused: list[tuple[str, str]] = []
     for brief in briefs:
         target = out_dir / f"{brief.stem}.pdf"
@@ -272,7 +282,7 @@ def build(briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"), *,
         if why:
             refused.append((str(brief), f"{target}: {why}"))
             continue
-        todo.append((str(brief), str(target), in_hash, shared))
+        todo.append((str(brief), str(target), in_hash, shared, str(project.root)))
     for tmp in _sweep_temporaries(Path(t[1]) for t in todo):
         notify("stale", str(tmp), None)
     notify("plan", "", {"todo": len(todo) + len(refused), "skipped": len(result.skipped)})

@@ -407,9 +407,9 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     if not readers:
         raise BriefbookError("no readers")
     if base is None:
-        from briefbook.render import Renderer
-
-        base = (renderer or Renderer()).render(brief)
+        if renderer is None:
+            raise TypeError("make_editions needs the project's renderer, or the base PDF")
+        base = renderer.render(brief)
     pages = pdf_pages(base)
     width = max(3, len(str(max(r.copy for r in readers))))
     stem = brief.stem

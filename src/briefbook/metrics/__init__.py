@@ -1,11 +1,14 @@
 """The metrics stage: figures pledged and reported, each traced to a verbatim quote.
 
-Takes: the corpus (``briefbook.corpus``) and ``corpus/metrics.yaml``.
-Gives: ``load_catalog(corpus) -> Catalog`` (catalog.py), the status rubric (status.py),
-Chinese number parsing (numbers.py) and number-mention extraction (extract.py).
+Takes: the corpus (``briefbook.corpus``) and its catalog files (``metrics.yaml`` and
+``metrics/*.yaml`` in the corpus folder).
+Gives: ``load_catalog(corpus) -> Catalog`` (catalog.py; ``Catalog.as_of(day)``, each
+metric's computed ``history``), the status rubric (status.py), period wording → deadlines
+(periods.py), Chinese number parsing (numbers.py), number-mention extraction (extract.py)
+and drafting observations from an article (draft.py).
 """
 
-from briefbook.metrics.catalog import TOPICS, Catalog, Metric, Observation, load_catalog
+from briefbook.metrics.catalog import Catalog, Metric, Observation, load_catalog
 from briefbook.metrics.status import RUBRIC, Status
 
-__all__ = ["RUBRIC", "TOPICS", "Catalog", "Metric", "Observation", "Status", "load_catalog"]
+__all__ = ["RUBRIC", "Catalog", "Metric", "Observation", "Status", "load_catalog"]

@@ -1,7 +1,8 @@
 """The metrics catalog: what was pledged, what was later reported, each tied to a quote.
 
-Takes: the corpus (``briefbook.corpus.load_corpus(dir)``) and its folder's ``metrics.yaml``
-(``dir/metrics.yaml``; the project's ``corpus/metrics.yaml`` for the default corpus).
+Takes: the corpus (``briefbook.corpus.load_corpus(dir)``), its folder's catalog files:
+``dir/metrics.yaml`` plus every ``dir/metrics/*.yaml`` (in name order; one id space), or the
+files given; and the project's topics (``briefbook.yaml``).
 Gives: a ``Catalog`` of ``Metric`` objects, each with its ``Observation`` s (pledged or
 reported: value, qualifier, period, source paragraph id, verbatim quote), the latest
 pledge and the latest report published on or after it (an earlier report is not its
@@ -10,11 +11,19 @@ citing paragraph ids, and ``ratio`` (reported / pledged) when comparable.
 
 Verification on load — every problem in the file is collected and raised together as one
 ``BriefbookErrors``, each naming ``metrics.yaml:LINE``, the metric id and the observation:
+- the topic is one of the project's topics;
 - the source id is a paragraph of the corpus and the quote occurs in its cleaned text verbatim;
 - a numeric value follows from the quote: parsing the quote with ``numbers.py`` yields a
   quantity equal to the value in the metric's unit, with the same qualifier (a quote that
   says 近30份 cannot be catalogued as a plain 30);
-- curated statuses only where the rubric cannot decide, and their reason cites a paragraph id.
+- curated statuses only where the rubric cannot decide, and their reason cites a paragraph id;
+- every period can be read as dates (``periods.parse_period``), so deadlines are known.
+
+Time: ``Catalog.as_of(day)`` keeps only what articles published by ``day`` say (a metric with
+nothing yet is left out, and naming it is an error that says so); each metric's status is
+then taken on that day — a pledge whose period has ended without a report is 逾期未见报道.
+``Metric.history`` is computed, never typed: the status on each day an article about it was
+published (or its deadline passed), one ``Step`` per change, citing what changed it.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import yaml
@@ -32,15 +42,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
-from briefbook.metrics.status import PeriodRelation, Status, assess
-from briefbook.paths import CORPUS_DIR
+from briefbook.metrics.periods import PeriodError, parse_period
+from briefbook.metrics.status import DEADLINE_PASSED, PeriodRelation, Status, assess
 
-__all__ = ["CATALOG_PATH", "TOPICS", "Catalog", "Metric", "Observation", "default_catalog_path",
-           "load_catalog"]
+__all__ = ["CATALOG_FILE", "Catalog", "Metric", "Observation", "Step", "catalog_files",
+           "default_catalog_path", "load_catalog"]
 
-CATALOG_PATH = CORPUS_DIR / "metrics.yaml"
-TOPICS = ("就业与人才", "公共卫生", "城市建设", "生态环境", "营商环境", "政务服务", "基层治理",
-          "科技创新", "文化旅游", "民生保障", "体制机制", "审计监督")
+CATALOG_FILE = "metrics.yaml"
+
+CATALOG_FILE = "metrics.yaml"
 #: Limits on ``metrics.yaml`` (reported as errors naming the file, never a hang).
 MAX_CATALOG_BYTES = 10_000_000
 MAX_METRICS = 5_000
@@ -65,6 +75,7 @@ class Observation(BaseModel):
     published: dt.date | None = None
     magnitude: str | None = None      # 万/亿 as the quote writes it, for display
     line: int | None = None
+    file: str | None = None
 
     @field_validator("qualifier")
     @classmethod
@@ -106,20 +117,15 @@ class Metric(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     label: str = Field(min_length=1)
     unit: str = ""                    # "" only for metrics with no figure at all
-    topic: str
+    topic: str = Field(min_length=1)
     observations: tuple[Observation, ...] = Field(min_length=1)
     periods: PeriodRelation | None = None   # how the report's period relates to the pledge's
     curated_status: Status | None = Field(default=None, alias="status")
     curated_reason: str | None = Field(default=None, alias="status_reason")
     note: str | None = None
     line: int | None = None
-
-    @field_validator("topic")
-    @classmethod
-    def _known_topic(cls, v: str) -> str:
-        if v not in TOPICS:
-            raise ValueError(f"topic must be one of {'、'.join(TOPICS)}")
-        return v
+    file: str | None = None           # the catalog file it came from (filled by the loader)
+    as_of: dt.date | None = None      # the day its status is taken on (``Catalog.as_of``)
 
     def _latest(self, kind: str, since: dt.date | None = None) -> Observation | None:
         found = [(o.published or dt.date.min, i, o) for i, o in enumerate(self.observations)
@@ -138,19 +144,74 @@ class Metric(BaseModel):
         p = self.pledged
         return self._latest("reported", since=(p.published or dt.date.min) if p else None)
 
+    @property
+    def rival(self) -> Observation | None:
+        """Another report published the same day as ``reported``, when there is one."""
+        r = self.reported
+        if r is None:
+            return None
+        return next((o for o in reversed(self.observations) if o.kind == "reported"
+                     and o is not r and o.published == r.published), None)
+
+    @property
+    def deadline(self) -> dt.date | None:
+        """The last day of the latest pledge's period (None: open-ended or no pledge)."""
+        p = self.pledged
+        if p is None:
+            return None
+        try:
+            return parse_period(p.period).end
+        except PeriodError:
+            return None                 # the loader has reported it
+
     @cached_property
     def assessment(self) -> tuple[Status, str]:
         """(status, reason) from the rubric, worked out once per metric (it is frozen)."""
         p, r = self.pledged, self.reported
         curated = None
-        if self.curated_status is not None:
-            curated = (self.curated_status, self.curated_reason or "")
+        if self.curated_status is not None and p is not None and r is not None:
+            curated = (self.curated_status, self.curated_reason or "")   # see rubric rule 6
         return assess(p, r, unit_pledged=p.unit if p else None, unit_reported=r.unit if r else None,
-                      periods=self.periods, curated=curated)
+                      periods=self.periods, curated=curated, deadline=self.deadline,
+                      as_of=self.as_of, rival=self.rival)
+
+    def at(self, day: dt.date) -> Metric | None:
+        """This metric as known on ``day``: only observations published by then, the status
+        taken on that day; None when nothing about it was published yet."""
+        kept = tuple(o for o in self.observations if o.published is None or o.published <= day)
+        if not kept:
+            return None
+        return self.model_copy(update={"observations": kept, "as_of": day})
+
+    @cached_property
+    def history(self) -> tuple[Step, ...]:
+        """The status on each day it could change — an article about it published, or a
+        pledge's deadline passed — keeping only the days it did change; up to ``as_of``."""
+        days = {o.published for o in self.observations if o.published is not None}
+        for o in self.observations:
+            if o.kind == "pledged":
+                try:
+                    end = parse_period(o.period).end
+                except PeriodError:
+                    end = None
+                if end is not None:
+                    days.add(end + dt.timedelta(days=1))
+        if self.as_of is not None:
+            days = {d for d in days if d <= self.as_of}
+        steps: list[Step] = []
+        for day in sorted(days):
+            then = self.at(day)
+            if then is None or (steps and steps[-1].status == then.status):
+                continue
+            new = [o for o in then.observations if o.published == day]
+            steps.append(Step(day, then.status, then.status_reason,
+                              new[-1] if new else None))
+        return tuple(steps)
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Metric:
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("assessment", None)   # the copy may differ: assess it afresh
+        copied.__dict__.pop("history", None)
         return copied
 
     @property
@@ -176,21 +237,63 @@ class Metric(BaseModel):
 
 
 @dataclass(frozen=True)
+class Step:
+    """One change in a metric's history: from ``day`` on, ``status`` (because of ``cause``,
+    the observation published that day; None when only the deadline passed)."""
+
+    day: dt.date
+    status: Status
+    reason: str
+    cause: Observation | None
+
+    @property
+    def because(self) -> str:
+        """What changed the status, in the reader's words."""
+        if self.cause is None:
+            return DEADLINE_PASSED
+        return f"{'承诺' if self.cause.kind == 'pledged' else '报道'}{self.cause.display}（{self.cause.source}）"
+
+
+@dataclass(frozen=True)
 class Catalog:
     metrics: list[Metric]
     path: Path
+    files: tuple[Path, ...] = ()
+    as_of_day: dt.date | None = None
+    #: metrics with nothing published by ``as_of_day``: id → first publication day
+    later: dict[str, dt.date] | None = None
+    #: the project's topics, in the order books print them
+    topic_order: tuple[str, ...] = ()
+
+    def as_of(self, day: dt.date) -> Catalog:
+        """The catalog as known on ``day`` (see the module docstring)."""
+        kept, later = [], {}
+        for m in self.metrics:
+            then = m.at(day)
+            if then is None:
+                later[m.id] = min(o.published for o in m.observations if o.published)
+            else:
+                kept.append(then)
+        return Catalog(kept, self.path, self.files, day, later, self.topic_order)
 
     def get(self, metric_id: str) -> Metric:
         for m in self.metrics:
             if m.id == metric_id:
                 return m
+        if self.later and metric_id in self.later and self.as_of_day is not None:
+            raise BriefbookError(
+                f"metric {metric_id!r} has no observation published by {self.as_of_day} "
+                f"(the first is of {self.later[metric_id]})", where=str(self.path),
+                hint="drop it from the brief, or set a later `as_of:`")
         close = difflib.get_close_matches(metric_id, [m.id for m in self.metrics], n=3, cutoff=0.5)
         hint = ("did you mean " + ", ".join(close) + "?") if close else \
             "run `briefbook metrics` to list the ids"
         raise BriefbookError(f"unknown metric id {metric_id!r}", where=str(self.path), hint=hint)
 
     def topics(self) -> list[str]:
-        return [t for t in TOPICS if any(m.topic == t for m in self.metrics)]
+        used = list(dict.fromkeys(m.topic for m in self.metrics))
+        order = {t: i for i, t in enumerate(self.topic_order)}
+        return sorted(used, key=lambda t: order.get(t, len(order)))
 
 
 # --------------------------------------------------------------------------- loading
@@ -205,17 +308,33 @@ def _lines(node: yaml.Node) -> Any:
     return node.start_mark.line + 1
 
 
-def _read(path: Path) -> tuple[list[dict[str, Any]], list[Any]]:
+def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """(metric entries, their lines, linked observations, their lines) of one catalog file."""
     from briefbook.brief.safeyaml import load_yaml, read_text
 
     data, node = load_yaml(read_text(path, "the metrics catalog", MAX_CATALOG_BYTES), str(path))
-    if not isinstance(data, dict) or not isinstance(data.get("metrics"), list):
-        raise BriefbookError("expected a mapping with a `metrics:` list", where=str(path))
-    if len(data["metrics"]) > MAX_METRICS:
-        raise BriefbookError(f"{len(data['metrics']):,} metrics; the limit is {MAX_METRICS:,}",
-                             where=str(path))
-    lines = _lines(node)["metrics"]
-    return data["metrics"], lines
+    if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list) or \
+            not isinstance(data.get("observations", []), list) or \
+            not ({"metrics", "observations"} & set(data)):
+        raise BriefbookError("expected a mapping with a `metrics:` list (and/or an "
+                             "`observations:` list of reports linked to metrics)", where=str(path),
+                             hint="`briefbook metrics schema` prints the format")
+    unknown = set(data) - {"metrics", "observations"}
+    if unknown:
+        raise BriefbookError(f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))}",
+                             where=str(path), hint="only `metrics:` and `observations:`")
+    metrics, linked = data.get("metrics") or [], data.get("observations") or []
+    if len(metrics) + len(linked) > MAX_METRICS:
+        raise BriefbookError(f"{len(metrics) + len(linked):,} metrics"
+                             f"{' and linked observations' if linked else ''}; the limit is "
+                             f"{MAX_METRICS:,}", where=str(path))
+    lines = _lines(node)
+    return metrics, lines.get("metrics") or [], linked, lines.get("observations") or []
+
+
+def _obs_where(obs: Any) -> str | None:
+    file, line = (obs.get("file"), obs.get("line")) if isinstance(obs, dict) else (obs.file, obs.line)
+    return f"{file}:{line}" if file and line else (file or None)
 
 
 def _nearest(quote: str, text: str) -> str:
@@ -242,62 +361,133 @@ def _check_value(obs: Observation, found: list[Quantity]) -> str | None:
 
 def default_catalog_path(corpus: Any) -> Path:
     """The catalog that goes with ``corpus``: ``metrics.yaml`` in the folder it was built
-    from (``CATALOG_PATH`` for a corpus that does not know its folder)."""
+    from."""
     root = getattr(corpus, "root", None)
-    return Path(root) / "metrics.yaml" if root is not None else CATALOG_PATH
+    if root is None:
+        raise BriefbookError("this corpus does not know its folder; name the catalog file")
+    return Path(root) / CATALOG_FILE
 
 
-def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
-    """Load and verify ``path`` (default: the corpus folder's ``metrics.yaml``) against
-    ``corpus``.
+def catalog_files(corpus_dir: Path) -> list[Path]:
+    """The catalog files of a corpus folder: ``metrics.yaml`` (when present) then
+    ``metrics/*.yaml`` in name order."""
+    corpus_dir = Path(corpus_dir)
+    files = [corpus_dir / CATALOG_FILE] if (corpus_dir / CATALOG_FILE).is_file() else []
+    extra = corpus_dir / "metrics"
+    if extra.is_dir():
+        files += sorted(f for f in extra.glob("*.yaml") if f.is_file())
+    return files
+
+
+def _default_files(corpus: Any) -> list[Path]:
+    root = getattr(corpus, "root", None)
+    if root is None:
+        raise BriefbookError("this corpus does not know its folder; name the catalog file")
+    return catalog_files(Path(root)) or [Path(root) / CATALOG_FILE]
+
+
+def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None = None, *,
+                 topics: Sequence[str] | None = None) -> Catalog:
+    """Load and verify the catalog — ``path`` (one file or a list), by default the corpus
+    folder's files (``catalog_files``) — against ``corpus`` and, when given, the project's
+    ``topics`` (a metric's topic must be one).
 
     Raises one ``BriefbookErrors`` listing every problem found.
     """
-    path = Path(path) if path is not None else default_catalog_path(corpus)
-    entries, lines = _read(path)
+    if path is None:
+        files = _default_files(corpus)
+    elif isinstance(path, (list, tuple)):
+        files = [Path(f) for f in path]
+    else:
+        files = [Path(path)]
+    entries: list[tuple[Path, Any, Any]] = []
+    linked: list[tuple[Path, Any, Any]] = []
+    for f in files:
+        raw_entries, raw_lines, raw_linked, linked_lines = _read(f)
+        entries += [(f, raw, raw_lines[i] if i < len(raw_lines) else {})
+                    for i, raw in enumerate(raw_entries)]
+        linked += [(f, o, linked_lines[i] if i < len(linked_lines) else {})
+                   for i, o in enumerate(raw_linked)]
+    if len(entries) > MAX_METRICS:
+        raise BriefbookError(f"{len(entries):,} metrics; the limit is {MAX_METRICS:,}",
+                             where=str(files[0]))
     errors: list[BriefbookError] = []
     metrics: list[Metric] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    path = files[0]
 
-    def err(line: int | None, message: str, hint: str | None = None) -> None:
-        errors.append(BriefbookError(message, where=f"{path}:{line}" if line else str(path), hint=hint))
+    def err(line: int | str | None, message: str, hint: str | None = None) -> None:
+        where = line if isinstance(line, str) else (f"{path}:{line}" if line else str(path))
+        errors.append(BriefbookError(message, where=where, hint=hint))
 
-    for i, raw in enumerate(entries):
-        lmap = lines[i] if i < len(lines) and isinstance(lines[i], dict) else {}
+    # Reports linked to a metric defined elsewhere (`observations:` lists, `metrics link`).
+    by_id = {raw.get("id"): i for i, (_, raw, _) in enumerate(entries) if isinstance(raw, dict)}
+    attached: dict[int, list[tuple[Path, Any, Any]]] = {}
+    for f, o, olines in linked:
+        oline = olines.get("__line__") if isinstance(olines, dict) else None
+        mid = o.get("metric") if isinstance(o, dict) else None
+        if not isinstance(mid, str) or mid not in by_id:
+            close = difflib.get_close_matches(str(mid), [k for k in by_id if isinstance(k, str)],
+                                              n=3, cutoff=0.5)
+            err(f"{f}:{oline}", f"linked observation: metric {mid!r} is not in the catalog",
+                hint=("did you mean " + ", ".join(close) + "?") if close else
+                "define the metric first (`briefbook metrics link ID … --new`)")
+            continue
+        attached.setdefault(by_id[mid], []).append(
+            (f, {k: v for k, v in o.items() if k != "metric"}, oline))
+
+    for i, (path, raw, lmap) in enumerate(entries):
+        lmap = lmap if isinstance(lmap, dict) else {}
         mline = lmap.get("__line__")
         mid = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
         if not isinstance(raw, dict):
             err(mline, f"metric {mid}: expected a mapping")
             continue
+        filled = {"line", "file", "as_of"} & set(raw)
+        if filled:
+            err(mline, f"metric {mid}: {', '.join(sorted(filled))} is filled in by the loader; "
+                       "remove it")
+            raw = {k: v for k, v in raw.items() if k not in filled}
         raw_obs = raw.get("observations") or []
         obs_lines = lmap.get("observations") or []
         observations: list[dict[str, Any]] = []
-        for j, o in enumerate(raw_obs if isinstance(raw_obs, list) else []):
-            oline = obs_lines[j].get("__line__") if j < len(obs_lines) and isinstance(obs_lines[j], dict) else mline
+        own = [(path, o, obs_lines[j].get("__line__") if j < len(obs_lines)
+                and isinstance(obs_lines[j], dict) else mline)
+               for j, o in enumerate(raw_obs if isinstance(raw_obs, list) else [])]
+        for j, (ofile, o, oline) in enumerate(own + attached.get(i, [])):
+            oline = f"{ofile}:{oline}"
             if not isinstance(o, dict):
                 err(oline, f"metric {mid}, observation {j + 1}: expected a mapping")
                 continue
-            extra = {"published", "magnitude", "line"} & set(o)
+            extra = {"published", "magnitude", "line", "file"} & set(o)
             if extra:
                 err(oline, f"metric {mid}, observation {j + 1}: {', '.join(sorted(extra))} "
                            "is filled in by the loader; remove it")
             o = {k: v for k, v in o.items() if k not in extra}
             o.setdefault("unit", raw.get("unit", ""))
-            o["line"] = oline
+            o["line"] = int(oline.rsplit(":", 1)[1]) if oline.rsplit(":", 1)[1].isdigit() else None
+            o["file"] = oline.rsplit(":", 1)[0]
             observations.append(o)
         try:
-            metric = Metric.model_validate({**raw, "observations": observations, "line": mline})
+            metric = Metric.model_validate({**raw, "observations": observations, "line": mline,
+                                            "file": str(path)})
         except ValidationError as exc:
             for e in exc.errors():
                 loc = ".".join(str(x) for x in e["loc"])
                 line = mline
                 if len(e["loc"]) >= 2 and e["loc"][0] == "observations" and isinstance(e["loc"][1], int):
-                    line = observations[e["loc"][1]].get("line", mline) if e["loc"][1] < len(observations) else mline
+                    line = _obs_where(observations[e["loc"][1]]) if e["loc"][1] < len(observations) else mline
                 err(line, f"metric {mid}: {loc}: {e['msg']}")
             continue
         if metric.id in seen:
-            err(mline, f"metric {metric.id}: duplicate id (first at line {seen[metric.id]})")
-        seen.setdefault(metric.id, mline or 0)
+            err(mline, f"metric {metric.id}: duplicate id (first at {seen[metric.id]})")
+        if topics is not None and metric.topic not in topics:
+            close = difflib.get_close_matches(metric.topic, list(topics), n=1, cutoff=0.3)
+            tline = lmap.get("topic") if isinstance(lmap.get("topic"), int) else mline
+            err(tline, f"metric {metric.id}: unknown topic {metric.topic!r}",
+                hint=(f"did you mean {close[0]!r}? " if close else "")
+                + "topics are listed under `topics:` in briefbook.yaml: " + "、".join(topics))
+        seen.setdefault(metric.id, f"{path}:{mline}" if len(files) > 1 else f"line {mline}")
 
         checked: list[Observation] = []
         for j, obs in enumerate(metric.observations):
@@ -305,24 +495,29 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
             try:
                 para = corpus.paragraph(obs.source)
             except BriefbookError as exc:
-                err(obs.line, f"{label}: source {obs.source!r} is not a paragraph of the corpus",
+                err(_obs_where(obs), f"{label}: source {obs.source!r} is not a paragraph of the corpus",
                     hint=exc.hint)
                 checked.append(obs)
                 continue
             update: dict[str, Any] = {"published": corpus.article(obs.article_id).published}
+            try:
+                parse_period(obs.period)
+            except PeriodError as exc:
+                err(_obs_where(obs), f"{label}: period {obs.period!r}: {exc}",
+                    hint="write e.g. 2020年, 2023年底, 2020年6月—2021年7月, 十四五期间 or 未定期限")
             if obs.quote not in para.text:
-                err(obs.line, f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
+                err(_obs_where(obs), f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
                     hint=f"the paragraph's closest text is {_nearest(obs.quote, para.text)!r}")
             if obs.value is not None:
                 found = find_quantities(obs.quote)
                 problem = _check_value(obs, found)
                 if problem:
-                    err(obs.line, f"{label}: {problem}; quote {obs.quote!r}")
+                    err(_obs_where(obs), f"{label}: {problem}; quote {obs.quote!r}")
                 else:
                     match = next(q for q in found if q.unit == obs.unit and q.plain == obs.value)
                     update["magnitude"] = match.magnitude
             elif obs.qualifier is not None:
-                err(obs.line, f"{label}: a qualifier needs a value")
+                err(_obs_where(obs), f"{label}: a qualifier needs a value")
             checked.append(obs.model_copy(update=update))
         metric = metric.model_copy(update={"observations": tuple(checked)})
 
@@ -346,4 +541,45 @@ def load_catalog(corpus: Any, path: Path | None = None) -> Catalog:
 
     if errors:
         raise BriefbookErrors(errors)
-    return Catalog(metrics=metrics, path=path)
+    return Catalog(metrics=metrics, path=files[0], files=tuple(files),
+                   topic_order=tuple(topics or ()))
+
+
+#: Fields the loader fills in; never written in a catalog file.
+_LOADER_FIELDS = {"line", "file", "as_of", "published", "magnitude"}
+
+
+def catalog_json_schema(topics: Sequence[str] | None = None) -> dict[str, Any]:
+    """The catalog file format as JSON Schema (draft 2020-12), from the typed models."""
+    schema = Metric.model_json_schema(by_alias=True, mode="validation")
+    defs = schema.pop("$defs", {})
+    for model in [schema, *defs.values()]:
+        props = model.get("properties", {})
+        for name in _LOADER_FIELDS & set(props):
+            del props[name]
+        if "required" in model:
+            model["required"] = [r for r in model["required"] if r not in _LOADER_FIELDS]
+    if topics:
+        schema["properties"]["topic"]["enum"] = list(topics)
+    obs = defs["Observation"]
+    obs["properties"]["unit"]["description"] = "only to override the metric's unit"
+    obs["properties"]["period"]["description"] = (
+        "e.g. 2020年, 2023年底, 2020年6月—2021年7月, 2021—2025年, 十四五期间, 未定期限, 尽快")
+    linked = {**obs, "title": "LinkedObservation",
+              "properties": {"metric": {"type": "string", "description": "id of a metric defined "
+                                        "in any catalog file"}, **obs["properties"]},
+              "required": ["metric", *obs.get("required", [])]}
+    defs["LinkedObservation"] = linked
+    defs["Metric"] = schema
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "briefbook metrics catalog file (corpus/metrics.yaml, corpus/metrics/*.yaml)",
+        "type": "object", "additionalProperties": False,
+        "properties": {
+            "metrics": {"type": "array", "items": {"$ref": "#/$defs/Metric"}},
+            "observations": {"type": "array", "items": {"$ref": "#/$defs/LinkedObservation"},
+                             "description": "reports linked to metrics defined elsewhere"},
+        },
+        "anyOf": [{"required": ["metrics"]}, {"required": ["observations"]}],
+        "$defs": defs,
+    }

@@ -9,22 +9,35 @@ What counts as a mention is ``numbers.find_quantities``: a numeral with a unit o
 word stating a count, amount, size, distance or duration; not dates, years, ordinals, names,
 specs or vague amounts (see numbers.py).
 
-Kind guess: a deadline (到2025年) or 力争 earlier in the sentence makes it a pledge;
-otherwise the nearest cue wins, searched outward:
-1. the clause holding the number (split at ，；：) — the nearest cue before it, else after it;
-2. earlier clauses of the same sentence, then earlier sentences of the same paragraph;
-   A report cue right after a modal (将出台, 要完成) is a pledge.
-3. the document's majority among the mentions decided so far (a report reads as a report);
-4. otherwise None.
-Pledge cues: 力争 将 要 打造 目标 实现(not 实现了) 计划 确保 争取 未来 继续 锚定.
+Kind guess, from the narrowest context that decides it:
+1. a target frame earlier in the sentence makes it a pledge: a deadline (到2025年), 力争,
+   a span still to come (三年内, 今后三年), a plan's own voice opening the sentence
+   (方案提出，… / 清单明确，… / 要点提出，…), or a year after the publication year;
+   a past frame makes it a report: a year before the publication year opening the
+   sentence (2022年，…), 过去/近三年来;
+2. a modal — 将 拟 计划 要 力争 争取 确保 预计 届时 — earlier in the sentence carries over
+   the clause chain and enumeration after it (将新建…，新增…，建设…), and so does the
+   frame of a numbered list (一、 1. （一）): the lead paragraph that introduces the items
+   (全年计划办理以下事项：) when it is a plan; a weak report verb there (新增, 建成,
+   完成 …) is part of the plan; a strong report marker in the number's own clause
+   (已, 了, 截至, 累计, 去年, 目前, 现有 …) ends the scope;
+3. the nearest cue in the clause holding the number (split at ，；：), before it, else after;
+   目前/现有/已有 read as a current state, i.e. reported;
+4. earlier clauses of the sentence, later clauses of the sentence, earlier sentences of
+   the paragraph;
+5. the document's majority among the mentions decided so far;
+6. otherwise None.
+Pledge cues: 力争 将 拟 要 打造 目标 实现(not 实现了) 计划 确保 争取 未来 继续 锚定 届时 预计.
 Report cues: 完成 新增 已 上线 问世 了 选派 组织(not 党组织) 出台 启动 建立 入围 获评
-累计 实施 开工 开展 去年 举行 成立 建成 开通 截至 上半年 同比 增长 下降. (达到 is neither:
-it serves targets as often as results.)
-Precision/recall against a hand-checked gold list: tests/metrics/test_extract.py.
+累计 实施 开工 开展 去年 举行 成立 建成 开通 截至 上半年 同比 增长 下降 目前 现有 共有 过去.
+(达到 is neither: it serves targets as often as results.)
+Precision/recall against hand-checked gold lists: tests/metrics/test_extract.py (seeds) and
+tests/metrics/test_devset.py (sixteen pages of other styles; ``devset/score.py`` prints).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass
@@ -33,11 +46,22 @@ from briefbook.metrics.numbers import find_quantities
 
 __all__ = ["Mention", "extract_mentions", "PLEDGE_CUES", "REPORT_CUES"]
 
-PLEDGE_CUES = ("力争", "将", "要", "打造", "目标", "实现", "计划", "确保", "争取", "未来", "继续",
-               "锚定")
+PLEDGE_CUES = ("力争", "将", "拟", "要", "打造", "目标", "实现", "计划", "确保", "争取", "未来",
+               "继续", "锚定", "届时", "预计")
 REPORT_CUES = ("完成", "新增", "已", "上线", "问世", "选派", "组织", "出台", "启动", "建立",
                "入围", "获评", "累计", "实施", "开工", "开展", "去年", "举行", "成立",
-               "建成", "开通", "了", "截至", "上半年", "同比", "增长", "下降")
+               "建成", "开通", "了", "截至", "上半年", "同比", "增长", "下降", "目前", "现有",
+               "共有", "过去")
+#: Report markers that end a modal's scope: the figure is a fact, not part of the plan.
+STRONG_REPORT = ("已", "了", "截至", "累计", "去年", "目前", "现有", "共有", "过去", "同比")
+_SCOPE_MODAL = re.compile(r"将(?!近)|拟|(?<!行动)(?<!工作)(?<!发展)计划(?![，。；、）])|(?<![重主需纲摘概必首只])要(?![求素点闻])|力争|争取|确保|预计|届时")
+_NUM = r"[一二两三四五六七八九十\d]+"
+_TARGET_FRAME = re.compile(rf"{_NUM}年内|今后{_NUM}个?年|未来{_NUM}年|"
+                           r"^[^，。；]{0,14}(?:提出|明确|要求|部署)[，：]")
+_PAST_FRAME = re.compile(rf"过去{_NUM}?年|近{_NUM}年来|{_NUM}年来")
+_YEAR_OPENING = re.compile(r"^(?:\d{4})年(?![内底末])")
+_LIST_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．]\s*|[（(][一二三四五六七八九十\d]{1,3}[）)])")
+_LIST_LEAD = re.compile(r"将|拟|计划|要|清单|实事|以下|如下|要点|任务|方案")
 # A deadline or 力争 earlier in the sentence makes the figure a target, whatever the verb.
 _TARGET = re.compile(r"(?:到|至)\d{4}年(?:底|末)?|力争")
 # Cue look-alikes inside longer words: (cue, chars not allowed before, words it may not start).
@@ -94,13 +118,69 @@ def _bounds(text: str, pos: int, ends: str) -> tuple[int, int]:
     return lo, (min(his) + 1 if his else len(text))
 
 
-def _guess(text: str, start: int, end: int) -> tuple[str | None, str | None]:
-    s_lo, _ = _bounds(text, start, _SENTENCE_END)
-    target = _TARGET.search(text, s_lo, start)
+def _frame(text: str, s_lo: int, start: int, published: dt.date | None) -> tuple[str, str] | None:
+    """Rule 1: a target or past frame earlier in the sentence."""
+    target = _TARGET.search(text, s_lo, start) or _TARGET_FRAME.search(text[s_lo:start])
+    past = _PAST_FRAME.search(text, s_lo, start)
+    if past and (not target or past.start() > target.start() - s_lo):
+        return "reported", past.group()
     if target:
         return "pledged", target.group()
+    opening = _YEAR_OPENING.match(text[s_lo:start])
+    if opening and published is not None:
+        year = int(opening.group()[:4])
+        if year < published.year:
+            return "reported", opening.group()
+        return "pledged", opening.group()
+    return None
+
+
+def _modal_scope(text: str, s_lo: int, c_lo: int, start: int) -> str | None:
+    """Rule 2: a modal earlier in the sentence whose scope reaches the number."""
+    modals = [m for m in _SCOPE_MODAL.finditer(text, s_lo, start)
+              if not _in_quotes(text, s_lo, m.start())]
+    if not modals:
+        return None
+    modal = modals[-1]
+    between = text[max(modal.end(), c_lo):start]
+    if any(w in between for w in STRONG_REPORT if w != "了") or re.search(r"[成解决到出立施增]了", between):
+        return None
+    return modal.group()
+
+
+def _in_quotes(text: str, lo: int, pos: int) -> bool:
+    seg = text[lo:pos]
+    return seg.count("“") > seg.count("”")
+
+
+def _list_frame(text: str, p_lo: int) -> str | None:
+    """Rule 5: the lead paragraph of the numbered list this paragraph is an item of."""
+    if not _LIST_ITEM.match(text[p_lo:]):
+        return None
+    hi = p_lo - 1
+    while hi > 0:
+        lo = text.rfind("\n", 0, hi) + 1
+        para = text[lo:hi]
+        if not _LIST_ITEM.match(para):
+            lead = _LIST_LEAD.search(para)
+            return lead.group() if lead and para.rstrip().endswith(("：", ":")) else None
+        hi = lo - 1
+    return None
+
+
+def _guess(text: str, start: int, end: int,
+           published: dt.date | None = None) -> tuple[str | None, str | None]:
+    s_lo, s_hi = _bounds(text, start, _SENTENCE_END)
     c_lo, c_hi = _bounds(text, start, _CLAUSE_END)
+    p_lo, _ = _bounds(text, start, "\n")
+    framed = _frame(text, s_lo, start, published)
+    if framed:
+        return framed
     before = _cues(text, c_lo, start)
+    strong = [c for c in before if c[2] == "reported" and c[1] in STRONG_REPORT]
+    modal = _modal_scope(text, s_lo, c_lo, start) or _list_frame(text, p_lo)
+    if modal and not strong:
+        return "pledged", modal
     if before:
         _, cue, kind = before[-1]
         return kind, cue
@@ -108,19 +188,27 @@ def _guess(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     if after:
         _, cue, kind = after[0]
         return kind, cue
-    p_lo, _ = _bounds(text, start, "\n")
-    earlier = _cues(text, p_lo, c_lo)
+    earlier = _cues(text, s_lo, c_lo)
+    if earlier:
+        _, cue, kind = earlier[-1]
+        return kind, cue
+    later = _cues(text, c_hi, s_hi)
+    if later:
+        _, cue, kind = later[0]
+        return kind, cue
+    earlier = _cues(text, p_lo, s_lo)
     if earlier:
         _, cue, kind = earlier[-1]
         return kind, cue
     return None, None
 
 
-def extract_mentions(text: str) -> list[Mention]:
-    """Every number-with-unit mention in ``text``, in order, with a pledged/reported guess."""
+def extract_mentions(text: str, published: dt.date | None = None) -> list[Mention]:
+    """Every number-with-unit mention in ``text``, in order, with a pledged/reported guess
+    (``published``, the article's date, lets a year that opens a sentence frame it)."""
     mentions: list[Mention] = []
     for q in find_quantities(text):
-        kind, cue = _guess(text, q.start, q.end)
+        kind, cue = _guess(text, q.start, q.end, published)
         s_lo, s_hi = _bounds(text, q.start, _SENTENCE_END)
         sentence = text[s_lo:s_hi].strip()
         qualifier = q.qualifier

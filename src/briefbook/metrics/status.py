@@ -8,7 +8,9 @@ Gives: ``(Status, reason)``; the reason is one line that cites the evidence (par
 Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this order:
 
 1. 仅有报道 — the corpus reports the figure but holds no pledge for it.
-2. 未见报道 — a pledge with no later report in the corpus.
+2. 未见报道 — a pledge with no later report in the corpus; 逾期未见报道 once the pledge's
+   period has ended (its deadline, ``periods.parse_period``) before the "as of" date and
+   still no report is in the corpus.
 3. 推进中 — the report says the work is under way (建设、启动、推进) or reports progress
    without the target figure.
 4. 无法比较 — units differ, or the periods are not the same (nor the report inside the
@@ -19,16 +21,19 @@ Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this
    Qualifiers count: 余/多/超/逾/以上 on the report mean "more than" (so equal figures
    exceed); 近 means "just under" (so equal figures fall short); 约 reads as equal;
    a pledge's 力争 ("strive for") does not change the comparison.
+   Two reports published on the same day that give different figures are 无法比较 (the
+   reason names both); the rubric never picks one silently.
 6. Qualitative pledges (no figure) and qualitative reports of them are not decided by
    code: the catalog gives a curated status and a one-line reason citing its evidence.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Literal, Protocol
 
-__all__ = ["RUBRIC", "PeriodRelation", "Status", "assess"]
+__all__ = ["DEADLINE_PASSED", "RUBRIC", "PeriodRelation", "Status", "assess", "month_label"]
 
 
 class Status(StrEnum):
@@ -37,6 +42,7 @@ class Status(StrEnum):
     IN_PROGRESS = "推进中"
     SHORT = "未达目标"
     NO_REPORT = "未见报道"
+    OVERDUE = "逾期未见报道"
     INCOMPARABLE = "无法比较"
     REPORT_ONLY = "仅有报道"
 
@@ -47,11 +53,16 @@ RUBRIC: list[tuple[Status, str]] = [
     (Status.IN_PROGRESS, "报道该事项正在建设、推进或已启动，但未给出达到目标的数字"),
     (Status.SHORT, "报道数字低于承诺数字，单位与时期相同、承诺期限已到"),
     (Status.NO_REPORT, "有承诺，语料中尚无后续报道"),
-    (Status.INCOMPARABLE, "承诺与报道的单位、时期或所指事项不同，不能直接比较"),
+    (Status.OVERDUE, "承诺的期限已过（截至本册的“截至日期”），语料中仍无后续报道"),
+    (Status.INCOMPARABLE, "承诺与报道的单位、时期或所指事项不同，或同日两则报道数字不一，"
+                          "不能直接比较"),
     (Status.REPORT_ONLY, "语料中只有报道的数字，没有对应的承诺"),
 ]
 
 PeriodRelation = Literal["same", "within", "different"]
+
+#: What a history step cites when no new article, only the calendar, changed the status.
+DEADLINE_PASSED = "承诺期限已过"
 
 _MORE = {"余", "多", "超", "逾", "以上"}
 _LESS = {"近"}
@@ -66,6 +77,15 @@ class Evidence(Protocol):
 
     @property
     def figure(self) -> str: ...
+
+
+def month_label(day: dt.date) -> str:
+    """How a history step is dated in the book: ``2021年7月``."""
+    return f"{day.year}年{day.month}月"
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _cite(e: Evidence) -> str:
@@ -88,8 +108,15 @@ def _compare(reported: Evidence, pledged: Evidence) -> int:
 def assess(pledged: Evidence | None, reported: Evidence | None, *,
            unit_pledged: str | None = None, unit_reported: str | None = None,
            periods: PeriodRelation | None = None,
-           curated: tuple[Status, str] | None = None) -> tuple[Status, str]:
+           curated: tuple[Status, str] | None = None,
+           deadline: dt.date | None = None, as_of: dt.date | None = None,
+           rival: Evidence | None = None) -> tuple[Status, str]:
     """Apply the rubric. ``periods`` defaults to "same" when the period strings match.
+
+    ``deadline`` is the last day of the pledge's period (None: open-ended) and ``as_of`` the
+    day the status is taken on: past the deadline without a report, a pledge is overdue.
+    ``rival`` is a second report published the same day as ``reported``; when its figure
+    differs the two are 无法比较, never one chosen silently.
 
     ``curated`` is used only where the rubric cannot decide (a qualitative pledge, or a
     qualitative report of a numeric pledge); it raises ``ValueError`` anywhere else, so a
@@ -105,10 +132,18 @@ def assess(pledged: Evidence | None, reported: Evidence | None, *,
             raise ValueError("a curated status is only allowed for a qualitative pledge or "
                              "report that has both a pledge and a report; the rubric decides here")
         return curated
+    if rival is not None and reported is not None and (
+            rival.value, rival.qualifier, rival.progress) != (
+            reported.value, reported.qualifier, reported.progress):
+        return Status.INCOMPARABLE, (f"同日两则报道不一：{_cite(reported)}与{_cite(rival)}，"
+                                     "无从取舍")
     if pledged is None:
         assert reported is not None
         return Status.REPORT_ONLY, f"仅见报道：{_cite(reported)}；语料中无对应承诺"
     if reported is None:
+        if deadline is not None and as_of is not None and as_of > deadline:
+            return Status.OVERDUE, (f"承诺{_cite(pledged)}；期限{_day(deadline)}已过，"
+                                    f"截至{_day(as_of)}语料中未见报道")
         return Status.NO_REPORT, f"承诺{_cite(pledged)}；之后的报道中未见下文"
     if reported.progress == "underway":
         return Status.IN_PROGRESS, f"承诺{_cite(pledged)}；报道称正在建设或推进：{_cite(reported)}"

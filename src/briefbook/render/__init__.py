@@ -1,6 +1,7 @@
 """The render stage: a brief file in, PDF bytes out.
 
-Takes: a brief path (plus the corpus and metric catalog it refers to).
+Takes: a ``Project`` (its corpus, metric catalog, events, topics, brief defaults and
+stylesheet) and a brief path.
 Gives: PDF bytes, or a ``BriefbookError`` that says what is wrong. ``Renderer`` is long-lived:
 corpus, catalog, fonts, stylesheet and drawn charts are loaded once and reused, so a second
 render in the same process costs only layout.
@@ -8,7 +9,8 @@ render in the same process costs only layout.
 Flow: check brief → assemble ``Book`` → draw charts (SVG, cached by content) → HTML (Jinja2,
 autoescaped) → preflight glyph coverage → WeasyPrint (locked fetcher, warnings are errors).
 
-Charts are cached in memory and on disk (``.cache/briefbook/charts/``, or ``$BRIEFBOOK_CACHE``),
+Charts are cached in memory and on disk (the project's ``.cache/briefbook/charts/``, or
+``$BRIEFBOOK_CACHE``),
 keyed by a hash of the chart's data and of everything that styles it (the charts module's
 source, the sans fonts, matplotlib's version): a new process whose charts are all cached never
 imports matplotlib, which is most of a cold start.
@@ -20,17 +22,19 @@ import hashlib
 import os
 from functools import cache
 from pathlib import Path
-
-from briefbook import paths
+from typing import TYPE_CHECKING
 
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 from briefbook.render.book import Book, ChartJob, assemble, chart_jobs
 
+if TYPE_CHECKING:
+    from briefbook.project import Project
 
-def cache_dir() -> Path:
+
+def cache_dir(project: Project) -> Path:
     """Where drawn charts are kept between processes."""
-    return Path(os.environ.get("BRIEFBOOK_CACHE") or paths.ROOT / ".cache" / "briefbook")
+    return Path(os.environ.get("BRIEFBOOK_CACHE") or project.cache_dir)
 
 
 @cache
@@ -51,13 +55,13 @@ def chart_style_key() -> str:
 
 
 class Renderer:
-    def __init__(self, corpus_dir: Path | None = None, catalog_path: Path | None = None,
-                 *, chart_cache: Path | None | bool = True):
-        self.corpus_dir = corpus_dir
-        self.catalog_path = catalog_path
+    """Renders the briefs of one project."""
+
+    def __init__(self, project: Project, *, chart_cache: Path | None | bool = True):
+        self.project = project
         #: folder for drawn charts shared between processes; ``False`` turns it off
         self.chart_cache = None if chart_cache is False else (
-            cache_dir() / "charts" if chart_cache is True else Path(chart_cache))
+            cache_dir(project) / "charts" if chart_cache is True else Path(chart_cache))
         self._corpus = None
         self._catalog = None
         self._writer = None
@@ -66,17 +70,13 @@ class Renderer:
     @property
     def corpus(self):
         if self._corpus is None:
-            from briefbook.corpus import load_corpus
-
-            self._corpus = load_corpus(self.corpus_dir)
+            self._corpus = self.project.corpus()
         return self._corpus
 
     @property
     def catalog(self):
         if self._catalog is None:
-            from briefbook.metrics import load_catalog
-
-            self._catalog = load_catalog(self.corpus, self.catalog_path)
+            self._catalog = self.project.catalog(self.corpus)
         return self._catalog
 
     @property
@@ -84,14 +84,20 @@ class Renderer:
         if self._writer is None:
             from briefbook.render.pdf import PdfWriter
 
-            self._writer = PdfWriter()
+            self._writer = PdfWriter(project_stylesheet=self.project.stylesheet,
+                                     project_root=self.project.root)
         return self._writer
 
     def check(self, brief_path: Path):
         from briefbook.brief import check_brief
 
+        published = {a.id: a.published for a in self.corpus.articles}
+        published.update({m.id: min(o.published for o in m.observations)
+                          for m in self.catalog.metrics})
         return check_brief(Path(brief_path), corpus_ids=set(self.corpus.ids()),
-                           metric_ids={m.id for m in self.catalog.metrics}, sizes=self.sizes())
+                           metric_ids={m.id for m in self.catalog.metrics}, published=published,
+                           defaults=self.project.brief_defaults(),
+                           sizes=self.sizes())
 
     def sizes(self):
         """What each id costs a book (for the brief's work budget), memoised per id."""
@@ -116,7 +122,9 @@ class Renderer:
     def book(self, brief_path: Path) -> Book:
         from briefbook.metrics.status import RUBRIC
 
-        return assemble(self.check(brief_path), self.corpus, self.catalog, RUBRIC)
+        brief = self.check(brief_path)
+        return assemble(brief, self.corpus, self.catalog.as_of(brief.as_of or brief.date), RUBRIC,
+                        events=self.project.events_by_id)
 
     def html(self, book: Book) -> str:
         from briefbook.render.html import book_html
@@ -167,24 +175,17 @@ class Renderer:
         return self.writer.write(html, charts, where=str(brief_path))
 
 
-_default: Renderer | None = None
+def render_pdf_bytes(brief_path: Path, project_dir: Path | None = None) -> bytes:
+    """Render a brief with its project's corpus and catalog (the project in ``project_dir``,
+    else the one found from the brief's folder); PDF bytes."""
+    from briefbook.project import find_project
+
+    return Renderer(find_project(Path(brief_path), project_dir)).render(Path(brief_path))
 
 
-def default_renderer() -> Renderer:
-    global _default
-    if _default is None:
-        _default = Renderer()
-    return _default
-
-
-def render_pdf_bytes(brief_path: Path) -> bytes:
-    """Render a brief with the project's corpus and catalog; PDF bytes."""
-    return default_renderer().render(Path(brief_path))
-
-
-def render_to_file(brief_path: Path, out: Path, renderer: Renderer | None = None) -> bytes:
+def render_to_file(brief_path: Path, out: Path, renderer: Renderer) -> bytes:
     """Render and write atomically: ``out`` is either the complete new PDF or untouched."""
-    pdf = (renderer or default_renderer()).render(Path(brief_path))
+    pdf = renderer.render(Path(brief_path))
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:
         raise BriefbookError("renderer produced an incomplete PDF; nothing written", where=str(out))
     write_atomic(Path(out), pdf)

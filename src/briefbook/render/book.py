@@ -1,6 +1,6 @@
 """Brief + corpus + metric catalog → the book, as plain view data for the templates.
 
-Takes: a validated ``Brief``, the ``Corpus`` and the metric ``Catalog``.
+Takes: a validated ``Brief``, the ``Corpus``, the metric ``Catalog`` and the project's events.
 Gives: a ``Book`` (what every page shows, already worded in Chinese) and the ``ChartJob``s
 to draw. Pure: no files, no matplotlib, no WeasyPrint — so it is cheap to test and to cache.
 """
@@ -8,17 +8,18 @@ to draw. Pure: no files, no matplotlib, no WeasyPrint — so it is cheap to test
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from briefbook.brief.schema import Brief, Chart, ChartKind
-from briefbook.charts import MeetingPoint, RatioRow, StatusCount
+from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 from briefbook.errors import BriefbookError
+from briefbook.metrics.status import month_label
 from briefbook.render.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
-    from briefbook.corpus.model import Article, Corpus, Paragraph, Section
+    from briefbook.corpus.model import Article, Corpus, Event, Paragraph, Section
     from briefbook.metrics.catalog import Catalog
 
 #: Stable ASCII class names for the statuses (CSS colours live in book.css).
@@ -28,14 +29,17 @@ STATUS_SLUGS = {
     "推进中": "progress",
     "未达目标": "short",
     "未见报道": "unreported",
+    "逾期未见报道": "overdue",
     "无法比较": "incomparable",
     "仅有报道": "reported-only",
 }
 CHART_TITLES = {
     ChartKind.PLEDGED_VS_REPORTED: "承诺与报道对照",
     ChartKind.STATUS_BREAKDOWN: "各项承诺进展状态",
-    ChartKind.TIMELINE: "三次全会：何时承诺，何时报道",
+    ChartKind.TIMELINE: "时间线：何时承诺，何时报道",
 }
+#: A timeline whose points are all events of one kind is titled by them: 三次全会：…
+TIMELINE_TITLE_OF_KIND = "{count}次{kind}：何时承诺，何时报道"
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,21 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class HistoryStep:
+    """One change of a metric's status: 2021年7月 超额完成, and what changed it."""
+
+    when: str        # 2021年7月 (the day, when two changes share a month)
+    day: str         # 2021年7月25日
+    status: str
+    status_slug: str
+    because: str     # 报道30.2万人（cjrb-2021-07-25/s3/p3）, or 承诺期限已过
+
+    @property
+    def text(self) -> str:
+        return f"{self.when} {self.status}"
+
+
+@dataclass(frozen=True)
 class MetricRow:
     id: str
     label: str
@@ -74,6 +93,12 @@ class MetricRow:
     status_slug: str
     status_reason: str
     ratio: str | None  # 121%
+    history: tuple[HistoryStep, ...] = ()   # shown when the status changed over time
+
+    @property
+    def history_line(self) -> str:
+        """``2021年7月 推进中 → 2024年1月 超额完成``."""
+        return " → ".join(step.text for step in self.history)
 
 
 @dataclass(frozen=True)
@@ -111,7 +136,7 @@ class SourceView:
     title: str
     date: str
     date_note: str | None
-    meeting: str
+    events: str | None  # 市委十三届九次全会（2020年6月28日）、…
     paragraphs: int
     notes: tuple[str, ...] = ()
 
@@ -151,6 +176,7 @@ class Book:
     sources: tuple[SourceView, ...]
     rubric: tuple[tuple[str, str], ...]
     has_summary: bool = field(default=True)
+    as_of: str = ""  # 2021年8月9日: the day the statuses are taken on
 
     @property
     def charts_chapter(self) -> bool:
@@ -171,7 +197,10 @@ def paragraphs_of(text: str | None) -> tuple[str, ...]:
 
 
 def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
-             rubric: Sequence[tuple[str, str]] = ()) -> Book:
+             rubric: Sequence[tuple[str, str]] = (),
+             events: Mapping[str, Event] | None = None) -> Book:
+    events = events or {}
+
     def citation(pid: str) -> Citation:
         para = corpus.paragraph(pid)
         article = corpus.article(para.article_id)
@@ -182,6 +211,15 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             return None
         return Figure(obs.display, obs.period, obs.quote, citation(obs.source))
 
+    def history(m) -> tuple[HistoryStep, ...]:
+        months = Counter(month_label(s.day) for s in m.history)
+        steps = tuple(HistoryStep(month_label(s.day) if months[month_label(s.day)] == 1
+                                  else cn_date(s.day),   # two changes in a month: their days
+                                  cn_date(s.day), str(s.status),
+                                  STATUS_SLUGS.get(str(s.status), "other"), s.because)
+                      for s in m.history)
+        return steps if len(steps) > 1 else ()
+
     def row(metric_id: str) -> MetricRow:
         m = catalog.get(metric_id)
         status = str(m.status)
@@ -191,20 +229,36 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
             status=status, status_slug=STATUS_SLUGS.get(status, "other"),
             status_reason=m.status_reason,
             ratio=f"{m.ratio:.0%}" if m.ratio is not None else None,
+            history=history(m),
         )
 
     all_ids = [m.id for m in catalog.metrics]
     table_ids = _table_ids(brief, catalog)
     book_ids = _book_ids(brief, table_ids)
     counter = 0
+    #: paragraph ids in reading order: the sources appendix lists their articles by first use
+    cited: list[str] = []
+
+    def cite_row(metric_id: str) -> MetricRow:
+        m = catalog.get(metric_id)
+        cited.extend(o.source for o in (m.pledged, m.reported) if o is not None)
+        return row(metric_id)
 
     def chart_job(chart: Chart, default_ids: list[str]) -> ChartJob:
         nonlocal counter
         counter += 1
         ids = chart.metrics or default_ids or all_ids
-        rows = _chart_rows(chart.kind, [catalog.get(i) for i in ids], corpus)
+        metrics = [catalog.get(i) for i in ids]
+        rows = _chart_rows(chart.kind, metrics, corpus, events)
+        for m in metrics:
+            shown = m.observations if chart.kind is ChartKind.TIMELINE else (m.pledged, m.reported)
+            cited.extend(o.source for o in shown if o is not None)
         return ChartJob(f"chart-{counter}.svg", chart.kind,
-                        chart.title or CHART_TITLES[chart.kind], rows)
+                        chart.title or _chart_title(chart.kind, rows), rows)
+
+    key_figures = tuple(cite_row(i) for i in (brief.summary.metrics if brief.summary else ()))
+    table = tuple(cite_row(i) for i in table_ids) if brief.table else None
+    top_charts = tuple(chart_job(c, book_ids) for c in brief.charts)
 
     tallies = Counter(str(catalog.get(i).status) for i in book_ids)
     labels_by_status: dict[str, list[str]] = {}
@@ -224,13 +278,14 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
                 context = (f"{section.post}{section.speaker}：{section.heading}" if section.speaker
                            else section.heading)
                 quotes.append(Quote(para.text, context, citation(para.id)))
+                cited.append(para.id)
         sections.append(SectionView(
             anchor=f"section-{n}", number=cn_ordinal(n), heading=spec.heading,
             commentary=paragraphs_of(spec.commentary), quotes=tuple(quotes),
-            rows=tuple(row(i) for i in spec.metrics),
+            rows=tuple(cite_row(i) for i in spec.metrics),
             charts=tuple(chart_job(c, list(spec.metrics)) for c in spec.charts),
         ))
-    top_charts = tuple(chart_job(c, book_ids) for c in brief.charts)
+    cited_articles = _first_cited(corpus, cited)
 
     return Book(
         title=brief.title, subtitle=brief.subtitle, issuer=brief.issuer,
@@ -240,21 +295,22 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         keywords=tuple(brief.keywords), paper=str(brief.paper),
         cover_height_mm=PAGE_HEIGHT_MM[str(brief.paper)] - VERTICAL_MARGINS_MM - 5,
         question=brief.question,
-        cited=_cited(corpus, [q.citation.ref for s in sections for q in s.quotes] + [
-            o.source for i in book_ids for o in catalog.get(i).observations]),
+        cited=tuple(f"{a.outlet}（{cn_date(a.published)}）"
+                    for a in sorted(cited_articles, key=lambda a: a.published)),
         cover=brief.cover, contents=brief.contents,
         summary_text=paragraphs_of(brief.summary.text if brief.summary else None),
-        key_figures=tuple(row(i) for i in (brief.summary.metrics if brief.summary else ())),
+        key_figures=key_figures,
         tallies=tuple(StatusTally(s, STATUS_SLUGS.get(s, "other"), tallies[s],
                                   tuple(labels_by_status.get(s, ())))
                       for s in _status_order(rubric, tallies) if tallies[s]),
         metric_count=len(book_ids),
-        table=tuple(row(i) for i in table_ids) if brief.table else None,
+        table=table,
         charts=top_charts,
         sections=tuple(sections),
-        sources=tuple(_source(a) for a in corpus.articles) if brief.appendix.sources else (),
+        sources=tuple(_source(a, events) for a in cited_articles) if brief.appendix.sources else (),
         rubric=tuple(rubric) if brief.appendix.methodology else (),
         has_summary=brief.summary is not None,
+        as_of=cn_date(brief.as_of or brief.date),
     )
 
 
@@ -309,7 +365,7 @@ def _paragraphs(node: Article | Section | Paragraph) -> list[Paragraph]:
     return list(node.paragraphs)
 
 
-def _chart_rows(kind: ChartKind, metrics, corpus) -> tuple:
+def _chart_rows(kind: ChartKind, metrics, corpus, events: Mapping[str, Event]) -> tuple:
     if kind is ChartKind.PLEDGED_VS_REPORTED:
         return tuple(
             RatioRow(m.label, m.ratio, m.pledged.display,
@@ -318,28 +374,47 @@ def _chart_rows(kind: ChartKind, metrics, corpus) -> tuple:
     if kind is ChartKind.STATUS_BREAKDOWN:
         counts = Counter(str(m.status) for m in metrics)
         return tuple(StatusCount(s, counts[s]) for s in _status_order((), counts) if counts[s])
-    meetings = {}
+    return _timeline_rows(metrics, corpus, events)
+
+
+def _timeline_rows(metrics, corpus, events: Mapping[str, Event]) -> tuple[TimelinePoint, ...]:
+    """One point per event the corpus reports on (its first event, for an article with
+    several) and one per article that reports on no event, each counting the observations
+    from its articles; by date."""
+    points: dict[str, tuple[str, object, str | None]] = {}   # key -> (label, date, kind)
     for article in corpus.articles:
-        meetings.setdefault(article.meeting.id, article.meeting)
+        points.setdefault(*_timeline_point(article, events))
     pledged, reported = Counter(), Counter()
     for m in metrics:
         for obs in m.observations:
-            meeting = corpus.article(corpus.paragraph(obs.source).article_id).meeting.id
-            (pledged if obs.kind == "pledged" else reported)[meeting] += 1
+            article = corpus.article(corpus.paragraph(obs.source).article_id)
+            key, _ = _timeline_point(article, events)
+            (pledged if obs.kind == "pledged" else reported)[key] += 1
     return tuple(
-        MeetingPoint(_short_meeting(meeting.name), meeting.date, pledged[mid], reported[mid])
-        for mid, meeting in sorted(meetings.items(), key=lambda kv: kv[1].date))
+        TimelinePoint(label, day, pledged[key], reported[key], kind)
+        for key, (label, day, kind) in sorted(points.items(), key=lambda kv: kv[1][1]))
 
 
-def _short_meeting(name: str) -> str:
-    return name.removeprefix("市委").removeprefix("中共武汉市委")
+def _timeline_point(article, events: Mapping[str, Event]):  # type: ignore[no-untyped-def]
+    if article.events:
+        event = events[article.events[0]]
+        return f"event:{event.id}", (event.label, event.date, event.kind)
+    return f"article:{article.id}", (article.outlet, article.published, None)
 
 
-def _cited(corpus, paragraph_ids: list[str]) -> tuple[str, ...]:
-    """The articles a book quotes or counts from, by date: 长江日报（2021年7月25日）."""
-    articles = {corpus.paragraph(pid).article_id for pid in paragraph_ids}
-    return tuple(f"{a.outlet}（{cn_date(a.published)}）" for a in corpus.articles
-                 if a.id in articles)
+def _chart_title(kind: ChartKind, rows: tuple) -> str:
+    """The default caption, worded from the data: 三次全会 only when there are three."""
+    if kind is ChartKind.TIMELINE and rows:
+        kinds = {p.kind for p in rows}
+        if len(kinds) == 1 and None not in kinds and len(rows) < 1000:
+            return TIMELINE_TITLE_OF_KIND.format(count=cn_ordinal(len(rows)), kind=kinds.pop())
+    return CHART_TITLES[kind]
+
+
+def _first_cited(corpus, paragraph_ids: list[str]) -> list:  # type: ignore[no-untyped-def]
+    """The articles behind ``paragraph_ids``, in order of first citation."""
+    order = dict.fromkeys(corpus.paragraph(pid).article_id for pid in paragraph_ids)
+    return [corpus.article(aid) for aid in order]
 
 
 def _source_notes(article) -> tuple[str, ...]:
@@ -358,12 +433,13 @@ def _source_notes(article) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _source(article) -> SourceView:
+def _source(article, events: Mapping[str, Event]) -> SourceView:
     return SourceView(
         id=article.id, outlet=article.outlet, title=article.title,
         date=cn_date(article.published),
         date_note="见报日期据报道推定" if article.published_inferred else None,
-        meeting=f"{article.meeting.name}（{cn_date(article.meeting.date)}）",
+        events="、".join(f"{events[e].name}（{cn_date(events[e].date)}）"
+                        for e in article.events) or None,
         paragraphs=sum(1 for _ in article.paragraphs()),
         notes=_source_notes(article),
     )

@@ -44,19 +44,27 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 class PdfWriter:
     """Holds WeasyPrint's font configuration and parsed stylesheet across renders."""
 
-    def __init__(self, stylesheet: Path = STYLESHEET):
+    def __init__(self, stylesheet: Path = STYLESHEET, *, project_stylesheet: Path | None = None,
+                 project_root: Path | None = None):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from briefbook.render import justify
 
         self.cjk_justify = justify.install()
-        self.fetcher = AssetFetcher()
+        roots = [paths.ASSETS_DIR, paths.TEMPLATES_DIR]
+        if project_root is not None:
+            roots.append(project_root)  # the project stylesheet's own fonts and images
+        self.fetcher = AssetFetcher(roots)
         self.font_config = FontConfiguration()
-        with weasyprint_warnings() as warnings:
-            self.stylesheet = CSS(filename=str(stylesheet), font_config=self.font_config,
-                                  url_fetcher=self.fetcher)
-        raise_on_warnings(warnings, self.fetcher, where=str(stylesheet))
+        self.stylesheets = []
+        for sheet in (stylesheet, project_stylesheet):
+            if sheet is None:
+                continue
+            with weasyprint_warnings() as warnings:
+                self.stylesheets.append(CSS(filename=str(sheet), font_config=self.font_config,
+                                            url_fetcher=self.fetcher))
+            raise_on_warnings(warnings, self.fetcher, where=str(sheet))
 
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
               *, where: str = "render") -> bytes:
@@ -67,7 +75,7 @@ class PdfWriter:
         with weasyprint_warnings() as warnings:
             document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
                             url_fetcher=self.fetcher).render(
-                stylesheets=[self.stylesheet], font_config=self.font_config)
+                stylesheets=self.stylesheets, font_config=self.font_config)
             pdf = document.write_pdf()
         raise_on_warnings(warnings, self.fetcher, where=where)
         return pdf

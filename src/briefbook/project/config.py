@@ -1,0 +1,85 @@
+"""The project's own settings: ``briefbook.yaml`` at the project root, as typed models.
+
+Takes: a plain mapping (from the project file, read with the safe YAML loader).
+Gives: a validated ``ProjectConfig`` — the project's title, defaults for its briefs (issuer,
+classification, paper), its **events** (plenums, government work reports, NPC sessions …:
+id, Chinese name, kind, date), its ordered **topics**, and an optional stylesheet that
+extends ``book.css``. Field docs become the JSON Schema ``briefbook schema --project`` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from briefbook.brief.schema import MAX_TEXT, Paper, Text
+
+MAX_EVENTS = 500
+MAX_TOPICS = 200
+EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
+
+EventId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EVENT_ID)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventSpec(_Strict):
+    """Something articles report on: a plenum, a government work report, a congress …"""
+
+    id: EventId = Field(description="short id used by articles, e.g. 13-9 or gwr-2023")
+    name: Text = Field(description="Chinese name as printed, e.g. 市委十三届九次全会")
+    short: Text | None = Field(None, description="short label for charts, e.g. 十三届九次全会")
+    kind: Text | None = Field(None, description="what kind of event, e.g. 全会 or 政府工作报告; "
+                                                "chart titles count events of one kind")
+    date: dt.date = Field(description="when it took place (YYYY-MM-DD)")
+
+
+class BriefDefaults(_Strict):
+    """Front matter a brief of this project gets unless it says otherwise."""
+
+    issuer: Text | None = Field(None, description="who issues the books; PDF author")
+    classification: Text | None = Field(None, description="e.g. 内部资料")
+    paper: Paper | None = Field(None, description="A4 | A5 | B5 | letter")
+
+
+class ProjectConfig(_Strict):
+    """A briefing project: one folder with this file, ``corpus/`` and ``briefs/``."""
+
+    title: Text = Field(description="the project's name, e.g. 武汉超大城市治理")
+    defaults: BriefDefaults = Field(default_factory=BriefDefaults)
+    events: list[EventSpec] = Field(default_factory=list, max_length=MAX_EVENTS,
+                                    description="events the articles report on, any number")
+    topics: list[Text] = Field(min_length=1, max_length=MAX_TOPICS,
+                               description="metric topics, in the order books print them")
+    stylesheet: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                 max_length=MAX_TEXT)] | None = Field(
+        None, description="a CSS file in the project folder that extends book.css")
+
+    @field_validator("events")
+    @classmethod
+    def _unique_events(cls, events: list[EventSpec]) -> list[EventSpec]:
+        ids = [e.id for e in events]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"event ids must be unique; repeated: {', '.join(dupes)}")
+        return events
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, topics: list[str]) -> list[str]:
+        dupes = sorted({t for t in topics if topics.count(t) > 1})
+        if dupes:
+            raise ValueError(f"topics must be unique; repeated: {'、'.join(dupes)}")
+        return topics
+
+
+def project_json_schema() -> str:
+    schema = ProjectConfig.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "briefbook project (briefbook.yaml)"
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

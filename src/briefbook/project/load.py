@@ -1,0 +1,30 @@
+"""Reading ``briefbook.yaml``: safe YAML with positions, then the typed config.
+
+Takes: the path of a project file (untrusted). Gives: a ``ProjectConfig``, or one
+``BriefbookErrors`` listing every problem at file:line:column (the same wording as briefs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefbook.brief.load import Locator, read_yaml, validate
+from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.project.config import ProjectConfig
+
+
+def read_config(path: Path) -> ProjectConfig:
+    data, root = read_yaml(path)
+    locator = Locator(path, root)
+    if data is None:
+        raise BriefbookError("the project file is empty", where=f"{path}:1:1",
+                             hint="it needs at least `title:` and `topics:`; "
+                                  "`briefbook init DIR` writes a complete one")
+    if not isinstance(data, dict):
+        raise locator.error((), f"a project file is a mapping of fields, not a "
+                                f"{type(data).__name__}")
+    config, errors = validate(data, locator, ProjectConfig)
+    if errors:
+        raise BriefbookErrors(errors)
+    assert isinstance(config, ProjectConfig)
+    return config

@@ -1,0 +1,45 @@
+"""The example project (the repository root: the Wuhan corpus) and throw-away copies of it.
+
+Tests import the folders from here instead of from the package: where a project lives is
+never the package's business.
+"""
+
+from __future__ import annotations
+
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from briefbook.project import PROJECT_FILE, Project, load_project
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS_DIR = REPO / "corpus"
+BRIEFS_DIR = REPO / "briefs"
+
+
+@cache
+def example_project() -> Project:
+    return load_project(REPO)
+
+
+def copy_project(target: Path, *, briefs: bool = True) -> Project:
+    """A private copy of the example project (config, corpus, and optionally briefs)."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / PROJECT_FILE, target / PROJECT_FILE)
+    shutil.copytree(CORPUS_DIR, target / "corpus")
+    if briefs:
+        shutil.copytree(BRIEFS_DIR, target / "briefs")
+    return load_project(target)
+
+
+@pytest.fixture(scope="session")
+def example() -> Project:
+    return example_project()
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Project:
+    """A private copy of the example project that a test may change."""
+    return copy_project(tmp_path / "project")
