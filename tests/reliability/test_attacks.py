@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR, CORPUS_DIR, example_project
 from briefbook.corpus.sources import SourceEntry, raw_path
 from briefbook.distribute.editions import read_readers
 from briefbook.errors import BriefbookError
@@ -31,9 +31,9 @@ from reliability_helpers import MINIMAL
 
 PROFILE = dict(derandomize=True, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-SHEET = paths.BRIEFS_DIR / "summary-sheet.yaml"
+SHEET = BRIEFS_DIR / "summary-sheet.yaml"
 ARTICLE = "武汉测试报道\n\n  长江日报7月26日讯 市委十三届十一次全会召开。\n"
-INGEST = ["--id", "atk-2021-07-26", "--date", "2021-07-26", "--outlet", "测试", "--meeting", "13-11"]
+INGEST = ["--id", "atk-2021-07-26", "--date", "2021-07-26", "--outlet", "测试", "--event", "13-11"]
 
 
 def _listing(folder: Path) -> dict[str, tuple]:
@@ -47,15 +47,18 @@ def _listing(folder: Path) -> dict[str, tuple]:
 
 
 def _corpus_with(folder: Path, file: str | None) -> Path:
-    """A copy of the corpus; with ``file``, the first article's ``file:`` replaced."""
-    corpus = folder / "corpus"
-    shutil.copytree(paths.CORPUS_DIR, corpus)
+    """A copy of the example project (no briefs); with ``file``, the first article's
+    ``file:`` replaced. Returns the project folder."""
+    from plugins.example import copy_project
+
+    project = copy_project(folder / "project", briefs=False)
+    corpus = project.corpus_dir
     if file is None:
-        return corpus
+        return project.root
     data = yaml.safe_load((corpus / "sources.yaml").read_text(encoding="utf-8"))
     data["articles"][0]["file"] = file
     (corpus / "sources.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return corpus
+    return project.root
 
 
 def _write(folder: Path, name: str, text: str | bytes) -> Path:
@@ -86,17 +89,17 @@ ATTACKS = {
                    "--out", d / "e"], "control or invisible"),
     "lint /dev/zero": (lambda d: ["lint", "/dev/zero"], "character device"),
     "compare a FIFO": (lambda d: ["compare", _fifo(d / "a.pdf"), "/dev/zero"], "FIFO"),
-    "ingest /dev/zero": (lambda d: ["ingest", "/dev/zero", *INGEST, "--title", "测试", "--corpus",
+    "ingest /dev/zero": (lambda d: ["ingest", "/dev/zero", *INGEST, "--title", "测试", "--project",
                                     _corpus_with(d, None)],
                          "character device"),
     "ingest a title the fonts lack": (
         lambda d: ["ingest", _write(d, "a.txt", ARTICLE), *INGEST, "--title", "标题\U0001F600",
-                   "--corpus", _corpus_with(d, None)], "U+1F600"),
+                   "--project", _corpus_with(d, None)], "U+1F600"),
     "sources with file: /etc/passwd": (
-        lambda d: ["sources", "--corpus", _corpus_with(d, "/etc/passwd")],
+        lambda d: ["sources", "--project", _corpus_with(d, "/etc/passwd")],
         "not a relative path inside raw/"),
     "sources with file: raw/../../x": (
-        lambda d: ["sources", "--corpus", _corpus_with(d, "raw/../../x")],
+        lambda d: ["sources", "--project", _corpus_with(d, "raw/../../x")],
         "not a relative path inside raw/"),
     "extract from /dev/zero": (lambda d: ["extract", "/dev/zero"], "character device"),
     "metrics --catalog a FIFO": (lambda d: ["metrics", "--catalog", _fifo(d / "m.yaml")], "FIFO"),

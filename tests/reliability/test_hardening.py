@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR, CORPUS_DIR, example_project
 from briefbook.brief import check
 from briefbook.corpus import load_corpus
 from briefbook.corpus.clean import parse_caption
@@ -31,7 +31,8 @@ from briefbook.render.preflight import check_coverage, missing_characters
 
 from reliability_helpers import MINIMAL, assert_clean_failure, run_cli, snapshot
 
-SHEET = paths.BRIEFS_DIR / "summary-sheet.yaml"
+EVENTS = example_project().events
+SHEET = BRIEFS_DIR / "summary-sheet.yaml"
 
 
 def _fifo(path: Path) -> Path:
@@ -68,8 +69,9 @@ def test_every_reader_refuses_devices_fifos_and_folders(tmp_path, what):
 
     readers = {"brief": read_yaml, "yaml": lambda p: read_text(p, "the sources catalogue"),
                "readers": read_readers, "pdf": _read_pdf,
-               "article": lambda p: ingest(p, corpus_dir=paths.CORPUS_DIR, article_id="x",
-                                           date="2021-07-26", outlet="x", dry_run=True)}
+               "article": lambda p: ingest(p, corpus_dir=CORPUS_DIR, article_id="x",
+                                           date="2021-07-26", outlet="x", dry_run=True,
+                                           known_events=EVENTS)}
     for path, words in ((Path("/dev/zero"), "character device"),
                         (_fifo(tmp_path / f"{what}.fifo"), "FIFO"), (tmp_path, "folder")):
         error, seconds = _timed(readers[what], path)
@@ -98,7 +100,7 @@ def _brief(tmp_path: Path, text: str) -> Path:
 def test_a_whole_article_in_99_sections_by_alias_is_refused_by_check(tmp_path):
     """16 KB of brief quoting whole articles by YAML alias across 99 sections passed `check`
     and made `render` run for minutes; now `check` refuses it, at the entry, in seconds."""
-    articles = [a.id for a in load_corpus(paths.CORPUS_DIR).articles]
+    articles = [a.id for a in load_corpus(CORPUS_DIR).articles]
     body = MINIMAL
     sections = "sections:\n  - {heading: 节, quotes: &q [" + ", ".join(articles * 3) + "]}\n" + \
         "  - {heading: 节, quotes: *q}\n" * 98
@@ -133,7 +135,7 @@ def test_each_book_budget_is_reported_like_any_brief_error(renderer, tmp_path, m
 
 
 def test_the_example_briefs_are_well_inside_the_budgets(renderer):
-    for brief in sorted(paths.BRIEFS_DIR.glob("*.yaml")):
+    for brief in sorted(BRIEFS_DIR.glob("*.yaml")):
         renderer.check(brief)
 
 
@@ -172,7 +174,7 @@ def test_cleaning_a_long_run_of_one_character_is_linear(corpus_copy, tmp_path, c
     start = time.perf_counter()
     try:
         ingest(src, corpus_dir=corpus_copy, article_id="run", date="2021-07-26", outlet="测试",
-               title="测试", meeting="13-11", dry_run=True)
+               title="测试", events=["13-11"], known_events=EVENTS, dry_run=True)
     except BriefbookError:
         pass
     assert time.perf_counter() - start < 30
@@ -232,7 +234,7 @@ def test_write_atomic_refuses_a_link_made_while_writing(tmp_path):
 def sheet_pdf():
     from briefbook.render import Renderer
 
-    return Renderer().render(SHEET)
+    return Renderer(example_project()).render(SHEET)
 
 
 def test_editions_of_one_brief_keep_another_briefs_copies(tmp_path, sheet_pdf):
@@ -321,7 +323,7 @@ def test_show_cannot_print_a_file_outside_the_corpus(corpus_copy):
     data = yaml.safe_load(sources.read_text(encoding="utf-8"))
     data["articles"][0]["file"] = "/etc/passwd"
     sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = run_cli("show", data["articles"][0]["id"], "--corpus", corpus_copy, timeout=120)
+    result = run_cli("show", data["articles"][0]["id"], "--project", corpus_copy.parent, timeout=120)
     assert_clean_failure(result, sources, "is not a relative path inside raw/")
     assert "root:" not in result.stdout + result.stderr
 
@@ -365,7 +367,7 @@ def test_ingest_refuses_a_title_the_fonts_cannot_print(corpus_copy, tmp_path):
     before = snapshot(corpus_copy)
     with pytest.raises(BriefbookError, match="U\\+1F600") as info:
         ingest(src, corpus_dir=corpus_copy, article_id="emoji", date="2021-07-26", outlet="测试",
-               title="标题\U0001F600", meeting="13-11")
+               title="标题\U0001F600", events=["13-11"], known_events=EVENTS)
     assert "title" in str(info.value)
     assert snapshot(corpus_copy) == before
 

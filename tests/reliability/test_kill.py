@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from briefbook import paths
+from plugins.example import BRIEFS_DIR, CORPUS_DIR, example_project
 
 from reliability_helpers import run_cli
 from test_interrupt import OLD, leftovers
 
-SHEET = paths.BRIEFS_DIR / "summary-sheet.yaml"  # a one-page base: quick to render
+SHEET = BRIEFS_DIR / "summary-sheet.yaml"  # a one-page base: quick to render
 
 
 def _children(pid: int) -> set[int]:
@@ -124,7 +124,7 @@ def test_sigkill_during_editions_workers_die_and_next_run_sweeps_staging(tmp_pat
     # The next run of the same command removes it and says so.
     readers = tmp_path / "one.csv"
     readers.write_text("name\n甲\n", encoding="utf-8")
-    again = run_cli("editions", paths.BRIEFS_DIR / "summary-sheet.yaml", "--readers", readers,
+    again = run_cli("editions", BRIEFS_DIR / "summary-sheet.yaml", "--readers", readers,
                     "--out", out, "-j", "1", timeout=180)
     assert again.returncode == 0, again.stderr
     assert f"removed {stale[0]}" in again.stderr and "killed" in again.stderr
@@ -148,7 +148,7 @@ def test_a_live_runs_staging_is_not_swept(tmp_path):
 
 def test_sigkill_during_build_workers_die_and_next_build_finishes(tmp_path):
     out = tmp_path / "dist"
-    briefs = sorted(paths.BRIEFS_DIR.glob("*.yaml"))
+    briefs = sorted(BRIEFS_DIR.glob("*.yaml"))
     proc = _start(["build", *briefs, "--out", out, "--force", "-j", "2"], tmp_path)
     _wait_for(lambda: len(_children(proc.pid)) >= 2 and out.is_dir(), proc)
     time.sleep(1.0)  # workers busy rendering
