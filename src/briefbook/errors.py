@@ -32,3 +32,31 @@ class BriefbookErrors(BriefbookError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+def shown(text: object) -> str:
+    """``text`` safe to print on a terminal: control characters (ESC, BEL, CR, C1 controls,
+    bidirectional overrides, line/paragraph separators) are written as ``\\x1b``/``\\u202e``
+    escapes, so an id or key from an untrusted file cannot move the cursor, recolour the
+    terminal or hide the rest of a message. Newlines are escaped too (one value, one line)."""
+    out = []
+    for char in str(text):
+        code = ord(char)
+        if code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0:
+            out.append(f"\\x{code:02x}")
+        elif code in _INVISIBLE_CONTROLS:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def shown_message(text: str) -> str:
+    """A whole message for the terminal: each line through ``shown`` (line breaks kept)."""
+    return "\n".join(shown(line) for line in str(text).split("\n"))
+
+
+#: Format characters that change what a terminal shows: bidi embeddings/overrides/isolates,
+#: line and paragraph separators.
+_INVISIBLE_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
+                                 *range(0x202A, 0x202F), *range(0x2066, 0x206A)])

@@ -204,7 +204,9 @@ def test_ctrl_c_during_dask_editions_keeps_previous_copies(tmp_path, cluster, cl
     out.mkdir()
     old = b"%PDF-1.7 yesterday's copy\n%%EOF\n"
     (out / "summary-sheet-001.pdf").write_bytes(old)
-    (out / "editions.json").write_text('{"outputs": [{"file": "summary-sheet-001.pdf"}]}\n',
+    listed = {"file": "summary-sheet-001.pdf", "edition": "summary-sheet",
+              "sha256": hashlib.sha256(old).hexdigest()}  # a copy editions wrote earlier
+    (out / "editions.json").write_text(json.dumps({"outputs": [listed]}) + "\n",
                                        encoding="utf-8")
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     readers = tmp_path / "readers.csv"

@@ -104,17 +104,26 @@ ARTICLE_LINE = st.one_of(TEXT, st.text(CJK, min_size=10, max_size=80).map(lambda
 
 
 def _ingest_property(corpus_copy: Path, tmp_path: Path, counts: dict) -> None:
+    # Titles the fonts cannot print are refused (issue 14), so most generated titles are Han
+    # the bundled fonts have.
+    from briefbook.fonts import coverage
+
+    han = st.text(st.sampled_from([chr(c) for c in sorted(coverage()) if 0x4E00 <= c <= 0x9FA5]),
+                  min_size=1, max_size=20)
+
     @settings(max_examples=60, **PROFILE)
-    @given(lines=st.lists(ARTICLE_LINE, max_size=30), title=st.one_of(st.none(), TEXT))
+    @given(lines=st.lists(ARTICLE_LINE, max_size=30),
+           title=st.one_of(st.none(), han, han, TEXT))
     def prop(lines, title):
         counts["cases"] += 1
         src = tmp_path / f"article-{next(COUNT)}.txt"
         src.write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
         try:
             report = ingest(src, corpus_dir=corpus_copy, article_id="gen-2021-07-26",
-                            date="2021-07-26", outlet="测试", title=title, 
+                            date="2021-07-26", outlet="测试", title=title,
                             dry_run=True)
-        except BriefbookError:
+        except BriefbookError as exc:
+            ERRORS.append(str(exc).splitlines()[0][-100:])
             return
         assert report.article.sections and not report.stored
         counts["ok"] += 1
@@ -127,8 +136,8 @@ def test_ingest_generated_text(corpus_copy, tmp_path):
     _ingest_property(corpus_copy, tmp_path, counts)
     RAN["ingest"], RAN["ingest_ok"] = counts["cases"], counts["ok"]
     # A property that only ever sees refusals tests nothing: enough cases must get through
-    # (a valid article that a real run would store). 11 of 60 at the time of writing.
-    assert counts["cases"] >= 60 and counts["ok"] >= 5, counts
+    # (a valid article that a real run would store). 8 of 60 at the time of writing (issue 14).
+    assert counts["cases"] >= 60 and counts["ok"] >= 5, (counts, ERRORS[-20:])
 
 
 from briefbook.render.preflight import covered  # noqa: E402

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -30,15 +31,37 @@ def json_schema() -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
+#: Work budgets for one book, counted after YAML aliases are expanded (a 16 KB brief can
+#: name a whole article in each of 99 sections, or repeat an id list by alias). Each breach
+#: is a brief error at the entry that crossed the line. The reasons are in README "Limits".
+MAX_BOOK_QUOTED_PARAGRAPHS = 500     # the whole example corpus is 81 paragraphs
+MAX_BOOK_TEXT_CHARS = 60_000         # ≈ 50 A4 pages; the worst case renders in about a minute
+MAX_BOOK_METRIC_ROWS = 500           # table + summary + section rows (the catalog has 31)
+MAX_BOOK_CHARTS = 30                 # each is a matplotlib drawing (~0.2 s) and a figure
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """What the budget needs to know about ids: (paragraphs, characters) a corpus id quotes,
+    characters a metric row prints, and how many metrics ``table: {metrics: all}`` means."""
+
+    quote: Callable[[str], tuple[int, int]]
+    metric: Callable[[str], int]
+    all_metrics: int
+
+
 def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collection[str],
                 published: Mapping[str, dt.date] | None = None,
                 defaults: Mapping[str, object] | None = None,
-                metric_topics: Mapping[str, str] | None = None) -> Brief:
+                metric_topics: Mapping[str, str] | None = None,
+                sizes: Sizes | None = None) -> Brief:
     """Schema and references checked together, so one run reports every mistake.
 
     ``published`` maps an article id or a metric id to the day it (first) appeared: a
     reference to something published after the brief's ``as_of`` is an error.
     ``metric_topics`` (metric id → topic, from the catalog) also checks ``table.topics``.
+    With ``sizes``, the book's work budget is checked too (``check`` and ``render`` both pass
+    it).
     """
     data, locator = read_brief(path)
     brief, errors = validate({**(defaults or {}), **data}, locator)
@@ -47,6 +70,8 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     if metric_topics is not None:
         errors += _topics(data, locator, metric_topics)
     errors += _unprintable(locator)
+    if sizes is not None:
+        errors += _over_budget(data, locator, corpus_ids, metric_ids, sizes)
     if brief is not None:
         errors += _after_as_of(brief, data, locator, published or {})
         errors += _charts_without_metrics(brief, locator)
@@ -217,6 +242,92 @@ def _charts_without_metrics(brief: Brief, locator: Locator) -> list[BriefbookErr
                 loc, f"{chart.kind} chart has no metrics to plot: the brief lists none",
                 "list them in the chart (metrics: [...]), its section, the summary or a table"))
     return errors
+
+
+def _over_budget(data: dict, locator: Locator, corpus_ids: Collection[str],
+                 metric_ids: Collection[str], sizes: Sizes) -> list[BriefbookError]:
+    """The first entry past each budget (one error per budget), read from the raw mapping."""
+    errors: list[BriefbookError] = []
+    hint = ("a book this big would take minutes and gigabytes to render; quote sections or "
+            "paragraphs instead of whole articles, or split it into several briefs")
+
+    def over(loc: Loc, what: str, limit: int) -> None:
+        errors.append(locator.error(loc, f"the book would have more than {limit:,} {what} "
+                                         f"(after aliases are expanded)", hint))
+
+    chars = sum(len(v) for v in _texts(data))
+    paragraphs = 0
+    text_reported = False
+    for loc, value in _refs(data, _CORPUS_LISTS):
+        if value not in corpus_ids:
+            continue
+        count, size = sizes.quote(value)
+        paragraphs += count
+        chars += size
+        if paragraphs > MAX_BOOK_QUOTED_PARAGRAPHS:
+            over(loc, "quoted paragraphs", MAX_BOOK_QUOTED_PARAGRAPHS)
+            break
+        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
+            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
+            text_reported = True
+    rows = 0
+    table = data.get("table")
+    if isinstance(table, dict) and table.get("metrics", "all") == "all":
+        rows = sizes.all_metrics
+    for loc, value in _refs(data, _ROW_LISTS):
+        if value not in metric_ids:
+            continue
+        rows += 1
+        chars += sizes.metric(value)
+        if rows > MAX_BOOK_METRIC_ROWS:
+            over(loc, "metric rows", MAX_BOOK_METRIC_ROWS)
+            break
+        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
+            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
+            text_reported = True
+    charts = 0
+    for loc, _item in _items(data, _CHART_LISTS):
+        charts += 1
+        if charts > MAX_BOOK_CHARTS:
+            over(loc, "charts", MAX_BOOK_CHARTS)
+            break
+    return errors
+
+
+_ROW_LISTS = [("summary", "metrics"), ("table", "metrics"), ("sections", "*", "metrics")]
+_CHART_LISTS = [("charts",), ("sections", "*", "charts")]
+
+
+def _texts(node: object):
+    """Every string in the brief (an upper bound of the brief's own printed text)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def _items(data: object, patterns) -> list[tuple[Loc, object]]:
+    """Each item of the lists at ``patterns`` (any type), with its location."""
+    found: list[tuple[Loc, object]] = []
+    for pattern in patterns:
+        nodes: list[tuple[Loc, object]] = [((), data)]
+        for head in pattern:
+            nxt: list[tuple[Loc, object]] = []
+            for loc, node in nodes:
+                if head == "*" and isinstance(node, list):
+                    nxt += [(loc + (i,), v) for i, v in enumerate(node)]
+                elif isinstance(node, dict) and head in node:
+                    nxt.append((loc + (head,), node[head]))
+            nodes = nxt
+        for loc, node in nodes:
+            if isinstance(node, list):
+                found += [(loc + (i,), v) for i, v in enumerate(node)]
+    return found
 
 
 def _unknown(locator: Locator, loc: Loc, what: str, value: str, known: Collection[str],

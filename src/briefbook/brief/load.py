@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from briefbook.brief.safeyaml import LimitedLoader, load_yaml
 from briefbook.brief.schema import Brief
 from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.fileio import read_bounded
 
 MAX_BRIEF_BYTES = 1_000_000
 
@@ -96,17 +97,7 @@ _PlainLoader.yaml_implicit_resolvers = {
 
 def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
     """Safe-load a YAML file, keeping the node tree for positions. Errors name file:line."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefbookError("no such file", where=str(path)) from None
-    except IsADirectoryError:
-        raise BriefbookError("is a folder, not a brief file", where=str(path)) from None
-    except OSError as exc:
-        raise BriefbookError(f"cannot read: {exc.strerror}", where=str(path)) from None
-    if len(raw) > MAX_BRIEF_BYTES:
-        raise BriefbookError(f"brief is {len(raw):,} bytes; the limit is {MAX_BRIEF_BYTES:,}",
-                             where=str(path))
+    raw = read_bounded(path, MAX_BRIEF_BYTES, "the brief")
     if _looks_utf16(raw):
         raise BriefbookError("UTF-16 text: a brief must be UTF-8", where=str(path),
                              hint="save the brief as UTF-8 (in a shell: iconv -f UTF-16 -t UTF-8)")

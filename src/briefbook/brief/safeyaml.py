@@ -48,17 +48,17 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-def read_text(path: Path, what: str) -> str:
-    """A UTF-8 file's text, or a clear error (missing, a folder, unreadable, wrong encoding)."""
+#: Largest YAML or text file read through ``read_text`` unless the caller says otherwise.
+MAX_TEXT_FILE_BYTES = 10_000_000
+
+
+def read_text(path: Path, what: str, limit: int = MAX_TEXT_FILE_BYTES) -> str:
+    """A UTF-8 file's text, or a clear error (missing, a folder, a FIFO or device, larger than
+    ``limit`` bytes, unreadable, wrong encoding). Reads at most ``limit + 1`` bytes."""
+    from briefbook.fileio import read_bounded
+
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BriefbookError(f"no such file ({what})", where=str(path)) from None
-    except IsADirectoryError:
-        raise BriefbookError(f"is a folder, not {what}", where=str(path)) from None
-    except OSError as exc:
-        raise BriefbookError(f"cannot read {what}: {exc.strerror or exc}", where=str(path)) from None
+    raw = read_bounded(path, limit, what)
     if b"\0" in raw:
         raise BriefbookError(f"binary file, not {what}", where=str(path))
     try:

@@ -86,6 +86,10 @@ def _pyplot():
         "font.family": family,
         "font.size": 9,
         "svg.fonttype": "none",
+        # Labels are plain text: "$x$" in a metric label must print as typed, not as
+        # mathtext set in matplotlib's DejaVu math fonts (a silent fallback font).
+        "text.parse_math": False,
+        "text.usetex": False,
         "svg.hashsalt": "briefbook",
         "axes.unicode_minus": True,
         "axes.edgecolor": MUTED,

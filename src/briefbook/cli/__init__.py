@@ -15,7 +15,7 @@ import os
 
 import typer
 
-from briefbook.errors import BriefbookError
+from briefbook.errors import BriefbookError, shown_message
 
 app = typer.Typer(
     name="briefbook",
@@ -52,7 +52,8 @@ def load_commands(command: str | None = None) -> typer.Typer:
 
 
 def fail(message: str, code: int = 1) -> None:
-    typer.secho(message, err=True, fg=typer.colors.RED)
+    """Print ``message`` (untrusted parts escaped: no raw control characters) and exit."""
+    typer.secho(shown_message(message), err=True, fg=typer.colors.RED)
     raise SystemExit(code)
 
 

@@ -18,7 +18,7 @@ import typer
 
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
-from briefbook.errors import BriefbookError
+from briefbook.errors import BriefbookError, shown_message
 
 SignOpt = Annotated[Path | None, typer.Option(
     "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
@@ -92,6 +92,10 @@ def build(
                 progress.advance(task)
             elif kind == "built":
                 progress.advance(task)
+            elif kind == "stale":
+                progress.console.print(shown_message(f"removed {brief}: a temporary file left "
+                                                     "by a build that was killed"),
+                                       markup=False, highlight=False, soft_wrap=True)
 
         result = run_build(proj, briefs or None, out, jobs=_jobs(jobs), force=force,
                            on_event=event, executor=settings)
@@ -102,7 +106,8 @@ def build(
 
 
 def _failure_line(brief: str, message: str) -> str:
-    return f"error: {message}" if brief in message else f"error: {brief}: {message}"
+    line = f"error: {message}" if brief in message else f"error: {brief}: {message}"
+    return shown_message(line)
 
 
 @app.command()
@@ -111,6 +116,9 @@ def editions(
     readers: Annotated[Path, typer.Option("--readers", help="CSV with header name[,copy]")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     jobs: JobsOpt = None,  # type: ignore[assignment]
+    max_readers: Annotated[int, typer.Option(
+        "--max-readers", min=1, help="refuse a list longer than this (a guard against a "
+        "wrong file; default 10,000)")] = 10_000,
     project: ProjectOpt = None,
     sign: SignOpt = None,
     sign_password_file: SignPasswordOpt = None,
@@ -136,7 +144,7 @@ def editions(
     finish = CopyFinish.new(CopyProtection(key_from_options(sign, sign_password_file), encrypt),
                             passwords)
     finish.check(out)
-    listed = read_readers(readers)  # validate before the (slow) render
+    listed = read_readers(readers, max_readers=max_readers)  # validate before the slow render
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
     from briefbook.render import Renderer
@@ -146,7 +154,11 @@ def editions(
         task = progress.add_task("stamping", total=len(listed))
         entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
                                 executor=settings, finish=finish,
-                                on_progress=lambda n: progress.advance(task, n))
+                                on_progress=lambda n: progress.advance(task, n),
+                                on_stale=lambda p: progress.console.print(
+                                    shown_message(f"removed {p}: staging left by a run that "
+                                                  "was killed"), markup=False, highlight=False,
+                                    soft_wrap=True))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")
     if finish.passwords is not None:

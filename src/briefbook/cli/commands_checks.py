@@ -26,15 +26,14 @@ from briefbook.errors import BriefbookError
 
 COMPARE_OUT = Path("test-artifacts/compare")
 VISUAL_OUT = Path("test-artifacts/visual")
+#: Largest PDF ``compare``/``lint`` read: ten times the largest book a brief can make.
+MAX_PDF_BYTES = 200_000_000
 
 
 def _read_pdf(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise BriefbookError("no such file", where=str(path)) from exc
-    except OSError as exc:
-        raise BriefbookError(f"cannot read ({exc.strerror})", where=str(path)) from exc
+    from briefbook.fileio import read_bounded
+
+    data = read_bounded(path, MAX_PDF_BYTES, "a PDF")
     if not data.startswith(b"%PDF-"):
         raise BriefbookError("not a PDF file", where=str(path))
     return data

@@ -288,10 +288,14 @@ def metrics_schema(project: ProjectOpt = None) -> None:
 def _targets(target: str, project: Path | None) -> list[tuple[str | None, str]]:
     """(paragraph id or None, text) for a file path or a corpus id."""
     path = Path(target)
-    if path.is_file():
+    if path.exists() and not path.is_dir():  # a file (a FIFO or device is refused, not read)
+        from briefbook.corpus.sources import MAX_ARTICLE_BYTES
+        from briefbook.fileio import read_bounded
+
+        data = read_bounded(path, MAX_ARTICLE_BYTES, "the text to extract from")
         try:
-            return [(None, path.read_text(encoding="utf-8"))]
-        except (OSError, UnicodeDecodeError) as exc:
+            return [(None, data.decode("utf-8-sig"))]
+        except UnicodeDecodeError as exc:
             raise BriefbookError(f"cannot read the file: {exc}", where=target) from exc
     c = project_for(project).corpus()
     found = c.resolve(target)

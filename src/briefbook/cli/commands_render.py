@@ -13,7 +13,7 @@ import typer
 
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
-from briefbook.errors import BriefbookError
+from briefbook.errors import BriefbookError, shown_message
 
 BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
 
@@ -61,6 +61,10 @@ def render(
     if clashes:
         raise BriefbookError(f"several briefs would write the same PDF: {', '.join(clashes)}",
                              hint="render them into different --out-dir folders")
+    from briefbook.fileio import check_writable_target
+
+    for target in targets:  # a link, FIFO, device or folder as output: refused before rendering
+        check_writable_target(target)
     renderers: dict[Path, Renderer] = {}
     failures = 0
     for brief, target in zip(briefs, targets, strict=True):
@@ -80,7 +84,7 @@ def render(
                 write_atomic(target, pdf)
         except BriefbookError as exc:
             failures += 1
-            typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+            typer.secho(shown_message(f"error: {exc}"), err=True, fg=typer.colors.RED)
             continue
         typer.echo(f"{target}  {len(pdf) / 1024:,.0f} KB  {time.perf_counter() - start:.2f} s")
     if failures:

@@ -264,21 +264,31 @@ def find_page_header(lines: list[str], rules: DebrisRules = DEBRIS_RULES,
 
 # --- captions and bylines ----------------------------------------------------------------
 
-_CAPTION = re.compile(
-    r"(?:^|(?<=[。！？.!?])|\s)\s*(?P<credit>(?:[^。！？\s][^。！？]*?)?"
-    r"(?:记者|通讯员|摄影|实习生|供图)[^。！？]*?)\s*(?<!拍)摄$")
+_CREDIT_ROLE = re.compile(r"记者|通讯员|摄影|实习生|供图")
+_SENTENCE_END = "。！？"
 
 
 def parse_caption(line: str) -> tuple[str, str] | None:
     """``(caption text, credit)`` if the line is a photo caption, else None.
 
-    A caption ends in ``摄`` (not ``拍摄``) and its last part names who took the photo
-    (记者/通讯员/摄影…): ``……好去处。长江日报记者彭年 摄``.
+    A caption ends in ``摄`` (not ``拍摄``) and its last sentence — the text after the last
+    ``。！？`` — names who took the photo (记者/通讯员/摄影…): ``……好去处。长江日报记者彭年 摄``.
+
+    Linear time: one scan from the end. (It was a regex search whose lazy credit group
+    retried from every space, taking 6 s for a line of 4,000 spaces — quadratic.)
     """
-    m = _CAPTION.search(line)
-    if not m:
+    if line.endswith("\n"):
+        line = line[:-1]
+    if not line.endswith("摄") or line[-2:-1] == "拍":
         return None
-    return line[:m.start("credit")].strip(), m["credit"].strip()
+    body = line[:-1].rstrip()
+    start = max(body.rfind(mark) for mark in _SENTENCE_END) + 1
+    while start < len(body) and body[start].isspace():
+        start += 1
+    credit = body[start:]
+    if not _CREDIT_ROLE.search(credit):
+        return None
+    return line[:start].strip(), credit.strip()
 
 
 _ROLE = re.compile(r"^(?:(?P<org>[^\s]*?)(?P<role>记者|通讯员|统筹|实习生|摄影))?(?P<name>\S+)$")

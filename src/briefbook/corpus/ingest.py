@@ -28,13 +28,14 @@ from pathlib import Path
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
 from briefbook.corpus.model import Article
-from briefbook.corpus.sources import (ID_PATTERN, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
-                                      decode_raw, load_sources, save_sources)
+from briefbook.corpus.sources import (ID_PATTERN, MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
+                                      decode_raw, load_sources, read_raw,
+                                      save_sources)
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
 from briefbook.corpus.model import Event
 from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.fileio import read_bounded, write_atomic
 
 
 def named_events(text: str, events: Iterable[Event]) -> list[Event]:
@@ -66,10 +67,8 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         raise BriefbookError(f"bad date {date!r}", where=where, hint="use YYYY-MM-DD") from exc
     if not outlet.strip():
         raise BriefbookError("--outlet is empty", where=where)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise BriefbookError(f"cannot read the file: {exc.strerror}", where=where) from exc
+    data = read_bounded(file, MAX_ARTICLE_BYTES, "the article",
+                        hint="split it into several articles")
     text = decode_raw(data, where)
 
     corpus = load_corpus(corpus_dir)  # the corpus must be healthy before we add to it
@@ -78,8 +77,9 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         raise BriefbookError(f"article id {article_id!r} is already in the corpus", where=where,
                              hint="choose another --id")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    entries = {e.id: e for e in sources.articles}
     for art in corpus.articles:
-        existing = (Path(corpus_dir) / art.raw_file).read_bytes().decode("utf-8-sig")
+        existing = read_raw(Path(corpus_dir), entries[art.id])
         if hashlib.sha256(existing.encode("utf-8")).hexdigest() == digest:
             raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
 
@@ -117,6 +117,19 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
                           trace=build.trace)
 
     _check_printable(build.article, text, where)
+    # The title and outlet print in every book's appendix of sources: a character the fonts
+    # lack would break all of them, so it is refused here, with its code point.
+    from briefbook.render.preflight import missing_characters
+
+    for field, value in (("title", entry.title), ("outlet", entry.outlet)):
+        missing = missing_characters(value)
+        if missing:
+            from briefbook.errors import shown
+
+            chars = ", ".join(f"U+{ord(c):04X}" for c in missing)
+            raise BriefbookError(f"the {field} {shown(value)!r} has characters the bundled fonts "
+                                 f"cannot print ({chars})", where=where,
+                                 hint=f"pass --{field} with printable characters")
     raw_path = Path(corpus_dir) / rel
     if raw_path.exists() and not dry_run:
         raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",

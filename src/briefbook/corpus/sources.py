@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.fileio import read_bounded, write_atomic
 
 SOURCES_FILE = "sources.yaml"
 RAW_DIR = "raw"
@@ -70,6 +70,7 @@ def load_sources(corpus_dir: Path) -> SourcesFile:
         raise BriefbookError(f"{loc}: {first['msg']}", where=str(path)) from exc
     seen: set[str] = set()
     for entry in sources.articles:
+        raw_path(corpus_dir, entry)  # confined to raw/ before anything is read
         if entry.id in seen:
             raise BriefbookError(f"duplicate article id {entry.id!r}", where=str(path))
         seen.add(entry.id)
@@ -160,11 +161,38 @@ def _guess_encoding(data: bytes) -> str:
     return ""
 
 
-def read_raw(corpus_dir: Path, entry: SourceEntry) -> str:
-    path = corpus_dir / entry.file
+def raw_path(corpus_dir: Path, entry: SourceEntry) -> Path:
+    """Where ``entry``'s raw copy is: a file inside ``corpus_dir/raw/``, or an error naming
+    sources.yaml and the entry. An absolute path, a ``..`` step, a backslash or a symbolic link
+    leading out of ``raw/`` is refused (checked on the resolved path, like the asset fetcher)."""
+    where = str(Path(corpus_dir) / SOURCES_FILE)
+    name = entry.file
+
+    def refuse(why: str) -> BriefbookError:
+        from briefbook.errors import shown
+
+        return BriefbookError(f"article {shown(entry.id)}: file {shown(name)!r} {why}",
+                              where=where, hint=f"list the raw copy as {RAW_DIR}/<name>.txt, "
+                              f"a file inside {Path(corpus_dir) / RAW_DIR}")
+
+    parts = name.split("/")
+    if (not name or name.startswith("/") or "\\" in name or "\0" in name
+            or Path(name).is_absolute() or len(parts) < 2 or parts[0] != RAW_DIR
+            or any(p in ("", ".", "..") for p in parts)):
+        raise refuse(f"is not a relative path inside {RAW_DIR}/")
+    raw_dir = (Path(corpus_dir) / RAW_DIR).resolve()
+    path = Path(corpus_dir) / name
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BriefbookError(f"cannot read raw article {entry.id}: {exc.strerror}",
-                             where=str(path)) from exc
+        resolved = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        raise refuse(f"cannot be resolved ({exc})") from None
+    if not resolved.is_relative_to(raw_dir) or resolved == raw_dir:
+        raise refuse(f"leads outside {RAW_DIR}/ (to {resolved})")
+    return path
+
+
+def read_raw(corpus_dir: Path, entry: SourceEntry) -> str:
+    path = raw_path(corpus_dir, entry)
+    data = read_bounded(path, MAX_ARTICLE_BYTES, f"raw article {entry.id}",
+                        hint="split it into several articles")
     return decode_raw(data, str(path))

@@ -258,12 +258,45 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _sweep_temporaries(targets: Iterable[Path]) -> None:
-    """Remove ``.NAME.*.part`` files that a killed worker could not clean up itself."""
+def _sweep_temporaries(targets: Iterable[Path]) -> list[Path]:
+    """Remove ``.NAME.*.part`` files (``fileio.atomic_path``'s temporaries for exactly these
+    targets) that a killed worker or a killed build could not clean up itself."""
+    removed = []
     for target in targets:
-        for tmp in target.parent.glob(f".{target.name}.*.part"):
+        for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+            if tmp.is_symlink() or not tmp.is_file():
+                continue
             with contextlib.suppress(OSError):
                 tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
+def _not_ours(target: Path, prior: dict | None) -> str | None:
+    """Why ``build`` must not replace ``target`` (None when it may): only a new file, or a
+    regular file the manifest records as build's output (damaged since or not), is replaced."""
+    import stat
+
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot use the output path ({exc.strerror})"
+    if not stat.S_ISREG(mode):
+        from briefbook.fileio import file_kind
+
+        return f"the output path is {file_kind(mode)}, not a regular file; nothing was changed"
+    if prior:
+        return None
+    return ("a file of this name is already there and manifest.json does not record it as "
+            "build's output; nothing was changed (move it away, or choose another --out)")
 
 
 def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"),
@@ -299,18 +332,30 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     shared = shared_inputs_hash(project)
     old = read_manifest(out_dir)
     result = BuildResult(out_dir=out_dir)
-    entries = dict(old)
+    # Only entries naming a plain file of this folder count (a crafted path is ignored).
+    entries = {name: e for name, e in old.items()
+               if isinstance(name, str) and Path(name).name == name and name.endswith(".pdf")}
     todo: list[tuple[str, str, str, str, str]] = []
+    refused: list[tuple[str, str]] = []
     for brief in briefs:
         target = out_dir / f"{brief.stem}.pdf"
         in_hash = input_hash(brief, shared)
-        prior = old.get(target.name)
+        prior = entries.get(target.name)
         if (not force and prior and prior.get("input_hash") == in_hash
                 and prior.get("sha256") == sha256_file(target)):
             result.skipped.append(str(brief))
             continue
+        why = _not_ours(target, prior)
+        if why:
+            refused.append((str(brief), f"{target}: {why}"))
+            continue
         todo.append((str(brief), str(target), in_hash, shared, str(project.root)))
-    notify("plan", "", {"todo": len(todo), "skipped": len(result.skipped)})
+    for tmp in _sweep_temporaries(Path(t[1]) for t in todo):
+        notify("stale", str(tmp), None)
+    notify("plan", "", {"todo": len(todo) + len(refused), "skipped": len(result.skipped)})
+    for brief, message in refused:
+        result.failed.append((brief, message))
+        notify("failed", brief, {"brief": brief, "error": message})
     for brief in result.skipped:
         notify("skipped", brief, None)
 
@@ -326,6 +371,13 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
         notify("built", brief, outcome)
 
     targets = [Path(task[1]) for task in todo]
+    # Claim the new outputs before any worker writes one: if this build is killed outright
+    # (SIGKILL, power loss) the next build finds them recorded as its own ("pending") and
+    # redoes them, instead of refusing PDFs nobody recorded.
+    pending = [t.name for t in targets if t.name not in entries]
+    if pending:
+        write_manifest(out_dir, [*entries.values(), *({"file": n, "pending": True}
+                                                      for n in pending)])
     try:
         with _sigterm_as_interrupt():
             outcomes = (_build_on_dask(executor, jobs, todo) if executor.kind == "dask" and todo
@@ -335,9 +387,13 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
                     take(outcome)
     finally:
         _sweep_temporaries(targets)
-        if result.built or not (out_dir / MANIFEST).exists():
-            # Outputs that finished are recorded even when the build was interrupted.
-            result.manifest = write_manifest(out_dir, entries.values())
+        if result.built or pending or not (out_dir / MANIFEST).exists():
+            # Outputs that finished are recorded even when the build was interrupted; a claimed
+            # output that is on disk but unreported (written just as Ctrl-C came) stays
+            # claimed, so the next build redoes it rather than refusing it.
+            unreported = [{"file": n, "pending": True} for n in pending
+                          if n not in entries and os.path.lexists(out_dir / n)]
+            result.manifest = write_manifest(out_dir, [*entries.values(), *unreported])
         else:
             result.manifest = out_dir / MANIFEST
     return result

@@ -34,6 +34,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -63,6 +64,12 @@ def mark_box_mm(width_mm: float) -> tuple[float, float, float, float]:
 
 EDITIONS_MANIFEST = "editions.json"  # not build's manifest.json: both may share a folder
 MAX_NAME = 40
+#: Readers per run (``--max-readers``): 10,000 copies of the full book take ~4 min and ~4 GB
+#: of disk on 2 cores (benchmarks/RESULTS.md: 1,000 in 25 s); more is a mistake more often
+#: than a plan, so it must be asked for.
+MAX_READERS = 10_000
+#: The readers CSV: 10,000 rows of a 40-character name and a 6-digit copy fit in 2 MB.
+MAX_READERS_BYTES = 2_000_000
 MAX_COPY = 999_999
 CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
 
@@ -99,20 +106,21 @@ class Reader:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def read_readers(path: Path) -> list[Reader]:
-    """Parse and validate a readers CSV; every problem at once, each at ``file:line``."""
+def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
+    """Parse and validate a readers CSV; every problem at once, each at ``file:line``.
+
+    More than ``max_readers`` readers (``--max-readers``) is refused before any is checked."""
+    from briefbook.fileio import read_bounded
+
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BriefbookError(f"cannot read the readers list ({exc.strerror})", where=str(path)) from exc
+    raw = read_bounded(path, MAX_READERS_BYTES, "the readers list")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BriefbookError("not UTF-8 text (save the list as UTF-8 CSV)",
                              where=f"{path}:{line}") from exc
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), 1))
     if not rows:
         raise BriefbookError("empty readers list; expected a header 'name' or 'name,copy'",
                              where=f"{path}:1")
@@ -133,6 +141,10 @@ def read_readers(path: Path) -> list[Reader]:
         where = f"{path}:{line}"
         if not cells or all(not c.strip() for c in cells):
             continue  # blank line
+        if len(readers) + len(errors) >= max_readers:
+            raise BriefbookError(f"more than {max_readers:,} readers; the limit per run is "
+                                 f"{max_readers:,}", where=where,
+                                 hint="split the list, or raise the limit with --max-readers N")
         if len(cells) != len(header):
             errors.append(BriefbookError(f"{len(cells)} field(s), expected {len(header)}", where=where))
             continue
@@ -398,11 +410,45 @@ def _signals_deferred():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
+STAGING_PREFIX = ".editions-"
+EDITIONS_FORMAT = 2
+
+
+def _previous_outputs(out_dir: Path) -> list[dict]:
+    """The entries of ``editions.json`` that are well-formed (plain file names); {} if none."""
+    from briefbook.distribute.build import read_manifest
+
+    return [e for e in read_manifest(out_dir, EDITIONS_MANIFEST).values()
+            if isinstance(e.get("file"), str) and Path(e["file"]).name == e["file"]
+            and e["file"] not in ("", ".", "..")]
+
+
+def _ours(entry: dict, out_dir: Path, stem: str) -> bool:
+    """Did ``editions`` for brief ``stem`` write this file, unchanged since? Only then may a
+    later run replace or delete it: the entry names this brief (``edition``), a copy file name
+    of this brief, and the file on disk is a regular file with the recorded sha256. A crafted or
+    stale entry (another brief, a path, a file changed or swapped for a link) is ignored."""
+    import stat
+
+    from briefbook.distribute.build import sha256_file
+
+    name = entry.get("file", "")
+    if entry.get("edition") != stem or not re.fullmatch(re.escape(stem) + r"-\d{3,6}\.pdf", name):
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(out_dir / name).st_mode):
+            return False
+    except OSError:
+        return False
+    return isinstance(entry.get("sha256"), str) and sha256_file(out_dir / name) == entry["sha256"]
+
+
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
                   base: bytes | None = None, renderer=None,
                   on_progress: Callable[[int], None] | None = None,
                   finish: CopyFinish | None = None,
-                  executor: ExecutorSettings = LOCAL, chunk: int = CHUNK) -> list[dict]:
+                  executor: ExecutorSettings = LOCAL, chunk: int = CHUNK,
+                  on_stale: Callable[[Path], None] | None = None) -> list[dict]:
     """Render ``brief`` once and write one stamped copy per reader into ``out_dir``.
 
     ``executor`` says where the copies are stamped: ``jobs`` local worker processes, or a
@@ -418,12 +464,17 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     All or nothing: copies are written into a hidden staging folder inside ``out_dir`` and
     moved into place only when every copy succeeded, then ``editions.json`` is replaced and
     copies listed by the previous ``editions.json`` but not made by this run are removed. A
-    failed or interrupted run leaves the previous copies and manifest exactly as they were.
+    failed or interrupted run (Ctrl-C, SIGTERM) leaves the previous copies and manifest exactly
+    as they were. ``editions.json`` keys copies by brief (``edition``: the brief's stem): a run
+    replaces or deletes only files it finds listed for *its* brief, unchanged on disk; other
+    briefs' copies stay listed and untouched, and a file in the way that editions did not
+    write is an error, never overwritten. The staging folder carries its owner's pid: a run
+    killed outright (SIGKILL) leaves it, and the next run removes it (``on_stale(path)``).
     """
     import shutil
-    import tempfile
 
-    from briefbook.distribute.build import pdf_pages, read_manifest, write_manifest
+    from briefbook.distribute.build import _sigterm_as_interrupt, pdf_pages, write_manifest
+    from briefbook.fileio import check_writable_target, make_staging, sweep_stale_staging
 
     brief, out_dir = Path(brief), Path(out_dir)
     readers = list(readers)
@@ -436,10 +487,24 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         base = renderer.render(brief)
     pages = pdf_pages(base)
     width = max(3, len(str(max(r.copy for r in readers))))
+    stem = brief.stem
+    names = {_edition_name(stem, r.copy, width) for r in readers}
+    previous = _previous_outputs(out_dir) if out_dir.is_dir() else []
+    mine = {e["file"]: e for e in previous if _ours(e, out_dir, stem)}
+    for name in sorted(names):
+        target = out_dir / name
+        check_writable_target(target)  # a link, FIFO, device or folder in the way: refused
+        if os.path.lexists(target) and name not in mine:
+            raise BriefbookError("a file of this name is already there and editions.json does "
+                                 "not list it as a copy of this brief; nothing was changed",
+                                 where=str(target),
+                                 hint="move it away, or choose another --out folder")
     created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".editions-", suffix=".tmp", dir=out_dir))
+        for stale in sweep_stale_staging(out_dir, STAGING_PREFIX):
+            (on_stale or (lambda _p: None))(stale)
+        staging = make_staging(out_dir, STAGING_PREFIX)
     except OSError as exc:
         raise BriefbookError(f"cannot write to folder: {exc.strerror}", where=str(out_dir)) from exc
     try:
@@ -457,29 +522,34 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
                                jobs=jobs)
         entries: list[dict] = []
         progress = on_progress or (lambda _n: None)
-        with contextlib.closing(batches):  # workers stopped before the staging folder goes
+        with _sigterm_as_interrupt(), contextlib.closing(batches):
+            # workers are stopped before the staging folder goes
             for done in batches:
                 entries += done
                 progress(len(done))
         for entry in entries:
-            entry.update(pages=pages, base_sha256=base_sha)
+            entry.update(pages=pages, base_sha256=base_sha, edition=stem)
         staged_secrets = finish.stage_secrets(entries, out_dir)
-        previous = read_manifest(out_dir, EDITIONS_MANIFEST)
         made = {entry["file"] for entry in entries}
+        # Other briefs' entries stay listed while their files are still there (untouched).
+        others = [e for e in previous if e.get("edition") != stem
+                  and isinstance(e.get("edition"), str) and os.path.lexists(out_dir / e["file"])
+                  and e["file"] not in made]
         with _signals_deferred():
             try:
                 for entry in entries:
+                    check_writable_target(out_dir / entry["file"])
                     os.replace(staging / entry["file"], out_dir / entry["file"])
                 finish.commit_secrets(staged_secrets)
-                write_manifest(out_dir, entries, name=EDITIONS_MANIFEST, brief=str(brief),
-                               base_sha256=base_sha, pages=pages)
+                write_manifest(out_dir, [*others, *entries], name=EDITIONS_MANIFEST,
+                               format=EDITIONS_FORMAT, brief=str(brief), base_sha256=base_sha,
+                               pages=pages)
             except OSError as exc:
                 raise BriefbookError(f"could not move the copies into place ({exc.strerror})",
                                      where=str(out_dir)) from exc
-            for stale in previous.keys() - made:
-                if Path(stale).name == stale and stale.endswith(".pdf"):  # a copy, never a path
-                    with contextlib.suppress(OSError):
-                        (out_dir / stale).unlink()
+            for stale in mine.keys() - made:  # this brief's old copies, as this tool wrote them
+                with contextlib.suppress(OSError):
+                    (out_dir / stale).unlink()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         finish.discard_secrets()

@@ -4,7 +4,8 @@ Takes: a picklable function, its tasks, a job count and a worker initialiser.
 Gives: each result, as it finishes (in completion order). One job, or one task, runs in this
 process. Workers are started with the ``spawn`` method (WeasyPrint and Pango are not
 fork-safe), ignore Ctrl-C (the parent decides, and stops them), and are terminated — never left
-running — if the caller stops early. A worker that dies (killed, out of memory, ``os._exit``)
+running — if the caller stops early; if the parent itself dies (even SIGKILL) the kernel kills
+them (``die_with_parent``), so no worker outlives its command. A worker that dies (killed, out of memory, ``os._exit``)
 ends the run with a ``BriefbookError`` instead of waiting forever for its lost task.
 """
 
@@ -26,6 +27,48 @@ def ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to SIGKILL this worker when its parent dies, even by SIGKILL (Linux
+    ``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread polls the parent's pid. If the
+    parent is already gone (it died while this worker started), exit now."""
+    import os
+    import sys
+
+    armed = False
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    if not armed:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _worker_start(parent_pid: int, initializer: Callable[[], None] | None) -> None:
+    # Workers are spawned while the parent holds SIGINT/SIGTERM back, and a signal mask is
+    # inherited: without this, ``terminate()`` (SIGTERM) would not stop them.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    die_with_parent(parent_pid)
+    if initializer is not None:
+        initializer()
+
+
 def _terminate(executor) -> None:
     """Stop the workers now, running tasks included (``shutdown`` alone waits for them)."""
     terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
@@ -38,6 +81,34 @@ def _terminate(executor) -> None:
             process.terminate()
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT/SIGTERM back (delivered on exit) while worker processes are being spawned."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def _as_completed(futures: list, poll: float = 0.2):
+    """Like ``concurrent.futures.as_completed``, but the main thread wakes every ``poll``
+    seconds: a signal that the kernel hands to another thread (a progress-bar thread, say)
+    is then acted on at once instead of when the next task happens to finish."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
+        yield from done
+
+
 def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int,
              initializer: Callable[[], None] | None = ignore_sigint) -> Iterator[Result]:
     tasks = list(tasks)
@@ -46,17 +117,21 @@ def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int
             yield work(task)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
+
+    import os
 
     executor = ProcessPoolExecutor(min(jobs, len(tasks)),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=initializer)
+                                   initializer=_worker_start,
+                                   initargs=(os.getpid(), initializer))
     finished = False
     try:
-        futures = [executor.submit(work, task) for task in tasks]
+        with _signals_held():  # a half-spawned worker would print a traceback on Ctrl-C
+            futures = [executor.submit(work, task) for task in tasks]
         try:
-            for future in as_completed(futures):
+            for future in _as_completed(futures):
                 yield future.result()
         except BrokenProcessPool as exc:
             raise BriefbookError(

@@ -312,14 +312,7 @@ def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
     """(metric entries, their lines, linked observations, their lines) of one catalog file."""
     from briefbook.brief.safeyaml import load_yaml, read_text
 
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # read_text below reports the problem
-    if size > MAX_CATALOG_BYTES:
-        raise BriefbookError(f"the metrics catalog is {size:,} bytes; the limit is "
-                             f"{MAX_CATALOG_BYTES:,}", where=str(path))
-    data, node = load_yaml(read_text(path, "the metrics catalog"), str(path))
+    data, node = load_yaml(read_text(path, "the metrics catalog", MAX_CATALOG_BYTES), str(path))
     if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list) or \
             not isinstance(data.get("observations", []), list) or \
             not ({"metrics", "observations"} & set(data)):

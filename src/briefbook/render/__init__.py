@@ -98,7 +98,28 @@ class Renderer:
         return check_brief(Path(brief_path), corpus_ids=set(self.corpus.ids()),
                            metric_ids={m.id for m in self.catalog.metrics}, published=published,
                            defaults=self.project.brief_defaults(),
-                           metric_topics={m.id: m.topic for m in self.catalog.metrics})
+                           metric_topics={m.id: m.topic for m in self.catalog.metrics},
+                           sizes=self.sizes())
+
+    def sizes(self):
+        """What each id costs a book (for the brief's work budget), memoised per id."""
+        from briefbook.brief.check import Sizes
+        from briefbook.render.book import quote_size, metric_size
+
+        quotes: dict[str, tuple[int, int]] = {}
+        metrics: dict[str, int] = {}
+
+        def quote(ref: str) -> tuple[int, int]:
+            if ref not in quotes:
+                quotes[ref] = quote_size(self.corpus, ref)
+            return quotes[ref]
+
+        def metric(metric_id: str) -> int:
+            if metric_id not in metrics:
+                metrics[metric_id] = metric_size(self.catalog, metric_id)
+            return metrics[metric_id]
+
+        return Sizes(quote=quote, metric=metric, all_metrics=len(self.catalog.metrics))
 
     def book(self, brief_path: Path) -> Book:
         from briefbook.metrics.status import RUBRIC

@@ -375,6 +375,18 @@ def _status_order(rubric, tallies: Counter) -> list[str]:
     return order + sorted(s for s in tallies if s not in order)
 
 
+def quote_size(corpus: Corpus, ref: str) -> tuple[int, int]:
+    """(paragraphs, characters) that quoting corpus id ``ref`` prints."""
+    found = _paragraphs(corpus.resolve(ref))
+    return len(found), sum(len(p.text) for p in found)
+
+
+def metric_size(catalog: Catalog, metric_id: str) -> int:
+    """Characters one row of metric ``metric_id`` prints (label and quotes)."""
+    m = catalog.get(metric_id)
+    return len(m.label) + sum(len(o.quote) for o in (m.pledged, m.reported) if o is not None)
+
+
 def _paragraphs(node: Article | Section | Paragraph) -> list[Paragraph]:
     """The paragraphs a corpus id stands for: itself, its section's, or its article's."""
     from briefbook.corpus.model import Article, Paragraph
