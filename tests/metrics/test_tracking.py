@@ -229,3 +229,12 @@ def test_two_same_day_reports_that_disagree_are_incomparable(project, capsys):
     linked.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     [m] = json.loads(run("metrics", "--json", "--project", str(corpus.parent), "--as-of", "2024-02-01").output)
     assert m["status"] == "无法比较" and "同日两则报道不一" in m["status_reason"]
+
+
+def test_draft_topic_guesses_stay_among_the_projects_topics():
+    from briefbook.metrics.draft import _topic
+
+    mine = ("养老服务", "公共交通")
+    assert _topic("今年新增养老服务床位300张", mine) == ("养老服务", "养老服务")  # named outright
+    assert _topic("新增就业岗位2万个", mine) == ("养老服务", "(无线索，请核对)")   # 就业与人才 is not ours
+    assert _topic("新增就业岗位2万个", ("公共交通", "就业与人才")) == ("就业与人才", "就业")

@@ -127,8 +127,9 @@ def metrics_draft(article_id: Annotated[str, typer.Argument(help="article id (`b
     """Candidate observations of an article as YAML: delete the unwanted, fill `metric:`."""
     from briefbook.metrics.draft import draft
 
-    article = project_for(project).corpus().article(article_id)
-    text = draft_yaml(draft(article))
+    proj = project_for(project)
+    article = proj.corpus().article(article_id)
+    text = draft_yaml(draft(article, proj.topics))
     if into is None:
         typer.echo(text, nl=False)
         return

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from briefbook.errors import BriefbookError
@@ -30,7 +31,8 @@ __all__ = ["CATALOG_FIELDS", "check_entry", "draft", "guess_period", "observatio
 
 #: The keys of a draft entry that become the catalog observation.
 CATALOG_FIELDS = ("kind", "value", "qualifier", "period", "source", "quote", "unit")
-#: Topic guesses: a word in the quote → the catalog topic (first match wins).
+#: Topic guesses for the usual topics: a word in the quote → the topic (first match wins); used
+#: only for topics the project has (its own topic names are tried first).
 TOPIC_WORDS = (
     ("就业与人才", ("大学生", "毕业生", "就业", "人才", "岗位", "招聘")),
     ("公共卫生", ("卫生", "医疗", "医院", "急救", "床位", "疾控", "诊所")),
@@ -114,12 +116,19 @@ def guess_period(kind: str | None, sentence: str, published: dt.date,
     return f"{y}年", "(发表年份)"
 
 
-def _topic(quote: str) -> tuple[str, str]:
+def _topic(quote: str, topics: Sequence[str] = ()) -> tuple[str, str]:
+    """(topic, the cue that decided it). With the project's ``topics``, only those are guessed:
+    a topic named in the sentence first, then the word table; else the first topic, flagged."""
+    for topic in topics:
+        if topic in quote:
+            return topic, topic
     for topic, words in TOPIC_WORDS:
+        if topics and topic not in topics:
+            continue
         for w in words:
             if w in quote:
                 return topic, w
-    return "民生保障", "(无线索，请核对)"
+    return (topics[0] if topics else "民生保障"), "(无线索，请核对)"
 
 
 def _label(quote: str, span: str) -> str:
@@ -130,8 +139,9 @@ def _label(quote: str, span: str) -> str:
     return label[:30]
 
 
-def draft(article: Any) -> dict[str, Any]:
-    """The draft document for ``article`` (see the module docstring)."""
+def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
+    """The draft document for ``article`` (see the module docstring); topic guesses are among
+    the project's ``topics`` when given."""
     entries: list[dict[str, Any]] = []
     paragraphs = list(article.paragraphs())
     text = "\n".join(p.text for p in paragraphs)
@@ -147,7 +157,7 @@ def draft(article: Any) -> dict[str, Any]:
             continue            # never hand the analyst an entry the catalog would refuse
         kind = m.kind or "reported"
         period, period_cue = guess_period(kind, m.sentence, article.published, para.text)
-        topic, topic_cue = _topic(m.sentence)
+        topic, topic_cue = _topic(m.sentence, topics)
         entries.append({
             "n": len(entries) + 1, "metric": None, "label": _label(quote, m.text),
             "topic": topic, "topic_cue": topic_cue,
