@@ -49,8 +49,13 @@ def edits(data: dict, spare_quote: str):
             d["sections"] = [{"heading": "新加的一节", "quotes": [spare_quote]}]
 
     def metric_removed(d):
-        holder = next((s for s in d.get("sections", []) if s.get("metrics")), d.get("summary"))
-        holder["metrics"] = holder["metrics"][:-1]
+        holders = [s for s in d.get("sections", []) if s.get("metrics")] + [
+            h for h in (d.get("summary"), d.get("table")) if isinstance(h, dict)
+            and isinstance(h.get("metrics"), list) and h["metrics"]]
+        if holders:
+            holders[0]["metrics"] = holders[0]["metrics"][:-1]
+        else:  # a brief whose metrics come from table topics: narrow the table to one topic
+            d["table"]["topics"] = d["table"]["topics"][:1]
 
     def title_changed(d):
         d["title"] = d["title"] + "（修订）"

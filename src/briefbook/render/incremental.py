@@ -54,6 +54,7 @@ class IncrementalRenderer:
     _anchor_pages: dict = field(default_factory=dict)
     _total: int | None = None
     last: RenderStats = field(default_factory=RenderStats)
+    _written: tuple | None = None                # (layouts, their PDF) of the last layout
 
     # The pieces of a render, as ``Renderer.render`` does them.
     def render(self, brief_path: Path) -> bytes:
@@ -77,6 +78,11 @@ class IncrementalRenderer:
 
     def write(self, layouts: list[Layout], *, where: str = "render") -> bytes:
         """One PDF of all the layouts' pages (WeasyPrint's way of combining documents)."""
+        if self._written is not None and self._written[0] is layouts:
+            return self._written[1]      # ``layouts`` wrote it already (its footnote check)
+        return self._combine(layouts, where)
+
+    def _combine(self, layouts: list[Layout], where: str) -> bytes:
         return self._strict(lambda: layouts[0].document.copy(
             [p for layout in layouts for p in layout.pages]).write_pdf(), where)
 
@@ -97,6 +103,10 @@ class IncrementalRenderer:
 
         def lay_out() -> list[Layout]:
             try:
+                # Only a book whose chapters each start a page (Brief.breaks "chapters", a
+                # body class) can be laid out chapter by chapter; others flow, and go whole.
+                if "breaks-chapters" not in _body_classes(html):
+                    raise NotSplittable("the book's parts do not start new pages")
                 chapters = split(html, css_text)
             except NotSplittable:
                 chapters = None
@@ -110,8 +120,29 @@ class IncrementalRenderer:
             return self._passes(chapters, css_text, writer, stats)
 
         layouts = self._strict(lay_out, where)
+        layouts = self._settle_footnotes(layouts, html, writer, stats, where)
         stats.seconds = time.perf_counter() - start
         self.last = stats
+        return layouts
+
+    def _settle_footnotes(self, layouts, html, writer, stats, where):  # type: ignore[no-untyped-def]
+        """A full render moves a quote whose footnote WeasyPrint pushed to the next page
+        (``Renderer.write_keeping_footnotes``). If these pages show such a footnote, the book
+        is laid out whole with the same moves, so the pages are always a full render's."""
+        from briefbook.checks.footnotes import footnotes_off_their_page
+        from briefbook.render import move_quotes_to_next_page
+
+        pdf = self._combine(layouts, where)
+        for _attempt in range(3):
+            moved = footnotes_off_their_page(pdf)
+            if not moved:
+                break
+            html = move_quotes_to_next_page(html, {number for number, _call, _note in moved})
+            document = self._strict(lambda h=html: self._layout(h, None, writer), where)
+            layouts = [Layout(document.pages, document)]
+            stats.whole = True
+            pdf = self._combine(layouts, where)
+        self._written = (layouts, pdf)
         return layouts
 
     def _strict(self, action, where: str, expected: tuple[str, ...] = ()):
@@ -230,6 +261,13 @@ class IncrementalRenderer:
     def _chapter_pages(self, html: str, seam: str, writer):
         document = self._layout(html, seam, writer)
         return document.pages, document
+
+
+def _body_classes(html: str) -> list[str]:
+    import re
+
+    found = re.search(r'<body[^>]*\bclass="([^"]*)"', html)
+    return found.group(1).split() if found else []
 
 
 def stylesheet_text(renderer) -> str:
