@@ -14,7 +14,7 @@ demo: $(STAMP)
 	$(BIN)/briefbook render briefs/*.yaml --out-dir out/
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 doctor: $(STAMP)
 	$(BIN)/briefbook doctor

@@ -45,7 +45,7 @@ from pathlib import Path
 from briefbook import paths
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.executor import LOCAL, ExecutorSettings
-from briefbook.distribute.parallel import run_jobs
+from briefbook.distribute.parallel import run_jobs, signals_held
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import atomic_path
 from briefbook.fonts import Slot, font_face_css
@@ -393,23 +393,6 @@ def _stamper_for(base_sha: str, load: Callable[[], bytes]) -> Stamper:
     return _stampers[base_sha]
 
 
-@contextlib.contextmanager
-def _signals_deferred():
-    """Hold Ctrl-C/SIGTERM back (delivered on exit) while a few renames must all happen."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
-
-
 STAGING_PREFIX = ".editions-"
 EDITIONS_FORMAT = 2
 
@@ -535,7 +518,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         others = [e for e in previous if e.get("edition") != stem
                   and isinstance(e.get("edition"), str) and os.path.lexists(out_dir / e["file"])
                   and e["file"] not in made]
-        with _signals_deferred():
+        with signals_held():  # a few renames must all happen
             try:
                 for entry in entries:
                     check_writable_target(out_dir / entry["file"])

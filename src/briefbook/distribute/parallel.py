@@ -82,8 +82,9 @@ def _terminate(executor) -> None:
 
 
 @contextlib.contextmanager
-def _signals_held():
-    """Hold SIGINT/SIGTERM back (delivered on exit) while worker processes are being spawned."""
+def signals_held():
+    """Hold SIGINT/SIGTERM back (delivered on exit) while a step must not be cut in two:
+    worker processes being spawned, a run's copies being moved into place."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -128,7 +129,7 @@ def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int
                                    initargs=(os.getpid(), initializer))
     finished = False
     try:
-        with _signals_held():  # a half-spawned worker would print a traceback on Ctrl-C
+        with signals_held():  # a half-spawned worker would print a traceback on Ctrl-C
             futures = [executor.submit(work, task) for task in tasks]
         try:
             for future in _as_completed(futures):
