@@ -184,22 +184,13 @@ def _guess(text: str, start: int, end: int,
     if before:
         _, cue, kind = before[-1]
         return kind, cue
-    after = _cues(text, end, c_hi)
-    if after:
-        _, cue, kind = after[0]
-        return kind, cue
-    earlier = _cues(text, s_lo, c_lo)
-    if earlier:
-        _, cue, kind = earlier[-1]
-        return kind, cue
-    later = _cues(text, c_hi, s_hi)
-    if later:
-        _, cue, kind = later[0]
-        return kind, cue
-    earlier = _cues(text, p_lo, s_lo)
-    if earlier:
-        _, cue, kind = earlier[-1]
-        return kind, cue
+    # Then, widening: the clause after the number, the sentence before the clause, the
+    # sentence after it, the paragraph before the sentence — the cue nearest the number.
+    for lo, hi, nearest in ((end, c_hi, 0), (s_lo, c_lo, -1), (c_hi, s_hi, 0), (p_lo, s_lo, -1)):
+        found = _cues(text, lo, hi)
+        if found:
+            _, cue, kind = found[nearest]
+            return kind, cue
     return None, None
 
 
