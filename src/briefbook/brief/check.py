@@ -258,18 +258,23 @@ def _over_budget(data: dict, locator: Locator, corpus_ids: Collection[str],
     chars = sum(len(v) for v in _texts(data))
     paragraphs = 0
     text_reported = False
+
+    def add_text(loc: Loc, size: int) -> None:
+        nonlocal chars, text_reported
+        chars += size
+        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
+            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
+            text_reported = True
+
     for loc, value in _refs(data, _CORPUS_LISTS):
         if value not in corpus_ids:
             continue
         count, size = sizes.quote(value)
         paragraphs += count
-        chars += size
         if paragraphs > MAX_BOOK_QUOTED_PARAGRAPHS:
             over(loc, "quoted paragraphs", MAX_BOOK_QUOTED_PARAGRAPHS)
             break
-        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
-            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
-            text_reported = True
+        add_text(loc, size)
     rows = 0
     table = data.get("table")
     if isinstance(table, dict) and table.get("metrics", "all") == "all":
@@ -278,13 +283,10 @@ def _over_budget(data: dict, locator: Locator, corpus_ids: Collection[str],
         if value not in metric_ids:
             continue
         rows += 1
-        chars += sizes.metric(value)
         if rows > MAX_BOOK_METRIC_ROWS:
             over(loc, "metric rows", MAX_BOOK_METRIC_ROWS)
             break
-        if chars > MAX_BOOK_TEXT_CHARS and not text_reported:
-            over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
-            text_reported = True
+        add_text(loc, sizes.metric(value))
     charts = 0
     for loc, _item in _items(data, _CHART_LISTS):
         charts += 1
