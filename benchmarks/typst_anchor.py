@@ -14,6 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def _paragraphs(markdown: str | None) -> list[str]:
+    """The commentary's paragraphs as plain text (its Markdown emphasis marks dropped)."""
+    blocks = (markdown or "").split("\n\n")
+    return [" ".join(b.replace("**", "").replace("*", "").split()) for b in blocks if b.strip()]
+
+
 def lit(text: str) -> str:
     """A Typst string literal in markup (``#"…"``)."""
     body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
@@ -91,7 +97,7 @@ def book_to_typst(book, charts: dict[str, bytes], folder: Path) -> Path:
         out.append(_table(book.table))
     for section in book.sections:
         out.append(f"= {lit(section.number + '、' + section.heading)}\n")
-        out += [f"{lit(p)}\n\n" for p in section.commentary]
+        out += [f"{lit(p)}\n\n" for p in _paragraphs(section.commentary)]
         if section.rows:
             out.append("== 承诺与进展\n" + _table(section.rows))
         out += [_figure(c, folder, charts) for c in section.charts]

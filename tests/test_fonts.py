@@ -69,3 +69,13 @@ def test_layout_features_kept(face):
 def test_licence_ships_beside_the_fonts():
     text = (paths.FONTS_DIR / "OFL.txt").read_text("utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in text
+
+
+@pytest.mark.parametrize("path", sorted(paths.FONTS_DIR.glob("*.otf")), ids=lambda p: p.name)
+def test_coverage_read_with_harfbuzz_is_the_cmap_fonttools_reads(path):
+    # The preflight reads each face's code points with HarfBuzz (fast); fontTools' best cmap
+    # is the independent reference for what the face maps.
+    from briefbook.fonts import _cmap
+
+    with TTFont(path, lazy=True) as font:
+        assert _cmap(path) == set(font.getBestCmap())

@@ -34,6 +34,10 @@ def render(
                        "$BRIEFBOOK_SIGN_PASSWORD")] = None,
     sign_password_file: Annotated[Path | None, typer.Option(
         "--sign-password-file", help="file whose first line is the key's password")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "-j", "--jobs", min=1, max=64, show_default=False,
+        help="processes laying out each book's chapters (default: the cores available). "
+             "Pages and text are the same for any N; --jobs 1 gives the one-process bytes")] = None,
 ) -> None:
     """Render briefs to PDF (or HTML). A failed render leaves any existing file untouched."""
     import time
@@ -42,6 +46,7 @@ def render(
     from briefbook.render import Renderer, render_to_file
     from briefbook.render.archival import check_variant
     from briefbook.render.html_edition import check_format, render_html_to_file
+    from briefbook.render.jobs import available_cores
 
     suffix = check_format(output_format, pdf_variant)
     check_variant(pdf_variant)
@@ -65,6 +70,7 @@ def render(
 
     for target in targets:  # a link, FIFO, device or folder as output: refused before rendering
         check_writable_target(target)
+    jobs = jobs or available_cores()
     renderers: dict[Path, Renderer] = {}
     failures = 0
     for brief, target in zip(briefs, targets, strict=True):
@@ -75,12 +81,12 @@ def render(
             if suffix == "html":
                 pdf = render_html_to_file(brief, target, renderer)
             elif key is None:
-                pdf = render_to_file(brief, target, renderer, variant=pdf_variant)
+                pdf = render_to_file(brief, target, renderer, variant=pdf_variant, jobs=jobs)
             else:  # signed: the file appears only once signed
                 from briefbook.distribute.signing import sign_bytes
                 from briefbook.fileio import write_atomic
 
-                pdf = sign_bytes(renderer.render(brief, variant=pdf_variant), key)
+                pdf = sign_bytes(renderer.render(brief, variant=pdf_variant, jobs=jobs), key)
                 write_atomic(target, pdf)
         except BriefbookError as exc:
             failures += 1

@@ -67,6 +67,8 @@ class Renderer:
         self._catalog = None
         self._writer = None
         self._charts: dict[str, bytes] = {}
+        #: how the last PDF was laid out (``render.jobs.ParallelStats``)
+        self.last_layout = None
 
     @property
     def corpus(self):
@@ -165,8 +167,10 @@ class Renderer:
         self._charts[key] = svg
         return svg
 
-    def render(self, brief_path: Path, *, variant: str | None = None) -> bytes:
-        """PDF bytes; ``variant`` is None (plain) or one of ``render.archival.VARIANTS``."""
+    def render(self, brief_path: Path, *, variant: str | None = None, jobs: int = 1) -> bytes:
+        """PDF bytes; ``variant`` is None (plain) or one of ``render.archival.VARIANTS``;
+        ``jobs`` > 1 lays a plain PDF's chapters out in that many processes (same pages and
+        text, not the same bytes: ``render.jobs``)."""
         from briefbook.render import archival
         from briefbook.render.preflight import check_coverage
 
@@ -183,22 +187,36 @@ class Renderer:
             files = archival.provenance_files(brief_path, book, catalog, self.corpus,
                                               self.project.events_by_id)
             options = archival.write_options(variant, files, book)
-        pdf = self.write_keeping_footnotes(html, charts, where=str(brief_path), options=options)
+        pdf = self.write_keeping_footnotes(html, charts, where=str(brief_path), options=options,
+                                           jobs=jobs)
         return pdf if variant is None else archival.finish(variant, pdf)
 
     def write_keeping_footnotes(self, html: str, charts: dict, *, where: str,
-                                options: dict | None = None) -> bytes:
+                                options: dict | None = None, jobs: int = 1) -> bytes:
         """Write the PDF; if WeasyPrint pushed a footnote to a later page than its call, the
-        quote that carries it starts the next page, with its footnote (at most three tries)."""
-        from briefbook.checks.footnotes import footnotes_off_their_page
+        quote that carries it starts the next page, with its footnote (at most three tries).
+        The moves an earlier render of the same HTML found are made at once (render.facts).
+        ``jobs`` > 1 lays the chapters out in that many processes (render.jobs)."""
+        from briefbook.render.facts import FootnoteMoves
+        from briefbook.render.jobs import ParallelStats, write_once
 
-        pdf = self.writer.write(html, charts, where=where, options=options)
+        self.last_layout = stats = ParallelStats()
+        moves = FootnoteMoves(self, self.writer.css_text)
+        rounds = moves.get(html)
+        original = html
+        for numbers in rounds:
+            html = move_quotes_to_next_page(html, set(numbers))
+        pdf, moved = write_once(self, html, charts, jobs=jobs, where=where, options=options,
+                                stats=stats)
         for _attempt in range(3):
-            moved = footnotes_off_their_page(pdf)
             if not moved:
                 break
-            html = move_quotes_to_next_page(html, {number for number, _call, _note in moved})
-            pdf = self.writer.write(html, charts, where=where, options=options)
+            rounds.append(sorted(moved))
+            html = move_quotes_to_next_page(html, moved)
+            pdf, moved = write_once(self, html, charts, jobs=jobs, where=where, options=options,
+                                    stats=stats)
+        if rounds:
+            moves.put(original, rounds)
         return pdf
 
 
@@ -234,9 +252,9 @@ def render_pdf_bytes(brief_path: Path, project_dir: Path | None = None) -> bytes
 
 
 def render_to_file(brief_path: Path, out: Path, renderer: Renderer,
-                   *, variant: str | None = None) -> bytes:
+                   *, variant: str | None = None, jobs: int = 1) -> bytes:
     """Render and write atomically: ``out`` is either the complete new PDF or untouched."""
-    pdf = renderer.render(Path(brief_path), variant=variant)
+    pdf = renderer.render(Path(brief_path), variant=variant, jobs=jobs)
     if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-64:]:
         raise BriefbookError("renderer produced an incomplete PDF; nothing written", where=str(out))
     write_atomic(Path(out), pdf)

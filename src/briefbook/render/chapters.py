@@ -190,6 +190,44 @@ def _test(matchers, element) -> bool:
     return any(m.test(element) for m in matchers)
 
 
+def join(chapters: list[Chapter]) -> Chapter:
+    """Consecutive chapters as one ``Chapter`` (laid out as one document, e.g. by one worker):
+    their bodies in order, their counts added up, their strings and targets together."""
+    if len(chapters) == 1:
+        return chapters[0]
+    first = chapters[0].html
+    opening = first.index(">", first.index("<body")) + 1
+    inner = [c.html[c.html.index(">", c.html.index("<body")) + 1:c.html.rindex("</body>")]
+             for c in chapters]
+    html = first[:opening] + "".join(inner) + first[first.rindex("</body>"):]
+    counts = {name: sum(c.counts[name] for c in chapters) for name in chapters[0].counts}
+    strings: dict[str, str] = {}
+    for chapter in chapters:
+        strings.update(chapter.strings)
+    targets = tuple(t for c in chapters for t in c.targets)
+    return Chapter(chapters[0].index, html, chapters[0].anchor, counts, strings, targets)
+
+
+def place(chapters: list[Chapter], counts: list[int], total: int,
+          anchor_pages: dict[str, int]) -> list[Seam]:
+    """Each chapter's seam, given every chapter's page count, the book's page total and the
+    page of each link target (1-based; 0 where not known yet)."""
+    seams = []
+    first = 1
+    running = {name: 0 for name in chapters[0].counts}
+    strings: dict[str, str] = {}
+    for chapter, count in zip(chapters, counts, strict=True):
+        seams.append(Seam(first, total, tuple(sorted(running.items())),
+                          tuple(sorted(strings.items())),
+                          tuple(sorted((href, anchor_pages.get(href, 0))
+                                       for _, href in chapter.targets))))
+        first += count
+        for name, n in chapter.counts.items():
+            running[name] += n
+        strings.update(chapter.strings)
+    return seams
+
+
 # ---- the seam ------------------------------------------------------------------------------
 
 def css_string(text: str) -> str:

@@ -8,13 +8,16 @@ How: the book's HTML is cut into chapters (``render.chapters``); each is laid ou
 WeasyPrint document with a seam stylesheet giving it its place in the book (first page
 number, page total, footnote and figure numbers, running strings, the contents' page numbers).
 A chapter's layout is kept under the key (its HTML, its seam CSS) and reused as long as both
-are unchanged; the pages are combined with ``documents[0].copy(all_pages).write_pdf()``.
+are unchanged, with the PDF of its pages (written once, when it is laid out); the book's PDF
+is those PDFs stitched together (``render.stitch``), so an edit writes one chapter again,
+not the book.
 
 Page totals and the contents' numbers depend on later chapters, so a pass uses the values of
 the previous render and passes repeat (reusing every layout whose key still matches) until
 nothing moved. A render with nothing to go on — the first — lays the book out whole, which
 is the reference anyway, and cuts its pages into the chapters' cache entries, so the first
-render costs what a full render costs and the second costs one chapter.
+render costs about what a full render costs (plus writing each chapter's PDF) and the second
+costs one chapter.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefbook import paths
 from briefbook.errors import BriefbookError
-from briefbook.render.chapters import Chapter, NotSplittable, Seam, seam_css, split
+from briefbook.render.chapters import NotSplittable, place, seam_css, split
+from briefbook.render.stitch import Piece, stitch, write_piece
 
 MAX_PASSES = 4
 
@@ -34,6 +37,9 @@ MAX_PASSES = 4
 class Layout:
     pages: list            # weasyprint Page objects
     document: object       # the Document they came from (kept for metadata and fonts)
+    targets: tuple[str, ...] = ()     # link targets its pages print (the contents')
+    piece: Piece | None = None        # its pages written, once (render.stitch)
+    moved: tuple[int, ...] = ()       # footnotes those pages print off their call's page
 
 
 @dataclass
@@ -54,7 +60,6 @@ class IncrementalRenderer:
     _anchor_pages: dict = field(default_factory=dict)
     _total: int | None = None
     last: RenderStats = field(default_factory=RenderStats)
-    _written: tuple | None = None                # (layouts, their PDF) of the last layout
 
     # The pieces of a render, as ``Renderer.render`` does them.
     def render(self, brief_path: Path) -> bytes:
@@ -77,27 +82,28 @@ class IncrementalRenderer:
         return self.write(self.layout_html(html, charts, where=where), where=where)
 
     def write(self, layouts: list[Layout], *, where: str = "render") -> bytes:
-        """One PDF of all the layouts' pages (WeasyPrint's way of combining documents)."""
-        if self._written is not None and self._written[0] is layouts:
-            return self._written[1]      # ``layouts`` wrote it already (its footnote check)
-        return self._combine(layouts, where)
-
-    def _combine(self, layouts: list[Layout], where: str) -> bytes:
-        return self._strict(lambda: layouts[0].document.copy(
-            [p for layout in layouts for p in layout.pages]).write_pdf(), where)
+        """One PDF of all the layouts' pages: each layout's own PDF (written once, when it
+        was laid out) stitched to the others' (render.stitch)."""
+        return stitch([self._piece(layout, where) for layout in layouts])
 
     def write_one(self, layout: Layout, *, where: str = "render") -> bytes:
-        """A PDF of one chapter's pages, e.g. to show only what changed.
+        """A PDF of one chapter's pages, e.g. to show only what changed. Its links to other
+        chapters (the contents) point at placeholders; the whole-book PDF resolves them."""
+        return self._piece(layout, where).pdf
 
-        Its links to other chapters (the contents) have no target in it; WeasyPrint says so,
-        and that is expected here, not a flaw of the book (the whole-book PDF has them)."""
-        return self._strict(lambda: layout.document.copy(layout.pages).write_pdf(), where,
-                            expected=("No anchor #",))
+    def _piece(self, layout: Layout, where: str) -> Piece:
+        from briefbook.checks.footnotes import footnotes_off_their_page
+
+        if layout.piece is None:
+            layout.piece = self._strict(
+                lambda: write_piece(layout.document, layout.pages, layout.targets), where)
+            layout.moved = tuple(n for n, _call, _note in footnotes_off_their_page(layout.piece.pdf))
+        return layout.piece
 
     def layout_html(self, html: str, charts: dict, *, where: str = "render") -> list[Layout]:
         start = time.perf_counter()
         writer = self.renderer.writer
-        css_text = stylesheet_text(self.renderer)
+        css_text = writer.css_text
         writer.fetcher.generated = dict(charts or {})
         stats = RenderStats()
 
@@ -112,7 +118,7 @@ class IncrementalRenderer:
                 chapters = None
             if chapters is None or len(chapters) == 1:
                 stats.whole = True
-                document = self._layout(html, None, writer)
+                document = writer.layout(html)
                 return [Layout(document.pages, document)]
             stats.chapters = len(chapters)
             if not self._known and all(c.anchor for c in chapters[1:]):
@@ -127,22 +133,22 @@ class IncrementalRenderer:
 
     def _settle_footnotes(self, layouts, html, writer, stats, where):  # type: ignore[no-untyped-def]
         """A full render moves a quote whose footnote WeasyPrint pushed to the next page
-        (``Renderer.write_keeping_footnotes``). If these pages show such a footnote, the book
-        is laid out whole with the same moves, so the pages are always a full render's."""
-        from briefbook.checks.footnotes import footnotes_off_their_page
+        (``Renderer.write_keeping_footnotes``). If these pages show such a footnote (each
+        chapter's own PDF is checked once, when it is written), the book is laid out whole
+        with the same moves, so the pages are always a full render's."""
         from briefbook.render import move_quotes_to_next_page
 
-        pdf = self._combine(layouts, where)
         for _attempt in range(3):
-            moved = footnotes_off_their_page(pdf)
+            moved = set()
+            for layout in layouts:
+                self._piece(layout, where)
+                moved.update(layout.moved)
             if not moved:
                 break
-            html = move_quotes_to_next_page(html, {number for number, _call, _note in moved})
-            document = self._strict(lambda h=html: self._layout(h, None, writer), where)
+            html = move_quotes_to_next_page(html, moved)
+            document = self._strict(lambda h=html: writer.layout(h), where)
             layouts = [Layout(document.pages, document)]
             stats.whole = True
-            pdf = self._combine(layouts, where)
-        self._written = (layouts, pdf)
         return layouts
 
     def _strict(self, action, where: str, expected: tuple[str, ...] = ()):
@@ -159,36 +165,9 @@ class IncrementalRenderer:
 
     # ---- internals -------------------------------------------------------------------------
 
-    def _layout(self, html: str, seam: str | None, writer):
-        from weasyprint import CSS, HTML
-
-        stylesheets = list(writer.stylesheets)
-        if seam:
-            stylesheets.append(CSS(string=seam, font_config=writer.font_config))
-        return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
-                    url_fetcher=writer.fetcher).render(stylesheets=stylesheets,
-                                                        font_config=writer.font_config)
-
-    def _seams(self, chapters: list[Chapter], counts: list[int], total: int,
-               anchor_pages: dict[str, int]) -> list[Seam]:
-        seams = []
-        first = 1
-        running = {name: 0 for name in chapters[0].counts}
-        strings: dict[str, str] = {}
-        for chapter, count in zip(chapters, counts, strict=True):
-            seams.append(Seam(first, total, tuple(sorted(running.items())),
-                              tuple(sorted(strings.items())),
-                              tuple(sorted((href, anchor_pages.get(href, 0))
-                                           for _, href in chapter.targets))))
-            first += count
-            for name, n in chapter.counts.items():
-                running[name] += n
-            strings.update(chapter.strings)
-        return seams
-
     def _seed(self, html, chapters, css_text, writer, stats) -> None:
         """Lay the book out whole and file its pages under each chapter's key."""
-        document = self._layout(html, None, writer)
+        document = writer.layout(html)
         stats.whole = True
         starts = [0]
         page_of = {}
@@ -204,10 +183,11 @@ class IncrementalRenderer:
             return
         counts = [b - a for a, b in zip(starts, starts[1:])]
         anchor_pages = {name: i + 1 for name, i in page_of.items()}
-        seams = self._seams(chapters, counts, len(document.pages), anchor_pages)
+        seams = place(chapters, counts, len(document.pages), anchor_pages)
         for chapter, seam, a, b in zip(chapters, seams, starts, starts[1:]):
             key = (chapter.html, seam_css(chapter, seam, css_text))
-            self._cache[key] = Layout(document.pages[a:b], document)
+            self._cache[key] = Layout(document.pages[a:b], document,
+                                      tuple(href for _, href in chapter.targets))
             self._known[chapter.html] = b - a
         self._anchor_pages = anchor_pages
         self._total = len(document.pages)
@@ -221,16 +201,17 @@ class IncrementalRenderer:
             stats.passes = attempt + 1
             layouts = []
             first = 1
-            seams = self._seams(chapters, counts, total, anchor_pages)
+            seams = place(chapters, counts, total, anchor_pages)
             new_counts = []
             new_anchor_pages: dict[str, int] = {}
             for i, chapter in enumerate(chapters):
                 # Earlier chapters of this pass are laid out: their page counts are exact.
-                seam = self._seams(chapters, new_counts + counts[i:], total, anchor_pages)[i]
+                seam = place(chapters, new_counts + counts[i:], total, anchor_pages)[i]
                 key = (chapter.html, seam_css(chapter, seam, css_text))
                 layout = self._cache.get(key) or used.get(key)
                 if layout is None:
-                    layout = Layout(*self._chapter_pages(chapter.html, key[1], writer))
+                    layout = Layout(*self._chapter_pages(chapter.html, key[1], writer),
+                                    tuple(href for _, href in chapter.targets))
                     stats.laid_out += 1
                 else:
                     stats.reused += 1
@@ -259,7 +240,7 @@ class IncrementalRenderer:
         return layouts
 
     def _chapter_pages(self, html: str, seam: str, writer):
-        document = self._layout(html, seam, writer)
+        document = writer.layout(html, seam)
         return document.pages, document
 
 
@@ -268,11 +249,3 @@ def _body_classes(html: str) -> list[str]:
 
     found = re.search(r'<body[^>]*\bclass="([^"]*)"', html)
     return found.group(1).split() if found else []
-
-
-def stylesheet_text(renderer) -> str:
-    """Every stylesheet the writer cascades (book.css, then the project's), as one text."""
-    from briefbook.render.pdf import STYLESHEET
-
-    sheets = [STYLESHEET, getattr(getattr(renderer, "project", None), "stylesheet", None)]
-    return "\n".join(Path(s).read_text(encoding="utf-8") for s in sheets if s is not None)

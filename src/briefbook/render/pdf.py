@@ -64,9 +64,12 @@ class PdfWriter:
                              url_fetcher=self.fetcher)
         raise_on_warnings(warnings, self.fetcher, where="bundled fonts")
         self.stylesheets = [self.fonts]
+        #: the text of every stylesheet cascaded after the fonts (book.css, then the project's)
+        self.css_text = ""
         for sheet in (stylesheet, project_stylesheet):
             if sheet is None:
                 continue
+            self.css_text += ("\n" if self.css_text else "") + Path(sheet).read_text(encoding="utf-8")
             with weasyprint_warnings() as warnings:
                 self.stylesheets.append(CSS(filename=str(sheet), font_config=self.font_config,
                                             url_fetcher=self.fetcher))
@@ -75,17 +78,25 @@ class PdfWriter:
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
               *, where: str = "render", options: Mapping | None = None) -> bytes:
         """``options``: extra ``write_pdf`` keywords (PDF variants, see render.archival)."""
-        from weasyprint import HTML
-
         self.fetcher.generated = dict(generated or {})
         self.fetcher.refused.clear()
         with weasyprint_warnings() as warnings:
-            document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
-                            url_fetcher=self.fetcher).render(
-                stylesheets=self.stylesheets, font_config=self.font_config)
-            pdf = document.write_pdf(**dict(options or {}))
+            pdf = self.layout(html).write_pdf(**dict(options or {}))
         raise_on_warnings(warnings, self.fetcher, where=where)
         return pdf
+
+    def layout(self, html: str, extra_css: str | None = None):
+        """WeasyPrint's ``Document`` for ``html`` (pages laid out, nothing written), with
+        ``extra_css`` cascaded after the stylesheets (a chapter's seam, render.chapters).
+        The caller collects warnings and sets ``fetcher.generated``."""
+        from weasyprint import CSS, HTML
+
+        stylesheets = list(self.stylesheets)
+        if extra_css:
+            stylesheets.append(CSS(string=extra_css, font_config=self.font_config))
+        return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+                    url_fetcher=self.fetcher).render(stylesheets=stylesheets,
+                                                     font_config=self.font_config)
 
 
 def raise_on_warnings(warnings: list[str], fetcher: AssetFetcher, *, where: str) -> None:

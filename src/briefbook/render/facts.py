@@ -1,0 +1,160 @@
+"""What earlier renders learnt about a book's layout, kept in the project's cache.
+
+Takes: a ``Renderer`` (for its project's cache folder) and the stylesheet's text. Gives:
+
+- ``LayoutFacts``: each chapter's page count and anchor offsets (``render.jobs`` uses them as
+  the first guess for its seams; every seam is checked after the layout, so a stale entry
+  costs time, never a wrong page);
+- ``SplitBooks``: a book's HTML cut into chapters, for the newest few books;
+- ``FootnoteMoves``: which quotes a full render had to move to the next page so that their
+  footnotes print on their own page (``Renderer.write_keeping_footnotes``). Applying the moves
+  of the same HTML at once gives the same pages as finding them again, and saves a whole
+  layout of the book per render.
+
+Entries are keyed by a hash of the HTML and of everything else that decides the layout: the
+stylesheets' text, the bundled fonts (names, sizes, modification times), the render package's
+own source (its pinned WeasyPrint patches) and WeasyPrint's and Pango's versions. Files live in
+``.cache/briefbook/layout/`` (or ``$BRIEFBOOK_CACHE/layout``); a damaged or unwritable cache
+only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from briefbook.errors import BriefbookError
+
+
+@cache
+def layout_salt(css_text: str) -> str:
+    from importlib.metadata import version
+
+    from briefbook import fonts, render
+
+    digest = hashlib.sha256(css_text.encode("utf-8"))
+    digest.update(version("weasyprint").encode())
+    try:
+        from weasyprint.text.ffi import pango
+
+        digest.update(str(pango.pango_version()).encode())
+    except (ImportError, AttributeError):  # pragma: no cover - WeasyPrint always has it
+        pass
+    for path in sorted(Path(fonts.fonts_dir()).glob("*.[ot]tf")):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for path in sorted(Path(render.__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class _Store:
+    def __init__(self, renderer, css_text: str):
+        from briefbook.render import cache_dir
+
+        self.folder = cache_dir(renderer.project) / "layout"
+        self._salt = layout_salt(css_text)
+
+    def key(self, *parts: str) -> str:
+        digest = hashlib.sha256(self._salt.encode())
+        for part in parts:
+            digest.update(b"\0" + part.encode("utf-8"))
+        return digest.hexdigest()
+
+    def read(self, key: str, *, prefix: str = ""):
+        try:
+            return json.loads((self.folder / f"{prefix}{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def write(self, key: str, value, *, prefix: str = "") -> None:
+        from briefbook.fileio import write_atomic
+
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        path = self.folder / f"{prefix}{key}.json"
+        try:
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                write_atomic(path, text.encode("utf-8"))
+        except (OSError, BriefbookError):
+            pass  # a read-only cache only costs the next render time
+
+
+class SplitBooks(_Store):
+    """A book's HTML cut into chapters (``render.chapters.split``: parsing the HTML is a
+    noticeable part of a parallel render). Only the newest ``KEEP`` books are kept: each entry
+    is about as large as the book's HTML."""
+
+    KEEP = 8
+    PREFIX = "split-"
+
+    def get(self, html: str):
+        from briefbook.render.chapters import Chapter
+
+        value = self.read(self.key("split", html), prefix=self.PREFIX)
+        try:
+            return [Chapter(c["index"], c["html"], c["anchor"], dict(c["counts"]),
+                            dict(c["strings"]), tuple(tuple(t) for t in c["targets"]))
+                    for c in value]
+        except (TypeError, KeyError, ValueError):
+            return None
+
+    def put(self, html: str, chapters) -> None:
+        self.write(self.key("split", html), [
+            {"index": c.index, "html": c.html, "anchor": c.anchor, "counts": c.counts,
+             "strings": c.strings, "targets": [list(t) for t in c.targets]} for c in chapters],
+            prefix=self.PREFIX)
+        try:
+            kept = sorted(self.folder.glob(f"{self.PREFIX}*.json"),
+                          key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for old in kept[self.KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+class FootnoteMoves(_Store):
+    """For a book's HTML, the footnote numbers moved in each round, in order."""
+
+    def get(self, html: str) -> list[list[int]]:
+        value = self.read(self.key("moves", html))
+        if not (isinstance(value, list) and len(value) <= 3 and all(
+                isinstance(r, list) and r and all(isinstance(n, int) and n > 0 for n in r)
+                for r in value)):
+            return []
+        return value
+
+    def put(self, html: str, rounds: list[list[int]]) -> None:
+        self.write(self.key("moves", html), [sorted(r) for r in rounds])
+
+
+class LayoutFacts(_Store):
+    """For a chapter (its HTML and seam counters), its page count and anchors' page offsets."""
+
+    def chapter_key(self, chapter, counters) -> str:
+        return self.key("chapter", chapter.html, repr(counters))
+
+    def get(self, key: str) -> dict | None:
+        fact = self.read(key)
+        if not (isinstance(fact, dict) and isinstance(fact.get("pages"), int) and fact["pages"] > 0
+                and isinstance(fact.get("anchors"), dict)):
+            return None
+        return fact
+
+    def pages_at(self, anchor: str | None) -> int | None:
+        """The page count the chapter starting at ``anchor`` had last time (any content): the
+        best guess for an edited chapter."""
+        fact = self.read(self.key("at", anchor)) if anchor else None
+        return fact if isinstance(fact, int) and fact > 0 else None
+
+    def put(self, keys: list[str], counts: list[int], anchor_pages: dict[str, int],
+            chapters) -> None:
+        """Each chapter's fact, from the book's page counts and 1-based anchor pages."""
+        start = 1
+        for key, count, chapter in zip(keys, counts, chapters, strict=True):
+            anchors = {n: p - start for n, p in anchor_pages.items() if start <= p < start + count}
+            self.write(key, {"pages": count, "anchors": anchors})
+            if chapter.anchor:
+                self.write(self.key("at", chapter.anchor), count)
+            start += count
