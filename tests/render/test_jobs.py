@@ -89,6 +89,8 @@ def test_two_processes_give_the_one_process_book(name, own_cache, example_pdfs):
     stats = renderer.last_layout
     assert not stats.whole and stats.runs == 2 and stats.passes == 1 and stats.guessed == 0, stats
     assert_same_book(parallel, example_pdfs[name], name)
+    # One font program per face across the pieces: about a one-process render's size.
+    assert len(parallel) <= 1.15 * len(example_pdfs[name]), (len(parallel), len(example_pdfs[name]))
     assert renderer.render(brief, jobs=2) == parallel, "the same book twice: the same bytes"
 
 
@@ -150,3 +152,21 @@ def test_runs_cut_the_chapters_evenly(costs, jobs, cuts):
     runs = _runs(chapters, costs, jobs)
     assert [r.first for r in runs] == cuts
     assert [c for r in runs for c in r.chapters] == chapters
+
+
+def test_cli_jobs(tmp_path, own_cache, example_pdfs):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).with_name("briefbook"))
+    brief = str(BRIEFS_DIR / "summary-sheet.yaml")
+    out = tmp_path / "one.pdf"
+    done = subprocess.run([exe, "render", brief, "-o", str(out), "--jobs", "1"],
+                          capture_output=True, text=True, env={**os.environ})
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == example_pdfs["summary-sheet"], "--jobs 1: the one-process bytes"
+    bad = subprocess.run([exe, "render", brief, "-o", str(tmp_path / "x.pdf"), "--jobs", "0"],
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "--jobs" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "x.pdf").exists()

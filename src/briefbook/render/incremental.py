@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefbook.errors import BriefbookError
-from briefbook.render.chapters import NotSplittable, place, seam_css, split
+from briefbook.render.chapters import Chapter, NotSplittable, join, place, seam_css, split
 from briefbook.render.stitch import Piece, stitch, write_piece
 
 MAX_PASSES = 4
@@ -57,7 +57,9 @@ class IncrementalRenderer:
     renderer: object
     _cache: dict = field(default_factory=dict)
     _known: dict = field(default_factory=dict)   # chapter html → page count, last render
+    _known_at: dict = field(default_factory=dict)  # chapter's first anchor → page count
     _anchor_pages: dict = field(default_factory=dict)
+    _moves: dict = field(default_factory=dict)   # (chapter html, first footnote) → move rounds
     _total: int | None = None
     last: RenderStats = field(default_factory=RenderStats)
 
@@ -101,55 +103,84 @@ class IncrementalRenderer:
         return layout.piece
 
     def layout_html(self, html: str, charts: dict, *, where: str = "render") -> list[Layout]:
+        """The book's pages as layouts. Like a full render (``Renderer.write_keeping_footnotes``)
+        a quote whose footnote WeasyPrint pushed to a later page is moved to start the next
+        page, and the book laid out again: here that means the chapter holding it (each
+        chapter's PDF is checked once, when it is written), the others are reused. The moves
+        a chapter needed are remembered and made at once when it comes back unchanged."""
+        from briefbook.render import move_quotes_to_next_page
+
         start = time.perf_counter()
         writer = self.renderer.writer
-        css_text = writer.css_text
         writer.fetcher.generated = dict(charts or {})
         stats = RenderStats()
-
-        def lay_out() -> list[Layout]:
-            try:
-                # Only a book whose chapters each start a page (Brief.breaks "chapters", a
-                # body class) can be laid out chapter by chapter; others flow, and go whole.
-                if "breaks-chapters" not in _body_classes(html):
-                    raise NotSplittable("the book's parts do not start new pages")
-                chapters = split(html, css_text)
-            except NotSplittable:
-                chapters = None
-            if chapters is None or len(chapters) == 1:
-                stats.whole = True
-                document = writer.layout(html)
-                return [Layout(document.pages, document)]
-            stats.chapters = len(chapters)
-            if not self._known and all(c.anchor for c in chapters[1:]):
-                self._seed(html, chapters, css_text, writer, stats)
-            return self._passes(chapters, css_text, writer, stats)
-
-        layouts = self._strict(lay_out, where)
-        layouts = self._settle_footnotes(layouts, html, writer, stats, where)
+        chapters = self._strict(lambda: self._chapters(html, writer), where)
+        if chapters is None:  # a flowing book: laid out whole, moves made on the whole HTML
+            stats.whole = True
+            for _attempt in range(4):
+                document = self._strict(lambda h=html: writer.layout(h), where)
+                layouts = [Layout(document.pages, document)]
+                moved = set(self._moved(layouts, where))
+                if not moved:
+                    break
+                html = move_quotes_to_next_page(html, moved)
+        else:
+            layouts = self._chapters_laid_out(html, chapters, writer, stats, where)
         stats.seconds = time.perf_counter() - start
         self.last = stats
         return layouts
 
-    def _settle_footnotes(self, layouts, html, writer, stats, where):  # type: ignore[no-untyped-def]
-        """A full render moves a quote whose footnote WeasyPrint pushed to the next page
-        (``Renderer.write_keeping_footnotes``). If these pages show such a footnote (each
-        chapter's own PDF is checked once, when it is written), the book is laid out whole
-        with the same moves, so the pages are always a full render's."""
+    def _chapters(self, html: str, writer) -> list[Chapter] | None:
+        try:
+            # Only a book whose chapters each start a page (Brief.breaks "chapters", a body
+            # class) can be laid out chapter by chapter; others flow, and go whole.
+            if "breaks-chapters" not in _body_classes(html):
+                raise NotSplittable("the book's parts do not start new pages")
+            chapters = split(html, writer.css_text)
+        except NotSplittable:
+            return None
+        return chapters if len(chapters) > 1 else None
+
+    def _moved(self, layouts: list[Layout], where: str) -> list[int]:
+        for layout in layouts:
+            self._piece(layout, where)
+        return sorted({n for layout in layouts for n in layout.moved})
+
+    def _chapters_laid_out(self, html, chapters, writer, stats, where) -> list[Layout]:
         from briefbook.render import move_quotes_to_next_page
 
-        for _attempt in range(3):
-            moved = set()
-            for layout in layouts:
-                self._piece(layout, where)
-                moved.update(layout.moved)
+        stats.chapters = len(chapters)
+        bases = [dict(seam.counters).get("footnote", 0)
+                 for seam in place(chapters, [1] * len(chapters), 0, {})]
+        keys = [(c.html, base) for c, base in zip(chapters, bases, strict=True)]
+        moves = {i: list(self._moves.get(key, ())) for i, key in enumerate(keys)}
+        chapters = [_with_moves(c, moves[i]) for i, c in enumerate(chapters)]
+        kept: dict = {}
+        for _attempt in range(4):
+            if not self._known and all(c.anchor for c in chapters[1:]):
+                self._seed_chapters(chapters, writer, stats)
+            layouts = self._strict(lambda: self._passes(chapters, writer.css_text, writer, stats),
+                                   where)
+            kept.update(self._cache)
+            moved = self._moved(layouts, where)
             if not moved:
                 break
-            html = move_quotes_to_next_page(html, moved)
-            document = self._strict(lambda h=html: writer.layout(h), where)
-            layouts = [Layout(document.pages, document)]
-            stats.whole = True
+            for i, chapter in enumerate(chapters):
+                local = {n - bases[i] for n in moved
+                         if bases[i] < n <= bases[i] + chapter.counts.get("footnote", 0)}
+                if local:
+                    moves[i].append(sorted(local))
+                    chapters[i] = _with_moves(chapter, [sorted(local)])
+        # Keep what every round used (a later edit elsewhere meets these chapters again), and
+        # the moves each chapter needed, for the chapters of this render.
+        self._cache = kept
+        self._moves = {keys[i]: tuple(tuple(r) for r in rounds)
+                       for i, rounds in moves.items() if rounds}
         return layouts
+
+    def _seed_chapters(self, chapters, writer, stats) -> None:
+        html = join(chapters).html
+        self._seed(html, chapters, writer.css_text, writer, stats)
 
     def _strict(self, action, where: str, expected: tuple[str, ...] = ()):
         """Run ``action`` with WeasyPrint's warnings turned into one clear error."""
@@ -193,7 +224,8 @@ class IncrementalRenderer:
         self._total = len(document.pages)
 
     def _passes(self, chapters, css_text, writer, stats) -> list[Layout]:
-        counts = [self._known.get(c.html, 1) for c in chapters]
+        # A chapter not seen before: the page count of the one that started at its anchor.
+        counts = [self._known.get(c.html) or self._known_at.get(c.anchor) or 1 for c in chapters]
         total = self._total or sum(counts)
         anchor_pages = dict(self._anchor_pages)
         used: dict = {}
@@ -235,6 +267,7 @@ class IncrementalRenderer:
         # Keep only what this render used: memory stays one book's worth of layouts.
         self._cache = used
         self._known = {c.html: n for c, n in zip(chapters, counts, strict=True)}
+        self._known_at = {c.anchor: n for c, n in zip(chapters, counts, strict=True) if c.anchor}
         self._anchor_pages = anchor_pages
         self._total = total
         return layouts
@@ -249,3 +282,16 @@ def _body_classes(html: str) -> list[str]:
 
     found = re.search(r'<body[^>]*\bclass="([^"]*)"', html)
     return found.group(1).split() if found else []
+
+
+def _with_moves(chapter: Chapter, rounds) -> Chapter:
+    """``chapter`` with the quotes carrying these footnotes (numbered within the chapter, one
+    list per round) moved to start a page, as ``move_quotes_to_next_page`` does in a book."""
+    from dataclasses import replace
+
+    from briefbook.render import move_quotes_to_next_page
+
+    html = chapter.html
+    for numbers in rounds:
+        html = move_quotes_to_next_page(html, set(numbers))
+    return chapter if html == chapter.html else replace(chapter, html=html)
