@@ -1,4 +1,5 @@
-"""Lines of text as printed: characters grouped by baseline from the PDF (pypdfium2).
+"""Text as printed: each page's text, and lines as characters grouped by baseline from the
+PDF (pypdfium2).
 
 Used to measure line quality in real PDFs (no 孤字: no line that is a single character).
 """
@@ -14,6 +15,15 @@ import pypdfium2.raw as pdfium_c
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Marks that may follow the last character on a line (they are not characters of their own).
 TRAILING = set("，。、；：？！）」』”’》〉】〕…—·.,;:!?)%")
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text as PDFium extracts it within the page."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return [doc[i].get_textpage().get_text_bounded() for i in range(len(doc))]
+    finally:
+        doc.close()
 
 
 def pdf_lines(pdf: bytes) -> list[tuple[int, str]]:

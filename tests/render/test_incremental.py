@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 import yaml
 
@@ -20,17 +19,11 @@ from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import rasterise
 from briefbook.render import Renderer
 from briefbook.render.incremental import IncrementalRenderer
+from pdf_lines import page_texts as texts
 from plugins.example import BRIEFS_DIR, example_project
 
 BRIEFS = sorted(BRIEFS_DIR.glob("*.yaml"))
 
-
-def texts(pdf: bytes) -> list[str]:
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return [doc[i].get_textpage().get_text_bounded() for i in range(len(doc))]
-    finally:
-        doc.close()
 
 
 def edits(data: dict, spare_quote: str):

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 CHAPTER_CLASS = "chapter"
 #: Document counters a chapter hands to the next: name → (what advances it, where it is reset).
@@ -127,8 +127,56 @@ def _declarations(content):
 
 # ---- cutting the HTML ----------------------------------------------------------------------
 
+#: Where a top-level part of the book may start: an opening tag at the start of a line with a
+#: class attribute (each partial in templates/ opens so; text from briefs and the corpus is
+#: escaped, so it cannot open a tag, and Markdown's raw HTML is printed as text).
+_PART_START = re.compile(r'^<(?:section|nav|div|article|header)\b[^>]*\bclass="([^"]*)"', re.M)
+
+
 def split(html: str, css_text: str) -> list[Chapter]:
-    """The book's chapters, each as a complete HTML document with the book's ``<head>``."""
+    """The book's chapters, each as a complete HTML document with the book's ``<head>``.
+
+    The HTML is first cut as text where the templates open a chapter; each piece is parsed
+    on its own and remembered, so after an edit only the changed chapter is parsed again (a
+    whole-book parse is a good part of an incremental render). A piece that does not parse
+    as exactly one chapter sends the book through one whole parse instead."""
+    cut = _text_cut(html)
+    if cut is not None:
+        prefix, parts, suffix = cut
+        chapters = []
+        for index, part in enumerate(parts):
+            found = _split_parsed(prefix + part + suffix, css_text)
+            if len(found) != 1 or (index > 0 and found[0].anchor is None):
+                break
+            chapters.append(replace(found[0], index=index))
+        else:
+            if any(c.strings for c in chapters[1:]):
+                raise NotSplittable("a running string is set after the first chapter")
+            return chapters
+    return list(_split_parsed(html, css_text))
+
+
+def _text_cut(html: str) -> tuple[str, list[str], str] | None:
+    body = re.search(r"<body\b[^>]*>", html)
+    end = html.rfind("</body>")
+    if body is None or end < body.end():
+        return None
+    starts = [m.start() for m in _PART_START.finditer(html, body.end(), end)
+              if CHAPTER_CLASS in m.group(1).split()]
+    if not starts:
+        return None
+    if not html[body.end():starts[0]].strip():
+        starts[0] = body.end()           # nothing before the first chapter: it is chapter 0
+    else:
+        starts.insert(0, body.end())
+    bounds = starts + [end]
+    parts = [html[a:b] for a, b in zip(bounds, bounds[1:])]
+    return html[:body.end()], parts, html[end:]
+
+
+@lru_cache(maxsize=512)
+def _split_parsed(html: str, css_text: str) -> tuple[Chapter, ...]:
+    """``split`` by one parse of the whole document (memoised: callers pass pieces again)."""
     import cssselect2
     import tinyhtml5
 
@@ -176,7 +224,7 @@ def split(html: str, css_text: str) -> list[Chapter]:
         chapters.append(Chapter(index, text, anchor, counts, strings, tuple(targets)))
     if any(c.strings for c in chapters[1:]):
         raise NotSplittable("a running string is set after the first chapter")
-    return chapters
+    return tuple(chapters)
 
 
 @cache

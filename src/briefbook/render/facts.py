@@ -5,7 +5,6 @@ Takes: a ``Renderer`` (for its project's cache folder) and the stylesheet's text
 - ``LayoutFacts``: each chapter's page count and anchor offsets (``render.jobs`` uses them as
   the first guess for its seams; every seam is checked after the layout, so a stale entry
   costs time, never a wrong page);
-- ``SplitBooks``: a book's HTML cut into chapters, for the newest few books;
 - ``FootnoteMoves``: which quotes a full render had to move to the next page so that their
   footnotes print on their own page (``Renderer.write_keeping_footnotes``). Applying the moves
   of the same HTML at once gives the same pages as finding them again, and saves a whole
@@ -15,7 +14,9 @@ Entries are keyed by a hash of the HTML and of everything else that decides the 
 stylesheets' text, the bundled fonts (names, sizes, modification times), the render package's
 own source (its pinned WeasyPrint patches) and WeasyPrint's and Pango's versions. Files live in
 ``.cache/briefbook/layout/`` (or ``$BRIEFBOOK_CACHE/layout``); a damaged or unwritable cache
-only costs time.
+only costs time. Nothing kept here is content: a page count or a move can only cost a
+layout or break a page before a quote, never put text on a page that the brief and corpus
+did not (the book's HTML is always made anew).
 """
 
 from __future__ import annotations
@@ -63,55 +64,22 @@ class _Store:
             digest.update(b"\0" + part.encode("utf-8"))
         return digest.hexdigest()
 
-    def read(self, key: str, *, prefix: str = ""):
+    def read(self, key: str):
         try:
-            return json.loads((self.folder / f"{prefix}{key}.json").read_text(encoding="utf-8"))
+            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 
-    def write(self, key: str, value, *, prefix: str = "") -> None:
+    def write(self, key: str, value) -> None:
         from briefbook.fileio import write_atomic
 
         text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-        path = self.folder / f"{prefix}{key}.json"
+        path = self.folder / f"{key}.json"
         try:
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 write_atomic(path, text.encode("utf-8"))
         except (OSError, BriefbookError):
             pass  # a read-only cache only costs the next render time
-
-
-class SplitBooks(_Store):
-    """A book's HTML cut into chapters (``render.chapters.split``: parsing the HTML is a
-    noticeable part of a parallel render). Only the newest ``KEEP`` books are kept: each entry
-    is about as large as the book's HTML."""
-
-    KEEP = 8
-    PREFIX = "split-"
-
-    def get(self, html: str):
-        from briefbook.render.chapters import Chapter
-
-        value = self.read(self.key("split", html), prefix=self.PREFIX)
-        try:
-            return [Chapter(c["index"], c["html"], c["anchor"], dict(c["counts"]),
-                            dict(c["strings"]), tuple(tuple(t) for t in c["targets"]))
-                    for c in value]
-        except (TypeError, KeyError, ValueError):
-            return None
-
-    def put(self, html: str, chapters) -> None:
-        self.write(self.key("split", html), [
-            {"index": c.index, "html": c.html, "anchor": c.anchor, "counts": c.counts,
-             "strings": c.strings, "targets": [list(t) for t in c.targets]} for c in chapters],
-            prefix=self.PREFIX)
-        try:
-            kept = sorted(self.folder.glob(f"{self.PREFIX}*.json"),
-                          key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for old in kept[self.KEEP:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass
 
 
 class FootnoteMoves(_Store):
@@ -120,7 +88,7 @@ class FootnoteMoves(_Store):
     def get(self, html: str) -> list[list[int]]:
         value = self.read(self.key("moves", html))
         if not (isinstance(value, list) and len(value) <= 3 and all(
-                isinstance(r, list) and r and all(isinstance(n, int) and n > 0 for n in r)
+                isinstance(r, list) and r and all(type(n) is int and n > 0 for n in r)
                 for r in value)):
             return []
         return value
@@ -137,8 +105,10 @@ class LayoutFacts(_Store):
 
     def get(self, key: str) -> dict | None:
         fact = self.read(key)
-        if not (isinstance(fact, dict) and isinstance(fact.get("pages"), int) and fact["pages"] > 0
-                and isinstance(fact.get("anchors"), dict)):
+        if not (isinstance(fact, dict) and type(fact.get("pages")) is int and fact["pages"] > 0
+                and isinstance(fact.get("anchors"), dict)
+                and all(isinstance(n, str) and type(o) is int and o >= 0
+                        for n, o in fact["anchors"].items())):
             return None
         return fact
 
@@ -146,7 +116,7 @@ class LayoutFacts(_Store):
         """The page count the chapter starting at ``anchor`` had last time (any content): the
         best guess for an edited chapter."""
         fact = self.read(self.key("at", anchor)) if anchor else None
-        return fact if isinstance(fact, int) and fact > 0 else None
+        return fact if type(fact) is int and fact > 0 else None
 
     def put(self, keys: list[str], counts: list[int], anchor_pages: dict[str, int],
             chapters) -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from briefbook.errors import BriefbookError
 from briefbook.render.chapters import Chapter, NotSplittable, join, place, seam_css, split
-from briefbook.render.facts import LayoutFacts, SplitBooks
+from briefbook.render.facts import LayoutFacts
 from briefbook.render.stitch import Piece, stitch, write_piece
 
 MAX_PASSES = 4
@@ -95,11 +95,7 @@ def write_once(renderer, html: str, charts: dict, *, jobs: int, where: str,
     try:
         if jobs < 2 or options or not can_fork() or "breaks-chapters" not in _body_classes(html):
             raise NotSplittable("one process, a PDF variant, or parts that do not start pages")
-        books = SplitBooks(renderer, renderer.writer.css_text)
-        chapters = books.get(html)
-        if chapters is None:
-            chapters = split(html, renderer.writer.css_text)
-            books.put(html, chapters)
+        chapters = split(html, renderer.writer.css_text)
         if len(chapters) < 2 or not all(c.anchor for c in chapters[1:]):
             raise NotSplittable("fewer than two chapters, or one without an anchor")
         facts = LayoutFacts(renderer, renderer.writer.css_text)
