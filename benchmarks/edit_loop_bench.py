@@ -192,7 +192,6 @@ def main() -> None:
     print(f"| Typst warm re-compile, unchanged source | {m(typst_warm):.3f} | | |")
     print(f"| Typst re-compile after the same one-section edit | {m(typst_edit):.3f} | | |")
     print()
-    anchor = m(typst_edit)
     print("| our time ÷ Typst's | ÷ first compile (new Compiler) | ÷ re-compile after the edit | goal |")
     print("| --- | --- | --- | --- |")
     for label, ours, goal in (("warm full render", m(warm), ""),

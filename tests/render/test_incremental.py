@@ -10,8 +10,6 @@ are all on those pages, so a seam handed over wrongly shows up as changed pixels
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 

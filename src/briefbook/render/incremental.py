@@ -125,7 +125,7 @@ class IncrementalRenderer:
                     break
                 html = move_quotes_to_next_page(html, moved)
         else:
-            layouts = self._chapters_laid_out(html, chapters, writer, stats, where)
+            layouts = self._chapters_laid_out(chapters, writer, stats, where)
         stats.seconds = time.perf_counter() - start
         self.last = stats
         return layouts
@@ -146,9 +146,7 @@ class IncrementalRenderer:
             self._piece(layout, where)
         return sorted({n for layout in layouts for n in layout.moved})
 
-    def _chapters_laid_out(self, html, chapters, writer, stats, where) -> list[Layout]:
-        from briefbook.render import move_quotes_to_next_page
-
+    def _chapters_laid_out(self, chapters, writer, stats, where) -> list[Layout]:
         stats.chapters = len(chapters)
         bases = [dict(seam.counters).get("footnote", 0)
                  for seam in place(chapters, [1] * len(chapters), 0, {})]
@@ -233,7 +231,6 @@ class IncrementalRenderer:
             stats.passes = attempt + 1
             layouts = []
             first = 1
-            seams = place(chapters, counts, total, anchor_pages)
             new_counts = []
             new_anchor_pages: dict[str, int] = {}
             for i, chapter in enumerate(chapters):

@@ -30,7 +30,6 @@ import gc
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from briefbook.errors import BriefbookError
 from briefbook.render.chapters import Chapter, NotSplittable, join, place, seam_css, split
