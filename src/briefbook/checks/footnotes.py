@@ -58,6 +58,11 @@ def footnote_pages(pdf_bytes: bytes) -> tuple[dict[int, int], dict[int, int]]:
     return calls, notes
 
 
+def numbers_off_their_page(pdf_bytes: bytes) -> set[int]:
+    """The numbers of the footnotes not on their call's page."""
+    return {number for number, _call, _note in footnotes_off_their_page(pdf_bytes)}
+
+
 def footnotes_off_their_page(pdf_bytes: bytes) -> list[tuple[int, int, int]]:
     """(number, page of the call, page of the footnote) for each footnote not on its page."""
     calls, notes = footnote_pages(pdf_bytes)

@@ -127,6 +127,13 @@ def _declarations(content):
 
 # ---- cutting the HTML ----------------------------------------------------------------------
 
+def breaks_chapters(html: str) -> bool:
+    """Whether the book's chapters each start a page (``Brief.breaks: chapters`` gives the
+    body this class): only then can they be laid out one by one."""
+    found = re.search(r'<body[^>]*\bclass="([^"]*)"', html)
+    return found is not None and "breaks-chapters" in found.group(1).split()
+
+
 #: Where a top-level part of the book may start: an opening tag at the start of a line with a
 #: class attribute (each partial in templates/ opens so; text from briefs and the corpus is
 #: escaped, so it cannot open a tag, and Markdown's raw HTML is printed as text).

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefbook.errors import BriefbookError
-from briefbook.render.chapters import Chapter, NotSplittable, join, place, seam_css, split
+from briefbook.render.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
+                                       seam_css, split)
 from briefbook.render.stitch import Piece, stitch, write_piece
 
 MAX_PASSES = 4
@@ -94,12 +95,12 @@ class IncrementalRenderer:
         return self._piece(layout, where).pdf
 
     def _piece(self, layout: Layout, where: str) -> Piece:
-        from briefbook.checks.footnotes import footnotes_off_their_page
+        from briefbook.checks.footnotes import numbers_off_their_page
 
         if layout.piece is None:
             layout.piece = self._strict(
                 lambda: write_piece(layout.document, layout.pages, layout.targets), where)
-            layout.moved = tuple(n for n, _call, _note in footnotes_off_their_page(layout.piece.pdf))
+            layout.moved = tuple(sorted(numbers_off_their_page(layout.piece.pdf)))
         return layout.piece
 
     def layout_html(self, html: str, charts: dict, *, where: str = "render") -> list[Layout]:
@@ -134,7 +135,7 @@ class IncrementalRenderer:
         try:
             # Only a book whose chapters each start a page (Brief.breaks "chapters", a body
             # class) can be laid out chapter by chapter; others flow, and go whole.
-            if "breaks-chapters" not in _body_classes(html):
+            if not breaks_chapters(html):
                 raise NotSplittable("the book's parts do not start new pages")
             chapters = split(html, writer.css_text)
         except NotSplittable:
@@ -180,17 +181,10 @@ class IncrementalRenderer:
         html = join(chapters).html
         self._seed(html, chapters, writer.css_text, writer, stats)
 
-    def _strict(self, action, where: str, expected: tuple[str, ...] = ()):
+    def _strict(self, action, where: str):
         """Run ``action`` with WeasyPrint's warnings turned into one clear error."""
-        from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
-
-        fetcher = self.renderer.writer.fetcher
-        fetcher.refused.clear()
-        with weasyprint_warnings() as warnings:
-            result = action()
-        warnings = [w for w in warnings if not w.startswith(expected)] if expected else warnings
-        raise_on_warnings(warnings, fetcher, where=where)
-        return result
+        with self.renderer.writer.strict(where):
+            return action()
 
     # ---- internals -------------------------------------------------------------------------
 
@@ -272,13 +266,6 @@ class IncrementalRenderer:
     def _chapter_pages(self, html: str, seam: str, writer):
         document = writer.layout(html, seam)
         return document.pages, document
-
-
-def _body_classes(html: str) -> list[str]:
-    import re
-
-    found = re.search(r'<body[^>]*\bclass="([^"]*)"', html)
-    return found.group(1).split() if found else []
 
 
 def _with_moves(chapter: Chapter, rounds) -> Chapter:

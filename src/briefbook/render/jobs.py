@@ -29,10 +29,12 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 from briefbook.errors import BriefbookError
-from briefbook.render.chapters import Chapter, NotSplittable, join, place, seam_css, split
+from briefbook.render.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
+                                       seam_css, split)
 from briefbook.render.facts import LayoutFacts
 from briefbook.render.stitch import Piece, stitch, write_piece
 
@@ -57,7 +59,7 @@ class Run:
     first: int                 # index of its first chapter
     chapters: tuple[Chapter, ...]
 
-    @property
+    @cached_property
     def joined(self) -> Chapter:
         return join(list(self.chapters))
 
@@ -87,12 +89,12 @@ def write_once(renderer, html: str, charts: dict, *, jobs: int, where: str,
                stats: ParallelStats | None = None) -> tuple[bytes, set[int]]:
     """The book's PDF, laid out by ``jobs`` processes where it can be (a plain PDF of a book
     whose chapters start pages), and the footnotes that print off their call's page."""
-    from briefbook.checks.footnotes import footnotes_off_their_page
+    from briefbook.checks.footnotes import numbers_off_their_page
 
     stats = stats if stats is not None else ParallelStats()
     stats.whole = False
     try:
-        if jobs < 2 or options or not can_fork() or "breaks-chapters" not in _body_classes(html):
+        if jobs < 2 or options or not can_fork() or not breaks_chapters(html):
             raise NotSplittable("one process, a PDF variant, or parts that do not start pages")
         chapters = split(html, renderer.writer.css_text)
         if len(chapters) < 2 or not all(c.anchor for c in chapters[1:]):
@@ -107,7 +109,7 @@ def write_once(renderer, html: str, charts: dict, *, jobs: int, where: str,
     except NotSplittable:
         stats.whole = True
         pdf = renderer.writer.write(html, charts, where=where, options=options)
-        return pdf, {n for n, _call, _note in footnotes_off_their_page(pdf)}
+        return pdf, numbers_off_their_page(pdf)
     return stitch([r.piece for r in laid]), {n for r in laid for n in r.moved}
 
 
@@ -174,16 +176,11 @@ def _cost(chapter: Chapter) -> int:
 
 def _whole_keeping_facts(renderer, html: str, charts: dict, chapters: list[Chapter],
                          facts: LayoutFacts, *, where: str) -> tuple[bytes, set[int]]:
-    from briefbook.checks.footnotes import footnotes_off_their_page
-    from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
+    from briefbook.checks.footnotes import numbers_off_their_page
 
-    writer = renderer.writer
-    writer.fetcher.generated = dict(charts or {})
-    writer.fetcher.refused.clear()
-    with weasyprint_warnings() as warnings:
-        document = writer.layout(html)
+    with renderer.writer.strict(where, generated=charts or {}):
+        document = renderer.writer.layout(html)
         pdf = document.write_pdf()
-    raise_on_warnings(warnings, writer.fetcher, where=where)
     anchor_pages: dict[str, int] = {}
     for i, page in enumerate(document.pages):
         for name in page.anchors:
@@ -192,7 +189,7 @@ def _whole_keeping_facts(renderer, html: str, charts: dict, chapters: list[Chapt
     if starts == sorted(set(starts)) and starts[1:] and starts[1] > 1:
         counts = [b - a for a, b in zip(starts, starts[1:] + [len(document.pages) + 1])]
         facts.put(_chapter_keys(facts, chapters), counts, anchor_pages, chapters)
-    return pdf, {n for n, _call, _note in footnotes_off_their_page(pdf)}
+    return pdf, numbers_off_their_page(pdf)
 
 
 def _run_seams(runs, chapters, counts, total, anchor_pages, css_text) -> list[str]:
@@ -200,11 +197,8 @@ def _run_seams(runs, chapters, counts, total, anchor_pages, css_text) -> list[st
     seams = place(chapters, counts, total, anchor_pages)
     out = []
     for run in runs:
-        joined = run.joined
-        seam = seams[run.first]
-        targets = tuple(sorted((href, anchor_pages.get(href, 0)) for _, href in joined.targets))
-        out.append(seam_css(joined, type(seam)(seam.first_page, seam.total_pages, seam.counters,
-                                               seam.strings, targets), css_text))
+        targets = tuple(sorted((href, anchor_pages.get(href, 0)) for _, href in run.joined.targets))
+        out.append(seam_css(run.joined, replace(seams[run.first], target_pages=targets), css_text))
     return out
 
 
@@ -259,16 +253,11 @@ def _anchor_pages(chapters, counts, known) -> dict[str, int]:
 
 def _lay_out_run(renderer, html: str, seam: str, charts: dict, targets: list[str],
                  chapter_anchors: tuple[str | None, ...], *, where: str) -> Laid:
-    from briefbook.checks.footnotes import footnotes_off_their_page
-    from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
+    from briefbook.checks.footnotes import numbers_off_their_page
 
-    writer = renderer.writer
-    writer.fetcher.generated = dict(charts or {})
-    writer.fetcher.refused.clear()
-    with weasyprint_warnings() as warnings:
-        document = writer.layout(html, seam)
+    with renderer.writer.strict(where, generated=charts or {}):
+        document = renderer.writer.layout(html, seam)
         piece = write_piece(document, document.pages, targets)
-    raise_on_warnings(warnings, writer.fetcher, where=where)
     page_of: dict[str, int] = {}
     for i, page in enumerate(document.pages):
         for name in page.anchors:
@@ -277,7 +266,7 @@ def _lay_out_run(renderer, html: str, seam: str, charts: dict, targets: list[str
     if starts != sorted(starts) or len(set(starts)) != len(starts) or min(starts) < 0:
         raise NotSplittable("a chapter's first element is not at the start of its pages")
     return Laid(piece, tuple(starts), len(document.pages), tuple(page_of.items()),
-                tuple(n for n, _call, _note in footnotes_off_their_page(piece.pdf)))
+                tuple(sorted(numbers_off_their_page(piece.pdf))))
 
 
 def _run_all(renderer, tasks: list[tuple], *, jobs: int, where: str) -> list[Laid]:
@@ -346,10 +335,3 @@ def _child(send, work, task, parent_pid: int) -> None:
         send.send(("error", (f"layout failed: {type(error).__name__}: {error}", None, None)))
     finally:
         send.close()
-
-
-def _body_classes(html: str) -> list[str]:
-    import re
-
-    found = re.search(r'<body[^>]*\bclass="([^"]*)"', html)
-    return found.group(1).split() if found else []

@@ -78,12 +78,19 @@ class PdfWriter:
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
               *, where: str = "render", options: Mapping | None = None) -> bytes:
         """``options``: extra ``write_pdf`` keywords (PDF variants, see render.archival)."""
-        self.fetcher.generated = dict(generated or {})
+        with self.strict(where, generated=generated or {}):
+            return self.layout(html).write_pdf(**dict(options or {}))
+
+    @contextlib.contextmanager
+    def strict(self, where: str, *, generated: Mapping | None = None) -> Iterator[None]:
+        """Run the block with WeasyPrint's warnings (and refused URLs) turned into one clear
+        error; ``generated``, if given, are the in-memory resources (charts) it may load."""
+        if generated is not None:
+            self.fetcher.generated = dict(generated)
         self.fetcher.refused.clear()
         with weasyprint_warnings() as warnings:
-            pdf = self.layout(html).write_pdf(**dict(options or {}))
+            yield
         raise_on_warnings(warnings, self.fetcher, where=where)
-        return pdf
 
     def layout(self, html: str, extra_css: str | None = None):
         """WeasyPrint's ``Document`` for ``html`` (pages laid out, nothing written), with
