@@ -3,7 +3,8 @@
 Takes: the Debian package (downloaded with ``apt-get download fonts-noto-cjk`` unless
 ``--deb`` names one), ``hb-subset`` (Debian ``libharfbuzz-bin``), Unihan's ``kTGH`` field
 (Debian ``unicode-data``, for the 通用规范汉字表) and the raw corpus texts.
-Gives, in assets/fonts/ (see its README.md): four main faces subset to GB2312, the corpus and
+Gives, in assets/fonts/ (see its README.md), every face with each glyph's CID equal to its glyph
+id (so every PDF engine finds the glyph WeasyPrint means): four main faces subset to GB2312, the corpus and
 a few symbol blocks (``charset.txt``, one ``U+XXXX`` per line); four *plus* faces with what the
 other named sets add (``plus-charset.txt``); the supplement with every other character of Noto
 Sans CJK SC Bold (``supplement-charset.txt``); and ``charsets.json`` (the named sets as
@@ -29,7 +30,8 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 
 from briefbook.fonts import (CHARSETS_FILE, SUPPLEMENT, big5_common_codepoints,
-                             gb2312_codepoints, plus_face, ranges_to_text)
+                             cid_mismatches, gb2312_codepoints, plus_face, ranges_to_text,
+                             renumber_cids)
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT_DIR = ROOT / "assets" / "fonts"
@@ -165,6 +167,13 @@ def subset(source: Path, unicodes: Path, out: Path, *extra: str) -> None:
          f"--output-file={out}", str(source)],
         check=True,
     )
+    # hb-subset renumbers the glyphs but keeps each glyph's CID; PDF viewers look glyphs up by
+    # CID (the code WeasyPrint writes is the glyph id), so the CIDs are made equal to the ids.
+    renumbered = out.with_name(out.name + ".cid")
+    renumber_cids(out, renumbered)
+    renumbered.replace(out)
+    if cid_mismatches(out):
+        raise SystemExit(f"{out.name}: glyph ids and CIDs still differ after renumbering")
     digest = hashlib.sha256(out.read_bytes()).hexdigest()[:16]
     print(f"{out.name}: {out.stat().st_size / 1e6:.2f} MB sha256 {digest}…")
 

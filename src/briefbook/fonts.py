@@ -245,3 +245,46 @@ def describe_set_coverage(row: SetCoverage) -> str:
     if row.main != row.printable:
         text += f" ({row.main:,} in every family and weight, the rest in Sans Bold)"
     return text
+
+
+# --- CID-keyed faces: codes, CIDs and glyph ids -------------------------------------------------
+#
+# WeasyPrint embeds an OpenType/CFF face as a CIDFontType0 font with Identity-H encoding and writes
+# each glyph's *glyph id* as its character code. Under ISO 32000-1 (9.7.4.2, 9.7.6.3) a viewer
+# takes that code as a CID and finds the glyph through the CFF charset (CID → glyph); the
+# CIDToGIDMap applies to TrueType-based CIDFontType2 fonts only. MuPDF, pdf.js and Ghostscript
+# follow the standard; pdfium and Poppler happen to use the code as a glyph id. A face prints
+# right in all of them only if every glyph's CID equals its glyph id.
+
+
+def cid_mismatches(path: Path) -> int:
+    """How many glyphs of a CID-keyed CFF face have a CID other than their glyph id
+    (0 for a face that is not CID-keyed: TrueType or name-keyed CFF)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        if "CFF " not in font:
+            return 0
+        top = font["CFF "].cff.topDictIndex[0]
+        if not hasattr(top, "ROS"):
+            return 0
+        return sum(1 for gid, name in enumerate(top.charset)
+                   if gid and not (name.startswith("cid") and int(name[3:]) == gid))
+
+
+def renumber_cids(source: Path, target: Path) -> None:
+    """Write ``source`` to ``target`` with each glyph's CID set to its glyph id (Adobe-Identity-0
+    ordering). Only the CFF charset changes: outlines, metrics, layout tables and the cmap, which
+    all address glyphs by id, are copied as they are. Deterministic (no timestamp is touched)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(source, recalcBBoxes=False, recalcTimestamp=False) as font:
+        top = font["CFF "].cff.topDictIndex[0]
+        old = list(top.charset)
+        new = [".notdef"] + [f"cid{gid:05d}" for gid in range(1, len(old))]
+        strings = top.CharStrings
+        strings.charStrings = {new[gid]: strings.charStrings[name] for gid, name in enumerate(old)}
+        top.charset = new
+        top.CIDCount = len(new)
+        font.setGlyphOrder(new)
+        font.save(target)
