@@ -13,7 +13,19 @@ Checks:
 - no ``.notdef`` glyph is drawn: every string shown with a Type0 font is decoded through the
   font's /Encoding (Identity-H, or the CMap WeasyPrint writes when it hit a missing glyph,
   which maps such codes to CID 0) and each CID must be non-zero and below the embedded
-  font program's glyph count (WeasyPrint subsets with retain_gids, so ids stay the same);
+  font program's glyph count (WeasyPrint subsets with retain_gids, so ids stay the same;
+  a CIDFontType2 with a /CIDToGIDMap stream: the glyph the map gives);
+- every shown character finds its glyph the way ISO 32000-1 (9.7.4.2) says a viewer finds it,
+  and MuPDF, pdf.js and Ghostscript do: for a CIDFontType0 with an embedded CFF (FontFile3
+  CIDFontType0C or OpenType) code → CID (the encoding) → glyph through the CFF charset, which
+  ignores /CIDToGIDMap (pdfium and Poppler take the code as a glyph id instead). A fault is a
+  CID the charset lacks (no glyph); a CID-keyed charset that puts a CID on another glyph id
+  while /CIDToGIDMap /Identity says glyph = CID (WeasyPrint's assumption: a CFF subset whose
+  CIDs differ from its glyph ids); or, where the program has a cmap, a code that is the glyph
+  id of its ToUnicode character in that cmap while the standard lookup lands elsewhere (a
+  writer that wrote glyph ids as codes). A glyph a GSUB feature chose (the cmap sends the
+  character to another glyph, the code is neither) is not a fault. One line per font: the
+  first characters (from ToUnicode), how many, and the pages showing them;
 - all extracted text (pypdfium2 text page) is covered by the bundled faces' cmaps
   (``briefbook.fonts.face_coverage``: main, plus and supplement faces);
 - each expected text occurs in the extracted text, compared with all whitespace removed
@@ -134,11 +146,17 @@ def _name(obj) -> str:
 
 
 class _EmbeddedFont:
-    """What lint needs from an embedded font program: family name and available CIDs/GIDs."""
+    """What lint needs from an embedded font program: family name, glyph count, and how a
+    viewer finds a glyph in it (the CFF charset; the cmap, if the program has one)."""
 
     def __init__(self, data: bytes, kind: str):
         self.family: str | None = None
         self.num_glyphs: int | None = None
+        self._top = None  # the CFF Top DICT
+        #: CID → glyph id, from a CID-keyed CFF's charset (None: not CID-keyed)
+        self.cid_to_gid: dict[int, int] | None = None
+        #: code point → glyph id, from the program's cmap (None: bare CFF, or no cmap)
+        self.cmap: dict[int, int] | None = None
         if kind == "cff":
             cff = CFFFontSet()
             cff.decompile(io.BytesIO(data), None)
@@ -158,19 +176,53 @@ class _EmbeddedFont:
             self.family = family or self.family
         else:
             self.num_glyphs = font["maxp"].numGlyphs
+        if "cmap" in font:
+            ids = font.getReverseGlyphMap()
+            self.cmap = {point: ids[name] for point, name in (font.getBestCmap() or {}).items()
+                         if name in ids}
 
     def _from_cff(self, cff) -> None:
         top = cff.topDictIndex[0]
         self.family = getattr(top, "FamilyName", None) or (cff.fontNames[0] if cff.fontNames else None)
         # WeasyPrint shows glyph ids as codes (CIDToGIDMap /Identity) and subsets with
-        # retain_gids, so a valid code is a glyph index below the glyph count.
-        self.num_glyphs = len(top.charset or [])
+        # retain_gids, so the glyph it meant is below the glyph count; a viewer that follows
+        # the standard finds it through the charset (``cid_to_gid``).
+        charset = top.charset or []
+        self.num_glyphs = len(charset)
+        self._top = top
+        if hasattr(top, "ROS"):  # CID-keyed: fontTools names the glyph of CID c "cid%05d"
+            self.cid_to_gid = {int(name[3:]): gid for gid, name in enumerate(charset)
+                               if gid and name.startswith("cid")}
+            self.cid_to_gid[0] = 0
 
-    def has_cid(self, cid: int) -> bool:
-        """False for CID 0 (.notdef) and for ids beyond the embedded font's glyphs."""
-        if cid == 0:
+    @functools.cached_property
+    def _points(self) -> dict[int, int]:
+        points: dict[int, int] = {}
+        for point, gid in sorted((self.cmap or {}).items()):
+            points.setdefault(gid, point)
+        return points
+
+    def blank(self, gid: int) -> bool:
+        """True if CFF glyph ``gid`` draws nothing (a subset's unused glyph: retain_gids)."""
+        if self._top is None or not 0 <= gid < (self.num_glyphs or 0):
             return False
-        return self.num_glyphs is None or cid < self.num_glyphs
+        try:
+            charstring = self._top.CharStrings[self._top.charset[gid]]
+            charstring.decompile()
+        except Exception:
+            return False
+        # an advance width (a number) may come first; any operator but endchar draws
+        return not [op for op in charstring.program if isinstance(op, str) and op != "endchar"]
+
+    def glyph_point(self, gid: int) -> int | None:
+        """The lowest code point the cmap sends to glyph ``gid`` (None: no cmap, or none)."""
+        return self._points.get(gid)
+
+    def has_glyph(self, gid: int) -> bool:
+        """False for glyph 0 (.notdef) and for ids beyond the embedded font's glyphs."""
+        if gid == 0:
+            return False
+        return self.num_glyphs is None or gid < self.num_glyphs
 
 
 def _parse_cid_cmap(data: bytes) -> dict[int, int] | None:
@@ -219,24 +271,118 @@ class _Font:
     embedded: _EmbeddedFont | None
     to_unicode: dict[int, str]
     notdef: dict[int, str] = field(default_factory=dict)  # code → text, once seen
+    descendant: str = ""  # CIDFontType0 or CIDFontType2 (Type0 fonts)
+    identity_map: bool = False  # the descendant says /CIDToGIDMap /Identity
+    cid_map: bytes | None = None  # a /CIDToGIDMap stream: 2 bytes (the glyph id) per CID
+    #: code → the glyph a standard viewer draws for it when that is wrong (``NO_GLYPH``: none),
+    #: None when right; computed once per code
+    verdicts: dict[int, int | None] = field(default_factory=dict)
+    wrong_pages: set[int] = field(default_factory=set)  # 1-based, pages showing a wrong glyph
+
+    def mapped_glyph(self, cid: int) -> int:
+        """A CIDFontType2's glyph for ``cid`` through its /CIDToGIDMap stream (0 past its end)."""
+        assert self.cid_map is not None
+        at = 2 * cid
+        return int.from_bytes(self.cid_map[at:at + 2], "big") if at + 2 <= len(self.cid_map) else 0
+
+    def writer_glyph(self, cid: int) -> int:
+        """The glyph the PDF's writer meant for ``cid`` (0: .notdef): through a CIDFontType2's
+        /CIDToGIDMap stream; through the charset of a CID-keyed CFF that does not claim
+        /CIDToGIDMap /Identity; else the CID itself (WeasyPrint: glyph id = code = CID)."""
+        if self.cid_map is not None:
+            return self.mapped_glyph(cid)
+        embedded = self.embedded
+        if (self.descendant == "CIDFontType0" and not self.identity_map and embedded is not None
+                and embedded.cid_to_gid is not None):
+            return embedded.cid_to_gid.get(cid, 0)
+        return cid
+
+    def standard_glyph(self, cid: int) -> int | None:
+        """The glyph a viewer following ISO 32000-1 9.7.4.2 draws for ``cid`` (None: none).
+
+        CIDFontType0 (CFF): through the charset of a CID-keyed program, the CID itself as the
+        glyph index of a name-keyed one; /CIDToGIDMap does not apply. CIDFontType2: through
+        the /CIDToGIDMap stream, else the CID itself."""
+        embedded = self.embedded
+        assert embedded is not None
+        if self.descendant == "CIDFontType0" and embedded.cid_to_gid is not None:
+            return embedded.cid_to_gid.get(cid)
+        gid = self.mapped_glyph(cid) if self.cid_map is not None else cid
+        return gid if embedded.num_glyphs is None or gid < embedded.num_glyphs else None
+
+    def verdict(self, code: int, cid: int) -> int | None:
+        """The glyph ``code`` (CID ``cid``) draws where viewers follow the standard, if that
+        is not the glyph the writer meant (``NO_GLYPH``: none); None when it is."""
+        if code not in self.verdicts:
+            self.verdicts[code] = self._verdict(code, cid)
+        return self.verdicts[code]
+
+    def _verdict(self, code: int, cid: int) -> int | None:
+        embedded = self.embedded
+        assert embedded is not None
+        glyph = self.standard_glyph(cid)
+        if glyph is None:
+            return NO_GLYPH
+        text = self.to_unicode.get(code, "")
+        meant = (embedded.cmap.get(ord(text)) if embedded.cmap is not None and len(text) == 1
+                 else None)
+        if glyph == meant:
+            return None
+        if (self.descendant == "CIDFontType0" and self.identity_map
+                and embedded.cid_to_gid is not None and glyph != cid):
+            return glyph  # /Identity says glyph = CID; the charset, which counts, says otherwise
+        if meant is not None and cid == meant:
+            return glyph  # the code is the character's glyph id, not its CID
+        return None  # e.g. a glyph a GSUB feature chose: neither the cmap's nor the code's
+
+    def drawn(self, glyph: int) -> str:
+        """``glyph`` (a verdict) in a few words for the report."""
+        embedded = self.embedded
+        if glyph == NO_GLYPH or embedded is None:
+            return "no glyph"
+        point = embedded.glyph_point(glyph)
+        if point is not None:
+            return f"draws {_char_label(chr(point))}"
+        return "draws a blank" if embedded.blank(glyph) else f"draws glyph {glyph}"
 
 
-def _load_font(font_dict: DictionaryObject) -> tuple[_Font, list[str]]:
+#: A verdict: the CID has no glyph at all.
+NO_GLYPH = -1
+
+
+def _load_font(font_dict: DictionaryObject, programs: dict[object, _EmbeddedFont | str] | None = None
+               ) -> tuple[_Font, list[str]]:
+    """``programs``: the font programs decoded so far, by object number (a book whose chapters
+    were laid out apart has several font dictionaries sharing one program); filled in."""
+    programs = {} if programs is None else programs
     problems: list[str] = []
     subtype = _name(font_dict.get("/Subtype"))
     base = _name(font_dict.get("/BaseFont")) or "(unnamed)"
     descriptor_owner = font_dict
     two_byte = subtype == "Type0"
+    descendant, identity_map, cid_map = "", False, None
     if two_byte:
         descendants = _resolve(font_dict.get("/DescendantFonts")) or []
         descriptor_owner = _resolve(descendants[0]) if descendants else DictionaryObject()
+        descendant = _name(descriptor_owner.get("/Subtype"))
+        to_gid = _resolve(descriptor_owner.get("/CIDToGIDMap"))
+        identity_map = not isinstance(to_gid, StreamObject) and _name(to_gid) == "Identity"
+        if isinstance(to_gid, StreamObject) and descendant == "CIDFontType2":
+            try:
+                cid_map = to_gid.get_data()
+            except Exception as exc:
+                problems.append(f"font {base}: CIDToGIDMap unreadable ({exc}); glyphs not checked")
+                two_byte = False
     descriptor = _resolve(descriptor_owner.get("/FontDescriptor")) or DictionaryObject()
     embedded = None
     stream = None
+    program_key: object = None
     kind = "sfnt"
     for key in ("/FontFile3", "/FontFile2", "/FontFile"):
         if key in descriptor:
-            stream = _resolve(descriptor[key])
+            ref = descriptor.raw_get(key)
+            program_key = (ref.idnum, ref.generation) if isinstance(ref, IndirectObject) else None
+            stream = _resolve(ref)
             if key == "/FontFile3" and _name(stream.get("/Subtype")) != "OpenType":
                 kind = "cff"
             if key == "/FontFile":
@@ -244,11 +390,19 @@ def _load_font(font_dict: DictionaryObject) -> tuple[_Font, list[str]]:
             break
     family = None
     if stream is not None and kind != "type1":
-        try:
-            embedded = _EmbeddedFont(stream.get_data(), kind)
+        program = programs.get(program_key) if program_key is not None else None
+        if program is None:
+            try:
+                program = _EmbeddedFont(stream.get_data(), kind)
+            except Exception as exc:  # a broken font program is itself a finding
+                program = f"embedded font program unreadable ({exc})"
+            if program_key is not None:
+                programs[program_key] = program
+        if isinstance(program, str):
+            problems.append(f"font {base}: {program}")
+        else:
+            embedded = program
             family = embedded.family
-        except Exception as exc:  # a broken font program is itself a finding
-            problems.append(f"font {base}: embedded font program unreadable ({exc})")
     if not family and "/FontFamily" in descriptor:
         family = str(_resolve(descriptor["/FontFamily"]))
     code_to_cid = None
@@ -269,7 +423,8 @@ def _load_font(font_dict: DictionaryObject) -> tuple[_Font, list[str]]:
                     embedded=stream is not None,
                     subset=bool(SUBSET_PREFIX.match(base)),
                     has_to_unicode=isinstance(to_unicode_obj, StreamObject))
-    return _Font(info, two_byte, code_to_cid, embedded, to_unicode), problems
+    return _Font(info, two_byte, code_to_cid, embedded, to_unicode, descendant=descendant,
+                 identity_map=identity_map, cid_map=cid_map), problems
 
 
 def _string_bytes(obj) -> bytes:
@@ -286,6 +441,7 @@ class _FontScan:
     def __init__(self, reader: PdfReader):
         self.reader = reader
         self.fonts: dict[object, _Font] = {}
+        self.programs: dict[object, _EmbeddedFont | str] = {}  # decoded once each
         self.problems: list[str] = []
         self._forms_seen: set[object] = set()
 
@@ -295,7 +451,7 @@ class _FontScan:
             font_dict = _resolve(ref)
             if not isinstance(font_dict, DictionaryObject):
                 return None
-            font, problems = _load_font(font_dict)
+            font, problems = _load_font(font_dict, self.programs)
             self.fonts[key] = font
             self.problems += problems
         self.fonts[key].info.pages.add(page_number)
@@ -330,7 +486,7 @@ class _FontScan:
                 strings = items if operator == b"TJ" else [items]
                 for item in strings:
                     if not isinstance(item, (int, float)) and not hasattr(item, "as_numeric"):
-                        self._check_shown(current, _string_bytes(item))
+                        self._check_shown(current, _string_bytes(item), page_number)
             elif operator == b"Do" and operands:
                 ref = xobjects.get(operands[0])
                 xobject = _resolve(ref)
@@ -341,14 +497,16 @@ class _FontScan:
                     inner = _resolve(xobject.get("/Resources")) or resources
                     self._scan_stream(xobject, inner, page_number)
 
-    def _check_shown(self, font: _Font, data: bytes) -> None:
+    def _check_shown(self, font: _Font, data: bytes, page_number: int) -> None:
         if not font.two_byte or font.embedded is None:
             return
         for i in range(0, len(data) - 1, 2):
             code = (data[i] << 8) | data[i + 1]
             cid = code if font.code_to_cid is None else font.code_to_cid.get(code, 0)
-            if not font.embedded.has_cid(cid):
+            if cid == 0 or not font.embedded.has_glyph(font.writer_glyph(cid)):
                 font.notdef.setdefault(code, font.to_unicode.get(code, ""))
+            elif font.verdict(code, cid) is not None:
+                font.wrong_pages.add(page_number)
 
 
 # ---------------------------------------------------------------------------------- lint
@@ -413,6 +571,8 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
     for problem in scan.problems:
         report.warn("font-scan", problem)
     allowed = {f.casefold() for f in allowed_families}
+    wrong_glyphs: dict[str, list[_Font]] = {}  # base font name → its font objects (a merged
+    # book repeats a name: one line per name)
     for font in scan.fonts.values():
         info_ = font.info
         report.fonts.append(info_)
@@ -429,6 +589,10 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
         if font.notdef:
             shown = ", ".join(_char_label(t) for t in list(font.notdef.values())[:10])
             report.fail("notdef", f"{where} draws {len(font.notdef)} glyph(s) as .notdef: {shown}")
+        if font.wrong_pages:
+            wrong_glyphs.setdefault(info_.name, []).append(font)
+    for name, fonts in wrong_glyphs.items():
+        report.fail("glyph-lookup", _wrong_glyphs(name, fonts))
 
     # Text.
     try:
@@ -455,6 +619,51 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
         report.fail("uncovered-char", f"{len(uncovered)} character(s) in the text are not in "
                                       f"the bundled fonts: {shown}{more}")
     return report
+
+
+#: How many characters a glyph-lookup failure names before "and N more".
+WRONG_GLYPHS_SHOWN = 6
+
+
+def _wrong_glyphs(name: str, fonts: list[_Font]) -> str:
+    """One line for the font objects named ``name`` whose glyphs viewers that follow the
+    standard would not find: the first characters, how many, the pages, why, what to do."""
+    characters: dict[str, str] = {}  # the ToUnicode text → what a standard viewer draws
+    pages: set[int] = set()
+    for font in fonts:
+        pages |= font.wrong_pages
+        for code, glyph in font.verdicts.items():
+            if glyph is not None:
+                characters.setdefault(font.to_unicode.get(code, ""), font.drawn(glyph))
+    shown = ", ".join(f"{_char_label(text)} ({drawn})"
+                      for text, drawn in list(characters.items())[:WRONG_GLYPHS_SHOWN])
+    more = len(characters) - WRONG_GLYPHS_SHOWN
+    font = fonts[0]
+    if font.descendant == "CIDFontType0" and font.embedded and font.embedded.cid_to_gid is not None:
+        why = ("its embedded CFF font is CID-keyed with CIDs other than its glyph ids, and the "
+               "codes are glyph ids (/CIDToGIDMap /Identity, which CFF fonts do not use)"
+               if font.identity_map else
+               "the codes are not CIDs of its embedded CID-keyed CFF font")
+        why += ("; render with a font whose CIDs equal its glyph ids "
+                "(`briefbook font fix IN OUT` writes one)")
+    else:
+        why = "the codes do not select their characters' glyphs in the embedded font"
+    where = f"page{'s' if len(pages) > 1 else ''} {_page_ranges(pages)}"
+    return (f"font {name} ({where}): {len(characters)} character(s) print "
+            f"wrong in viewers that follow the PDF standard (MuPDF, pdf.js, Ghostscript; pdfium "
+            f"and Poppler show them right): {shown}{f' and {more} more' if more > 0 else ''}"
+            f" — {why}")
+
+
+def _page_ranges(numbers: set[int]) -> str:
+    """``1-3,5``."""
+    parts: list[str] = []
+    for number in sorted(numbers):
+        if parts and number == int(parts[-1].rpartition("-")[2]) + 1:
+            parts[-1] = f"{parts[-1].partition('-')[0]}-{number}"
+        else:
+            parts.append(str(number))
+    return ",".join(parts) or "-"
 
 
 def _char_label(text: str) -> str:

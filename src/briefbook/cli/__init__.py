@@ -33,6 +33,7 @@ COMMANDS = {
     "ingest": "commands_corpus", "corpus": "commands_corpus",
     "metrics": "commands_metrics", "extract": "commands_metrics",
     "compare": "commands_checks", "lint": "commands_checks", "snapshot": "commands_checks",
+    "font": "commands_checks",
     "build": "commands_build", "editions": "commands_build", "trace": "commands_checks",
     "preview": "commands_preview",
 }

@@ -1,11 +1,13 @@
-"""Commands that check books: ``compare``, ``lint``, ``snapshot``; ``trace`` checks a copy.
+"""Commands that check books: ``compare``, ``lint``, ``snapshot``; ``trace`` checks a copy;
+``font fix`` repairs a font that ``lint`` or the project stylesheet check refused.
 
 Takes: PDFs (or a brief to render) on the command line. Gives: a per-page table or one line
 per failure on stdout, diff images on disk, and exit code 0 (all good) or 1 (a change beyond
 the budget, or a lint failure). Diff images land in ``test-artifacts/compare/`` (compare) and
 ``test-artifacts/visual/<baseline folder name>/`` (snapshot) unless ``--out`` says otherwise.
 ``trace`` takes a PDF copy or a page image and an editions folder and names the reader and
-copy number from the copy's dot code (distribute/trace.py).
+copy number from the copy's dot code (distribute/trace.py). ``font fix IN OUT`` writes a
+CID-keyed CFF font with each glyph's CID set to its glyph id (``briefbook.fonts.renumber_cids``).
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ def lint(
     expect_text: Annotated[Optional[list[str]], typer.Option("--expect-text", help="Text that must occur (repeatable; whitespace ignored).")] = None,
     pages: Annotated[Optional[int], typer.Option(help="Expected page count.")] = None,
 ) -> None:
-    """Check fonts (embedded, subset, allowed, ToUnicode, no .notdef), text and metadata."""
+    """Check fonts (embedded, subset, allowed, ToUnicode, no .notdef, glyphs found the
+    standard way), text and metadata."""
     report = lint_pdf(_read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
     for issue in report.failures:
         typer.echo(f"FAIL {issue}")
@@ -130,6 +133,46 @@ def snapshot(
     if result.failed:
         typer.echo("if the change is intended: look at the diff images, then rerun with --update")
         raise typer.Exit(1)
+
+
+font_app = typer.Typer(help="Fonts for a project's stylesheet.", no_args_is_help=True)
+app.add_typer(font_app, name="font")
+#: Largest font ``font fix`` reads (the biggest Noto CJK face is about 20 MB).
+MAX_FONT_BYTES = 100_000_000
+
+
+@font_app.command("fix")
+def font_fix(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="a CID-keyed CFF font (.otf)",
+                                           show_default=False)],
+    target: Annotated[Path, typer.Argument(metavar="OUT", help="where to write the fixed font",
+                                           show_default=False)],
+) -> None:
+    """Write IN to OUT with every CID equal to its glyph id.
+
+    Then every PDF viewer draws the glyphs WeasyPrint means; only the CFF charset changes."""
+    import io
+
+    from briefbook.fileio import atomic_path, read_bounded
+    from briefbook.fonts import cid_mismatches, renumber_cids
+
+    if source.resolve() == target.resolve():
+        raise BriefbookError("OUT must be another file than IN", where=str(target))
+    data = read_bounded(source, MAX_FONT_BYTES, "a font")
+    try:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(io.BytesIO(data), lazy=True) as font:
+            cid_keyed = "CFF " in font and hasattr(font["CFF "].cff.topDictIndex[0], "ROS")
+        mismatched = cid_mismatches(io.BytesIO(data)) if cid_keyed else 0
+    except Exception as exc:  # fontTools' own errors for a file that is not a font
+        raise BriefbookError(f"not a font fontTools can read ({exc})", where=str(source)) from None
+    if not cid_keyed:
+        raise BriefbookError("not a CID-keyed CFF font: viewers find its glyphs by glyph id "
+                             "already; use it as it is", where=str(source))
+    with atomic_path(target) as tmp:
+        renumber_cids(io.BytesIO(data), tmp)
+    typer.echo(f"{target}: {mismatched:,} glyph(s) renumbered; every CID now equals its glyph id")
 
 
 @app.command()
