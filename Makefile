@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSSTAMP := $(VENV)/.system-deps
+# pdf.js for the engine matrix (tests/engines): pinned by its package-lock.json
+PDFJS    := tests/engines/pdfjs/node_modules/.installed
 
 .PHONY: demo test doctor bench fonts clean system-deps
 
@@ -13,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/briefbook doctor --quiet
 	$(BIN)/briefbook render briefs/*.yaml --out-dir out/
 
-test: $(STAMP)
+test: $(STAMP) $(PDFJS)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 doctor: $(STAMP)
@@ -36,7 +38,7 @@ fonts: $(STAMP)
 system-deps:
 	bash scripts/ensure-system-deps.sh
 
-$(SYSSTAMP):
+$(SYSSTAMP): scripts/ensure-system-deps.sh
 	bash scripts/ensure-system-deps.sh
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
 	  if [ "$$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq $(PYTHON)-venv; \
@@ -49,5 +51,9 @@ $(STAMP): $(SYSSTAMP) pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+$(PDFJS): $(SYSSTAMP) tests/engines/pdfjs/package-lock.json
+	cd tests/engines/pdfjs && npm ci --omit=optional --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) out dist .pytest_cache .cache test-artifacts
+	rm -rf $(VENV) out dist .pytest_cache .cache test-artifacts tests/engines/pdfjs/node_modules

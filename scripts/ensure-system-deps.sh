@@ -21,6 +21,12 @@ done
 # The HTML edition's and the preview's tests drive Debian's Chromium through Playwright
 # (Playwright never downloads a browser).
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The engine matrix draws every kind of PDF in Poppler, MuPDF, Ghostscript and pdf.js (npm
+# package pdfjs-dist in that Chromium) besides pdfium; lint and the checks use Poppler too.
+declare -A TOOLS=([pdftoppm]=poppler-utils [mutool]=mupdf-tools [gs]=ghostscript [npm]=npm)
+for tool in "${!TOOLS[@]}"; do
+  command -v "$tool" >/dev/null || missing+=("${TOOLS[$tool]}")
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
