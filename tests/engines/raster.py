@@ -2,10 +2,10 @@
 
 Takes: a PDF file (and its user password, for an encrypted copy). Gives: the pages as
 greyscale numpy arrays from pdfium (pypdfium2, the suite's own rasteriser), Poppler
-(``pdftoppm``), MuPDF (``mutool draw``) and Ghostscript (``gs``), each at the same DPI,
-drawn in colour and turned grey by one formula (PIL's ``L``); and ``engine_difference``: the share of pixels that differ from pdfium's after a
-blur and a one-pixel shift,
-page by page and in the worst 16-pixel tile.
+(``pdftoppm``), MuPDF (``mutool draw``) and Ghostscript (``gs``), each at the same DPI, drawn
+in colour and turned grey by one formula (PIL's ``L``); and ``engine_differences``: for each
+engine and page, the share of pixels that differ from pdfium's beyond a blur and a one-pixel
+shift, and the count in the worst 16-pixel tile.
 
 Why two tolerances: engines anti-alias and hint glyph edges differently, and pdf.js snaps box
 edges to whole pixels where pdfium blends them, so a correct page differs from pdfium's in edge

@@ -5,7 +5,7 @@ from collections import defaultdict
 import pypdfium2 as pdfium
 import pytest
 
-from briefbook.render import justify
+from briefbook.render import justify, pinned
 
 TEXT = ("报告指出，坚持以人民为中心的发展思想，加快完善基本公共服务体系，不断增进民生福祉。"
         "全市实施公共卫生补短板项目125个，开工建设“五院两中心”等重点项目，建设中心城区10分钟、"
@@ -41,7 +41,7 @@ def sheet(brief_file):
 def test_patch_is_active_for_the_pinned_weasyprint():
     import weasyprint
 
-    assert weasyprint.__version__ == justify.PINNED_WEASYPRINT
+    assert weasyprint.__version__ == pinned.PINNED_WEASYPRINT
     assert justify.install()
 
 

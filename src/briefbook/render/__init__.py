@@ -172,6 +172,7 @@ class Renderer:
         ``jobs`` > 1 lays a plain PDF's chapters out in that many processes (same pages and
         text, not the same bytes: ``render.jobs``)."""
         from briefbook.render import archival
+        from briefbook.render.bridge import finish_runs
         from briefbook.render.preflight import check_coverage
 
         archival.check_variant(variant)
@@ -189,6 +190,7 @@ class Renderer:
             options = archival.write_options(variant, files, book)
         pdf = self.write_keeping_footnotes(html, charts, where=str(brief_path), options=options,
                                            jobs=jobs)
+        pdf = finish_runs(pdf, bridge=variant in archival.BRIDGED_VARIANTS)
         return pdf if variant is None else archival.finish(variant, pdf)
 
     def write_keeping_footnotes(self, html: str, charts: dict, *, where: str,

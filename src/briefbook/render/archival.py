@@ -39,6 +39,9 @@ VARIANTS = {
     "pdf/a-3b": {"pdf_variant": "pdf/a-3b"},
     "pdf/ua-1": {"pdf_variant": "pdf/ua-1"},
 }
+#: the outputs whose in-line gaps ride on glyph widths (render/bridge.py): every one but PDF/A,
+#: which asks that /W equal the font program's widths (its runs carry ActualText instead)
+BRIDGED_VARIANTS = (None, "pdf/ua-1")
 #: what each variant is for, for ``--help`` and error messages
 VARIANT_HELP = "pdf/a-3b (archival, provenance attached) or pdf/ua-1 (tagged, accessible)"
 

@@ -87,7 +87,9 @@ class IncrementalRenderer:
     def write(self, layouts: list[Layout], *, where: str = "render") -> bytes:
         """One PDF of all the layouts' pages: each layout's own PDF (written once, when it
         was laid out) stitched to the others' (render.stitch)."""
-        return stitch([self._piece(layout, where) for layout in layouts])
+        from briefbook.render.bridge import finish_runs
+
+        return finish_runs(stitch([self._piece(layout, where) for layout in layouts]))
 
     def write_one(self, layout: Layout, *, where: str = "render") -> bytes:
         """A PDF of one chapter's pages, e.g. to show only what changed. Its links to other

@@ -20,17 +20,15 @@ baselines in tests/ fail loudly, so the change is seen).
 
 from __future__ import annotations
 
+from briefbook.render.pinned import pinned_patch
+
 import re
 
-PINNED_WEASYPRINT = "70.0"
 # Han, CJK symbols and full-width forms, plus the marks Chinese sets full-width (— ‘ ’ “ ” … ·).
 CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                  "\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]")
 
 CJK_RUN = re.compile(f"{CJK.pattern}+")
-
-_installed = False
-
 
 def cjk_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) character offsets of each run of CJK characters."""
@@ -97,19 +95,14 @@ def _after(line, target) -> list:
     return out
 
 
-def install() -> bool:
-    """Patch WeasyPrint (once). Returns whether the patch is active."""
-    global _installed
-    if _installed:
-        return True
-    import weasyprint
+@pinned_patch
+def install() -> None:
+    """Patch WeasyPrint (once; see render/pinned.py)."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break
     from weasyprint.text.ffi import pango
 
-    if weasyprint.__version__ != PINNED_WEASYPRINT:
-        return False
 
     spaces_only = inline.count_expandable_spaces
     set_text = line_break.Layout.set_text
@@ -149,5 +142,3 @@ def install() -> bool:
     inline.count_expandable_spaces = count_expandable
     line_break.Layout.set_text = set_text_cjk
     inline.remove_last_whitespace = trim_line_edges
-    _installed = True
-    return True

@@ -51,9 +51,10 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         from briefbook.fonts import font_face_css
-        from briefbook.render import justify
+        from briefbook.render import justify, runs
 
         self.cjk_justify = justify.install()
+        self.marks_runs = runs.install()
         roots = [paths.ASSETS_DIR, paths.FONTS_DIR, paths.TEMPLATES_DIR]
         if project_root is not None:
             roots.append(project_root)  # the project stylesheet's own fonts and images

@@ -19,9 +19,10 @@ tests/render/test_tagged.py, which walks the structure tree.
 
 from __future__ import annotations
 
+from briefbook.render.pinned import pinned_patch
+
 import io
 
-PINNED_WEASYPRINT = "70.0"
 #: HTML element (or pseudo-element) → structure type, where WeasyPrint's choice falls short
 TAG_NAMES = {
     "span::footnote-call": "Reference",
@@ -33,27 +34,17 @@ TAG_NAMES = {
     "header": "Div",
 }
 
-_installed = False
-
-
-def install() -> bool:
-    """Teach WeasyPrint's tagger the names above (once). Returns whether it is active."""
-    global _installed
-    if _installed:
-        return True
-    import weasyprint
+@pinned_patch
+def install() -> None:
+    """Teach WeasyPrint's tagger the names above (once; see render/pinned.py)."""
     from weasyprint.pdf import tags
 
-    if weasyprint.__version__ != PINNED_WEASYPRINT:
-        return False
     original = tags._get_pdf_tag
 
     def pdf_tag(tag):
         return TAG_NAMES.get(tag) or original(tag)
 
     tags._get_pdf_tag = pdf_tag
-    _installed = True
-    return True
 
 
 def _reachable(root) -> set[tuple[int, int]]:
