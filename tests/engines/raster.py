@@ -58,7 +58,7 @@ def versions() -> dict[str, str]:
     def out(*cmd: str) -> str:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
         return (done.stdout + done.stderr).strip().splitlines()[0]
-    return {"pdfium": f"pypdfium2 {pdfium.V_PYPDFIUM2} (PDFium {pdfium.V_LIBPDFIUM})",
+    return {"pdfium": f"pypdfium2 {pdfium.PYPDFIUM_INFO} (PDFium {pdfium.PDFIUM_INFO})",
             "poppler": out("pdftoppm", "-v"),
             "mupdf": out("mutool", "-v"),
             "ghostscript": "Ghostscript " + out("gs", "--version")}

@@ -221,3 +221,10 @@ def test_printing_through_ghostscript_pdfwrite_keeps_the_pages(plain, folder, pd
     for number, (want, got) in enumerate(zip(characters(original), characters(printed)), 1):
         changed = sum((want - got).values())
         assert changed <= max(2, want.total() // 1000), (number, want - got, got - want)
+
+
+def test_every_engine_reports_its_version():
+    """The failure messages name each engine's version; that part must work too."""
+    found = versions()
+    assert set(found) == {"pdfium", "poppler", "mupdf", "ghostscript"}
+    assert all(any(ch.isdigit() for ch in version) for version in found.values()), found
