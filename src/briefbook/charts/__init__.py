@@ -164,6 +164,19 @@ def status_breakdown(counts: list[StatusCount], width: float = WIDTH_IN) -> byte
     return _svg(fig)
 
 
+def quarter_starts(first: date, last: date) -> list[date]:
+    """The first days of the quarters (1, 4, 7, 10月) from ``first`` to ``last``, both
+    included: the timeline's axis ticks. None lies after its last point, so the axis never
+    names a month later than the data (a book as of a day shows nothing after it)."""
+    ticks = []
+    year, month = first.year, (first.month - 1) // 3 * 3 + 1
+    while date(year, month, 1) <= last:
+        if date(year, month, 1) >= first:
+            ticks.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 10 else (year, month + 3)
+    return ticks
+
+
 def timeline(points: list[TimelinePoint], width: float = WIDTH_IN) -> bytes:
     """The events on a time axis: pledges made (up) and figures reported (down) at each."""
     plt = _pyplot()
@@ -186,9 +199,10 @@ def timeline(points: list[TimelinePoint], width: float = WIDTH_IN) -> bytes:
     ax.axhline(0, color=INK, linewidth=0.8)
     ax.set_ylim(-peak * 1.5, peak * 1.9)
     span = (max(days) - min(days)) if len(days) > 1 else 60
-    ax.set_xlim(min(days) - span * 0.12, max(days) + span * 0.12)
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(lambda x, _pos: f"{mdates.num2date(x).year}年{mdates.num2date(x).month}月")
+    left = min(days) - span * 0.12
+    ax.set_xlim(left, max(days) + span * 0.12)
+    ticks = quarter_starts(mdates.num2date(left).date(), max(p.day for p in points))
+    ax.set_xticks([mdates.date2num(t) for t in ticks], [f"{t.year}年{t.month}月" for t in ticks])
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
     return _svg(fig)

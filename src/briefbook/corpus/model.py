@@ -16,6 +16,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from briefbook.errors import BriefbookError
 
@@ -197,3 +198,12 @@ class Corpus:
 
     def ids(self) -> list[str]:
         return list(self._index)
+
+
+def known_on(thing: Event | Article | Any, day: dt.date) -> bool:
+    """Whether ``thing`` is known on ``day``, the one rule a book as of ``day`` keeps by
+    (render/book.py; the metrics catalog's ``as_of``): an event held, or an article or a
+    catalog observation published, on or before ``day``. An observation without a day of its
+    own (``published`` None until the catalog fills it from its article) counts as known."""
+    when = thing.date if isinstance(thing, Event) else thing.published
+    return when is None or when <= day

@@ -40,6 +40,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from briefbook.corpus.model import known_on
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
 from briefbook.metrics.periods import PeriodError, parse_period
@@ -178,7 +179,7 @@ class Metric(BaseModel):
     def at(self, day: dt.date) -> Metric | None:
         """This metric as known on ``day``: only observations published by then, the status
         taken on that day; None when nothing about it was published yet."""
-        kept = tuple(o for o in self.observations if o.published is None or o.published <= day)
+        kept = tuple(o for o in self.observations if known_on(o, day))
         if not kept:
             return None
         return self.model_copy(update={"observations": kept, "as_of": day})

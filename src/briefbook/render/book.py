@@ -3,6 +3,11 @@
 Takes: a validated ``Brief``, the ``Corpus``, the metric ``Catalog`` and the project's events.
 Gives: a ``Book`` (what every page shows, already worded in Chinese) and the ``ChartJob``s
 to draw. Pure: no files, no matplotlib, no WeasyPrint — so it is cheap to test and to cache.
+
+As of a day: a book holds only what is known on its ``as_of`` day (else its ``date``), by
+one rule, ``corpus.model.known_on``: the catalog is taken on that day (observations, statuses,
+history), the timeline plots only the events held and the articles published by then, the
+sources appendix names only those events, and citing a later article is an error.
 """
 
 from __future__ import annotations
@@ -15,11 +20,14 @@ from typing import TYPE_CHECKING
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 from briefbook.charts.describe import describe
+from briefbook.corpus.model import known_on
 from briefbook.errors import BriefbookError
 from briefbook.metrics.status import month_label
 from briefbook.render.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
+    import datetime as dt
+
     from briefbook.corpus.model import Article, Corpus, Event, Paragraph, Section
     from briefbook.metrics.catalog import Catalog
 
@@ -217,11 +225,17 @@ def paragraphs_of(text: str | None) -> tuple[str, ...]:
 def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
              rubric: Sequence[tuple[str, str]] = (),
              events: Mapping[str, Event] | None = None) -> Book:
-    events = events or {}
+    day = brief.as_of or brief.date
+    catalog = _catalog_on(catalog, day)
+    events = {i: e for i, e in (events or {}).items() if known_on(e, day)}
 
     def citation(pid: str) -> Citation:
         para = corpus.paragraph(pid)
         article = corpus.article(para.article_id)
+        if not known_on(article, day):
+            raise BriefbookError(
+                f"{pid!r} was published {article.published}, after as_of {day}: a book as of "
+                f"{day} cannot cite it", hint="drop it, or set a later `as_of:`")
         return Citation(article.outlet, cn_date(article.published), pid)
 
     def figure(obs) -> Figure | None:
@@ -266,7 +280,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         counter += 1
         ids = chart.metrics or default_ids or book_ids
         metrics = [catalog.get(i) for i in ids]
-        rows = _chart_rows(chart.kind, metrics, corpus, events)
+        rows = _chart_rows(chart.kind, metrics, corpus, events, day)
         for m in metrics:
             shown = m.observations if chart.kind is ChartKind.TIMELINE else (m.pledged, m.reported)
             cited.extend(o.source for o in shown if o is not None)
@@ -330,9 +344,19 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         sources=tuple(_source(a, events) for a in cited_articles) if brief.appendix.sources else (),
         rubric=tuple(rubric) if brief.appendix.methodology else (),
         has_summary=brief.summary is not None,
-        as_of=cn_date(brief.as_of or brief.date),
-        as_of_iso=(brief.as_of or brief.date).isoformat(),
+        as_of=cn_date(day),
+        as_of_iso=day.isoformat(),
     )
+
+
+def _catalog_on(catalog: Catalog, day: dt.date) -> Catalog:
+    """The catalog as known on ``day`` (as given when it was taken on that day already)."""
+    return catalog if catalog.as_of_day == day else catalog.as_of(day)
+
+
+def _known_events(article, events: Mapping[str, Event]) -> list[Event]:  # type: ignore[no-untyped-def]
+    """The article's events among ``events`` (those known on the book's day), in its order."""
+    return [events[e] for e in article.events if e in events]
 
 
 def chart_jobs(book: Book) -> list[ChartJob]:
@@ -398,7 +422,8 @@ def _paragraphs(node: Article | Section | Paragraph) -> list[Paragraph]:
     return list(node.paragraphs)
 
 
-def _chart_rows(kind: ChartKind, metrics, corpus, events: Mapping[str, Event]) -> tuple:
+def _chart_rows(kind: ChartKind, metrics, corpus, events: Mapping[str, Event],
+                day: dt.date) -> tuple:
     if kind is ChartKind.PLEDGED_VS_REPORTED:
         return tuple(
             RatioRow(m.label, m.ratio, m.pledged.display,
@@ -407,16 +432,19 @@ def _chart_rows(kind: ChartKind, metrics, corpus, events: Mapping[str, Event]) -
     if kind is ChartKind.STATUS_BREAKDOWN:
         counts = Counter(str(m.status) for m in metrics)
         return tuple(StatusCount(s, counts[s]) for s in _status_order((), counts) if counts[s])
-    return _timeline_rows(metrics, corpus, events)
+    return _timeline_rows(metrics, corpus, events, day)
 
 
-def _timeline_rows(metrics, corpus, events: Mapping[str, Event]) -> tuple[TimelinePoint, ...]:
+def _timeline_rows(metrics, corpus, events: Mapping[str, Event],
+                   day: dt.date) -> tuple[TimelinePoint, ...]:
     """One point per event the corpus reports on (its first event, for an article with
     several) and one per article that reports on no event, each counting the observations
-    from its articles; by date."""
+    from its articles; by date. Only the articles published and the events held by ``day``
+    (``events`` holds only those already)."""
     points: dict[str, tuple[str, object, str | None]] = {}   # key -> (label, date, kind)
     for article in corpus.articles:
-        points.setdefault(*_timeline_point(article, events))
+        if known_on(article, day):
+            points.setdefault(*_timeline_point(article, events))
     pledged, reported = Counter(), Counter()
     for m in metrics:
         for obs in m.observations:
@@ -429,10 +457,16 @@ def _timeline_rows(metrics, corpus, events: Mapping[str, Event]) -> tuple[Timeli
 
 
 def _timeline_point(article, events: Mapping[str, Event]):  # type: ignore[no-untyped-def]
-    if article.events:
-        event = events[article.events[0]]
+    known = _known_events(article, events)
+    if known:
+        event = known[0]
         return f"event:{event.id}", (event.label, event.date, event.kind)
     return f"article:{article.id}", (article.outlet, article.published, None)
+
+
+def cn_count(n: int) -> str:
+    """A count before a measure word: 两次 (not 二次), 三次, 十二次."""
+    return "两" if n == 2 else cn_ordinal(n)
 
 
 def _chart_title(kind: ChartKind, rows: tuple) -> str:
@@ -440,7 +474,7 @@ def _chart_title(kind: ChartKind, rows: tuple) -> str:
     if kind is ChartKind.TIMELINE and rows:
         kinds = {p.kind for p in rows}
         if len(kinds) == 1 and None not in kinds and len(rows) < 1000:
-            return TIMELINE_TITLE_OF_KIND.format(count=cn_ordinal(len(rows)), kind=kinds.pop())
+            return TIMELINE_TITLE_OF_KIND.format(count=cn_count(len(rows)), kind=kinds.pop())
     return CHART_TITLES[kind]
 
 
@@ -471,8 +505,8 @@ def _source(article, events: Mapping[str, Event]) -> SourceView:
         id=article.id, outlet=article.outlet, title=article.title,
         date=cn_date(article.published),
         date_note="见报日期据报道推定" if article.published_inferred else None,
-        events="、".join(f"{events[e].name}（{cn_date(events[e].date)}）"
-                        for e in article.events) or None,
+        events="、".join(f"{e.name}（{cn_date(e.date)}）"
+                        for e in _known_events(article, events)) or None,
         paragraphs=sum(1 for _ in article.paragraphs()),
         notes=_source_notes(article),
     )
