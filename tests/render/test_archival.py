@@ -137,3 +137,19 @@ def test_unknown_variant_is_refused_before_rendering(renderer):
         renderer.render(BRIEF, variant="pdf/x-4")
     assert "unknown PDF variant 'pdf/x-4'" in str(caught.value)
     assert "pdf/a-3b" in caught.value.hint
+
+
+def test_sources_attachment_holds_only_what_the_book_knew_on_its_day(renderer):
+    """A book as of a day between the plenums attaches no later article and no later event."""
+    import dataclasses
+
+    from briefbook.render.archival import sources_document
+
+    book = renderer.book(BRIEF)
+    earlier = dataclasses.replace(book, as_of_iso="2020-12-31")
+    project = renderer.project
+    sources = sources_document(earlier, renderer.corpus, project.events_by_id)["sources"]
+    assert sources, "the two 2020 articles are known on 2020-12-31"
+    assert all(s["published"] <= "2020-12-31" for s in sources), sources
+    assert all(e["date"] <= "2020-12-31" for s in sources for e in s["events"]), sources
+    assert len(sources) < len(renderer.corpus.articles)  # the 2021 report is left out

@@ -17,8 +17,8 @@ the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import base64
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -101,14 +101,19 @@ def metrics_document(book: Book, catalog: Catalog, corpus) -> dict:
 
 
 def sources_document(book: Book, corpus, events: Mapping[str, Event]) -> dict:
+    """The corpus as the book knew it: the articles published, and the events held, on or
+    before the book's day (``corpus.model.known_on``), and which of them it cites."""
+    from briefbook.corpus.model import known_on
+
     cited = {ref.split("/", 1)[0] for ref in cited_paragraphs(book)}
-    return {"title": book.title, "as_of": book.as_of_iso or book.date_iso, "sources": [
+    day = dt.date.fromisoformat(book.as_of_iso or book.date_iso)
+    return {"title": book.title, "as_of": day.isoformat(), "sources": [
         {"id": a.id, "outlet": a.outlet, "title": a.title,
          "published": a.published.isoformat(), "published_inferred": a.published_inferred,
          "events": [{"id": e, "name": events[e].name, "date": events[e].date.isoformat()}
-                    for e in a.events],
+                    for e in a.events if known_on(events[e], day)],
          "paragraphs": sum(1 for _ in a.paragraphs()), "cited": a.id in cited}
-        for a in corpus.articles]}
+        for a in corpus.articles if known_on(a, day)]}
 
 
 def cited_paragraphs(book: Book) -> list[str]:
