@@ -150,7 +150,11 @@ DRAFT_HEADER = """\
 # metric id and run `briefbook metrics link METRIC_ID THIS_FILE`, or name it directly:
 # `briefbook metrics link METRIC_ID THIS_FILE#N …` (add --new for a metric not yet in the
 # catalog: its label and topic are taken from the first entry; check the guesses).
-# `cue`, `period_cue` and `topic_cue` say what decided each guess; they are not stored.
+# `progress` (reports): done — the outcome; underway — the work goes on; null — no cue:
+# a report published before the pledge's deadline then counts as a stage figure, a later one
+# as the outcome. Set it when the text says more than the guess.
+# `cue`, `period_cue`, `progress_cue` and `topic_cue` say what decided each guess; they are
+# not stored. Every other key is a catalog field and is linked as it stands.
 """
 
 
@@ -158,28 +162,6 @@ def draft_yaml(doc: dict[str, Any]) -> str:
     import yaml
 
     return DRAFT_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _draft_entries(ref: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
-    """(file, [(where, entry)]) for ``FILE`` or ``FILE#N``."""
-    from briefbook.brief.safeyaml import load_yaml, read_text
-
-    file, _, number = ref.partition("#")
-    data, _node = load_yaml(read_text(Path(file), "the draft"), file)
-    entries = data.get("observations") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise BriefbookError("not a draft: expected an `observations:` list", where=file,
-                             hint="write one with `briefbook metrics draft ARTICLE_ID --into FILE`")
-    pairs = [(f"{file}#{e.get('n')}", e) for e in entries if isinstance(e, dict)]
-    if not number:
-        return file, pairs
-    if not number.isdigit():
-        raise BriefbookError(f"{ref!r}: the part after # must be an entry number `n`", where=file)
-    hit = [p for p in pairs if str(p[1].get("n")) == number]
-    if not hit:
-        raise BriefbookError(f"{ref!r}: no entry n: {number} (deleted?)", where=file,
-                             hint="entries left: " + ", ".join(str(e.get("n")) for _, e in pairs))
-    return file, hit
 
 
 @metrics_app.command("link")
@@ -195,83 +177,17 @@ def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the o
                      dir_okay=False)] = None,
                  project: ProjectOpt = None, catalog: CatalogOpt = None) -> None:
     """Attach kept draft entries to a metric (a report to its pledge), verified first."""
-    import yaml
-
-    from briefbook.brief.safeyaml import load_yaml, read_text
-    from briefbook.metrics.catalog import catalog_files
-    from briefbook.metrics.draft import check_entry, observation
+    from briefbook.metrics.catalog import catalog_files, link
 
     proj = project_for(project)
-    c = proj.corpus()
-    files = list(catalog or catalog_files(proj.corpus_dir))
     target = into or proj.corpus_dir / "metrics" / "linked.yaml"
-    if target.exists() and target not in files and target.resolve() not in [f.resolve() for f in files]:
-        files.append(target)
-    current = load_catalog(c, files, topics=proj.topics) if files else None
-    known = {m.id for m in current.metrics} if current else set()
-    if metric_id in known and new:
-        raise BriefbookError(f"metric {metric_id!r} already exists", hint="drop --new to add to it")
-    if metric_id not in known and not new:
-        if current is not None:
-            current.get(metric_id)          # raises with a did-you-mean
-        raise BriefbookError(f"unknown metric id {metric_id!r}", hint="add --new to create it")
-
-    picked: list[tuple[str, dict[str, Any]]] = []
-    for ref in refs:
-        _, pairs = _draft_entries(ref)
-        if "#" not in ref:
-            pairs = [p for p in pairs if p[1].get("metric") == metric_id]
-            if not pairs:
-                raise BriefbookError(f"no entry of {ref} has `metric: {metric_id}`", where=ref,
-                                     hint="set `metric:` on the entries to keep, or name them FILE#N")
-        for where, entry in pairs:
-            if entry.get("metric") not in (None, metric_id):
-                raise BriefbookError(f"{where} is marked for metric {entry['metric']!r}, not "
-                                     f"{metric_id!r}", where=where, hint="fix its `metric:`")
-            check_entry(entry, c, where)
-            picked.append((where, entry))
-
-    doc: dict[str, Any] = {"metrics": [], "observations": []}
-    if target.exists():
-        data, _node = load_yaml(read_text(target, "the catalog file"), str(target))
-        if not isinstance(data, dict):
-            raise BriefbookError("expected a catalog mapping", where=str(target))
-        doc = {"metrics": list(data.get("metrics") or []),
-               "observations": list(data.get("observations") or [])}
-    obs = [observation(e) for _, e in picked]
-    if new:
-        first = picked[0][1]
-        chosen_unit = unit if unit is not None else str(first.get("unit") or "")
-        doc["metrics"].append({"id": metric_id, "label": label or first.get("label") or metric_id,
-                               "unit": chosen_unit, "topic": topic or first.get("topic"),
-                               "observations": obs})
-    else:
-        m = current.get(metric_id)
-        for o in obs:
-            if o.get("unit") == m.unit:
-                o.pop("unit")
-        doc["observations"] += [{"metric": metric_id, **o} for o in obs]
-    for entry in doc["metrics"]:
-        for o in entry.get("observations", []):
-            if o.get("unit") == entry.get("unit"):
-                o.pop("unit")
-    text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    # Verify the whole catalog with the new file before writing anything.
-    import tempfile
-    with tempfile.TemporaryDirectory() as tmp:
-        trial = Path(tmp) / target.name
-        trial.write_text(text, encoding="utf-8")
-        others = [f for f in files if f.resolve() != target.resolve()]
-        after = load_catalog(c, others + [trial], topics=proj.topics).get(metric_id)
-    write_atomic(target, text.encode("utf-8"))
-    typer.echo(f"linked {len(obs)} observation(s) to {metric_id} in {target}; "
+    linked = link(proj.corpus(), list(catalog or catalog_files(proj.corpus_dir)), target,
+                  metric_id, refs, new=new, label=label, topic=topic, unit=unit,
+                  topics=proj.topics)
+    write_atomic(target, linked.text.encode("utf-8"))
+    after = linked.metric
+    typer.echo(f"linked {len(linked.observations)} observation(s) to {metric_id} in {target}; "
                f"status now {after.status.value}: {after.status_reason}")
-
-
-LINKED_HEADER = """\
-# Catalog file written by `briefbook metrics link` (verified on every load like metrics.yaml).
-# `metrics:` new metrics; `observations:` reports linked to metrics defined in other files.
-"""
 
 
 @metrics_app.command("schema")

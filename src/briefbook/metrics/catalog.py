@@ -21,9 +21,14 @@ Verification on load — every problem in the file is collected and raised toget
 
 Time: ``Catalog.as_of(day)`` keeps only what articles published by ``day`` say (a metric with
 nothing yet is left out, and naming it is an error that says so); each metric's status is
-then taken on that day — a pledge whose period has ended without a report is 逾期未见报道.
+then taken on that day — a pledge whose period has ended without a report is 逾期未见报道,
+with only an under-way report or a stage figure short of it 逾期未见达成 (``status.py``).
 ``Metric.history`` is computed, never typed: the status on each day an article about it was
 published (or its deadline passed), one ``Step`` per change, citing what changed it.
+
+Linking (``metrics link``): ``link(...)`` adds kept ``metrics draft`` entries to a catalog
+file — every catalog field of each entry kept — and returns the new text only when the whole
+catalog still loads with it.
 """
 
 from __future__ import annotations
@@ -46,8 +51,8 @@ from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, for
 from briefbook.metrics.periods import PeriodError, parse_period
 from briefbook.metrics.status import DEADLINE_PASSED, PeriodRelation, Status, assess
 
-__all__ = ["CATALOG_FILE", "Catalog", "Metric", "Observation", "Step", "catalog_files",
-           "default_catalog_path", "load_catalog"]
+__all__ = ["CATALOG_FILE", "Catalog", "Linked", "Metric", "Observation", "Step", "catalog_files",
+           "default_catalog_path", "link", "load_catalog"]
 
 CATALOG_FILE = "metrics.yaml"
 
@@ -69,7 +74,9 @@ class Observation(BaseModel):
     period: str = Field(min_length=1)
     source: str
     quote: str = Field(min_length=2)
-    progress: Literal["done", "underway"] = "done"
+    #: done: the report gives the outcome; underway: the work goes on; None (not said): a
+    #: result when published after the pledge's deadline, else a stage figure (status.is_result)
+    progress: Literal["done", "underway"] | None = None
     summary: str | None = None       # short wording shown for a qualitative observation
     unit: str = ""                    # filled from the metric unless the YAML overrides it
     # Filled at load time, not written in the YAML:
@@ -229,7 +236,7 @@ class Metric(BaseModel):
         p, r = self.pledged, self.reported
         if p is None or r is None or p.value is None or r.value is None or not p.value:
             return None
-        if p.unit != r.unit or r.progress != "done":
+        if p.unit != r.unit or r.progress == "underway":
             return None
         relation = self.periods or ("same" if p.period == r.period else "different")
         if relation == "different":
@@ -584,3 +591,98 @@ def catalog_json_schema(topics: Sequence[str] | None = None) -> dict[str, Any]:
         "anyOf": [{"required": ["metrics"]}, {"required": ["observations"]}],
         "$defs": defs,
     }
+
+
+# --------------------------------------------------------------------------- linking
+
+#: The head of a catalog file written by ``briefbook metrics link``.
+LINKED_HEADER = """\
+# Catalog file written by `briefbook metrics link` (verified on every load like metrics.yaml).
+# `metrics:` new metrics; `observations:` reports linked to metrics defined in other files.
+"""
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What ``link`` made: the new text of the catalog file, the observations added (as
+    written), and the metric as the whole catalog loads with them."""
+
+    text: str
+    observations: list[dict[str, Any]]
+    metric: Metric
+
+
+def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs: Sequence[str],
+         *, new: bool = False, label: str | None = None, topic: str | None = None,
+         unit: str | None = None, topics: Sequence[str] | None = None) -> Linked:
+    """Draft entries (``refs``: ``FILE#N``, or ``FILE`` for its entries whose ``metric:`` is
+    ``metric_id``) added to ``metric_id`` in the catalog file ``target`` — a new metric with
+    ``new`` (label, topic and unit from the options, else from the first entry). Every entry
+    is checked against the corpus first (``draft.check_entry``) and every catalog field it
+    holds is kept (``draft.observation``); the text is returned only when the whole catalog —
+    ``files`` with ``target``'s new text — still loads. Nothing is written here.
+    """
+    import tempfile
+
+    from briefbook.brief.safeyaml import load_yaml, read_text
+    from briefbook.metrics.draft import check_entry, draft_entries, observation
+
+    files = list(files)
+    if target.exists() and target.resolve() not in [f.resolve() for f in files]:
+        files.append(target)
+    current = load_catalog(corpus, files, topics=topics) if files else None
+    known = {m.id for m in current.metrics} if current else set()
+    if metric_id in known and new:
+        raise BriefbookError(f"metric {metric_id!r} already exists", hint="drop --new to add to it")
+    if metric_id not in known and not new:
+        if current is not None:
+            current.get(metric_id)          # raises with a did-you-mean
+        raise BriefbookError(f"unknown metric id {metric_id!r}", hint="add --new to create it")
+
+    picked: list[dict[str, Any]] = []
+    for ref in refs:
+        _, pairs = draft_entries(ref)
+        if "#" not in ref:
+            pairs = [p for p in pairs if p[1].get("metric") == metric_id]
+            if not pairs:
+                raise BriefbookError(f"no entry of {ref} has `metric: {metric_id}`", where=ref,
+                                     hint="set `metric:` on the entries to keep, or name them FILE#N")
+        for where, entry in pairs:
+            if entry.get("metric") not in (None, metric_id):
+                raise BriefbookError(f"{where} is marked for metric {entry['metric']!r}, not "
+                                     f"{metric_id!r}", where=where, hint="fix its `metric:`")
+            check_entry(entry, corpus, where)
+            picked.append(entry)
+
+    doc: dict[str, Any] = {"metrics": [], "observations": []}
+    if target.exists():
+        data, _node = load_yaml(read_text(target, "the catalog file"), str(target))
+        if not isinstance(data, dict):
+            raise BriefbookError("expected a catalog mapping", where=str(target))
+        doc = {"metrics": list(data.get("metrics") or []),
+               "observations": list(data.get("observations") or [])}
+    obs = [observation(e) for e in picked]
+    if new:
+        first = picked[0]
+        chosen_unit = unit if unit is not None else str(first.get("unit") or "")
+        doc["metrics"].append({"id": metric_id, "label": label or first.get("label") or metric_id,
+                               "unit": chosen_unit, "topic": topic or first.get("topic"),
+                               "observations": obs})
+    else:
+        assert current is not None
+        metric_unit = current.get(metric_id).unit
+        for o in obs:                       # the metric's unit is implied; another one stays
+            if o.get("unit") == metric_unit:
+                o.pop("unit")
+        doc["observations"] += [{"metric": metric_id, **o} for o in obs]
+    for entry in doc["metrics"]:
+        for o in entry.get("observations", []):
+            if o.get("unit") == entry.get("unit"):
+                o.pop("unit")
+    text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+    with tempfile.TemporaryDirectory() as tmp:    # the whole catalog with the new text
+        trial = Path(tmp) / target.name
+        trial.write_text(text, encoding="utf-8")
+        others = [f for f in files if f.resolve() != target.resolve()]
+        after = load_catalog(corpus, others + [trial], topics=topics).get(metric_id)
+    return Linked(text, obs, after)

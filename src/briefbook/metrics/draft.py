@@ -6,13 +6,22 @@ Gives:
 - ``draft(article) -> dict``: the draft document (YAML-ready). One entry per figure the
   extractor finds: ``n``, an empty ``metric`` for the analyst to fill, guessed ``label`` and
   ``topic`` (used only when the entry starts a new metric), ``kind`` with its ``cue``,
-  ``value``/``unit``/``qualifier``, ``period`` with its ``period_cue``, ``source`` (the
-  paragraph id) and ``quote`` — the shortest clause that carries the number, already checked
-  to satisfy the catalog's verification rules (verbatim in the paragraph; the value, unit
-  and qualifier follow from it).
-- ``observation(entry)``: a draft entry as a catalog observation (the catalog fields only).
-- ``check_entry(entry, corpus)``: why a draft entry can no longer be linked (its quote is
-  gone from the paragraph after a cleaning change, its period cannot be read …), or None.
+  ``value``/``unit``/``qualifier``, ``period`` with its ``period_cue``, for a report
+  ``progress`` (``underway`` | ``done`` | null: no cue, ``extract.guess_progress``) with its
+  ``progress_cue``, ``source`` (the paragraph id) and ``quote`` — the shortest clause that
+  carries the number, already checked to satisfy the catalog's verification rules (verbatim
+  in the paragraph; the value, unit and qualifier follow from it).
+- ``draft_entries(ref)``: the entries of a draft file (``FILE``) or one of them (``FILE#N``).
+- ``observation(entry)``: a draft entry as a catalog observation — every catalog field it
+  has (``CATALOG_FIELDS``: those the analyst added, such as ``progress`` or ``summary``,
+  too), nulls dropped; the draft's own keys (``DRAFT_FIELDS``) are not stored.
+- ``check_entry(entry, corpus)``: raises why a draft entry can no longer be linked (its quote
+  is gone from the paragraph after a cleaning change, its period cannot be read, a key that
+  is neither a catalog nor a draft field …).
+
+Period guesses: an explicit year (sentence, then paragraph), 十四五, N年内, a bare 年内
+(the publication year), 去年/上年, 上半年, 今年, 全年, 明年; else 未定期限 for a pledge and
+the publication year for a report.
 """
 
 from __future__ import annotations
@@ -23,14 +32,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefbook.errors import BriefbookError
-from briefbook.metrics.extract import extract_mentions
+from briefbook.metrics.extract import SHARE_OF_TARGET, extract_mentions, guess_progress
 from briefbook.metrics.numbers import find_quantities
 from briefbook.metrics.periods import PeriodError, parse_period
 
-__all__ = ["CATALOG_FIELDS", "check_entry", "draft", "guess_period", "observation", "shortest_quote"]
+__all__ = ["CATALOG_FIELDS", "DRAFT_FIELDS", "check_entry", "draft", "draft_entries",
+           "guess_period", "observation", "shortest_quote"]
 
-#: The keys of a draft entry that become the catalog observation.
-CATALOG_FIELDS = ("kind", "value", "qualifier", "period", "source", "quote", "unit")
+#: The keys of a draft entry that become the catalog observation: every field of a catalog
+#: observation the loader does not fill in (tests/metrics/test_progress.py keeps them equal).
+CATALOG_FIELDS = ("kind", "value", "qualifier", "period", "progress", "source", "quote",
+                  "summary", "unit")
+#: The draft's own keys: what to link it to, the guesses for a new metric, what decided them.
+DRAFT_FIELDS = ("n", "metric", "label", "topic", "topic_cue", "cue", "period_cue",
+                "progress_cue")
+#: ``progress_cue`` of a report whose text says nothing about its progress.
+NO_PROGRESS_CUE = "(无线索：发表于承诺期限之前的报道按阶段数字计)"
 #: Topic guesses for the usual topics: a word in the quote → the topic (first match wins); used
 #: only for topics the project has (its own topic names are tried first).
 TOPIC_WORDS = (
@@ -106,6 +123,8 @@ def guess_period(kind: str | None, sentence: str, published: dt.date,
         n = int(raw) if raw.isdigit() else _CN_NUM.get(raw, 0)
         if n:
             return f"{y}—{y + n - 1}年" if n > 1 else f"{y}年", m.group()
+    if m := re.search(r"(?:今|本)?年内", sentence):      # 年内 with no count: this year
+        return f"{y}年", m.group()
     for cue, period in (("去年", f"{y - 1}年"), ("上年", f"{y - 1}年"), ("今年上半年", f"{y}年1月—{y}年6月"),
                         ("上半年", f"{y}年1月—{y}年6月"), ("今年", f"{y}年"), ("全年", f"{y}年"),
                         ("明年", f"{y + 1}年")):
@@ -155,23 +174,55 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
         quote = shortest_quote(para.text, local_start, local_end, m.value, m.unit, m.qualifier)
         if not _ok(quote, m.value, m.unit, m.qualifier):
             continue            # never hand the analyst an entry the catalog would refuse
-        kind = m.kind or "reported"
+        kind, cue = m.kind or "reported", m.cue or "(无)"
+        share = next((s for s in SHARE_OF_TARGET.finditer(para.text)
+                      if s.start() <= local_start and local_end <= s.end()), None)
+        if share is not None:       # 完成年度目标的57%: the share itself is a report
+            kind, cue = "reported", share.group()
         period, period_cue = guess_period(kind, m.sentence, article.published, para.text)
         topic, topic_cue = _topic(m.sentence, topics)
-        entries.append({
+        entry = {
             "n": len(entries) + 1, "metric": None, "label": _label(quote, m.text),
             "topic": topic, "topic_cue": topic_cue,
-            "kind": kind, "cue": m.cue or "(无)",
+            "kind": kind, "cue": cue,
             "value": m.value, "unit": m.unit, "qualifier": m.qualifier,
             "period": period, "period_cue": period_cue,
-            "source": para.id, "quote": quote,
-        })
+        }
+        if kind == "reported":
+            progress, progress_cue = guess_progress(para.text, local_start, local_end)
+            entry |= {"progress": progress, "progress_cue": progress_cue or NO_PROGRESS_CUE}
+        entries.append(entry | {"source": para.id, "quote": quote})
     return {"draft_of": article.id, "published": article.published.isoformat(),
             "observations": entries}
 
 
+def draft_entries(ref: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """(file, [(where, entry)]) for ``FILE`` (all its entries) or ``FILE#N`` (entry ``n: N``)."""
+    from pathlib import Path
+
+    from briefbook.brief.safeyaml import load_yaml, read_text
+
+    file, _, number = ref.partition("#")
+    data, _node = load_yaml(read_text(Path(file), "the draft"), file)
+    entries = data.get("observations") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise BriefbookError("not a draft: expected an `observations:` list", where=file,
+                             hint="write one with `briefbook metrics draft ARTICLE_ID --into FILE`")
+    pairs = [(f"{file}#{e.get('n')}", e) for e in entries if isinstance(e, dict)]
+    if not number:
+        return file, pairs
+    if not number.isdigit():
+        raise BriefbookError(f"{ref!r}: the part after # must be an entry number `n`", where=file)
+    hit = [p for p in pairs if str(p[1].get("n")) == number]
+    if not hit:
+        raise BriefbookError(f"{ref!r}: no entry n: {number} (deleted?)", where=file,
+                             hint="entries left: " + ", ".join(str(e.get("n")) for _, e in pairs))
+    return file, hit
+
+
 def observation(entry: dict[str, Any]) -> dict[str, Any]:
-    """The catalog observation a draft entry stands for (nulls dropped)."""
+    """The catalog observation a draft entry stands for: every catalog field it holds, in the
+    catalog's order, nulls dropped (``check_entry`` has refused any other key)."""
     return {k: entry[k] for k in CATALOG_FIELDS if entry.get(k) is not None}
 
 
@@ -179,10 +230,23 @@ def check_entry(entry: Any, corpus: Any, where: str) -> None:
     """Raise a ``BriefbookError`` when a draft entry can no longer be linked as it is."""
     if not isinstance(entry, dict):
         raise BriefbookError("expected a mapping", where=where)
+    unknown = [str(k) for k in entry if k not in CATALOG_FIELDS and k not in DRAFT_FIELDS]
+    if unknown:
+        raise BriefbookError(f"unknown key(s) {', '.join(unknown)}: neither a catalog field nor "
+                             "the draft's own", where=where,
+                             hint="catalog fields: " + " ".join(CATALOG_FIELDS)
+                             + "; draft fields (not stored): " + " ".join(DRAFT_FIELDS))
     missing = [k for k in ("kind", "period", "source", "quote") if not entry.get(k)]
     if missing:
         raise BriefbookError(f"missing {', '.join(missing)}", where=where,
                              hint="re-run `briefbook metrics draft` for a complete entry")
+    if entry["kind"] not in ("pledged", "reported"):
+        raise BriefbookError(f"kind {entry['kind']!r}: write pledged or reported", where=where)
+    if entry.get("progress") not in (None, "done", "underway"):
+        raise BriefbookError(f"progress {entry['progress']!r}: write done (the report gives the "
+                             "outcome) or underway (the work goes on), or leave it empty",
+                             where=where, hint="empty: a report published before the pledge's "
+                             "deadline counts as a stage figure, a later one as the outcome")
     try:
         para = corpus.paragraph(str(entry["source"]))
     except BriefbookError as exc:

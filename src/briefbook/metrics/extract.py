@@ -33,6 +33,15 @@ Report cues: 完成 新增 已 上线 问世 了 选派 组织(not 党组织) �
 (达到 is neither: it serves targets as often as results.)
 Precision/recall against hand-checked gold lists: tests/metrics/test_extract.py (seeds) and
 tests/metrics/test_devset.py (sixteen pages of other styles; ``devset/score.py`` prints).
+
+Progress of a reported figure (``guess_progress``; ``metrics draft`` writes it as ``progress``):
+``underway`` — the figure is a share of a target below 100% (完成年度目标的57%), or the sentence
+counts to an interim day (截至6月底, 截至目前, 上半年, 一季度, 前三季度, 1—6月, 前5个月), or the
+nearest progress word says the work goes on (正在, 已开工, 在建, 施工中, 推进中 …);
+``done`` — a share of 100% or more, or the nearest progress word closes it (全年, 截至年底,
+已完成, 全部建成, 全部完成, 全面完成, 如期完成, 竣工 …). The number's clause decides before the
+rest of its sentence; no cue: None (the catalog then reads a report published before the
+pledge's deadline as a stage figure).
 """
 
 from __future__ import annotations
@@ -44,7 +53,8 @@ from dataclasses import asdict, dataclass
 
 from briefbook.metrics.numbers import find_quantities
 
-__all__ = ["Mention", "extract_mentions", "PLEDGE_CUES", "REPORT_CUES"]
+__all__ = ["Mention", "extract_mentions", "guess_progress", "PLEDGE_CUES", "PROGRESS_DONE",
+           "PROGRESS_UNDERWAY", "REPORT_CUES", "SHARE_OF_TARGET"]
 
 PLEDGE_CUES = ("力争", "将", "拟", "要", "打造", "目标", "实现", "计划", "确保", "争取", "未来",
                "继续", "锚定", "届时", "预计")
@@ -213,3 +223,59 @@ def extract_mentions(text: str, published: dt.date | None = None) -> list[Mentio
         mentions = [m if m.kind else Mention(**{**asdict(m), "kind": majority, "cue": "(document)"})
                     for m in mentions]
     return mentions
+
+
+# --------------------------------------------------------------------------- progress
+
+#: Words saying the work still goes on / is finished (the nearest to the figure decides).
+PROGRESS_UNDERWAY = ("正在", "已开工", "开工建设", "在建", "施工中", "推进中", "进行中", "加快推进",
+                     "有序推进", "稳步推进", "启动建设", "尚未完成", "仍在")
+PROGRESS_DONE = ("全年", "已完成", "全部建成", "全部完成", "全面完成", "如期完成", "提前完成",
+                 "超额完成", "建成投用", "全部交付", "竣工")
+#: A figure given as a share of a target: 完成年度目标的57%, 完成全年任务的六成 is not read.
+SHARE_OF_TARGET = re.compile(r"(?:完成|达到|占|为)了?[^，。；：]{0,8}?(?:目标|任务|计划)(?:任务)?的?"
+                             r"\s*(\d+(?:\.\d+)?)\s*[%％]")
+#: Counting to a day before the period's end: 截至6月底, 截至目前, 上半年, 1—6月, 前5个月.
+_INTERIM = re.compile(r"截至(?:目前|当前|现在|今天|日前|\d{4}年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})月"
+                      r"(?:底|末|\d{1,2}日)?)?|上半年|[一二三]季度|前[一二三]季度|"
+                      r"(?:1|一)(?:—|-|－|~|～|至)(?:\d{1,2}|[一二三四五六七八九十]{1,2})月|"
+                      r"前(?:\d{1,2}|[一二三四五六七八九十]{1,2})个月")
+_YEAR_END = re.compile(r"截至(?:\d{4}年|去年|上年|今年)?(?:底|末|年底|年末|12月(?:底|末|31日)?|十二月(?:底|末)?)")
+_PROGRESS_RE = re.compile("|".join(sorted(map(re.escape, PROGRESS_UNDERWAY + PROGRESS_DONE),
+                                          key=len, reverse=True)))
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+             "十": 10, "十一": 11, "十二": 12}
+
+
+def _interim(frame: str) -> bool:
+    """Whether an interim-looking frame really stops before the year's end."""
+    m = re.search(r"(\d{1,2}|[一二三四五六七八九十]{1,2})(?:个)?月", frame)
+    if m:
+        month = int(m.group(1)) if m.group(1).isdigit() else _CN_MONTH.get(m.group(1), 0)
+        return 0 < month < 12
+    if frame.startswith("截至"):      # 截至 naming no month: only 截至目前 and the like
+        return any(w in frame for w in ("目前", "当前", "现在", "今天", "日前"))
+    return True
+
+
+def guess_progress(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """(``underway`` | ``done`` | None, the words that decided) for the reported figure at
+    ``text[start:end]`` (see the module docstring)."""
+    s_lo, s_hi = _bounds(text, start, "。！？\n")
+    c_lo, c_hi = _bounds(text, start, _CLAUSE_END)
+    next_hi = _bounds(text, c_hi, _CLAUSE_END)[1] if c_hi < s_hi else c_hi
+    for share in SHARE_OF_TARGET.finditer(text, c_lo, next_hi):   # its clause or the next
+        return ("underway" if float(share.group(1)) < 100 else "done"), share.group()
+    for frame in _INTERIM.finditer(text, s_lo, end):
+        if _YEAR_END.match(text, frame.start()):
+            continue
+        if _interim(frame.group()):
+            return "underway", frame.group()
+    for lo, hi in ((c_lo, c_hi), (s_lo, s_hi)):
+        found = [(abs(m.start() - start) if m.start() >= end else start - m.end(), m.group())
+                 for m in _PROGRESS_RE.finditer(text, lo, hi)]
+        found += [(start - m.end(), m.group()) for m in _YEAR_END.finditer(text, lo, start)]
+        if found:
+            _, cue = min(found)
+            return ("underway" if cue in PROGRESS_UNDERWAY else "done"), cue
+    return None, None

@@ -1,9 +1,14 @@
 """The status rubric: how a pledge and a later report turn into one status word.
 
 Takes: the latest pledged and the latest reported observation of a metric (anything with
-``value``, ``qualifier``, ``period``, ``source``, ``progress``, ``figure``), how
+``value``, ``qualifier``, ``period``, ``source``, ``progress``, ``published``, ``figure``), how
 their periods relate, and — for qualitative pledges only — a curated status and reason.
 Gives: ``(Status, reason)``; the reason is one line that cites the evidence (paragraph ids).
+
+A report is a *result* when it says so (``progress: done``) or, saying nothing
+(no ``progress``), was published after the pledge's deadline (or the pledge has none). A report
+with no ``progress`` published on or before the deadline is a *stage figure*: the count so
+far, not the outcome. ``progress: underway`` says the work is still going on.
 
 Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this order:
 
@@ -11,13 +16,16 @@ Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this
 2. 未见报道 — a pledge with no later report in the corpus; 逾期未见报道 once the pledge's
    period has ended (its deadline, ``periods.parse_period``) before the "as of" date and
    still no report is in the corpus.
-3. 推进中 — the report says the work is under way (建设、启动、推进) or reports progress
-   without the target figure.
+3. 推进中 — the report says the work is under way (建设、启动、推进; ``progress: underway``)
+   or reports progress without the target figure. 逾期未见达成 instead once the deadline
+   has passed before the "as of" date: the latest report still says under way (or gives no
+   target figure) and no report of the target reached is in the corpus.
 4. 无法比较 — units differ, or the periods are not the same (nor the report inside the
    pledge's period); or (curated, see 6) the pledge and the report are about different things.
-5. Same period: 超额完成 when the report exceeds the pledge, 已完成 when it equals it,
-   未达目标 when it falls short. Report inside a longer pledge period (not yet due):
-   已完成 when the pledge is already reached, otherwise 推进中.
+5. Same period, a result: 超额完成 when the report exceeds the pledge, 已完成 when it
+   equals it, 未达目标 when it falls short. A stage figure (same period), or a report inside
+   a longer pledge period: 已完成 when the pledge is already reached, otherwise 推进中 —
+   and 逾期未见达成 once the deadline has passed before the "as of" date.
    Qualifiers count: 余/多/超/逾/以上 on the report mean "more than" (so equal figures
    exceed); 近 means "just under" (so equal figures fall short); 约 reads as equal;
    a pledge's 力争 ("strive for") does not change the comparison.
@@ -25,6 +33,12 @@ Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this
    reason names both); the rubric never picks one silently.
 6. Qualitative pledges (no figure) and qualitative reports of them are not decided by
    code: the catalog gives a curated status and a one-line reason citing its evidence.
+   Only the calendar overrules it: a curated 推进中 is 逾期未见达成 once the deadline has
+   passed before the "as of" date (as in 3).
+
+Each status's meaning, as the book prints it, is ``RUBRIC``; its CSS class and colour are
+``render.book.STATUS_SLUGS`` and ``charts.STATUS_COLOURS`` (every status has both, styled in
+templates/book.css and edition.css: tests/metrics/test_progress.py).
 """
 
 from __future__ import annotations
@@ -33,7 +47,8 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal, Protocol
 
-__all__ = ["DEADLINE_PASSED", "RUBRIC", "PeriodRelation", "Status", "assess", "month_label"]
+__all__ = ["DEADLINE_PASSED", "RUBRIC", "PeriodRelation", "Status", "assess", "is_result",
+           "month_label"]
 
 
 class Status(StrEnum):
@@ -41,6 +56,7 @@ class Status(StrEnum):
     DONE = "已完成"
     IN_PROGRESS = "推进中"
     SHORT = "未达目标"
+    OVERDUE_UNMET = "逾期未见达成"
     NO_REPORT = "未见报道"
     OVERDUE = "逾期未见报道"
     INCOMPARABLE = "无法比较"
@@ -48,10 +64,16 @@ class Status(StrEnum):
 
 
 RUBRIC: list[tuple[Status, str]] = [
-    (Status.EXCEEDED, "报道数字高于承诺数字，单位与时期相同"),
-    (Status.DONE, "报道数字达到承诺数字；或承诺的事项（无数字）已报道完成"),
-    (Status.IN_PROGRESS, "报道该事项正在建设、推进或已启动，但未给出达到目标的数字"),
-    (Status.SHORT, "报道数字低于承诺数字，单位与时期相同、承诺期限已到"),
+    (Status.EXCEEDED, "报道的结果数字高于承诺数字，单位与时期相同；结果指报道注明已完成，"
+                      "或发表于承诺期限之后"),
+    (Status.DONE, "报道数字达到承诺数字（期限前的阶段数字已达到的亦同）；或承诺的事项（无数字）"
+                  "已报道完成"),
+    (Status.IN_PROGRESS, "承诺期限未过（或未定期限），报道称该事项正在建设、推进或已启动，或只给出"
+                         "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；发表于承诺期限之前、未注明"
+                         "已完成的报道，其数字视为阶段数字"),
+    (Status.SHORT, "报道的结果数字低于承诺数字，单位与时期相同"),
+    (Status.OVERDUE_UNMET, "承诺的期限已过（截至本册的“截至日期”），最近的报道仍称在推进，或只给出"
+                           "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；语料中未见达到承诺的报道"),
     (Status.NO_REPORT, "有承诺，语料中尚无后续报道"),
     (Status.OVERDUE, "承诺的期限已过（截至本册的“截至日期”），语料中仍无后续报道"),
     (Status.INCOMPARABLE, "承诺与报道的单位、时期或所指事项不同，或同日两则报道数字不一，"
@@ -73,7 +95,8 @@ class Evidence(Protocol):
     qualifier: str | None
     period: str
     source: str
-    progress: str
+    progress: str | None          # done | underway | None (not said)
+    published: dt.date | None     # the article's day (None: unknown, read as a result)
 
     @property
     def figure(self) -> str: ...
@@ -105,6 +128,17 @@ def _compare(reported: Evidence, pledged: Evidence) -> int:
     return 0
 
 
+def is_result(reported: Evidence, deadline: dt.date | None) -> bool:
+    """Whether a report gives the outcome rather than a stage figure: it says so
+    (``progress: done``), or says nothing and was published after the pledge's ``deadline``
+    (or the pledge has none, or the day is unknown). ``progress: underway`` is never one."""
+    progress = getattr(reported, "progress", None)
+    if progress is not None:
+        return progress == "done"
+    published = getattr(reported, "published", None)
+    return deadline is None or published is None or published > deadline
+
+
 def assess(pledged: Evidence | None, reported: Evidence | None, *,
            unit_pledged: str | None = None, unit_reported: str | None = None,
            periods: PeriodRelation | None = None,
@@ -114,42 +148,59 @@ def assess(pledged: Evidence | None, reported: Evidence | None, *,
     """Apply the rubric. ``periods`` defaults to "same" when the period strings match.
 
     ``deadline`` is the last day of the pledge's period (None: open-ended) and ``as_of`` the
-    day the status is taken on: past the deadline without a report, a pledge is overdue.
+    day the status is taken on: past the deadline without a report, a pledge is overdue
+    (逾期未见报道); past it with only an under-way report or a stage figure short of the
+    pledge, it is 逾期未见达成. A report without ``progress`` published on or before the
+    deadline is a stage figure, not the outcome (``is_result``).
     ``rival`` is a second report published the same day as ``reported``; when its figure
     differs the two are 无法比较, never one chosen silently.
 
     ``curated`` is used only where the rubric cannot decide (a qualitative pledge, or a
     qualitative report of a numeric pledge); it raises ``ValueError`` anywhere else, so a
-    curated word can never overrule the figures.
+    curated word can never overrule the figures. A curated 推进中 past the deadline is
+    逾期未见达成 (the calendar, not the curator, decides that).
     """
     if pledged is None and reported is None:
         raise ValueError("a metric needs at least one observation")
     qualitative = (pledged is not None and pledged.value is None) or (
         reported is not None and reported.value is None)
     decidable_without_curation = pledged is None or reported is None or not qualitative
+    overdue = deadline is not None and as_of is not None and as_of > deadline
+
+    def late(evidence: str) -> tuple[Status, str]:
+        assert deadline is not None and as_of is not None
+        return Status.OVERDUE_UNMET, (f"{evidence}；期限{_day(deadline)}已过，截至{_day(as_of)}"
+                                      "语料中未见达到承诺的报道")
+
     if curated is not None:
         if decidable_without_curation:
             raise ValueError("a curated status is only allowed for a qualitative pledge or "
                              "report that has both a pledge and a report; the rubric decides here")
+        if curated[0] is Status.IN_PROGRESS and overdue:
+            return late(curated[1].rstrip("。；"))
         return curated
     if rival is not None and reported is not None and (
-            rival.value, rival.qualifier, rival.progress) != (
-            reported.value, reported.qualifier, reported.progress):
+            rival.value, rival.qualifier, is_result(rival, deadline),
+            rival.progress == "underway") != (
+            reported.value, reported.qualifier, is_result(reported, deadline),
+            reported.progress == "underway"):
         return Status.INCOMPARABLE, (f"同日两则报道不一：{_cite(reported)}与{_cite(rival)}，"
                                      "无从取舍")
     if pledged is None:
         assert reported is not None
         return Status.REPORT_ONLY, f"仅见报道：{_cite(reported)}；语料中无对应承诺"
     if reported is None:
-        if deadline is not None and as_of is not None and as_of > deadline:
+        if overdue:
+            assert deadline is not None and as_of is not None
             return Status.OVERDUE, (f"承诺{_cite(pledged)}；期限{_day(deadline)}已过，"
                                     f"截至{_day(as_of)}语料中未见报道")
         return Status.NO_REPORT, f"承诺{_cite(pledged)}；之后的报道中未见下文"
     if reported.progress == "underway":
-        return Status.IN_PROGRESS, f"承诺{_cite(pledged)}；报道称正在建设或推进：{_cite(reported)}"
+        said = f"承诺{_cite(pledged)}；报道称正在建设或推进：{_cite(reported)}"
+        return late(said) if overdue else (Status.IN_PROGRESS, said)
     if reported.value is None and pledged.value is not None:
-        return Status.IN_PROGRESS, (f"承诺{_cite(pledged)}；报道{_cite(reported)}"
-                                    "未给出达到目标的数字")
+        said = f"承诺{_cite(pledged)}；报道{_cite(reported)}未给出达到目标的数字"
+        return late(said) if overdue else (Status.IN_PROGRESS, said)
     if pledged.value is None:
         raise ValueError("a qualitative pledge with a report needs a curated status and reason")
     if unit_pledged != unit_reported:
@@ -163,7 +214,17 @@ def assess(pledged: Evidence | None, reported: Evidence | None, *,
     if relation == "within":
         if cmp >= 0:
             return Status.DONE, f"期限未到已达到承诺：{both}"
+        if overdue:
+            return late(f"报道只涉及承诺期内的一段、尚未达到：{both}")
         return Status.IN_PROGRESS, f"期限未到、尚未达到：{both}"
+    if not is_result(reported, deadline):
+        assert deadline is not None
+        stage = f"报道发表于期限{_day(deadline)}之前、未注明已完成，按阶段数字计：{both}"
+        if cmp >= 0:
+            return Status.DONE, f"{stage}，期限前已达到承诺"
+        if overdue:
+            return late(f"{stage}，尚未达到")
+        return Status.IN_PROGRESS, f"{stage}，尚未达到"
     if cmp > 0:
         return Status.EXCEEDED, f"{both}，报道高于承诺"
     if cmp == 0:

@@ -37,6 +37,7 @@ STATUS_SLUGS = {
     "已完成": "done",
     "推进中": "progress",
     "未达目标": "short",
+    "逾期未见达成": "overdue-unmet",
     "未见报道": "unreported",
     "逾期未见报道": "overdue",
     "无法比较": "incomparable",
