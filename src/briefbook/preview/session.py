@@ -105,7 +105,8 @@ class PreviewSession:
         if len(fresh) > 1:
             # Many new chapters (the first render, a template change): one PDF of the whole
             # book draws faster than one per chapter; its pages are cut back into chapters.
-            whole = list(page_views(renderer.write(layouts, where=str(self.brief))))
+            whole = list(page_views(renderer.write(layouts, where=str(self.brief),
+                                                   finish=False)))  # pixels only
             for layout in layouts:
                 self._views[id(layout)] = (layout, tuple(whole[:len(layout.pages)]))
                 del whole[:len(layout.pages)]

@@ -84,12 +84,14 @@ class IncrementalRenderer:
     def render_html(self, html: str, charts: dict, *, where: str = "render") -> bytes:
         return self.write(self.layout_html(html, charts, where=where), where=where)
 
-    def write(self, layouts: list[Layout], *, where: str = "render") -> bytes:
+    def write(self, layouts: list[Layout], *, where: str = "render", finish: bool = True) -> bytes:
         """One PDF of all the layouts' pages: each layout's own PDF (written once, when it
-        was laid out) stitched to the others' (render.stitch)."""
+        was laid out) stitched to the others' (render.stitch). ``finish=False`` leaves the
+        runs of text unfinished (render.bridge): the same pixels, for a preview's page images."""
         from briefbook.render.bridge import finish_runs
 
-        return finish_runs(stitch([self._piece(layout, where) for layout in layouts]))
+        pdf = stitch([self._piece(layout, where) for layout in layouts])
+        return finish_runs(pdf) if finish else pdf
 
     def write_one(self, layout: Layout, *, where: str = "render") -> bytes:
         """A PDF of one chapter's pages, e.g. to show only what changed. Its links to other
