@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from corpus_helpers import raw_line
 
-from briefbook.corpus import clean
+from briefbook.corpus import clean, header
 
 CJRB, CJW, HBRB = "cjrb-2021-07-25.txt", "cjw-2020-12-22.txt", "hbrb-2020-06-29.txt"
 
@@ -45,7 +45,7 @@ def test_body_sentences_mentioning_licences_or_copyright_are_not_debris() -> Non
 
 def test_page_header_is_found_and_kept_as_metadata() -> None:
     lines = [clean.trim(raw_line(CJRB, n))[0] for n in range(1, 12)]
-    idx, page = clean.find_page_header(lines)
+    idx, page = header.find_page_header(lines)
     assert idx == {2, 6}  # 0-based: headline (line 3) and timestamp (line 7)
     assert page is not None and page.time == "2021-07-25 22:30"
     assert page.source == "长江日报-长江网"
@@ -53,7 +53,7 @@ def test_page_header_is_found_and_kept_as_metadata() -> None:
 
 
 def test_no_page_header_in_hbrb() -> None:
-    assert clean.find_page_header([raw_line(HBRB, n) for n in range(1, 12)]) == (set(), None)
+    assert header.find_page_header([raw_line(HBRB, n) for n in range(1, 12)]) == (set(), None)
 
 
 # --- captions and bylines ------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 Takes: the command line (every command works on the current project's corpus, or that of
 ``--project DIR``).
-Gives: readable listings (or ``--json``); ``ingest`` stores a new article and reports
-defects and changes per rule; ``corpus diff`` shows raw vs. cleaned with the rule per change.
+Gives: readable listings (or ``--json``); ``ingest`` stores a new article (title, date and
+outlet from the page where it prints them) and reports where its metadata came from, warnings
+on given values the page contradicts (on stderr), defects and changes per rule; ``corpus diff``
+shows raw vs. cleaned with the rule per change.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def _summary(a: Article) -> dict:
             "events": list(a.events), "script": a.script, "layout": a.layout,
             "dateline": a.dateline, "reporters": list(a.reporters),
             "sections": len(a.sections), "paragraphs": sum(1 for _ in a.paragraphs()),
-            "captions": len(a.captions), "defects": to_plain(a.defects), "notes": a.notes}
+            "captions": len(a.captions), "defects": to_plain(a.defects), "notes": a.notes,
+            "page": to_plain(a.page), "cleaning": to_plain(a.cleaning)}
 
 
 def _defect_line(d) -> str:  # type: ignore[no-untyped-def]
@@ -154,10 +157,14 @@ def show(any_id: Annotated[str, typer.Argument(metavar="ID", help="article, sect
 
 @app.command()
 def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8", dir_okay=False)],
-           article_id: Annotated[str, typer.Option("--id", help="short id, e.g. cjrb-2021-07-25")],
-           date: Annotated[str, typer.Option("--date", help="publication date YYYY-MM-DD")],
-           outlet: Annotated[str, typer.Option("--outlet", help="e.g. 长江日报")],
-           title: Annotated[str | None, typer.Option("--title")] = None,
+           article_id: Annotated[str, typer.Option(
+               "--id", help="short id: lower-case letters, digits and '-', e.g. cjrb-2021-07-25")],
+           date: Annotated[str | None, typer.Option(
+               "--date", help="publication date YYYY-MM-DD [default: the date the page prints]")] = None,
+           outlet: Annotated[str | None, typer.Option(
+               "--outlet", help="e.g. 长江日报 [default: the page's 来源]")] = None,
+           title: Annotated[str | None, typer.Option(
+               "--title", help="[default: the page's headline]")] = None,
            event: Annotated[list[str] | None, typer.Option(
                "--event", help="id of a project event the article reports on (repeatable)")] = None,
            date_inferred: Annotated[bool, typer.Option("--date-inferred",
@@ -171,15 +178,20 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
                         known_events=proj.events, date_inferred=date_inferred,
                         dry_run=dry_run)
     a = report.article
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         _echo_json({"article": _summary(a), "rule_counts": report.rule_counts,
-                    "stored": report.stored})
+                    "stored": report.stored, "warnings": list(report.warnings),
+                    "from_page": list(report.from_page)})
         return
     typer.echo(f"{'stored' if report.stored else 'dry run, not stored'}: {a.id} "
                f"({a.script} source, layout {a.layout}) — {len(a.sections)} sections, "
                f"{sum(1 for _ in a.paragraphs())} paragraphs, {len(a.captions)} captions")
-    typer.echo(f"title: {a.title} · events {_events_line(a, proj.events_by_id)} · "
-               f"dateline {a.dateline or '—'}")
+    typer.echo(f"title: {a.title}{_origin(report, 'title')} · outlet: {a.outlet}"
+               f"{_origin(report, 'outlet')} · published: {a.published}"
+               f"{_origin(report, 'date')}")
+    typer.echo(f"events {_events_line(a, proj.events_by_id)} · dateline {a.dateline or '—'}")
     if not a.events:
         from briefbook.corpus.clean import to_simplified
         from briefbook.corpus.ingest import named_events
@@ -197,6 +209,10 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
         typer.echo(f"  {_defect_line(d)}")
     if any(d.repair is None for d in a.defects):
         typer.echo("  unrepaired defects show as 〓; add reviewed repairs to corrections.yaml")
+
+
+def _origin(report, field: str) -> str:  # type: ignore[no-untyped-def]
+    return " (from the page)" if field in report.from_page else " (given)"
 
 
 @corpus_app.command("diff")

@@ -4,9 +4,11 @@ Takes: ``corpus/`` (raw/*.txt verbatim, sources.yaml, corrections.yaml, ids.lock
 Gives: ``load_corpus(dir) -> Corpus`` with articles, sections and paragraphs addressed by
 stable ids (``cjrb-2021-07-25/s3/p2``); see ``model`` for the types.
 
-Modules: ``sources`` (catalogue, safe reading), ``clean`` (line rules), ``defects``
-(lost characters and reviewed repairs), ``segment`` (sections/paragraphs), ``store``
-(the build, the id lock, caching), ``ingest`` (adding an article), ``diff`` (review view).
+Modules: ``model`` (the types, and the one rule for ids), ``sources`` (catalogue, safe
+reading), ``clean`` (line rules), ``header`` (the page's headline and date/来源/作者 lines),
+``defects`` (lost characters and reviewed repairs), ``segment`` (sections/paragraphs),
+``store`` (the build, the id lock, caching; what cleaning did, per article), ``ingest``
+(adding an article, its metadata from the page), ``diff`` (review view).
 """
 
 from briefbook.corpus.model import (Article, Caption, Corpus, Credit, Defect, Event, PageHeader,

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Callable
 
-from briefbook.corpus.model import Credit, PageHeader
+from briefbook.corpus.model import Credit
 
 # --- character classes -------------------------------------------------------------------
 
@@ -222,6 +222,8 @@ DEBRIS_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?=.*\s[-|｜]\s)[^。！？]*$|^营业执照")),
     ("site-links", re.compile(r"^(关于我们|版权声明|联系我们|网站地图|合作咨询|广告服务|网站声明)"
                               r"(\s*[-|｜]\s*\S+)*$")),
+    ("link", re.compile(r"^(?:(?:本文|原文|文章|本页)?(?:链接|地址|网址)\s*[:：]\s*)?"
+                        r"(?:https?://|www\.)\S+$")),
 )
 
 
@@ -238,28 +240,14 @@ def debris_rule(line: str, rules: DebrisRules = DEBRIS_RULES) -> str | None:
     return None
 
 
-_DATE = r"(\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
-_TIMESTAMP = re.compile(
-    rf"^(?P<time>{_DATE}(\s+\d{{1,2}}:\d{{2}}(:\d{{2}})?)?)\s*(来源|來源)\s*[:：]\s*(?P<src>[^。]*)$")
+_EDITOR_NOTE = re.compile(r"\s*[（(](?:责任编辑|责编|编辑)\s*[:：][^（）()。]{1,20}[）)]$")
 
 
-def find_page_header(lines: list[str], rules: DebrisRules = DEBRIS_RULES,
-                     search: int = 15) -> tuple[set[int], PageHeader | None]:
-    """Find the web page's header block: headline, ``2021-07-25 22:30 来源: …`` line.
-
-    Returns the indexes of the header lines (the timestamp line and every text line above
-    it that is not already another kind of debris) and the header as metadata.
-    """
-    for i, line in enumerate(lines[:search]):
-        m = _TIMESTAMP.match(line)
-        if not m:
-            continue
-        above = [j for j in range(i) if lines[j] and debris_rule(lines[j], rules) is None
-                 and parse_reporter_line(lines[j]) is None]
-        headline = lines[above[0]] if above else None
-        return set(above) | {i}, PageHeader(headline=headline, time=m["time"],
-                                             source=m["src"].strip() or None)
-    return set(), None
+def strip_editor_note(line: str) -> tuple[str, int]:
+    """Drop the web editor's note closing a paragraph: ``……完成。（责编：王某）`` → ``……完成。``
+    (a line that is only the note is page debris, rule ``editor``)."""
+    out, n = _EDITOR_NOTE.subn("", line)
+    return (out, n) if out.strip() else (line, 0)
 
 
 # --- captions and bylines ----------------------------------------------------------------
@@ -291,14 +279,16 @@ def parse_caption(line: str) -> tuple[str, str] | None:
     return line[:start].strip(), credit.strip()
 
 
+_ROLE_SPACE = re.compile(r"(记者|通讯员|统筹|实习生|摄影)\s+")
 _ROLE = re.compile(r"^(?:(?P<org>[^\s]*?)(?P<role>记者|通讯员|统筹|实习生|摄影))?(?P<name>\S+)$")
 
 
 def parse_credits(text: str) -> tuple[Credit, ...]:
-    """``记者马振华 黄丽娟 通讯员付成荣`` → 记者/马振华, 记者/黄丽娟, 通讯员/付成荣."""
+    """``记者马振华 黄丽娟 通讯员付成荣`` → 记者/马振华, 记者/黄丽娟, 通讯员/付成荣 (a space
+    after the role is allowed: ``记者 林晓岚``)."""
     credits: list[Credit] = []
     role = "记者"
-    for token in text.split():
+    for token in _ROLE_SPACE.sub(r"\1", text).split():
         m = _ROLE.match(token)
         if not m:
             continue
@@ -315,7 +305,7 @@ def parse_reporter_line(line: str) -> tuple[Credit, ...] | None:
     """A line that only names reporters, ``记者 刘洋 通讯员 韩冰``, else None."""
     if len(line) > 60 or not _REPORTER_LINE.match(line):
         return None
-    credits = parse_credits(re.sub(r"(记者|通讯员|实习生|摄影)\s+", r"\1", line))
+    credits = parse_credits(line)
     return credits or None
 
 
@@ -329,18 +319,24 @@ def parse_credit_line(line: str) -> tuple[Credit, ...] | None:
 
 
 _DATELINE = re.compile(
-    rf"^(?P<dl>[{HAN}〓]{{2,10}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:讯|電|电))"
-    r"(?:\s*[（(](?P<c>[^（）()]*(?:记者|通讯员)[^（）()]*)[）)])?\s*(?=\S)")
+    rf"^(?P<open>[【\[])?(?P<dl>[{HAN}〓]{{2,10}}?(?:\d{{1,2}}月\d{{1,2}}日)?(?:讯|訊|電|电))"
+    r"(?(open)[】\]])"
+    r"(?:\s*[（(](?P<c>[^（）()]*(?:记者|通讯员)[^（）()]*)[）)])?\s*")
 
 
 def split_dateline(line: str) -> tuple[str | None, tuple[Credit, ...], str]:
     """``长江日报7月25日讯 7月25日,…`` → (``长江日报7月25日讯``, credits, ``7月25日,…``).
 
-    Also takes the reporters' parenthesis that may follow: ``湖北日报讯(记者谢慧敏)从…``.
-    Lines without a dateline come back unchanged with ``None``.
+    Also takes the reporters' parenthesis that may follow (``湖北日报讯(记者谢慧敏)从…``),
+    a bracketed dateline (``【某某网讯】（记者 某某）…``) and a dateline alone on its line
+    (``某某网5月6日讯``: the rest is empty). Lines without a dateline come back unchanged
+    with ``None``.
     """
     m = _DATELINE.match(line)
-    if not m or not (m["c"] or line[m.end("dl"):m.end("dl") + 1].isspace()):
+    after = line[m.end("dl"):m.end("dl") + 1] if m else ""
+    alone = m is not None and not line[m.end():] and not m["c"] and not m["open"]
+    if not m or not (m["c"] or m["open"] or after.isspace() or not after) or (
+            alone and not (m["dl"][-1] in "讯訊" or "月" in m["dl"])):  # 一线来电 is a heading
         return None, (), line
     return m["dl"], parse_credits(m["c"]) if m["c"] else (), line[m.end():]
 

@@ -29,9 +29,9 @@ def review(build: Build, *, changed_only: bool = False) -> str:
         if t.kind in ("debris", "header", "byline"):
             what = f"dropped ({t.kind}{':' + t.rule if t.rule else ''})"
             if t.kind == "byline":
-                what = "→ metadata (reporters)"
+                what = f"→ metadata ({'dateline' if t.rule == 'dateline' else 'reporters'})"
             if t.kind == "header":
-                what = "→ metadata (page header: headline / time / source)"
+                what = "→ metadata (page header: headline / date / source / author)"
             extra = f"  [{_rules(t.changes)}]" if t.changes else ""
             out.append(f"{tag:<5} {what}{extra}")
             out.append(f"      - {t.raw}")

@@ -1,18 +1,25 @@
 """Adding a new raw article to the corpus.
 
-Takes: a text file and its metadata (id, date, outlet, optional title, the project events it
-reports on — zero or more, checked against the project's events). A
-``title`` that differs from the page headline (or given for a copy without one) is recorded
-as ``title_supplied``; without ``title`` the headline is the title.
-Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made);
+Takes: a text file, its id (``model.ARTICLE_ID_RULE``: the rule every other command checks
+ids by, so an id stored here is never refused later), the project events it reports on (zero
+or more, checked against the project's events), and optionally its date, outlet and title.
+The page's own header gives those three where it prints them (``header``: its headline, and
+a ``2023-05-06 来源：某某报 作者：…`` line in any of the forms real pages use); a value given
+here is needed only where the page does not say, and one that contradicts the page is used
+but reported as a warning naming both (``page_metadata``). A title given for a page without
+a headline, or other than the page's headline, is recorded as ``title_supplied`` (the page's
+headline stays in ``Article.page``); one equal to the headline is not.
+Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made,
+warnings, which metadata came from the page);
 unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/``, its ids
 appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written atomically,
 in that order, after the whole pipeline has succeeded on the text; a failure part-way
 restores the lock and sources.yaml and removes the raw copy (the corpus stays loadable).
 
-Bad input (not UTF-8, binary, empty, duplicate id or duplicate text, unknown event,
-no article text, a character no bundled face can print) raises ``BriefbookError`` naming the
-file (and, for a character, its line and column).
+Bad input (not UTF-8, binary, empty, a bad id, duplicate id or duplicate text, unknown event,
+no article text, a date, outlet or title the page does not print and none given, a character
+no bundled face can print) raises ``BriefbookError`` naming the file (and, for a character,
+its line and column) and the option to pass.
 """
 
 from __future__ import annotations
@@ -27,9 +34,9 @@ from pathlib import Path
 
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
-from briefbook.corpus.model import Article
-from briefbook.corpus.sources import (ID_PATTERN, MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, SourceEntry, SourcesFile,
-                                      decode_raw, load_sources, read_raw,
+from briefbook.corpus.model import ARTICLE_ID_RULE, Article, PageHeader, is_article_id
+from briefbook.corpus.sources import (MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, SourceEntry,
+                                      SourcesFile, decode_raw, load_sources, read_raw,
                                       save_sources)
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
@@ -49,24 +56,119 @@ class IngestReport:
     rule_counts: dict[str, int]
     stored: bool
     raw_path: Path
+    warnings: tuple[str, ...] = ()  # given values the page contradicts (the given one is used)
+    from_page: tuple[str, ...] = ()  # which of "title", "date", "outlet" the page gave
 
 
-def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: str,
-           title: str | None = None, events: Sequence[str] = (),
+@dataclass(frozen=True)
+class Metadata:
+    """An article's catalogue metadata, decided from its page header and the given values."""
+
+    title: str
+    title_supplied: bool
+    published: dt.date
+    published_inferred: bool
+    outlet: str
+    from_page: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date | None,
+                  outlet: str | None, date_inferred: bool, where: str) -> Metadata:
+    """Title, date and outlet: the given value where there is one, else what the page prints.
+    Pure. Values the page does not give and none was given: one ``BriefbookError`` naming
+    each, with the options to pass."""
+    headline = page.headline if page else None
+    printed_date = page.date if page else None
+    printed_outlet = clean.normalise_punctuation(page.source)[0].strip() \
+        if page and page.source else None
+    warnings: list[str] = []
+    from_page: list[str] = []
+    missing: list[tuple[str, str]] = []     # (what the page lacks, the option to pass)
+
+    supplied = False
+    if title is None:
+        if headline:
+            title = headline
+            from_page.append("title")
+        else:
+            missing.append(("it has no headline (its first line reads as text, not as a title)",
+                            "--title TITLE"))
+    else:
+        title = title.strip()
+        supplied = clean.normalise_punctuation(title)[0] != headline
+        if supplied and headline:
+            warnings.append(f"--title 《{title}》 differs from the page's headline 《{headline}》; "
+                            "using the given title (books note it as the editor's)")
+
+    if date is None:
+        if printed_date is not None:
+            date = printed_date
+            from_page.append("date")
+        elif page is not None and page.time:
+            missing.append((f"it prints its date as {page.time!r} without the year, and no full "
+                            "date with that month and day appears elsewhere on it",
+                            "--date YYYY-MM-DD"))
+        else:
+            missing.append(("it prints no date (no line such as '2023-05-06 来源：某某报')",
+                            "--date YYYY-MM-DD (with --date-inferred if you worked it out "
+                            "from the text)"))
+    elif printed_date is not None and date != printed_date:
+        warnings.append(f"--date {date} differs from the date the page prints "
+                        f"({printed_date}, printed as {page.time!r}); using {date}")
+    if date_inferred and printed_date is not None:
+        warnings.append(f"--date-inferred, but the page prints its date ({page.time}); "
+                        "the date is recorded as inferred, as given")
+
+    if outlet is None:
+        if printed_outlet:
+            outlet = printed_outlet
+            from_page.append("outlet")
+        else:
+            missing.append(("it names no outlet (no 来源 line)", "--outlet NAME"))
+    elif printed_outlet and not _same_outlet(outlet, printed_outlet):
+        warnings.append(f"--outlet {outlet} differs from the outlet the page prints "
+                        f"(来源：{printed_outlet}); using {outlet}")
+
+    if missing:
+        raise BriefbookError("the page does not say all the metadata: "
+                             + "; ".join(what for what, _ in missing), where=where,
+                             hint="pass " + " ".join(option for _, option in missing))
+    assert title is not None and date is not None and outlet is not None
+    return Metadata(title=title, title_supplied=supplied, published=date,
+                    published_inferred=date_inferred, outlet=outlet.strip(),
+                    from_page=tuple(from_page), warnings=tuple(warnings))
+
+
+def _same_outlet(given: str, printed: str) -> bool:
+    """长江日报 and 长江日报-长江网 agree: one names the other."""
+    a, b = ("".join(x.split()) for x in (given, printed))
+    return a in b or b in a
+
+
+def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = None,
+           outlet: str | None = None, title: str | None = None, events: Sequence[str] = (),
            known_events: Iterable[Event] = (),
            date_inferred: bool = False, dry_run: bool = False) -> IngestReport:
-    """Clean and store one article. ``events`` are ids of ``known_events`` (the project's)."""
+    """Clean and store one article. ``events`` are ids of ``known_events`` (the project's);
+    ``date``, ``outlet`` and ``title`` are needed only where the page does not print them."""
     file = Path(file)
     where = str(file)
-    if not ID_PATTERN.match(article_id):
+    if not is_article_id(article_id):
         raise BriefbookError(f"bad article id {article_id!r}", where=where,
-                             hint="lower-case letters, digits and '-', e.g. cjrb-2021-07-25")
-    try:
-        published = dt.date.fromisoformat(date)
-    except ValueError as exc:
-        raise BriefbookError(f"bad date {date!r}", where=where, hint="use YYYY-MM-DD") from exc
-    if not outlet.strip():
-        raise BriefbookError("--outlet is empty", where=where)
+                             hint=f"an article id is {ARTICLE_ID_RULE}")
+    published: dt.date | None = None
+    if date is not None:
+        try:
+            published = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise BriefbookError(f"bad date {date!r}", where=where,
+                                 hint="use YYYY-MM-DD") from exc
+    for option, value, default in (("--outlet", outlet, "the outlet the page prints"),
+                                   ("--title", title, "the page's headline")):
+        if value is not None and not value.strip():
+            raise BriefbookError(f"{option} is empty", where=where,
+                                 hint=f"leave it out to take {default}")
     data = read_bounded(file, MAX_ARTICLE_BYTES, "the article",
                         hint="split it into several articles")
     text = decode_raw(data, where)
@@ -96,25 +198,18 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
         raise BriefbookError("an event is given twice", where=where)
 
     rel = f"{RAW_DIR}/{article_id}.txt"
-    entry = SourceEntry(id=article_id, file=rel, outlet=outlet.strip(), published=published,
-                        published_inferred=date_inferred, title=title or "(untitled)",
-                        title_supplied=False, events=list(events), script=script)
+    draft = SourceEntry(id=article_id, file=rel, outlet=outlet or "?",
+                        published=published or dt.date(1970, 1, 1), title="?",
+                        events=list(events), script=script)
     corrections = load_corrections(Path(corpus_dir) / CORRECTIONS_FILE)
-    build: Build = build_article(entry, text, corrections=corrections, where=where)
-    if title is None:
-        headline = build.article.page.headline if build.article.page else None
-        if not headline:
-            raise BriefbookError("the text has no headline to use as title", where=where,
-                                 hint="pass --title")
-        headline = clean.normalise_punctuation(headline)[0]
-        entry = entry.model_copy(update={"title": headline})
-        build = build_article(entry, text, corrections=corrections, where=where)
-    else:
-        headline = build.article.page.headline if build.article.page else None
-        if clean.normalise_punctuation(title)[0] != headline:   # the editor's own title
-            entry = entry.model_copy(update={"title_supplied": True})
-            build = Build(article=dataclasses.replace(build.article, title_supplied=True),
-                          trace=build.trace)
+    build: Build = build_article(draft, text, corrections=corrections, where=where)
+    meta = page_metadata(build.article.page, title=title, date=published, outlet=outlet,
+                         date_inferred=date_inferred, where=where)
+    fields = {"title": meta.title, "title_supplied": meta.title_supplied,
+              "published": meta.published, "published_inferred": meta.published_inferred,
+              "outlet": meta.outlet}
+    entry = draft.model_copy(update=fields)
+    build = Build(article=dataclasses.replace(build.article, **fields), trace=build.trace)
 
     _check_printable(build.article, text, where)
     # The title and outlet print in every book's appendix of sources: a character the fonts
@@ -137,7 +232,8 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str, outlet: 
     if not dry_run:
         _store(Path(corpus_dir), raw_path, data, build.article, sources, entry)
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
-                        stored=not dry_run, raw_path=raw_path)
+                        stored=not dry_run, raw_path=raw_path, warnings=meta.warnings,
+                        from_page=meta.from_page)
 
 
 def _check_printable(article: Article, raw: str, where: str) -> None:
@@ -145,7 +241,10 @@ def _check_printable(article: Article, raw: str, where: str) -> None:
     naming each character's line and column in the raw file."""
     from briefbook.render.preflight import HINT, describe, missing_characters
 
-    missing = missing_characters(article.title + "\n" + article.text)
+    # the page's headline prints too when the title is the editor's (the book notes it)
+    headline = article.page.headline if article.title_supplied and article.page else None
+    missing = missing_characters("\n".join(filter(None, (article.title, headline,
+                                                          article.text))))
     if not missing:
         return
     lines = []

@@ -6,19 +6,41 @@ Gives: frozen, typed dataclasses. ``Corpus`` answers look-ups by id
 "did you mean" hint for unknown ids.
 
 Ids: ``ARTICLE``, ``ARTICLE/sN`` and ``ARTICLE/sN/pM`` (1-based). They are checked
-against ``corpus/ids.lock`` at build time so they cannot silently re-point.
+against ``corpus/ids.lock`` at build time so they cannot silently re-point. What an article id
+may be is decided here, once (``is_article_id``, ``ARTICLE_ID_RULE``, ``PARAGRAPH_ID``):
+``ingest``, ``sources.yaml`` and the metrics catalog all check against it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from briefbook.errors import BriefbookError
+
+#: The one rule for article ids, as told to people (``ingest --id``, sources.yaml).
+ARTICLE_ID_RULE = ("lower-case letters a-z and digits, in words joined by single '-', starting "
+                   "with a letter, at most 80 characters (e.g. cjrb-2021-07-25 or cs-plan)")
+MAX_ARTICLE_ID = 80
+_ARTICLE_ID = r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"
+#: A paragraph id (``ARTICLE/sN/pM``); also finds the ids cited inside a sentence.
+PARAGRAPH_ID = re.compile(rf"(?<![A-Za-z0-9-]){_ARTICLE_ID}/s\d+/p\d+(?!\d)")
+
+
+def is_article_id(value: str) -> bool:
+    """Whether ``value`` may name an article (``ARTICLE_ID_RULE``)."""
+    return len(value) <= MAX_ARTICLE_ID and re.fullmatch(_ARTICLE_ID, value) is not None
+
+
+def is_paragraph_id(value: str) -> bool:
+    """Whether ``value`` has the form of a paragraph id of some article (``ARTICLE/sN/pM``)."""
+    return PARAGRAPH_ID.fullmatch(value) is not None \
+        and is_article_id(value.split("/", 1)[0])
 
 
 @dataclass(frozen=True)
@@ -108,8 +130,19 @@ class PageHeader:
     """The web page's own header, removed from the body but kept as metadata."""
 
     headline: str | None
-    time: str | None  # e.g. "2021-07-25 22:30"
-    source: str | None  # e.g. "长江日报-长江网"
+    time: str | None  # as printed, e.g. "2021-07-25 22:30" or "05-06 10:20"
+    source: str | None  # the outlet as printed after 来源, e.g. "长江日报-长江网"
+    date: dt.date | None = None  # the printed date; a short one takes its year from the page
+    author: str | None = None  # as printed after 作者
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """What cleaning did to the article's own lines (page debris not counted), recomputed
+    from the raw copy at every build: the facts a book's notes on the source rest on."""
+
+    simplified: int = 0  # characters converted from traditional to simplified script
+    pinyin: int = 0  # pinyin annotations removed, e.g. 網(wǎng) → 網
 
 
 @dataclass(frozen=True)
@@ -119,7 +152,8 @@ class Article:
     published: dt.date
     published_inferred: bool
     title: str
-    title_supplied: bool  # True: the raw copy has no headline; the title is editorial
+    title_supplied: bool  # True: the title is the editor's — the page has no headline, or
+    # another one (then ``page.headline`` is the page's own)
     events: tuple[str, ...]  # ids of the project's events the article reports on
     script: str  # script of the raw text: "simplified" | "traditional"
     layout: str  # "headings" | "speakers" | "themes" (how sections were found)
@@ -132,6 +166,7 @@ class Article:
     defects: tuple[Defect, ...]
     notes: str | None = None
     raw_file: str = ""
+    cleaning: Cleaning = field(default_factory=Cleaning)
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for section in self.sections:

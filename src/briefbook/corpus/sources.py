@@ -17,12 +17,12 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from briefbook.corpus.model import ARTICLE_ID_RULE, is_article_id
 from briefbook.errors import BriefbookError
 from briefbook.fileio import read_bounded, write_atomic
 
 SOURCES_FILE = "sources.yaml"
 RAW_DIR = "raw"
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 #: Largest raw article accepted (ingest and every corpus load). Above it the corpus rebuild
 #: that every command runs gets slow (benchmarks/large_input.py: ~10 s to ingest 10 MB).
 MAX_ARTICLE_BYTES = 10_000_000
@@ -44,8 +44,8 @@ class SourceEntry(BaseModel):
     @field_validator("id")
     @classmethod
     def _id_ok(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
-            raise ValueError("use lower-case letters, digits and '-', e.g. cjrb-2021-07-25")
+        if not is_article_id(value):
+            raise ValueError(f"an article id is {ARTICLE_ID_RULE}")
         return value
 
 

@@ -14,9 +14,15 @@ The build is deterministic: the same inputs give the same ``Corpus`` and the sam
 3. ``t2s``         traditional → simplified (OpenCC), only for traditional-script articles
 4. ``t2s-fix``     reviewed fixes to OpenCC output (``conversions`` in corrections.yaml)
 5. ``trim``        indentation / trailing spaces
-6. classification  blank / debris:<rule> / header / caption / byline / text
-7. ``dateline``    first text line: ``长江日报7月25日讯`` (+ reporters) → metadata
-8. ``punctuation`` and ``spacing`` on kept text and captions
+6. classification  blank / debris:<rule> / header (headline, date/来源/作者 lines; see
+                   ``header``) / caption / byline / text
+7. ``dateline``    first text line: ``长江日报7月25日讯`` (+ reporters) → metadata; a line that
+                   is only a dateline (``某某网5月6日讯``) becomes a byline
+8. ``editor-note`` a closing ``（责编：…）``; ``punctuation`` and ``spacing`` on kept text
+                   and captions
+
+What the text rules did to the article's own lines (not to page debris) is kept on the
+article as ``Article.cleaning`` — the facts a book's notes on the source are built from.
 """
 
 from __future__ import annotations
@@ -28,10 +34,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefbook.corpus import clean
+from briefbook.corpus import clean, header
 from briefbook.corpus.defects import (Corrections, apply_to_raw, attach_repairs, find_defects,
                                       load_corrections)
-from briefbook.corpus.model import Article, Corpus, Credit
+from briefbook.corpus.model import Article, Cleaning, Corpus, Credit
 from briefbook.corpus.segment import Block, segment
 from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
 from briefbook.errors import BriefbookError
@@ -115,7 +121,7 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         texts.append(text)
 
     # 6: classification
-    header_idx, page = clean.find_page_header(texts, rules.debris)
+    header_idx, page = header.find_page_header(texts, rules.debris)
     if page is not None and page.headline:
         page = dataclasses.replace(page, headline=clean.normalise_punctuation(page.headline)[0])
     credits: list[Credit] = []
@@ -150,6 +156,8 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
             first.note("dateline", 1)
             credits[:0] = dl_credits
             texts[i] = rest
+            if not rest.strip():    # 某某网5月6日讯 on a line of its own
+                first.kind, first.rule = "byline", "dateline"
 
     # 8: punctuation and spacing on what is kept
     blocks: list[Block] = []
@@ -159,7 +167,8 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         credit = None
         if t.kind == "caption":
             text, credit = clean.parse_caption(text)  # type: ignore[misc]
-        for name, rule in (("punctuation", clean.normalise_punctuation),
+        for name, rule in (("editor-note", clean.strip_editor_note),
+                           ("punctuation", clean.normalise_punctuation),
                            ("spacing", clean.tidy_spacing)):
             text, n = rule(text)
             t.note(name, n)
@@ -185,8 +194,17 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         title_supplied=entry.title_supplied, events=tuple(entry.events), script=entry.script,
         layout=layout, reporters=tuple(c.name for c in credits if c.role == "记者"),
         credits=tuple(credits), dateline=dateline, page=page, sections=sections,
-        captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file)
+        captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file,
+        cleaning=cleaning_of(traces))
     return Build(article=article, trace=tuple(traces))
+
+
+def cleaning_of(traces: list[LineTrace]) -> Cleaning:
+    """What the text rules changed on the article's own lines (blank lines and page debris
+    left out: a converted menu is not the article)."""
+    own = [t for t in traces if t.kind not in ("blank", "debris")]
+    return Cleaning(simplified=sum(t.changes.get("t2s", 0) for t in own),
+                    pinyin=sum(t.changes.get("pinyin", 0) for t in own))
 
 
 def _last_text_ahead(texts: list[str], i: int, rules: Rules) -> int:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from briefbook.corpus.model import PARAGRAPH_ID, is_paragraph_id
 from briefbook.corpus.model import known_on
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
@@ -60,7 +60,6 @@ CATALOG_FILE = "metrics.yaml"
 #: Limits on ``metrics.yaml`` (reported as errors naming the file, never a hang).
 MAX_CATALOG_BYTES = 10_000_000
 MAX_METRICS = 5_000
-PARAGRAPH_ID = re.compile(r"[a-z]+-\d{4}-\d{2}-\d{2}/s\d+/p\d+")
 
 
 class Observation(BaseModel):
@@ -95,7 +94,7 @@ class Observation(BaseModel):
     @field_validator("source")
     @classmethod
     def _paragraph_id(cls, v: str) -> str:
-        if not PARAGRAPH_ID.fullmatch(v):
+        if not is_paragraph_id(v):   # the corpus model's id rule, as ingest checks it
             raise ValueError("source must be a paragraph id like cjrb-2021-07-25/s3/p2")
         return v
 

@@ -486,12 +486,10 @@ def _first_cited(corpus, paragraph_ids: list[str]) -> list:  # type: ignore[no-u
 
 
 def _source_notes(article) -> tuple[str, ...]:
-    """What a reader should know about the copy we quote from."""
-    notes = []
-    if article.title_supplied:
-        notes.append("原文无标题，标题为编者所拟")
-    if article.script == "traditional":
-        notes.append("所据网页为繁体并夹注拼音，已转为简体、删去注音")
+    """What a reader should know about the copy we quote from — each note only where what
+    ingest and cleaning recorded for the article bears it out (``title_supplied`` and the
+    page's headline, ``Article.cleaning``, the defects and their repairs)."""
+    notes = [note for note in (_title_note(article), _script_note(article.cleaning)) if note]
     repaired = [d for d in article.defects if d.in_body and d.repair]
     missing = [d for d in article.defects if d.in_body and not d.repair]
     if repaired:
@@ -499,6 +497,26 @@ def _source_notes(article) -> tuple[str, ...]:
     if missing:
         notes.append(f"原文缺字{len(missing)}处未能修复，以“〓”标出")
     return tuple(notes)
+
+
+def _title_note(article) -> str | None:  # type: ignore[no-untyped-def]
+    """The editor's title: for a page without a headline, or instead of the page's own (a
+    title equal to the page's headline is the page's: no note)."""
+    headline = article.page.headline if article.page else None
+    if not article.title_supplied or headline == article.title:
+        return None
+    return f"标题为编者所拟，原文标题为《{headline}》" if headline else "原文无标题，标题为编者所拟"
+
+
+def _script_note(cleaning) -> str | None:  # type: ignore[no-untyped-def]
+    """Conversion to simplified and removed pinyin, as cleaning counted them."""
+    if cleaning.simplified and cleaning.pinyin:
+        return "所据网页为繁体并夹注拼音，已转为简体、删去注音"
+    if cleaning.simplified:
+        return "所据网页为繁体，已转为简体"
+    if cleaning.pinyin:
+        return "所据网页夹注拼音，已删去注音"
+    return None
 
 
 def _source(article, events: Mapping[str, Event]) -> SourceView:
