@@ -254,7 +254,8 @@ def test_the_example_timeline_is_titled_by_its_three_plenums():
 
     plenums = tuple(TimelinePoint(f"第{i}次", dt.date(2020, i, 1), 1, 1, "全会") for i in (1, 2, 3))
     assert _chart_title(ChartKind.TIMELINE, plenums) == "三次全会：何时承诺，何时报道"
-    assert _chart_title(ChartKind.TIMELINE, plenums[:2]) == "二次全会：何时承诺，何时报道"
+    # a count of two is 两次 (二次 reads as "the second")
+    assert _chart_title(ChartKind.TIMELINE, plenums[:2]) == "两次全会：何时承诺，何时报道"
     mixed = plenums + (TimelinePoint("长江日报", dt.date(2022, 1, 1), 1, 0, None),)
     assert _chart_title(ChartKind.TIMELINE, mixed) == "时间线：何时承诺，何时报道"
 
