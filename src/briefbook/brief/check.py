@@ -13,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from briefbook.brief.load import Loc, Locator, read_brief, validate
-from briefbook.brief.schema import Brief
+from briefbook.brief.load import Loc, Locator, _fields_at, format_loc, read_brief, validate
+from briefbook.brief.schema import Brief, Section
 from briefbook.errors import BriefbookError, BriefbookErrors
 
 
@@ -70,6 +71,7 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     if metric_topics is not None:
         errors += _topics(data, locator, metric_topics)
     errors += _unprintable(locator)
+    errors += keys_in_block_text(locator)
     if sizes is not None:
         errors += _over_budget(data, locator, corpus_ids, metric_ids, sizes)
     if brief is not None:
@@ -116,6 +118,94 @@ def _unprintable(locator: Locator) -> list[BriefbookError]:
                                          where=f"{locator.path}:{_position(node, m.char)}",
                                          hint=BIDI_HINT if bidi else HINT))
     return errors
+
+
+def keys_in_block_text(locator: Locator) -> list[BriefbookError]:
+    """Lines inside a block scalar (``commentary: |``) that read as one of the brief's keys.
+
+    Takes: the brief's locator (its node tree). Gives: one error per such line, at its
+    ``file:line:column``. A key indented too far under ``commentary: |`` silently becomes
+    commentary text; the keys looked for are those of the scalar's own mapping, of every
+    mapping around it and of a section.
+    """
+    errors = []
+    for loc, key, node in _block_scalars(locator.root, ()):
+        known = _known_keys(loc)
+        for line, column, word in key_lines(node):
+            if word not in known:
+                continue
+            errors.append(BriefbookError(
+                f"{format_loc(loc)}: `{word}:` is inside the `{loc[-1]}:` text (a block scalar): "
+                f"it is indented more than `{loc[-1]}:` on line {key.start_mark.line + 1}",
+                where=f"{locator.path}:{line}:{column}", hint=_key_home(locator, loc, word)))
+    return errors
+
+
+def _key_home(locator: Locator, loc: Loc, word: str) -> str:
+    """Where ``word:`` belongs, as a hint: the innermost level around the block scalar at
+    ``loc`` that knows that key, and the key of that level to line it up with."""
+    for n in range(len(loc) - 1, -1, -1):
+        if isinstance(loc[n], str) and word in _fields_at(Brief, loc[:n]):
+            like = locator.key_node(loc[:n + 1])
+            spaces = like.start_mark.column if like is not None else 0
+            owner = _owner_word(loc[:n + 1])
+            return (f"if it is a key of the {owner}, indent it like `{loc[n]}:` ({spaces} "
+                    f"space{'' if spaces == 1 else 's'}); if it is text, reword the line so it "
+                    f"does not start with `{word}:`")
+    return (f"if it is a key of a section, move it under `sections:` with the section's other "
+            f"keys; if it is text, reword the line so it does not start with `{word}:`")
+
+
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:\s|$)")
+
+
+def key_lines(node: yaml.ScalarNode) -> list[tuple[int, int, str]]:
+    """(line, column, key) — 1-based — of each line of a block scalar's text that starts like
+    ``key:``, read from the file's own text (the node's marks); [] without it."""
+    start, end = node.start_mark, node.end_mark
+    source = start.buffer if isinstance(start.buffer, str) else None
+    if source is None or node.style not in ("|", ">"):
+        return []
+    lines = source[start.index:end.index].split("\n")
+    found = []
+    for offset, text in enumerate(lines[1:], start=1):   # lines[0] is the `|` header
+        match = _KEY_LINE.match(text.strip())
+        if match:
+            column = len(text) - len(text.lstrip(" ")) + 1
+            found.append((start.line + 1 + offset, column, match.group(1)))
+    return found
+
+
+def _block_scalars(node: yaml.Node | None, loc: Loc
+                   ) -> Iterator[tuple[Loc, yaml.ScalarNode, yaml.ScalarNode]]:
+    """(location, key node, value node) of every ``key: |`` or ``key: >`` value."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
+                yield loc + (key.value,), key, value
+            else:
+                yield from _block_scalars(value, loc + (key.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            yield from _block_scalars(item, loc + (i,))
+
+
+def _known_keys(loc: Loc) -> set[str]:
+    """The brief's field names at ``loc``'s own level, every level around it and a section's."""
+    known = set(Section.model_fields)
+    for n in range(len(loc)):
+        known.update(_fields_at(Brief, loc[:n]))
+    return known
+
+
+def _owner_word(loc: Loc) -> str:
+    """What the mapping holding ``loc`` is, in words: section, summary, chart …, or brief."""
+    words = {"sections": "section", "summary": "summary", "table": "table", "charts": "chart",
+             "appendix": "appendix"}
+    named = [p for p in loc[:-1] if isinstance(p, str)]
+    return words.get(named[-1], named[-1]) if named else "brief"
 
 
 def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:

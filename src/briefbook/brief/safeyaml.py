@@ -120,9 +120,8 @@ def load_yaml(text: str, where: str, *, loader: type[LimitedLoader] = LimitedLoa
         raise BriefbookError(f"nested more than {MAX_YAML_DEPTH} levels deep",
                              where=f"{where}:{exc.mark.line + 1}:{exc.mark.column + 1}") from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        problem, hint, mark = explain_error(exc)
         at = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
-        problem, hint = explain_problem(exc.problem or "invalid YAML")
         raise BriefbookError(problem, where=at, hint=hint) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise BriefbookError(f"invalid YAML: {exc}", where=where) from None
@@ -131,7 +130,8 @@ def load_yaml(text: str, where: str, *, loader: type[LimitedLoader] = LimitedLoa
     return data, node
 
 
-#: PyYAML's wording of common mistakes → what is wrong and how to write it.
+#: PyYAML's wording of common mistakes → what is wrong and how to write it. ``{ctx}`` is the
+#: line where what went wrong started (PyYAML's context mark), ``{key}`` the key on the line.
 _PROBLEMS = [
     ("found character '\\t' that cannot start any token",
      "a tab character: YAML indents with spaces only",
@@ -139,22 +139,93 @@ _PROBLEMS = [
     ("found a tab character",
      "a tab character: YAML indents with spaces only",
      "replace the tab with spaces (two per level)"),
-    ("mapping values are not allowed here",
-     "a ': ' inside a value: YAML reads it as the start of another key",
-     'put the whole value in quotes, e.g. title: "简报: 副题", or use the full-width ：'),
     ("could not find expected ':'",
      "a line that is neither 'key: value' nor a list item '- …'",
      "check the indentation and the ': ' after each key"),
+    ("expected <block end>, but found '<block mapping start>'",
+     "this line is indented more than the key above it",
+     "line it up with the keys of the block that starts on line {ctx} (same number of spaces)"),
+    ("did not find expected key",
+     "this line does not line up with the keys above it",
+     "line it up with the keys of the block that starts on line {ctx} (same number of spaces)"),
+    ("expected <block end>, but found '?'",
+     "this key is indented like the '- ' of the list that starts on line {ctx}, not like the "
+     "keys of its item",
+     "indent it like the keys of the item above it, or start a new item with '- '"),
+    ("expected <block end>, but found '-'",
+     "a list item '- …' where a key was expected: it does not line up with the keys above it",
+     "put the list under its key (key: then the '- ' lines indented more than the key)"),
+    ("expected <block end>, but found '<scalar>'",
+     "text that does not fit here: after a quoted value, or not lined up with the keys above it",
+     "check the line's indentation; a value with quotes inside is put in other quotes: "
+     "'他说\"好\"'"),
+    ("found undefined alias",
+     "a '*' value names an anchor (&name) that is not defined above it",
+     "define the anchor earlier in the file, or put the value in quotes if the * is text"),
+    ("found unexpected end of stream",
+     "a quote opened on line {ctx} is never closed: the file ends inside it",
+     "close the quote on the same value (\" … \" or ' … ')"),
+    ("expected ',' or ']'",
+     "a [list] opened on line {ctx} is not closed, or its items lack commas",
+     "close it with ] and separate the items with ', ', or write them as '- ' lines"),
+    ("expected ',' or '}'",
+     "a {mapping} opened on line {ctx} is not closed, or its items lack commas",
+     "close it with } and separate the items with ', ', or write them as key: lines"),
 ]
 
+#: Problems whose cause is where PyYAML's context mark points (the line the key or quote began).
+_AT_CONTEXT = ("could not find expected ':'", "found unexpected end of stream",
+               "expected ',' or")
 
-def explain_problem(problem: str) -> tuple[str, str | None]:
-    """PyYAML's problem text in plain words, and a hint saying how to write it."""
+
+def explain_error(exc: yaml.MarkedYAMLError) -> tuple[str, str | None, yaml.Mark | None]:
+    """A PyYAML error → (message in plain words with PyYAML's own after it, hint, the mark
+    to report it at: the problem's, or the context's where the mistake began)."""
+    raw = exc.problem or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    ctx = exc.context_mark.line + 1 if exc.context_mark else None
+    if exc.context_mark and any(p in raw for p in _AT_CONTEXT):
+        mark = exc.context_mark
+    before = _line_before(exc.problem_mark)
+    message, hint = explain_problem(raw, ctx, before)
+    if message.startswith("`") and before is not None and exc.problem_mark is not None:
+        # an over-indented `key:` is reported where the key starts, not at its colon
+        m, indent = exc.problem_mark, len(before) - len(before.lstrip(" "))
+        mark = yaml.Mark(m.name, m.index - len(before) + indent, m.line, indent, m.buffer,
+                         m.pointer - len(before) + indent)
+    return message, hint, mark
+
+
+def _line_before(mark: yaml.Mark | None) -> str | None:
+    """The text of the mark's line up to the mark (None when PyYAML kept no buffer)."""
+    if mark is None or not isinstance(getattr(mark, "buffer", None), str):
+        return None
+    start = mark.buffer.rfind("\n", 0, mark.pointer) + 1
+    return mark.buffer[start:mark.pointer]
+
+
+def explain_problem(problem: str, ctx: int | None = None, before: str | None = None,
+                    ) -> tuple[str, str | None]:
+    """PyYAML's problem text → (what is wrong in plain words, then ``(YAML: problem)``; a hint
+    saying how to write it). ``ctx``: the line the mistake began on; ``before``: the problem
+    line's text up to the problem (tells an over-indented ``key:`` from a ': ' in a value)."""
     if "could not determine a constructor" in problem:
         return f"YAML tag not allowed ({problem.split('tag ')[-1]}): plain data only", None
-    for raw, message, hint in _PROBLEMS:
-        if raw in problem:
-            return message, hint
+    raw = f" (YAML: {problem})"
+    if "mapping values are not allowed here" in problem:
+        key = before.strip() if before is not None else ""
+        if before is not None and before[:1] == " " and key and " " not in key:
+            return (f"`{key}:` is indented more than the line above it, so YAML reads it as "
+                    "more text of that line's value" + raw,
+                    f"if `{key}:` is a key, indent it like the keys above it; if it is text, "
+                    "put the value in quotes")
+        return ("a ': ' inside a value: YAML reads it as the start of another key" + raw,
+                'put the whole value in quotes, e.g. title: "简报: 副题", or use the full-width ：')
+    for pattern, message, hint in _PROBLEMS:
+        if pattern in problem:
+            where = str(ctx) if ctx else "above"
+            return (message.replace("{ctx}", where) + raw,
+                    hint.replace("{ctx}", where) if hint else None)
     return problem, None
 
 

@@ -315,11 +315,14 @@ def _lines(node: yaml.Node) -> Any:
     return node.start_mark.line + 1
 
 
-def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
-    """(metric entries, their lines, linked observations, their lines) of one catalog file."""
+def _read(path: Path, text: str | None = None) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """(metric entries, their lines, linked observations, their lines) of one catalog file —
+    read from disk, or ``text`` as the file would hold it (errors name ``path`` either way)."""
     from briefbook.brief.safeyaml import load_yaml, read_text
 
-    data, node = load_yaml(read_text(path, "the metrics catalog", MAX_CATALOG_BYTES), str(path))
+    if text is None:
+        text = read_text(path, "the metrics catalog", MAX_CATALOG_BYTES)
+    data, node = load_yaml(text, str(path))
     if not isinstance(data, dict) or not isinstance(data.get("metrics", []), list) or \
             not isinstance(data.get("observations", []), list) or \
             not ({"metrics", "observations"} & set(data)):
@@ -393,13 +396,31 @@ def _default_files(corpus: Any) -> list[Path]:
     return catalog_files(Path(root)) or [Path(root) / CATALOG_FILE]
 
 
+#: At most this many problems are listed by one catalog load (then how many more there are).
+MAX_LISTED_ERRORS = 50
+
+
+def bounded(errors: list[BriefbookError], limit: int = MAX_LISTED_ERRORS) -> list[BriefbookError]:
+    """The first ``limit`` of ``errors``, then one line saying how many more were found."""
+    if len(errors) <= limit:
+        return errors
+    more = len(errors) - limit
+    return errors[:limit] + [BriefbookError(
+        f"… and {more:,} more problem{'s' if more != 1 else ''} ({len(errors):,} in all)",
+        hint="fix these and run again to see the rest")]
+
+
 def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None = None, *,
-                 topics: Sequence[str] | None = None) -> Catalog:
+                 topics: Sequence[str] | None = None,
+                 texts: dict[Path, str] | None = None) -> Catalog:
     """Load and verify the catalog — ``path`` (one file or a list), by default the corpus
     folder's files (``catalog_files``) — against ``corpus`` and, when given, the project's
-    ``topics`` (a metric's topic must be one).
+    ``topics`` (a metric's topic must be one). ``texts`` gives the text of some of the files
+    as they would be (``metrics link`` checks its result before writing it): errors still
+    name the file.
 
-    Raises one ``BriefbookErrors`` listing every problem found.
+    Raises one ``BriefbookErrors`` listing every problem of every file (the first
+    ``MAX_LISTED_ERRORS``, then how many more), each at ``file:line``.
     """
     if path is None:
         files = _default_files(corpus)
@@ -409,8 +430,16 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
         files = [Path(path)]
     entries: list[tuple[Path, Any, Any]] = []
     linked: list[tuple[Path, Any, Any]] = []
+    errors: list[BriefbookError] = []
     for f in files:
-        raw_entries, raw_lines, raw_linked, linked_lines = _read(f)
+        try:
+            raw_entries, raw_lines, raw_linked, linked_lines = _read(f, (texts or {}).get(f))
+        except BriefbookErrors as exc:
+            errors += exc.errors
+            continue
+        except BriefbookError as exc:       # this file is unreadable: go on with the others
+            errors.append(exc)
+            continue
         entries += [(f, raw, raw_lines[i] if i < len(raw_lines) else {})
                     for i, raw in enumerate(raw_entries)]
         linked += [(f, o, linked_lines[i] if i < len(linked_lines) else {})
@@ -418,7 +447,7 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
     if len(entries) > MAX_METRICS:
         raise BriefbookError(f"{len(entries):,} metrics; the limit is {MAX_METRICS:,}",
                              where=str(files[0]))
-    errors: list[BriefbookError] = []
+    unread = bool(errors)                   # a metric may be defined in a file not read
     metrics: list[Metric] = []
     seen: dict[str, str] = {}
     path = files[0]
@@ -434,6 +463,8 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
         oline = olines.get("__line__") if isinstance(olines, dict) else None
         mid = o.get("metric") if isinstance(o, dict) else None
         if not isinstance(mid, str) or mid not in by_id:
+            if unread and isinstance(mid, str):
+                continue                    # perhaps defined in the file that failed
             close = difflib.get_close_matches(str(mid), [k for k in by_id if isinstance(k, str)],
                                               n=3, cutoff=0.5)
             err(f"{f}:{oline}", f"linked observation: metric {mid!r} is not in the catalog",
@@ -547,7 +578,7 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
         metrics.append(metric)
 
     if errors:
-        raise BriefbookErrors(errors)
+        raise BriefbookErrors(bounded(errors))
     return Catalog(metrics=metrics, path=files[0], files=tuple(files),
                    topic_order=tuple(topics or ()))
 
@@ -621,8 +652,6 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
     holds is kept (``draft.observation``); the text is returned only when the whole catalog —
     ``files`` with ``target``'s new text — still loads. Nothing is written here.
     """
-    import tempfile
-
     from briefbook.brief.safeyaml import load_yaml, read_text
     from briefbook.metrics.draft import check_entry, draft_entries, observation
 
@@ -639,6 +668,7 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
         raise BriefbookError(f"unknown metric id {metric_id!r}", hint="add --new to create it")
 
     picked: list[dict[str, Any]] = []
+    origins: list[str] = []                 # FILE#N of each picked entry
     for ref in refs:
         _, pairs = draft_entries(ref)
         if "#" not in ref:
@@ -652,6 +682,7 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
                                      f"{metric_id!r}", where=where, hint="fix its `metric:`")
             check_entry(entry, corpus, where)
             picked.append(entry)
+            origins.append(where)
 
     doc: dict[str, Any] = {"metrics": [], "observations": []}
     if target.exists():
@@ -679,9 +710,45 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
             if o.get("unit") == entry.get("unit"):
                 o.pop("unit")
     text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    with tempfile.TemporaryDirectory() as tmp:    # the whole catalog with the new text
-        trial = Path(tmp) / target.name
-        trial.write_text(text, encoding="utf-8")
-        others = [f for f in files if f.resolve() != target.resolve()]
-        after = load_catalog(corpus, others + [trial], topics=topics).get(metric_id)
+    others = [f for f in files if f.resolve() != target.resolve()]
+    try:                                    # the whole catalog with the new text, not written
+        after = load_catalog(corpus, others + [target], topics=topics,
+                             texts={target: text}).get(metric_id)
+    except BriefbookErrors as exc:
+        lines = _added_lines(text, new=new, count=len(obs))
+        raise BriefbookErrors([_as_linked(e, target, lines, origins, metric_id)
+                               for e in exc.errors]) from None
     return Linked(text, obs, after)
+
+
+def _added_lines(text: str, *, new: bool, count: int) -> list[int]:
+    """The 1-based lines of the ``count`` observations ``link`` appended to ``text`` (under the
+    last metric when ``new``, else the last of ``observations:``)."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    top = {k.value: v for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+    items: list[yaml.Node] = []
+    if new and isinstance(top.get("metrics"), yaml.SequenceNode) and top["metrics"].value:
+        last = top["metrics"].value[-1]
+        fields = {k.value: v for k, v in last.value} if isinstance(last, yaml.MappingNode) else {}
+        obs = fields.get("observations")
+        items = obs.value if isinstance(obs, yaml.SequenceNode) else []
+    elif not new and isinstance(top.get("observations"), yaml.SequenceNode):
+        items = top["observations"].value
+    return [n.start_mark.line + 1 for n in items[-count:]] if count else []
+
+
+def _as_linked(error: BriefbookError, target: Path, lines: list[int], origins: list[str],
+               metric_id: str) -> BriefbookError:
+    """A problem of the catalog as ``link`` would write it, named by the user's files: the draft
+    entry (FILE#N) it comes from and the catalog file, never the unwritten text's lines."""
+    prefix = f"{target}:"
+    if not (error.where or "").startswith(prefix):
+        return error                        # in another catalog file: its lines are real
+    line = error.where[len(prefix):]
+    entry = origins[lines.index(int(line))] if line.isdigit() and int(line) in lines else None
+    if entry is not None:
+        return BriefbookError(f"{error.message} — linking {entry} to {metric_id} in {target} "
+                              "(nothing written)", where=entry, hint=error.hint)
+    return BriefbookError(f"{error.message} — linking to {metric_id} in {target} "
+                          f"({', '.join(origins)}; nothing written)", where=str(target),
+                          hint=error.hint)
