@@ -29,8 +29,8 @@ PDF/A fallback. Deterministic: the same input gives the same bytes.
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
-from decimal import Decimal
 from dataclasses import dataclass, field
 
 from briefbook.render.runs import TAG, TEXT_KEY
@@ -55,6 +55,7 @@ class _Show:
     #: (code, cid, width, gap after it) for each glyph, in thousandths of an em: the gap is the
     #: show's own adjustment after the glyph; for the last, the gap to the run's next show
     glyphs: list[list] = field(default_factory=list)
+    size_text: bytes = b""  # the size as the Tf line wrote it
 
 
 @dataclass
@@ -88,30 +89,40 @@ def _widths(font) -> _FontWidths | None:
     return table
 
 
-def _is_text(element) -> bool:
-    """Whether a TJ element is a string (pikepdf gives its numbers as Python numbers; an
-    isinstance test against pikepdf.String is ten times slower)."""
-    return not isinstance(element, (int, float, Decimal))
+#: One element of a TJ array as WeasyPrint writes it (``[<0013>-12.5<0011>] TJ``): a hex
+#: string or a number.
+_TJ_ELEMENT = re.compile(rb"<([0-9A-Fa-f]*)>|([-+]?(?:\d+\.?\d*|\.\d+))")
+_TJ = re.compile(rb"\[(.*)\] TJ")
+_TJ_ONE = re.compile(rb"<([0-9A-Fa-f]*)> Tj")
+_TF = re.compile(rb"/(\S+) (\S+) Tf")
+_TM = re.compile(rb"(\S+) (\S+) (\S+) (\S+) (\S+) (\S+) Tm")
+_RUN_TAG = b"/" + TAG.encode()
+_RUN_TEXT = b"<</" + TEXT_KEY.encode() + b" "
 
 
-def _glyphs(elements, widths: _FontWidths) -> tuple[float, list[list]]:
-    """A TJ array's advance and its glyphs as (code, cid, width, adjustment after it), all in
-    thousandths of an em (a TJ number n moves the next glyph by -n)."""
+def _glyphs(line: bytes, widths: _FontWidths) -> tuple[float, list[list]] | None:
+    """A show's advance and its glyphs as (code, cid, width, adjustment after it), all in
+    thousandths of an em (a TJ number n moves the next glyph by -n); None for a form
+    WeasyPrint does not write."""
+    match = _TJ.fullmatch(line) or _TJ_ONE.fullmatch(line)
+    if match is None:
+        return None
+    body = match.group(1) if line.endswith(b"TJ") else b"<" + match.group(1) + b">"
     total = 0.0
     glyphs: list[list] = []
-    for element in elements:
-        if _is_text(element):
-            data = bytes(element)
+    for element in _TJ_ELEMENT.finditer(body):
+        text, number = element.groups()
+        if text is not None:
+            data = bytes.fromhex(text.decode())
             for i in range(0, len(data) - 1, 2):
-                code = data[i:i + 2]
-                cid = int.from_bytes(code, "big")
+                cid = int.from_bytes(data[i:i + 2], "big")
                 width = widths.widths.get(cid, widths.default)
-                glyphs.append([code, cid, width, 0.0])
+                glyphs.append([data[i:i + 2], cid, width, 0.0])
                 total += width
         else:
-            total -= float(element)
+            total -= float(number)
             if glyphs:
-                glyphs[-1][3] -= float(element)
+                glyphs[-1][3] -= float(number)
     return total, glyphs
 
 
@@ -132,92 +143,96 @@ def finish_runs(pdf_bytes: bytes, *, bridge: bool = True) -> bytes:
         return out.getvalue()
 
 
-def _is_run(operands, operator) -> bool:
+def _content(page) -> bytes:
     import pikepdf
 
-    return (str(operator) == "BDC" and operands[0] == pikepdf.Name("/" + TAG)
-            and isinstance(operands[1], pikepdf.Dictionary))
+    contents = page.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(part.read_bytes() for part in contents)
+    return contents.read_bytes() if contents is not None else b""
 
 
 def _finish_page(pdf, page, clones, bridge: bool) -> bool:
-    import pikepdf
-
-    operations = list(pikepdf.parse_content_stream(page))
-    if not any(_is_run(*operation) for operation in operations):
+    """Finish the runs of one page's content, read line by line as WeasyPrint (pydyf) writes it:
+    one operator a line, a marked-content tag and its properties on the lines before ``BDC``.
+    A show in a form WeasyPrint does not write is left as it is (its gaps stay)."""
+    data = _content(page)
+    if _RUN_TAG not in data:
         return False
-    if not bridge:
-        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(
-            _actual_text(operations)))
-        return True
-    resources = page.obj.get("/Resources")
-    fonts = resources.get("/Font") if resources is not None else None
-    tables: dict[str, _FontWidths | None] = {}
-    spans: list[list[_Show]] = []   # open runs (innermost last)
-    depth: list[bool] = []          # for each open marked-content sequence: is it a run?
-    shows: dict[int, _Show] = {}    # every show of a run, by operator position
-    drop: set[int] = set()          # the runs' BDC and EMC
-    font, size, x, y, scale = None, 0.0, None, 0.0, 1.0
-    plain = True  # no character spacing, word spacing or horizontal scaling in force
-    for index, (operands, operator) in enumerate(operations):
-        name = str(operator)
-        if name == "BDC":
-            run = _is_run(operands, operator)
-            depth.append(run)
-            if run:
-                spans.append([])
-                drop.add(index)
-        elif name == "BMC":
-            depth.append(False)
-        elif name == "EMC" and depth:
-            if depth.pop():
-                _join(spans.pop())
-                drop.add(index)
-        elif name == "Tf":
-            font, size = str(operands[0]), float(operands[1])
-        elif name == "Tm":
-            scale, x, y = float(operands[0]), float(operands[4]), float(operands[5])
-        elif name in ("Td", "TD", "T*", "'", '"'):
-            x = None  # WeasyPrint places each run with Tm; anything else is not bridged
-        elif name in ("Tc", "Tw"):
-            plain = plain and float(operands[0]) == 0
-        elif name == "Tz":
-            plain = plain and float(operands[0]) == 100
-        elif name in ("TJ", "Tj") and spans and font is not None and scale and x is not None \
-                and plain and fonts is not None:
-            if font not in tables:
-                tables[font] = _widths(fonts[font]) if font in fonts else None
-            table = tables[font]
-            if table is None:
-                continue
-            elements = operands[0] if name == "TJ" else [operands[0]]
-            advance, glyphs = _glyphs(elements, table)
-            end = x + advance / 1000 * size * scale
-            show = _Show(index, font, size, x, end, y, scale, glyphs)
-            spans[-1].append(show)
-            shows[index] = show
-            x = end
-    rewritten = []
-    for index, (operands, operator) in enumerate(operations):
-        if index in drop:
+    lines = data.split(b"\n")
+    replaced: dict[int, list[bytes]] = {}
+    if bridge:
+        resources = page.obj.get("/Resources")
+        fonts = resources.get("/Font") if resources is not None else None
+        replaced = _bridge_lines(pdf, lines, fonts, clones) if fonts is not None else {}
+    out: list[bytes] = []
+    runs: list[bool] = []  # for each open marked-content sequence: is it a run?
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line == _RUN_TAG and i + 2 < len(lines) and lines[i + 2] == b"BDC":
+            runs.append(True)
+            if not bridge:  # PDF/A: the run's text as ActualText
+                out += [b"/Span", b"<</ActualText " + lines[i + 1][len(_RUN_TEXT):], b"BDC"]
+            i += 3
             continue
-        show = shows.get(index)
-        replaced = _rewrite(pdf, fonts, show, clones) if show is not None else None
-        rewritten += replaced or [(operands, operator)]
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(rewritten))
+        if line in (b"BDC", b"BMC"):
+            runs.append(False)
+        elif line == b"EMC" and runs and runs.pop() and bridge:
+            i += 1
+            continue
+        out += replaced.get(i, [line])
+        i += 1
+    page.obj.Contents = pdf.make_stream(b"\n".join(out))
     return True
 
 
-def _actual_text(operations) -> list:
-    """The operations with each run's mark turned into an ActualText span."""
-    import pikepdf
-
-    out = []
-    for operands, operator in operations:
-        if _is_run(operands, operator):
-            text = operands[1].get("/" + TEXT_KEY, pikepdf.String(""))
-            operands = [pikepdf.Name("/Span"), pikepdf.Dictionary({"/ActualText": text})]
-        out.append((operands, operator))
-    return out
+def _bridge_lines(pdf, lines: list[bytes], fonts, clones) -> dict[int, list[bytes]]:
+    """Line number → the lines that replace it: each show of a run with a gap to carry."""
+    tables: dict[bytes, _FontWidths | None] = {}
+    open_runs: list[list[_Show] | None] = []
+    shows: list[_Show] = []
+    font, size_text, size, x, y, scale = None, b"", 0.0, None, 0.0, 1.0
+    for index, line in enumerate(lines):
+        tail = line[-3:]
+        if line == b"BDC":
+            open_runs.append([] if index >= 2 and lines[index - 2] == _RUN_TAG else None)
+        elif line == b"BMC":
+            open_runs.append(None)
+        elif line == b"EMC":
+            if open_runs:
+                run = open_runs.pop()
+                if run:
+                    _join(run)
+        elif tail == b" Tf":
+            match = _TF.fullmatch(line)
+            font, size_text, size = (match.group(1), match.group(2), float(match.group(2))) \
+                if match else (None, b"", 0.0)
+        elif tail == b" Tm":
+            match = _TM.fullmatch(line)
+            scale, x, y = (float(match.group(1)), float(match.group(5)), float(match.group(6))) \
+                if match else (1.0, None, 0.0)
+        elif tail in (b" Td", b" TD", b" T*", b" Tc", b" Tw", b" Tz", b" TL") or line in (
+                b"T*", b"'", b'"'):
+            x = None  # WeasyPrint places each show with Tm and sets no spacing: not bridged
+        elif tail in (b" TJ", b" Tj") and x is not None and font is not None and scale \
+                and any(run is not None for run in open_runs):
+            if font not in tables:
+                name = "/" + font.decode()
+                tables[font] = _widths(fonts[name]) if name in fonts else None
+            table = tables[font]
+            found = _glyphs(line, table) if table is not None else None
+            if found is None:
+                x = None
+                continue
+            advance, glyphs = found
+            end = x + advance / 1000 * size * scale
+            show = _Show(index, font.decode(), size, x, end, y, scale, glyphs, size_text)
+            next(run for run in reversed(open_runs) if run is not None).append(show)
+            shows.append(show)
+            x = end
+    rewritten = {show.index: _rewrite(pdf, fonts, show, clones) for show in shows}
+    return {index: new for index, new in rewritten.items() if new is not None}
 
 
 def _join(shows: list[_Show]) -> None:
@@ -230,14 +245,17 @@ def _join(shows: list[_Show]) -> None:
             before.glyphs[-1][3] += gap
 
 
-def _rewrite(pdf, fonts, show: _Show, clones) -> list | None:
+def _number(value: float) -> bytes:
+    """A PDF number: at most two decimals, no exponent."""
+    return (b"%.2f" % value).rstrip(b"0").rstrip(b".") or b"0"
+
+
+def _rewrite(pdf, fonts, show: _Show, clones) -> list[bytes] | None:
     """The show as a TJ in a copy of its font whose widths carry its gaps, or None when it has no
     gap to carry. Each glyph's advance stays what it was — width plus the adjustment after it —
     so every glyph is drawn where it was: the copy gives each glyph the width it most often
     needs here (its own width plus the gap after it, where that gap is one an extractor would
     read as a space), and an adjustment makes up the rest."""
-    import pikepdf
-
     glyphs = show.glyphs
     if not any(gap >= MIN_GAP * 1000 for *_rest, gap in glyphs):
         return None
@@ -247,7 +265,7 @@ def _rewrite(pdf, fonts, show: _Show, clones) -> list | None:
                                           else width] += 1
     widths = {cid: max(counts.items(), key=lambda item: (item[1], item[0]))[0]
               for cid, counts in wanted.items()}
-    elements: list = []
+    body = b""
     piece = b""
     for number, (code, cid, width, gap) in enumerate(glyphs, start=1):
         piece += code
@@ -255,13 +273,12 @@ def _rewrite(pdf, fonts, show: _Show, clones) -> list | None:
         if number == len(glyphs):  # after the last glyph: the next show places itself
             break
         if abs(rest) >= 0.01:
-            elements += [pikepdf.String(piece), -round(rest, 2)]
+            body += b"<" + piece.hex().encode() + b">" + _number(-rest)
             piece = b""
-    elements.append(pikepdf.String(piece))
-    name = _clone(pdf, fonts, show.font, widths, clones)
-    return [([pikepdf.Name(name), show.size], pikepdf.Operator("Tf")),
-            ([pikepdf.Array(elements)], pikepdf.Operator("TJ")),
-            ([pikepdf.Name(show.font), show.size], pikepdf.Operator("Tf"))]
+    body += b"<" + piece.hex().encode() + b">"
+    name = _clone(pdf, fonts, "/" + show.font, widths, clones)
+    return [name.encode() + b" " + show.size_text + b" Tf", b"[" + body + b"] TJ",
+            b"/" + show.font.encode() + b" " + show.size_text + b" Tf"]
 
 
 def _clone(pdf, fonts, font_name: str, wanted: dict[int, float], clones) -> str:
