@@ -17,6 +17,9 @@ Decisions (each one tested in tests/metrics/test_numbers.py):
   anything inside 《…》), specs (``128层QLC``: a number+unit glued to Latin letters),
   bare numbers (``965``), levels (``五级``) and the idiomatic lone ``一`` (一批, 一年多来, 一件事).
 - A number with 万/亿 directly followed by a person noun (``25万大学生``) gets the implied unit 人.
+- Fractions in tenths are percentages: ``七成`` = 70 %, ``超过六成`` = 60 % qualifier 超,
+  ``七成以上`` = 70 % qualifier 以上; ``过半`` = 50 % qualifier 超 (more than half). Not
+  ``成`` starting a word (``三成员``, ``一成不变``: see ``_NOT_FRACTION``).
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ UNITS = (
     "平方公里", "平方米", "个百分点", "百分点", "公里", "千米", "个月", "分钟", "小时", "公顷",
     "人次", "元", "人", "名", "位", "个", "份", "项", "条", "家", "所", "座", "间", "件", "户",
     "套", "张", "支", "种", "次", "处", "台", "辆", "吨", "亩", "米", "年", "天", "周", "层",
-    "倍", "%", "床", "篇", "栋", "宗", "例", "部",
+    "倍", "%", "床", "篇", "栋", "宗", "例", "部", "场", "株",
 )
 TIME_UNITS = {"年", "个月", "天", "周", "小时", "分钟"}
 PERSON_NOUNS = ("大学生", "毕业生", "学生", "人才", "党员", "干部", "居民", "市民", "群众", "职工",
@@ -68,6 +71,12 @@ _TOKEN = re.compile(
     rf"(?P<unit>{_UNIT_RE})?"
     rf"(?P<suffix>以上)?"
 )
+
+
+#: 七成 / 过半: a share in tenths (→ %), and more than half.
+_FRACTION = re.compile(r"(?P<pre>超过|将近|接近|大约|近|约|超|逾)?(?:(?P<tenths>[一二三四五六七八九])成"
+                       r"(?![员功为立果熟本都交效长就型品绩年人])|(?P<half>过半))(?P<suffix>以上)?")
+_NOT_FRACTION = "数几一"      # 数成, 几成: vague; 一成不变 is an idiom (一 alone is never read)
 
 
 class NotAQuantity(ValueError):
@@ -192,7 +201,27 @@ def scan(text: str) -> list[Token]:
         token = _classify(text, m)
         if token is not None:
             tokens.append(token)
-    return tokens
+    taken = [(t.start, t.end) for t in tokens if t.quantity is not None]
+    fractions = [t for t in _fractions(text) if not any(a < t.end and t.start < b for a, b in taken)]
+    return sorted(tokens + fractions, key=lambda t: t.start)
+
+
+def _fractions(text: str) -> list[Token]:
+    """七成 → 70 %, 超过六成 → 60 % 超, 过半 → 50 % 超 (see the module docstring)."""
+    found = []
+    for m in _FRACTION.finditer(text):
+        tenths = m["tenths"]
+        if tenths and (tenths == "一" or (m.start("tenths") > 0 and text[m.start("tenths") - 1]
+                                          in _NOT_FRACTION)):
+            continue
+        if _enclosure_at(text, m.start()) is not None:
+            continue
+        number = Decimal(_CN_DIGITS[tenths] * 10) if tenths else Decimal(50)
+        qualifier = _qualifier(m["pre"], None, m["suffix"]) or (None if tenths else "超")
+        span = m.group()
+        found.append(Token("quantity", span, m.start(), m.end(),
+                           Quantity(number, "%", qualifier, "", span, m.start(), m.end())))
+    return found
 
 
 def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one rule per branch
