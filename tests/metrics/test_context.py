@@ -29,3 +29,77 @@ def test_units_and_fractions_are_read(text, want):
                                   "市场繁荣", "一场大雨"])
 def test_words_with_cheng_or_chang_are_not_figures(text):
     assert find_quantities(text) == []
+
+
+# --------------------------------------------------------------------------- the article's genre
+
+from briefbook.metrics.extract import extract_mentions  # noqa: E402
+from briefbook.metrics.genre import Genre, context_year, guess_genre, section_genre  # noqa: E402
+
+
+@pytest.mark.parametrize("title, paragraphs, kind", [
+    ("柏港市2024年城市管理工作要点", [], "plan"),
+    ("柏港区今年民生预算出炉", [], "plan"),
+    ("柏港市为民办实事项目上半年进展顺利", [], "report"),   # a report on a plan's projects
+    ("柏港市交出2024年民生答卷", [], "report"),
+    ("柏港市政府工作报告", [], None),                    # its headings decide
+    ("柏港新闻", ["市政府日前印发实施方案。", "其余内容。"], "plan"),       # the lead, when the title is mute
+    ("柏港新闻", ["市政府日前印发实施方案。"], None),     # a paragraph alone leads nothing
+])
+def test_genre_from_title_then_lead(title, paragraphs, kind):
+    assert guess_genre(title, paragraphs).kind == kind
+
+
+def test_a_heading_overrides_the_article_and_names_its_year():
+    mixed = guess_genre("柏港市政府工作报告")
+    assert section_genre("一、2023年工作回顾", mixed).kind == "report"
+    assert section_genre("二、2024年工作安排", mixed).kind == "plan"
+    assert section_genre("三、托育服务", Genre("plan", "要点")).kind == "plan"
+    assert context_year("一、2023年工作回顾") == 2023 and context_year("2023—2025年") is None
+
+
+PLAN = "柏港市2024年民生工作要点"
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("年内建成社区食堂30个。", "pledged"),                # 建成 in a plan: part of the plan
+    ("新增普惠托位800个，开通公交线路5条。", "pledged"),
+    ("举办惠民演出200场。", "pledged"),                   # no cue at all: the plan's
+    ("去年，全市共建成社区食堂26个。", "reported"),        # marked done
+    ("目前已建成社区食堂52个。", "reported"),
+    ("截至去年底，累计建成口袋公园88个。", "reported"),
+    ("2023年，全市新增就业2.1万人。", "reported"),        # an earlier year opens the sentence
+    ("去年新增托位600个，今年再新增800个。", "pledged"),   # the last figure: 今年再… after 去年
+])
+def test_a_plan_articles_figures_are_pledges_unless_marked_done(text, kind):
+    import datetime as dt
+
+    last = extract_mentions(text, dt.date(2024, 1, 20), title=PLAN, headings=[None])[-1]
+    assert last.kind == kind, last
+
+
+def test_a_report_articles_figures_are_reports_and_its_plan_part_pledges():
+    import datetime as dt
+
+    text = "全年举办惠民演出320场。\n明年，全市将新建口袋公园15个。"
+    kinds = [m.kind for m in extract_mentions(text, dt.date(2025, 1, 8), title="柏港市交出2024年民生答卷",
+                                              headings=[None, None])]
+    assert kinds == ["reported", "pledged"]
+
+
+def test_headings_in_a_plain_text_switch_the_genre():
+    text = ("柏港市政府工作报告\n一、2023年工作回顾\n新增城镇就业3.8万人，建成保障房4200套。\n"
+            "二、2024年工作安排\n新增城镇就业3.5万人，建成保障房3000套。")
+    assert [m.kind for m in extract_mentions(text)] == ["reported"] * 2 + ["pledged"] * 2
+
+
+# --------------------------------------------------------------------------- traditional text
+
+def test_traditional_text_is_read_and_quoted_as_given():
+    text = "柏港市年內將新增托位1200個，舉辦演出300場，覆蓋七成社區。去年建成長者飯堂18間。"
+    found = extract_mentions(text)
+    assert [(m.value, m.unit, m.kind) for m in found] == [
+        (1200, "个", "pledged"), (300, "场", "pledged"), (70, "%", "pledged"), (18, "间", "reported")]
+    assert [text[m.start:m.end] for m in found] == [m.text for m in found] == [
+        "1200個", "300場", "七成", "18間"]
+    assert all(m.sentence in text for m in found)

@@ -163,12 +163,14 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
     the project's ``topics`` when given."""
     entries: list[dict[str, Any]] = []
     paragraphs = list(article.paragraphs())
+    heading_of = {p.id: s.heading for s in article.sections for p in s.paragraphs}
     text = "\n".join(p.text for p in paragraphs)
     starts, pos = [], 0
     for p in paragraphs:
         starts.append((pos, p))
         pos += len(p.text) + 1
-    for m in extract_mentions(text, article.published):
+    for m in extract_mentions(text, article.published, title=article.title,
+                              headings=[heading_of.get(p.id) for p in paragraphs]):
         offset, para = next((s, p) for s, p in reversed(starts) if s <= m.start)
         local_start, local_end = m.start - offset, m.end - offset
         quote = shortest_quote(para.text, local_start, local_end, m.value, m.unit, m.qualifier)

@@ -25,8 +25,16 @@ Kind guess, from the narrowest context that decides it:
    目前/现有/已有 read as a current state, i.e. reported;
 4. earlier clauses of the sentence, later clauses of the sentence, earlier sentences of
    the paragraph;
-5. the document's majority among the mentions decided so far;
-6. otherwise None.
+5. the article's genre (``genre.py``: the title, else the lead paragraph; a section heading
+   such as 工作回顾 / 工作安排 over both): in a plan, budget or work-plan article a figure is a
+   pledge — 新增, 建成, 开通 … included — unless marked done: a past frame, or a strong report
+   marker (已, 完成了, 累计, 截至, 去年, 目前 …) before it in its sentence with no pledge cue
+   and no 今年/明年/年内/再 after that marker, or one later in its clause; in a report
+   article a figure no cue decides is a report;
+6. the document's majority among the mentions decided so far;
+7. otherwise None.
+Traditional script is converted (OpenCC t2s, character for character) before reading; the
+offsets, ``text`` and ``sentence`` of a mention are the given text's own.
 Pledge cues: 力争 将 拟 要 打造 目标 实现(not 实现了) 计划 确保 争取 未来 继续 锚定 届时 预计.
 Report cues: 完成 新增 已 上线 问世 了 选派 组织(not 党组织) 出台 启动 建立 入围 获评
 累计 实施 开工 开展 去年 举行 成立 建成 开通 截至 上半年 同比 增长 下降 目前 现有 共有 过去.
@@ -46,11 +54,14 @@ pledge's deadline as a stage figure).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from briefbook.metrics.genre import Genre, guess_genre, section_genre
 from briefbook.metrics.numbers import find_quantities
 
 __all__ = ["Mention", "extract_mentions", "guess_progress", "PLEDGE_CUES", "PROGRESS_DONE",
@@ -81,6 +92,8 @@ _NOT_STARTING = {"将": ("将近",), "要": ("要求", "要素", "要点", "要�
                  "已": ("已脱贫",), "了": ("了解",)}
 _CUE_RE = re.compile("|".join(sorted(map(re.escape, PLEDGE_CUES + REPORT_CUES), key=len, reverse=True)))
 _MODAL = re.compile("将|要|力争|争取|计划|确保")
+#: Time words that end a done marker's reach (去年新增600个，今年再新增800个).
+_FUTURE = re.compile(r"今年|明年|年内|年底前|下半年|再")
 _SENTENCE_END = "。！？；\n"
 _CLAUSE_END = "，；：。！？\n"
 
@@ -178,8 +191,9 @@ def _list_frame(text: str, p_lo: int) -> str | None:
     return None
 
 
-def _guess(text: str, start: int, end: int,
-           published: dt.date | None = None) -> tuple[str | None, str | None]:
+def _sentence_guess(text: str, start: int, end: int,
+                    published: dt.date | None = None) -> tuple[str | None, str | None]:
+    """Rules 1–4 of the module docstring: the sentence and paragraph cues alone."""
     s_lo, s_hi = _bounds(text, start, _SENTENCE_END)
     c_lo, c_hi = _bounds(text, start, _CLAUSE_END)
     p_lo, _ = _bounds(text, start, "\n")
@@ -204,19 +218,89 @@ def _guess(text: str, start: int, end: int,
     return None, None
 
 
-def extract_mentions(text: str, published: dt.date | None = None) -> list[Mention]:
+def _done(text: str, start: int, end: int, published: dt.date | None) -> str | None:
+    """The marker that says the figure at ``text[start:end]`` is done, or None: a past frame
+    (过去五年, a sentence opening with an earlier year), or a strong report marker (已, 完成了,
+    累计, 截至, 去年, 目前 …) before it in its sentence with no pledge cue after that marker,
+    or one in the rest of its clause (…1080个，已投用 is not; …1080个已投用 is)."""
+    s_lo, _ = _bounds(text, start, _SENTENCE_END)
+    _, c_hi = _bounds(text, start, _CLAUSE_END)
+    framed = _frame(text, s_lo, start, published)
+    if framed:
+        return framed[1] if framed[0] == "reported" else None
+    before = [c for c in _cues(text, s_lo, start)
+              if c[2] == "pledged" or c[1] in STRONG_REPORT]
+    if before and before[-1][2] == "reported" and not _FUTURE.search(text, before[-1][0], start):
+        return before[-1][1]
+    after = [c for c in _cues(text, end, c_hi) if c[1] in STRONG_REPORT]
+    return after[0][1] if after else None
+
+
+def _guess(text: str, start: int, end: int, published: dt.date | None = None,
+           genre: Genre = Genre(None, None)) -> tuple[str | None, str | None]:
+    """The sentence's guess (rules 1–4), then the genre's (see the module docstring)."""
+    kind, cue = _sentence_guess(text, start, end, published)
+    if genre.kind == "plan" and kind != "pledged" and not _done(text, start, end, published):
+        return "pledged", f"({genre.cue})"
+    if genre.kind == "report" and kind is None:
+        return "reported", f"({genre.cue})"
+    return kind, cue
+
+
+def _simplified(text: str) -> str:
+    """``text`` in simplified script, character for character (offsets stay valid): OpenCC
+    t2s on the whole text, or character by character where a phrase changes length."""
+    from briefbook.corpus.clean import to_simplified
+
+    out, _ = to_simplified(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(s := to_simplified(c)[0]) != 1 else s for c in text)
+
+
+def _line_genres(lines: list[str], title: str | None,
+                 headings: Sequence[str | None] | None) -> list[Genre]:
+    """The genre each line of the text stands in: its section heading's, else the article's.
+    Without ``headings`` (a plain text file), a line that reads as a heading starts a section
+    and the first such line is the title when none is given."""
+    from briefbook.corpus.clean import is_heading
+
+    if headings is None:
+        marks = [is_heading(line.strip()) for line in lines]
+        if title is None and lines and marks[0]:
+            title = lines[0].strip()
+        current: str | None = None
+        headings = []
+        for line, mark in zip(lines, marks, strict=True):
+            current = line.strip() if mark else current
+            headings.append(current)
+    body = [line for line in lines if line.strip()]
+    article = guess_genre(title, body[1:] if title and body and body[0].strip() == title else body)
+    return [section_genre(h if h != title else None, article) for h in headings]
+
+
+def extract_mentions(text: str, published: dt.date | None = None, *, title: str | None = None,
+                     headings: Sequence[str | None] | None = None) -> list[Mention]:
     """Every number-with-unit mention in ``text``, in order, with a pledged/reported guess
-    (``published``, the article's date, lets a year that opens a sentence frame it)."""
+    (``published``, the article's date, lets a year that opens a sentence frame it; ``title``
+    and ``headings`` — the section heading of each line — give the article's genre).
+    Traditional script is read as simplified; offsets, ``text`` and ``sentence`` are the
+    given text's own."""
+    work = _simplified(text)
+    genres = _line_genres(work.split("\n"), title and _simplified(title),
+                          None if headings is None else [h and _simplified(h) for h in headings])
+    line_starts = [0] + [i + 1 for i, ch in enumerate(work) if ch == "\n"]
     mentions: list[Mention] = []
-    for q in find_quantities(text):
-        kind, cue = _guess(text, q.start, q.end, published)
-        s_lo, s_hi = _bounds(text, q.start, _SENTENCE_END)
+    for q in find_quantities(work):
+        genre = genres[bisect.bisect_right(line_starts, q.start) - 1]
+        kind, cue = _guess(work, q.start, q.end, published, genre)
+        s_lo, s_hi = _bounds(work, q.start, _SENTENCE_END)
         sentence = text[s_lo:s_hi].strip()
         qualifier = q.qualifier
-        if qualifier is None and "力争" in text[_bounds(text, q.start, _CLAUSE_END)[0]:q.start]:
+        if qualifier is None and "力争" in work[_bounds(work, q.start, _CLAUSE_END)[0]:q.start]:
             qualifier = "力争"
-        mentions.append(Mention(q.plain, q.unit, qualifier, q.text, q.start, q.end, sentence,
-                                kind, cue))
+        mentions.append(Mention(q.plain, q.unit, qualifier, text[q.start:q.end], q.start, q.end,
+                                sentence, kind, cue))
     decided = Counter(m.kind for m in mentions if m.kind)
     if decided and len(decided) >= 1:
         majority, _ = decided.most_common(1)[0]
