@@ -103,3 +103,44 @@ def test_traditional_text_is_read_and_quoted_as_given():
     assert [text[m.start:m.end] for m in found] == [m.text for m in found] == [
         "1200個", "300場", "七成", "18間"]
     assert all(m.sentence in text for m in found)
+
+
+# --------------------------------------------------------------------------- periods
+
+import datetime as _dt  # noqa: E402
+
+from briefbook.metrics.draft import guess_period  # noqa: E402
+from briefbook.metrics.periods import parse_period, relative_period  # noqa: E402
+
+JAN = _dt.date(2024, 1, 22)
+
+
+@pytest.mark.parametrize("sentence, period", [
+    ("明年再新增托位2000个", "2025年"),
+    ("年内建成社区托育点45个", "2024年"),
+    ("年底前打通断头路12公里", "2024年底"),
+    ("下半年将开通公交线路6条", "2024年7月—2024年12月"),
+    ("去年新增600个，今年再新增800个", "2024年"),     # the word nearest before the figure
+    ("比上年增长6.5%", None),                          # a comparison base, not a period
+    ("三年内建成站点260个", None),                     # N年内 is draft's own rule
+])
+def test_relative_period_words(sentence, period):
+    got = relative_period(sentence, JAN)
+    assert (got[0] if got else None) == period
+
+
+def test_period_ends_where_the_words_say():
+    assert parse_period("2024年底前").end == _dt.date(2024, 12, 31)
+    assert guess_period("pledged", "明年再新增托位2000个。", JAN)[0] == "2025年"
+    assert guess_period("pledged", "年底前打通断头路12公里。", JAN)[0] == "2024年底"
+
+
+def test_period_from_the_article_and_its_sections():
+    # a January year-end report: 全年 and a bare figure are the year its title names
+    jan25 = _dt.date(2025, 1, 8)
+    assert guess_period("reported", "全年新建道路23公里。", jan25, year=2024)[0] == "2024年"
+    assert guess_period("reported", "增加学位7600个。", jan25, year=2024)[0] == "2024年"
+    # under 一、2023年工作回顾 / a plan with no year word: its section's year, the plan's year
+    assert guess_period("reported", "建成保障房4200套。", JAN, year=2023)[0] == "2023年"
+    assert guess_period("pledged", "新建助餐点60个。", JAN, plan=True)[0] == "2024年"
+    assert guess_period("pledged", "新建助餐点60个。", JAN)[0] == "未定期限"

@@ -19,9 +19,11 @@ Gives:
   is gone from the paragraph after a cleaning change, its period cannot be read, a key that
   is neither a catalog nor a draft field …).
 
-Period guesses: an explicit year (sentence, then paragraph), 十四五, N年内, a bare 年内
-(the publication year), 去年/上年, 上半年, 今年, 全年, 明年; else 未定期限 for a pledge and
-the publication year for a report.
+Period guesses (``guess_period``): an explicit year (sentence, then paragraph), 十四五, N年内,
+the relative word nearest before the figure (``periods.relative_period``: 明年, 年内, 年底前,
+今年, 上半年, 截至6月底 …, against the publication date), the year the section heading or the
+title is about; else the publication year for a report or a figure of a plan (``genre.py``)
+and 未定期限 for any other pledge.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from typing import Any
 from briefbook.errors import BriefbookError
 from briefbook.metrics.extract import SHARE_OF_TARGET, extract_mentions, guess_progress
 from briefbook.metrics.numbers import find_quantities
-from briefbook.metrics.periods import PeriodError, parse_period
+from briefbook.metrics.genre import context_year, guess_genre, section_genre
+from briefbook.metrics.periods import PeriodError, parse_period, relative_period
 
 __all__ = ["CATALOG_FIELDS", "DRAFT_FIELDS", "check_entry", "draft", "draft_entries",
            "guess_period", "observation", "shortest_quote"]
@@ -103,19 +106,24 @@ def shortest_quote(text: str, start: int, end: int, value: Any, unit: str,
 
 
 def guess_period(kind: str | None, sentence: str, published: dt.date,
-                 paragraph: str = "") -> tuple[str, str]:
-    """(period, the words that decided it) for a figure in ``sentence`` (of ``paragraph``):
-    an explicit year in the sentence, else in the paragraph, else relative words."""
+                 paragraph: str = "", *, pos: int | None = None, year: int | None = None,
+                 plan: bool = False) -> tuple[str, str]:
+    """(period, the words that decided it) for a figure at ``pos`` in ``sentence`` (of
+    ``paragraph``): an explicit year in the sentence, else in the paragraph; 十四五; N年内;
+    a relative word (``periods.relative_period``: 明年, 年内, 年底前, 上半年 …, the nearest
+    before the figure); else the year the article or its section is about (``year``: 2024年民生
+    答卷, 一、2023年工作回顾); else the publication year for a report or a figure of a plan
+    (``plan``), 未定期限 for any other pledge."""
     y = published.year
     m = re.search(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?", sentence)
-    if m is None and not re.search(r"去年|上年|明年|年内", sentence):
+    if m is None and relative_period(sentence, published) is None:
         m = re.search(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?", paragraph)
     if m:
-        year = int(m.group(1))
-        if kind == "pledged" and year >= y:
-            return (f"{year}年" if year == y else f"{y}—{year}年"), m.group()
+        found = int(m.group(1))
+        if kind == "pledged" and found >= y:
+            return (f"{found}年" if found == y else f"{y}—{found}年"), m.group()
         if kind != "pledged":
-            return f"{year}年", m.group()
+            return f"{found}年", m.group()
     if m := re.search(r"(十[三四五]五)", sentence):
         return f"{m.group(1)}期间", m.group()
     if m := re.search(r"([一两二三四五六七八九十]|\d+)年内", sentence):
@@ -123,14 +131,11 @@ def guess_period(kind: str | None, sentence: str, published: dt.date,
         n = int(raw) if raw.isdigit() else _CN_NUM.get(raw, 0)
         if n:
             return f"{y}—{y + n - 1}年" if n > 1 else f"{y}年", m.group()
-    if m := re.search(r"(?:今|本)?年内", sentence):      # 年内 with no count: this year
-        return f"{y}年", m.group()
-    for cue, period in (("去年", f"{y - 1}年"), ("上年", f"{y - 1}年"), ("今年上半年", f"{y}年1月—{y}年6月"),
-                        ("上半年", f"{y}年1月—{y}年6月"), ("今年", f"{y}年"), ("全年", f"{y}年"),
-                        ("明年", f"{y + 1}年")):
-        if cue in sentence:
-            return period, cue
-    if kind == "pledged":
+    if relative := relative_period(sentence, published, pos, year):
+        return relative
+    if year is not None and (kind != "pledged" or year >= y):
+        return f"{year}年", f"({year}年，标题或小标题)"
+    if kind == "pledged" and not plan:
         return "未定期限", "(无期限字样)"
     return f"{y}年", "(发表年份)"
 
@@ -169,6 +174,7 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
     for p in paragraphs:
         starts.append((pos, p))
         pos += len(p.text) + 1
+    genre = guess_genre(article.title, [p.text for p in paragraphs])
     for m in extract_mentions(text, article.published, title=article.title,
                               headings=[heading_of.get(p.id) for p in paragraphs]):
         offset, para = next((s, p) for s, p in reversed(starts) if s <= m.start)
@@ -181,7 +187,13 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
                       if s.start() <= local_start and local_end <= s.end()), None)
         if share is not None:       # 完成年度目标的57%: the share itself is a report
             kind, cue = "reported", share.group()
-        period, period_cue = guess_period(kind, m.sentence, article.published, para.text)
+        heading = heading_of.get(para.id)
+        s_lo = text.rfind(m.sentence, 0, m.end)
+        period, period_cue = guess_period(
+            kind, m.sentence, article.published, para.text,
+            pos=m.start - s_lo if s_lo != -1 else None,
+            year=context_year(heading) or context_year(article.title),
+            plan=section_genre(heading, genre).kind == "plan")
         topic, topic_cue = _topic(m.sentence, topics)
         entry = {
             "n": len(entries) + 1, "metric": None, "label": _label(quote, m.text),

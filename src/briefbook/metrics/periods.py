@@ -11,6 +11,13 @@ month; ``底/末`` and a trailing ``前`` change nothing (the period still ends 
 month); a range ``A—B`` (also ``-``, ``–``, ``~``, ``至``) runs from A's start to B's end, and
 B may borrow A's unit (``2021—2025年``); a parenthetical note ``（五年内）`` is ignored;
 the five-year plans by name (``十三五``, ``十四五``, ``十五五``) are their years.
+
+Words relative to an article's date (``relative_period``; y = the publication year, one
+table, ``RELATIVE``): 明年 → y+1, 明年上半年, 明年底; 去年/上年/过去一年 → y−1; 今年/本年/年内 →
+y; 年底前/今年年底 → y年底 (ends 12-31); 上半年 → y年1月—y年6月, 下半年 → y年7月—y年12月;
+全年 → the year the article is about (a January year-end report's
+全年 is last year), else y. A comparison base (比上年, 较去年, 同比) is not a period. An interim day (截至6月底) is not
+one either: the report keeps its year and says ``progress: underway`` (extract.guess_progress).
 """
 
 from __future__ import annotations
@@ -20,14 +27,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["OPEN_PERIODS", "Period", "PeriodError", "parse_period"]
+__all__ = ["OPEN_PERIODS", "RELATIVE", "Period", "PeriodError", "parse_period",
+           "relative_period"]
 
 #: Wordings of a period without a deadline.
 OPEN_PERIODS = ("未定期限", "尽快", "长期", "持续")
 #: Five-year plans by name → their first year.
 PLANS = {"十三五": 2016, "十四五": 2021, "十五五": 2026}
 
-_POINT = re.compile(r"^(?P<y>\d{4})(?:年(?:(?P<m>\d{1,2})月)?)?(?:底|末|前|内)?$")
+_POINT = re.compile(r"^(?P<y>\d{4})(?:年(?:(?P<m>\d{1,2})月)?)?(?:(?:底|末)?前|底|末|内)?$")
 _RANGE = re.compile(r"\s*(?:—|–|-|~|～|至|到)\s*")
 _NOTE = re.compile(r"（[^）]*）|\([^)]*\)")
 
@@ -87,3 +95,37 @@ def parse_period(text: str) -> Period:
     if end < start:
         raise PeriodError(f"the period {text!r} ends before it starts")
     return Period(text, start, end)
+
+
+#: Relative period words → (year offset, the period's form); longest first where they overlap.
+#: ``{y}`` is the year meant; ``全年`` takes the year the article is about.
+RELATIVE = (
+    ("明年上半年", 1, "{y}年1月—{y}年6月"), ("明年年底", 1, "{y}年底"), ("明年底", 1, "{y}年底"),
+    ("明年", 1, "{y}年"), ("去年", -1, "{y}年"), ("上年", -1, "{y}年"), ("过去一年", -1, "{y}年"),
+    ("今年上半年", 0, "{y}年1月—{y}年6月"), ("上半年", 0, "{y}年1月—{y}年6月"),
+    ("下半年", 0, "{y}年7月—{y}年12月"), ("今年年底", 0, "{y}年底"), ("年底前", 0, "{y}年底"),
+    ("今年", 0, "{y}年"), ("本年", 0, "{y}年"), ("年内", 0, "{y}年"), ("全年", 0, "{y}年"),
+)
+_RELATIVE_RE = re.compile(r"(?<![一二两三四五六七八九十\d])(?:"
+                          + "|".join(re.escape(w) for w, _, _ in RELATIVE)
+                          + r")")
+_COMPARISON = re.compile(r"(?:比|较|同比)(?:上年|去年)(?:同期)?|同比")
+
+
+def relative_period(sentence: str, published: dt.date, pos: int | None = None,
+                    year: int | None = None) -> tuple[str, str] | None:
+    """(period, the words) for the relative period word nearest before ``pos`` in ``sentence``
+    (else the first after it), read against the publication date; ``year`` is the year the
+    article is about, for 全年. None when the sentence has no such word."""
+    masked = _COMPARISON.sub(lambda m: "＿" * len(m.group()), sentence)
+    found = list(_RELATIVE_RE.finditer(masked))
+    if not found:
+        return None
+    pos = len(sentence) if pos is None else pos
+    before = [m for m in found if m.start() < pos]
+    m = before[-1] if before else found[0]
+    y = published.year
+    word = m.group()
+    offset, form = next((o, f) for w, o, f in RELATIVE if w == word)
+    meant = (year or y) if word == "全年" else y + offset
+    return form.format(y=meant), word
