@@ -144,3 +144,31 @@ def test_period_from_the_article_and_its_sections():
     assert guess_period("reported", "建成保障房4200套。", JAN, year=2023)[0] == "2023年"
     assert guess_period("pledged", "新建助餐点60个。", JAN, plan=True)[0] == "2024年"
     assert guess_period("pledged", "新建助餐点60个。", JAN)[0] == "未定期限"
+
+
+# --------------------------------------------------------------------------- topics
+
+from briefbook.metrics.draft import _topic  # noqa: E402
+
+TOPICS = ("城市建设", "民生保障", "文化旅游")
+
+
+@pytest.mark.parametrize("sentence, heading, title, want", [
+    ("新增普惠托位3000个。", None, None, ("城市建设", "(无线索，请核对)")),   # nothing decides: flagged
+    ("新增普惠托位3000个。", None, None, ("城市建设", "(无线索，请核对)")),
+    ("年内建成45个。", "一、托育服务", None, ("民生保障", "托育（小标题）")),   # the heading's words
+    ("举办活动500场。", "四、文化旅游", None, ("文化旅游", "文化旅游（小标题）")),  # a topic it names
+    ("改造道路12公里。", "四、文化旅游", None, ("文化旅游", "文化旅游（小标题）")),  # the heading over words
+    ("新建30处。", None, "柏港市2024年养老工作要点", ("民生保障", "养老（标题）")),
+    ("新建文化站30处。", "二、托育服务", None, ("民生保障", "托育（小标题）")),
+])
+def test_topic_from_the_sentence_heading_and_title(sentence, heading, title, want):
+    assert _topic(sentence, TOPICS, heading=heading, title=title) == want
+
+
+def test_a_period_word_after_the_figure_counts_only_in_its_clause():
+    s = "新增托位800个，明年再新增1000个"
+    assert relative_period(s, JAN, s.index("800")) is None
+    assert relative_period(s, JAN, s.index("1000"))[0] == "2025年"
+    s = "托位800个年底前建成"
+    assert relative_period(s, JAN, s.index("800"))[0] == "2024年底"

@@ -140,18 +140,32 @@ def guess_period(kind: str | None, sentence: str, published: dt.date,
     return f"{y}年", "(发表年份)"
 
 
-def _topic(quote: str, topics: Sequence[str] = ()) -> tuple[str, str]:
-    """(topic, the cue that decided it). With the project's ``topics``, only those are guessed:
-    a topic named in the sentence first, then the word table; else the first topic, flagged."""
+def _topic_in(text: str, topics: Sequence[str]) -> tuple[str, str] | None:
+    """(topic, word) for a project topic named in ``text``, else the first word-table match."""
     for topic in topics:
-        if topic in quote:
+        if topic in text:
             return topic, topic
     for topic, words in TOPIC_WORDS:
         if topics and topic not in topics:
             continue
         for w in words:
-            if w in quote:
+            if w in text:
                 return topic, w
+    return None
+
+
+def _topic(quote: str, topics: Sequence[str] = (), *, heading: str | None = None,
+           title: str | None = None) -> tuple[str, str]:
+    """(topic, the cue that decided it). With the project's ``topics``, only those are guessed.
+    A topic named in the sentence first, then the section heading (四、托育服务: a topic it
+    names, else its words), then the sentence's words, then the title's; else the first
+    topic, flagged (无线索，请核对). A cue from the heading or title says so."""
+    for topic in topics:
+        if topic in quote:
+            return topic, topic
+    for text, where in ((heading, "（小标题）"), (quote, ""), (title, "（标题）")):
+        if text and (found := _topic_in(text, topics)):
+            return found[0], found[1] + where
     return (topics[0] if topics else "民生保障"), "(无线索，请核对)"
 
 
@@ -194,7 +208,7 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
             pos=m.start - s_lo if s_lo != -1 else None,
             year=context_year(heading) or context_year(article.title),
             plan=section_genre(heading, genre).kind == "plan")
-        topic, topic_cue = _topic(m.sentence, topics)
+        topic, topic_cue = _topic(m.sentence, topics, heading=heading, title=article.title)
         entry = {
             "n": len(entries) + 1, "metric": None, "label": _label(quote, m.text),
             "topic": topic, "topic_cue": topic_cue,

@@ -115,7 +115,7 @@ _COMPARISON = re.compile(r"(?:比|较|同比)(?:上年|去年)(?:同期)?|同比
 def relative_period(sentence: str, published: dt.date, pos: int | None = None,
                     year: int | None = None) -> tuple[str, str] | None:
     """(period, the words) for the relative period word nearest before ``pos`` in ``sentence``
-    (else the first after it), read against the publication date; ``year`` is the year the
+    (else the first after it in its clause: 新增800个，明年再新增1000个 — not 明年), read against the publication date; ``year`` is the year the
     article is about, for 全年. None when the sentence has no such word."""
     masked = _COMPARISON.sub(lambda m: "＿" * len(m.group()), sentence)
     found = list(_RELATIVE_RE.finditer(masked))
@@ -123,7 +123,10 @@ def relative_period(sentence: str, published: dt.date, pos: int | None = None,
         return None
     pos = len(sentence) if pos is None else pos
     before = [m for m in found if m.start() < pos]
-    m = before[-1] if before else found[0]
+    after = [m for m in found if m.start() >= pos and not re.search("[，；：]", sentence[pos:m.start()])]
+    if not before and not after:
+        return None
+    m = before[-1] if before else after[0]
     y = published.year
     word = m.group()
     offset, form = next((o, f) for w, o, f in RELATIVE if w == word)
