@@ -94,6 +94,9 @@ _CUE_RE = re.compile("|".join(sorted(map(re.escape, PLEDGE_CUES + REPORT_CUES), 
 _MODAL = re.compile("将|要|力争|争取|计划|确保")
 #: Time words that end a done marker's reach (去年新增600个，今年再新增800个).
 _FUTURE = re.compile(r"今年|明年|年内|年底前|下半年|再")
+#: Words that put what follows in the clause ahead of the writer (年内新建30家 in January is a
+#: pledge, whatever verb follows); in a report article they decide nothing (年内建成 = done).
+_FORWARD = re.compile(r"年内|年底前|明年|今年内|下半年将|今年将")
 _SENTENCE_END = "。！？；\n"
 _CLAUSE_END = "，；：。！？\n"
 
@@ -240,6 +243,11 @@ def _guess(text: str, start: int, end: int, published: dt.date | None = None,
            genre: Genre = Genre(None, None)) -> tuple[str | None, str | None]:
     """The sentence's guess (rules 1–4), then the genre's (see the module docstring)."""
     kind, cue = _sentence_guess(text, start, end, published)
+    if genre.kind != "report" and kind != "pledged":
+        c_lo, _ = _bounds(text, start, _CLAUSE_END)
+        forward = _FORWARD.search(text, c_lo, start)
+        if forward and not _done(text, start, end, published):
+            return "pledged", forward.group()
     if genre.kind == "plan" and kind != "pledged" and not _done(text, start, end, published):
         return "pledged", f"({genre.cue})"
     if genre.kind == "report" and kind is None:
