@@ -87,7 +87,7 @@ def test_nested_projects_are_refused(tmp_path, capsys):
 @pytest.mark.parametrize(("text", "line", "needle"), [
     ("", 1, "the project file is empty"),
     ("[1, 2]\n", 1, "not a list"),
-    ("title: 甲\ntopics: [民生保障\n", 3, "expected ',' or ']'"),
+    ("title: 甲\ntopics: [民生保障\n", 2, "expected ',' or ']'"),  # where the list opened
     ("title: 甲\ntopik: [民生保障]\n", 2, "did you mean 'topics'"),
     ("title: 甲\ntopics: []\n", 2, "at least 1"),
     ("title: 甲\ntopics: [民生保障, 民生保障]\n", 2, "repeated: 民生保障"),
