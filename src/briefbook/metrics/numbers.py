@@ -19,7 +19,7 @@ Decisions (each one tested in tests/metrics/test_numbers.py):
 - A number with 万/亿 directly followed by a person noun (``25万大学生``) gets the implied unit 人.
 - Fractions in tenths are percentages: ``七成`` = 70 %, ``超过六成`` = 60 % qualifier 超,
   ``七成以上`` = 70 % qualifier 以上; ``过半`` = 50 % qualifier 超 (more than half). Not
-  ``成`` starting a word (``三成员``, ``一成不变``: see ``_NOT_FRACTION``).
+  ``成`` starting a word (``三成员``), nor the idiom ``一成不变`` (``超过一成`` is 10 %).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ _TOKEN = re.compile(
 #: 七成 / 过半: a share in tenths (→ %), and more than half.
 _FRACTION = re.compile(r"(?P<pre>超过|将近|接近|大约|近|约|超|逾)?(?:(?P<tenths>[一二三四五六七八九])成"
                        r"(?![员功为立果熟本都交效长就型品绩年人])|(?P<half>过半))(?P<suffix>以上)?")
-_NOT_FRACTION = "数几一"      # 数成, 几成: vague; 一成不变 is an idiom (一 alone is never read)
+_NOT_FRACTION = "数几一"      # 数成, 几成: vague; 一一成…: not a share; 一成不变 is an idiom
 
 
 class NotAQuantity(ValueError):
@@ -211,8 +211,9 @@ def _fractions(text: str) -> list[Token]:
     found = []
     for m in _FRACTION.finditer(text):
         tenths = m["tenths"]
-        if tenths and (tenths == "一" or (m.start("tenths") > 0 and text[m.start("tenths") - 1]
-                                          in _NOT_FRACTION)):
+        if tenths and ((tenths == "一" and text.startswith("不变", m.end("tenths") + 1))
+                       or (m.start("tenths") > 0 and text[m.start("tenths") - 1]
+                           in _NOT_FRACTION)):
             continue
         if _enclosure_at(text, m.start()) is not None:
             continue
