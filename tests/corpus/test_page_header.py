@@ -83,9 +83,17 @@ def test_lines_that_read_as_headlines(line):
     "记者从市民政局了解到，截至4月底，全市已建成社区食堂二十四家。",
     "同志们：", "一、稳住就业基本盘", "（二）加快补齐短板", "沿河步道。青禾日报记者彭年 摄",
     "市民政局党组书记、局长王明：", "来源：青禾晚报", "长江网",
+    "您当前的位置：首页 > 资讯 > 城市", "首页 > 新闻中心 > 本地", "新闻 » 城市 » 正文",
 ])
 def test_bylines_datelines_and_sentences_are_never_headlines(line):
     assert not reads_as_headline(line)
+
+
+def test_a_breadcrumb_above_the_headline_is_not_the_title():
+    lines = ["您当前的位置：首页 > 资讯 > 城市", "青禾市今年再建一批口袋公园",
+             "2024-02-26 11:47　来源：青禾城市网", "青禾市园林局近日透露，今年将建成口袋公园35个。"]
+    _, page = find_page_header(lines)
+    assert page is not None and page.headline == "青禾市今年再建一批口袋公园"
 
 
 # --- bylines and datelines ----------------------------------------------------------------

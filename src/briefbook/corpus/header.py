@@ -125,6 +125,8 @@ def _valid_month_day(month: int, day: int) -> bool:
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]"
                       r"|第[一二三四五六七八九十\d]+[章节部分条])")
 _END_PUNCT = "。；：，、…,.;:"
+#: A site's breadcrumb trail (您当前的位置：首页 > 资讯 > 城市): page furniture, never a headline.
+_BREADCRUMB = re.compile(r"^(?:您?当前(?:的)?位置|首页\s*[>＞»›/])|\S\s*[>＞»›]\s*\S+\s*[>＞»›]")
 _CLOSING = "”’」』）)》〉】"
 
 
@@ -139,9 +141,11 @@ def starts_body(line: str) -> bool:
 
 def reads_as_headline(line: str) -> bool:
     """A line that can be the page's headline: Chinese, 4–80 characters, no sentence inside
-    and none ending it (a closing ？ or ！ is fine), and not a dateline, byline, caption,
-    speaker line, numbered subheading or header line."""
+    and none ending it (a closing ？ or ！ is fine), and not a breadcrumb trail, dateline,
+    byline, caption, speaker line, numbered subheading or header line."""
     if not (4 <= len(line) <= MAX_HEADLINE) or not has_han(line) or "。" in line:
+        return False
+    if _BREADCRUMB.search(line):
         return False
     if line.rstrip(_CLOSING)[-1:] in _END_PUNCT or line[-1] in _END_PUNCT:
         return False
