@@ -9,6 +9,15 @@ Before this work the dev part scored recall 0.896, kind 0.464, period 0.696. The
 part first scored kind 0.949 (two figures of 超过年度目标 read as pledges); dev08-targets-met
 was then written with that construction and the rule fixed on it (extract._MET_TARGET), so the
 held-back part is no longer blind to it: its 1.000 is not an unseen-data figure for that case.
+
+A third part, ``blind`` (three pages in styles not used before: a budget report, an interview,
+a numbered year-end notice), was written after all of that and scored once, with no rule
+changed in between: precision 1.000, recall 0.955, kind 0.857, period 0.857 (after writing its
+gold's 亿元 figures in 元, the extractor's convention) — short of the 0.95 kind goal: 实事 in a
+title read as a plan (半年过去，…实事办得怎么样), 两成 not read, 比计划少1个 read as a pledge.
+Those were then fixed (PLAN_TITLE 公布 instead of 实事, 两成, 比计划 with _MET_TARGET), and one
+gold period corrected (将于今年上半年建成 ends 2025-06-30): precision 1.000, recall 1.000,
+kind 1.000, period 0.909 — no longer a blind figure. The next session needs a fresh blind part.
 """
 
 import sys
@@ -21,7 +30,8 @@ sys.path.insert(0, str(HERE))
 import score_context  # noqa: E402
 
 FLOORS = {"dev": {"precision": 0.98, "recall": 1.0, "kind_accuracy": 1.0, "period_accuracy": 0.98},
-          "held": {"precision": 1.0, "recall": 1.0, "kind_accuracy": 0.95, "period_accuracy": 1.0}}
+          "held": {"precision": 1.0, "recall": 1.0, "kind_accuracy": 0.95, "period_accuracy": 1.0},
+          "blind": {"precision": 1.0, "recall": 1.0, "kind_accuracy": 1.0, "period_accuracy": 0.9}}
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +39,7 @@ def scores(tmp_path_factory):
     return score_context.score(score_context.ingest_all(tmp_path_factory.mktemp("ctx") / "corpus"))
 
 
-@pytest.mark.parametrize("split", ["dev", "held"])
+@pytest.mark.parametrize("split", ["dev", "held", "blind"])
 def test_recall_kind_and_period_in_context(scores, split):
     t = scores[split]
     print("\n" + score_context.line(split, t))

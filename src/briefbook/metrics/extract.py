@@ -94,9 +94,9 @@ _CUE_RE = re.compile("|".join(sorted(map(re.escape, PLEDGE_CUES + REPORT_CUES), 
 _MODAL = re.compile("将|要|力争|争取|计划|确保")
 #: Time words that end a done marker's reach (去年新增600个，今年再新增800个).
 _FUTURE = re.compile(r"今年|明年|年内|年底前|下半年|再")
-#: A target named as something passed or reached (超过年度目标, 提前完成全年目标): the figure
-#: beside it is a result, not a pledge.
-_MET_TARGET = re.compile(r"(?:超过|超出|超额完成|超额|提前完成|完成|达到|实现)[^，。；：]{0,6}$")
+#: A target or plan named as something passed, reached or compared with (超过年度目标,
+#: 提前完成全年目标, 比计划少1个): the figure beside it is a result, not a pledge.
+_MET_TARGET = re.compile(r"(?:超过|超出|超额完成|超额|提前完成|完成|达到|实现|比)[^，。；：]{0,6}$")
 #: Words that put what follows in the clause ahead of the writer (年内新建30家 in January is a
 #: pledge, whatever verb follows); in a report article they decide nothing (年内建成 = done).
 _FORWARD = re.compile(r"年内|年底前|明年|今年内|下半年将|今年将")
@@ -134,8 +134,8 @@ def _cues(text: str, lo: int, hi: int) -> list[tuple[int, str, str]]:
         if cue == "了" and not (i > 0 and text[i - 1] in "成解决到出立施增"):
             continue            # only 完成了/解决了/达到了 … read as reports
         kind = "pledged" if cue in PLEDGE_CUES else "reported"
-        met = _MET_TARGET.search(text, max(lo, i - 8), i) if cue == "目标" else None
-        if met:  # 超过年度目标一成, 提前完成全年目标: measured against a target, so a result
+        met = _MET_TARGET.search(text, max(lo, i - 8), i) if cue in ("目标", "计划") else None
+        if met:  # 超过年度目标一成, 比计划少1个: measured against a target, so a result
             kind, cue = "reported", text[met.start():i] + cue
         modal = _MODAL.search(text, max(lo, i - 3), i) if kind == "reported" else None
         if modal:
@@ -170,7 +170,9 @@ def _frame(text: str, s_lo: int, start: int, published: dt.date | None) -> tuple
 def _modal_scope(text: str, s_lo: int, c_lo: int, start: int) -> str | None:
     """Rule 2: a modal earlier in the sentence whose scope reaches the number."""
     modals = [m for m in _SCOPE_MODAL.finditer(text, s_lo, start)
-              if not _in_quotes(text, s_lo, m.start())]
+              if not _in_quotes(text, s_lo, m.start())
+              and not (m.group() == "计划" and _MET_TARGET.search(text, max(s_lo, m.start() - 8),
+                                                                 m.start()))]
     if not modals:
         return None
     modal = modals[-1]

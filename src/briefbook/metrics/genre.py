@@ -25,7 +25,7 @@ __all__ = ["Genre", "PLAN_TITLE", "REPORT_TITLE", "context_year", "guess_genre",
            "section_genre"]
 
 #: Title words of an article that sets out what is to be done.
-PLAN_TITLE = ("工作要点", "要点", "计划", "预算", "方案", "安排", "任务", "清单", "实事项目", "实事",
+PLAN_TITLE = ("工作要点", "要点", "计划", "预算", "方案", "安排", "任务", "清单", "实事项目", "公布",
               "印发", "目标", "部署", "力争", "年内", "将", "今年", "再建", "启动")
 #: Title words of an article that tells what was done (they win over plan words).
 REPORT_TITLE = ("盘点", "答卷", "成绩单", "回眸", "回顾", "年终", "总结", "进展", "完成",

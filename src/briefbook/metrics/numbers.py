@@ -74,7 +74,7 @@ _TOKEN = re.compile(
 
 
 #: 七成 / 过半: a share in tenths (→ %), and more than half.
-_FRACTION = re.compile(r"(?P<pre>超过|将近|接近|大约|近|约|超|逾)?(?:(?P<tenths>[一二三四五六七八九])成"
+_FRACTION = re.compile(r"(?P<pre>超过|将近|接近|大约|近|约|超|逾)?(?:(?P<tenths>[一二两三四五六七八九])成"
                        r"(?![员功为立果熟本都交效长就型品绩年人])|(?P<half>过半))(?P<suffix>以上)?")
 _NOT_FRACTION = "数几一"      # 数成, 几成: vague; 一一成…: not a share; 一成不变 is an idiom
 
