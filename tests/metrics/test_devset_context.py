@@ -17,7 +17,10 @@ gold's 亿元 figures in 元, the extractor's convention) — short of the 0.95 
 title read as a plan (半年过去，…实事办得怎么样), 两成 not read, 比计划少1个 read as a pledge.
 Those were then fixed (PLAN_TITLE 公布 instead of 实事, 两成, 比计划 with _MET_TARGET), and one
 gold period corrected (将于今年上半年建成 ends 2025-06-30): precision 1.000, recall 1.000,
-kind 1.000, period 0.909 — no longer a blind figure. The next session needs a fresh blind part.
+kind 1.000, period 0.909 — no longer a blind figure. A fourth part, ``fresh`` (three more pages:
+a press conference, a news flash, a commentary), written after those fixes and scored once:
+precision 0.900, recall 1.000, kind 1.000, period 1.000 — nine figures only; the next session
+should write a larger blind part.
 """
 
 import sys
@@ -31,7 +34,8 @@ import score_context  # noqa: E402
 
 FLOORS = {"dev": {"precision": 0.98, "recall": 1.0, "kind_accuracy": 1.0, "period_accuracy": 0.98},
           "held": {"precision": 1.0, "recall": 1.0, "kind_accuracy": 0.95, "period_accuracy": 1.0},
-          "blind": {"precision": 1.0, "recall": 1.0, "kind_accuracy": 1.0, "period_accuracy": 0.9}}
+          "blind": {"precision": 1.0, "recall": 1.0, "kind_accuracy": 1.0, "period_accuracy": 0.9},
+          "fresh": {"precision": 0.9, "recall": 1.0, "kind_accuracy": 1.0, "period_accuracy": 1.0}}
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +43,7 @@ def scores(tmp_path_factory):
     return score_context.score(score_context.ingest_all(tmp_path_factory.mktemp("ctx") / "corpus"))
 
 
-@pytest.mark.parametrize("split", ["dev", "held", "blind"])
+@pytest.mark.parametrize("split", ["dev", "held", "blind", "fresh"])
 def test_recall_kind_and_period_in_context(scores, split):
     t = scores[split]
     print("\n" + score_context.line(split, t))
