@@ -74,14 +74,17 @@ def rendered(tmp_path_factory):
                      encoding="utf-8")
     renderer = Renderer(load_project(project.root))
     book = renderer.book(brief)
-    pdf = renderer.render(brief)
+    return corpus, book, pdf_text(renderer.render(brief))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text, pages joined, whitespace removed (lint.normalise_text)."""
     doc = pdfium.PdfDocument(pdf)
     try:
-        text = normalise_text("".join(doc[i].get_textpage().get_text_range()
+        return normalise_text("".join(doc[i].get_textpage().get_text_range()
                                       for i in range(len(doc))))
     finally:
         doc.close()
-    return corpus, book, text
 
 
 def appendix_entries(text: str, corpus, ids: list[str]) -> dict[str, str]:
@@ -143,12 +146,7 @@ def test_the_example_books_print_the_seed_notes(example_pdfs):
     assert seed.article(HBRB).cleaning.pinyin > 0 and seed.article(HBRB).title_supplied
     checked = []
     for name, pdf in example_pdfs.items():
-        doc = pdfium.PdfDocument(pdf)
-        try:
-            text = normalise_text("".join(doc[i].get_textpage().get_text_range()
-                                          for i in range(len(doc))))
-        finally:
-            doc.close()
+        text = pdf_text(pdf)
         if normalise_text("附录一　资料来源") not in text or \
                 normalise_text(f"《{seed.article(HBRB).title}》") not in text:
             continue
