@@ -43,6 +43,24 @@ class LimitedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+#: Longest integer a YAML value may spell, in digits of any base (Python refuses to convert
+#: more than 4,300 decimal digits; no brief, catalog or project needs more than a few dozen).
+MAX_INT_DIGITS = 100
+
+
+def _bounded_int(loader, node):  # type: ignore[no-untyped-def]
+    """YAML's int constructor, refusing a number spelled with more than ``MAX_INT_DIGITS``."""
+    digits = sum(ch.isalnum() for ch in str(node.value)) - str(node.value).count("x")
+    if digits > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {digits:,} digits (at most {MAX_INT_DIGITS} are read)",
+            node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+LimitedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
+
+
 class _TooDeep(Exception):
     def __init__(self, mark):  # type: ignore[no-untyped-def]
         self.mark = mark
