@@ -23,10 +23,13 @@ done
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
 # The engine matrix draws every kind of PDF in Poppler, MuPDF, Ghostscript and pdf.js (npm
 # package pdfjs-dist in that Chromium) besides pdfium; lint and the checks use Poppler too.
-declare -A TOOLS=([pdftoppm]=poppler-utils [mutool]=mupdf-tools [gs]=ghostscript [npm]=npm)
+declare -A TOOLS=([pdftoppm]=poppler-utils [mutool]=mupdf-tools [gs]=ghostscript [npm]=npm
+                 [fc-list]=fontconfig)
 for tool in "${!TOOLS[@]}"; do
   command -v "$tool" >/dev/null || missing+=("${TOOLS[$tool]}")
 done
+# A system font that is not bundled, for lint's "only the bundled families" test.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
