@@ -576,7 +576,7 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
     for font in scan.fonts.values():
         info_ = font.info
         report.fonts.append(info_)
-        where = f"font {info_.name} (pages {_pages(info_.pages)})"
+        where = f"font {info_.name} (pages {_page_ranges(info_.pages)})"
         if not info_.embedded:
             report.fail("font-not-embedded", f"{where} is not embedded")
         elif not info_.subset:
@@ -672,5 +672,3 @@ def _char_label(text: str) -> str:
     return " ".join(f"U+{ord(c):04X} {c!r}" for c in text)
 
 
-def _pages(numbers: set[int]) -> str:
-    return ",".join(str(n) for n in sorted(numbers)) or "-"

@@ -45,7 +45,7 @@ MAX_GAP = 2.0
 class _Show:
     """One ``TJ``/``Tj`` inside a run: where it starts and ends, and its glyphs."""
 
-    index: int          # position of the operator in the page's operator list
+    index: int          # the show's line in the page's content
     font: str           # resource name
     size: float
     start: float        # x where the first glyph starts (page text space)
@@ -62,7 +62,6 @@ class _Show:
 class _FontWidths:
     default: float
     widths: dict[int, float] = field(default_factory=dict)
-    two_byte: bool = True
 
 
 def _widths(font) -> _FontWidths | None:

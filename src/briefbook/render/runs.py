@@ -23,11 +23,11 @@ from briefbook.render.pinned import pinned_patch
 TAG = "BriefbookRun"
 TEXT_KEY = "T"
 
-#: Inline pseudo-elements kept out of the runs: a footnote's call and marker are found in the
-#: PDF by their own size and raise (checks/footnotes.py), which ActualText would hide.
-#: Break opportunities that are not text: ``<wbr>`` (WeasyPrint keeps it as U+200B in the
-#: text box), word joiner, zero-width no-break space.
+#: Break opportunities that are not text, left out of a run's text: ``<wbr>`` (WeasyPrint keeps
+#: it as U+200B in the text box), word joiner, zero-width no-break space.
 INVISIBLE = "\u200b\u2060\ufeff"
+#: Inline pseudo-elements kept out of the runs: a footnote's call and marker are found in the
+#: PDF by their own size and raise (checks/footnotes.py), which a PDF/A run's ActualText hides.
 APART = ("::footnote-call", "::footnote-marker")
 
 
