@@ -167,3 +167,16 @@ def test_no_run_mark_is_left_and_pages_are_unchanged(renderer, mixed_book):
         copies = {str(name) for name in pdf.pages[0].Resources.Font.keys()
                   if re.search(r"w\d+$", str(name))}
     assert copies, "a note with dates and figures needs at least one widened font copy"
+
+
+@pytest.mark.slow
+def test_an_edition_stamp_carries_no_run_mark(mixed_book):
+    """The stamp sheet is drawn by WeasyPrint in a process that has rendered a book (so with
+    run marks): its runs are finished like a book's."""
+    from briefbook.distribute.editions import Stamper
+
+    sheet = Stamper(mixed_book[0].read_bytes()).sheet(["张三 第001份"])
+    with pikepdf.open(io.BytesIO(sheet)) as pdf:
+        tags = {str(operands[0]) for operands, operator in
+                pikepdf.parse_content_stream(pdf.pages[0]) if str(operator) in ("BDC", "BMC")}
+    assert f"/{TAG}" not in tags

@@ -232,6 +232,7 @@ class Stamper:
         import jinja2
         from weasyprint import HTML
 
+        from briefbook.render.bridge import finish_runs
         from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
 
         html = jinja2.Environment(autoescape=True).from_string(STAMP_HTML).render(marks=marks)
@@ -241,7 +242,8 @@ class Stamper:
                        url_fetcher=self.fetcher).write_pdf(stylesheets=[self.stylesheet],
                                                            font_config=self.font_config)
         raise_on_warnings(warnings, self.fetcher, where="stamp sheet")
-        return pdf
+        # A process that rendered a book draws run marks (render/runs.py): finish them here too.
+        return finish_runs(pdf)
 
     def stamp_page(self, mark: str):
         """The stamp for one reader: a one-page sheet of its own, so its font holds only
