@@ -21,6 +21,18 @@ def test_module_entry_point_runs():
     assert result.returncode == 0 and "render" in result.stdout
 
 
+def test_python_dash_m_briefbook_prints_pyproject_version():
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    expected = tomllib.loads(pyproject.read_text())["project"]["version"]
+    result = subprocess.run([sys.executable, "-m", "briefbook", "--version"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"briefbook {expected}"
+
+
 @pytest.mark.parametrize("content", [
     "title: [unclosed\n",
     "title: !!python/object/apply:os.system ['true']\n",

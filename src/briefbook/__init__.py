@@ -4,4 +4,9 @@ Stages, each a package, data flowing one way:
 corpus → metrics → brief → charts → render → checks; ``cli`` wires them to commands.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:  # the one version is pyproject.toml's, read from the installed metadata
+    __version__ = _version("briefbook")
+except PackageNotFoundError:  # a source tree on sys.path without an install
+    __version__ = "0+unknown"

@@ -25,6 +25,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        from briefbook import __version__
+
+        typer.echo(f"briefbook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_show_version,
+                                       is_eager=True, help="Print the version and exit.")) -> None:
+    """Turn a YAML brief into a typeset Simplified-Chinese briefing book (PDF)."""
+
+
 #: Which module defines each top-level command (its import registers it on ``app``).
 COMMANDS = {
     "render": "commands_render", "check": "commands_render", "schema": "commands_render",
