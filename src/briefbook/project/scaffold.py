@@ -1,6 +1,8 @@
 """``briefbook init``: a new project that renders at once.
 
-Takes: a folder that does not exist yet or is empty, and is not inside another project.
+Takes: a folder that does not exist yet or is empty, and is not inside another project (not
+a symbolic link, not under a regular file, its names within the file system's 255 bytes: each
+refused with a clear error before anything is written).
 Gives: ``briefbook.yaml`` (title, defaults, one event, topics), ``corpus/`` with one small
 example article of the project's own (stored through the real ingest, so its ids are locked)
 and two metrics quoting it, ``briefs/example.yaml``, and a ``.gitignore`` for the cache.
@@ -9,6 +11,7 @@ Nothing is written when the folder is unsuitable; a failure part-way removes wha
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -99,6 +102,7 @@ appendix: {{sources: true, methodology: true}}
 
 def init_project(folder: Path, *, title: str | None = None) -> Project:
     folder = Path(folder)
+    _check_target(folder)
     if folder.exists() and not folder.is_dir():
         raise BriefbookError("exists and is not a folder", where=str(folder),
                              hint="name a new folder for the project")
@@ -113,15 +117,57 @@ def init_project(folder: Path, *, title: str | None = None) -> Project:
     if not name or "\n" in name or len(name) > 200:
         raise BriefbookError("--title must be one line of at most 200 characters")
     existed = folder.is_dir()
+    # The outermost folder this run creates (``init a/b/c`` with no ``a`` makes all three):
+    # a failure removes it, so nothing of the run is left behind.
+    made = folder
+    while not made.parent.exists() and made.parent != made:
+        made = made.parent
     try:
         return _write(folder, name)
-    except BaseException:
+    except BaseException as exc:
         if existed:
             for child in folder.iterdir():
                 shutil.rmtree(child) if child.is_dir() else child.unlink()
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(made, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise BriefbookError(f"cannot create the project: {exc.strerror or exc}; nothing "
+                                 "was written", where=str(exc.filename or folder),
+                                 hint="check that the folder's parent is writable") from None
         raise
+
+
+def _check_target(folder: Path) -> None:
+    """Refuse, before anything is written, a target ``init`` cannot make into a folder: a
+    symbolic link (dangling or not: init writes only into a real folder), a path under a
+    regular file, a name longer than the file system allows."""
+    absolute = Path(os.path.abspath(folder))
+    for name in absolute.parts[1:]:
+        if len(os.fsencode(name)) > _NAME_MAX:
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            raise BriefbookError(f"the name {shown!r} is {len(os.fsencode(name))} bytes long; "
+                                 f"file names are at most {_NAME_MAX} bytes", where="init",
+                                 hint="choose a shorter folder name")
+    if len(os.fsencode(str(absolute))) > _PATH_MAX - 200:  # room for the files inside
+        raise BriefbookError(f"the path is {len(os.fsencode(str(absolute)))} bytes long; "
+                             f"paths are at most {_PATH_MAX} bytes", where="init",
+                             hint="create the project in a shorter path")
+    if folder.is_symlink():
+        raise BriefbookError("is a symbolic link; init writes only into a real folder, nothing "
+                             "was written", where=str(folder),
+                             hint="name a new folder, or the folder the link points to")
+    for parent in absolute.parents:
+        if parent.exists() or parent.is_symlink():
+            if not parent.is_dir():
+                raise BriefbookError(f"{parent} is not a folder, so nothing can be created "
+                                     "under it; nothing was written", where=str(folder),
+                                     hint="name a folder whose parents are folders")
+            break
+
+
+#: Longest file name and path (bytes) on the usual file systems (ext4, xfs, btrfs, tmpfs).
+_NAME_MAX = 255
+_PATH_MAX = 4096
 
 
 def _write(folder: Path, title: str) -> Project:
