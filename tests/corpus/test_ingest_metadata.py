@@ -185,6 +185,19 @@ def test_ingest_refuses_an_id_up_front_stating_the_rule(corpus_copy, bad):
     assert not is_article_id(bad)
 
 
+@pytest.mark.parametrize("bad", ["a" * 300, "-".join(["ab"] * 100)])
+def test_an_id_of_300_characters_is_refused_without_echoing_it_whole(corpus_copy, bad):
+    """Issue 24: `ingest --id` of 300 characters was an internal error (file name too long);
+    it is refused by the id rule, and the message shows the id cut short with its length."""
+    before = sorted(p.name for p in (corpus_copy / "raw").iterdir())
+    out = cli_ingest(corpus_copy.parent, "trad-header-after.txt", bad)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "internal error" not in out.stderr
+    assert f"bad article id '{bad[:40]}…' ({len(bad)} characters)" in out.stderr
+    assert bad not in out.stderr and ARTICLE_ID_RULE in out.stderr
+    assert sorted(p.name for p in (corpus_copy / "raw").iterdir()) == before
+
+
 @pytest.mark.parametrize("aid", ["cs-plan", "a", "qh2023", "cjrb-2021-07-25", "x-1-y", "a" * 80])
 def test_every_id_ingest_accepts_has_paragraph_ids_the_catalog_accepts(aid):
     from briefbook.metrics.catalog import Observation

@@ -155,8 +155,10 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     file = Path(file)
     where = str(file)
     if not is_article_id(article_id):
-        raise BriefbookError(f"bad article id {article_id!r}", where=where,
-                             hint=f"an article id is {ARTICLE_ID_RULE}")
+        shown = article_id if len(article_id) <= 40 else article_id[:40] + "…"
+        raise BriefbookError(f"bad article id {shown!r}"
+                             + (f" ({len(article_id)} characters)" if shown != article_id
+                                else ""), where=where, hint=f"an article id is {ARTICLE_ID_RULE}")
     published: dt.date | None = None
     if date is not None:
         try:
