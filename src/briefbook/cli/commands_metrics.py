@@ -184,6 +184,12 @@ def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the o
     linked = link(proj.corpus(), list(catalog or catalog_files(proj.corpus_dir)), target,
                   metric_id, refs, new=new, label=label, topic=topic, unit=unit,
                   topics=proj.topics)
+    for line in linked.skipped:
+        typer.echo(f"skipped {line}: {metric_id} has it already")
+    if not linked.observations:
+        typer.echo(f"nothing to link: {metric_id} already has every entry given; "
+                   f"{target} is unchanged")
+        return
     write_atomic(target, linked.text.encode("utf-8"))
     after = linked.metric
     typer.echo(f"linked {len(linked.observations)} observation(s) to {metric_id} in {target}; "

@@ -640,6 +640,8 @@ class Linked:
     text: str
     observations: list[dict[str, Any]]
     metric: Metric
+    #: Entries not added because the metric already has them (``FILE#N (at FILE:LINE)``).
+    skipped: tuple[str, ...] = ()
 
 
 def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs: Sequence[str],
@@ -651,6 +653,12 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
     is checked against the corpus first (``draft.check_entry``) and every catalog field it
     holds is kept (``draft.observation``); the text is returned only when the whole catalog —
     ``files`` with ``target``'s new text — still loads. Nothing is written here.
+
+    An entry the metric already has (same kind, source, quote, value and qualifier, in any
+    catalog file, or given twice) is not added again: it is listed in ``skipped``, and when
+    every entry is, ``observations`` is empty and ``text`` is the target's text unchanged. One
+    that differs from the linked one in period, progress, summary or unit is an error naming
+    where the linked one is (edit it there).
     """
     from briefbook.brief.safeyaml import load_yaml, read_text
     from briefbook.metrics.draft import check_entry, draft_entries, observation
@@ -683,6 +691,14 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
             check_entry(entry, corpus, where)
             picked.append(entry)
             origins.append(where)
+    metric_unit = current.get(metric_id).unit if metric_id in known else None
+    picked, origins, skipped = _unlinked(picked, origins, metric_id, metric_unit, [
+        *(current.get(metric_id).observations if metric_id in known and current else ())])
+    if not picked:
+        if current is None or metric_id not in known:
+            raise BriefbookError("no draft entries given", hint="name entries as FILE#N")
+        text = read_text(target, "the catalog file") if target.exists() else ""
+        return Linked(text, [], current.get(metric_id), tuple(skipped))
 
     doc: dict[str, Any] = {"metrics": [], "observations": []}
     if target.exists():
@@ -718,7 +734,63 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
         lines = _added_lines(text, new=new, count=len(obs))
         raise BriefbookErrors([_as_linked(e, target, lines, origins, metric_id)
                                for e in exc.errors]) from None
-    return Linked(text, obs, after)
+    return Linked(text, obs, after, tuple(skipped))
+
+
+#: What makes a linked observation the same one: a second link of it is skipped.
+_SAME = ("kind", "source", "quote", "value", "qualifier")
+#: What else a catalog observation says: a second link that differs here is an error.
+_REST = ("period", "progress", "summary", "unit")
+
+
+def _unlinked(picked: list[dict[str, Any]], origins: list[str], metric_id: str,
+              metric_unit: str | None, existing: Sequence[Observation]
+              ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """The draft entries of ``picked`` that ``metric_id`` does not have yet (in ``existing``
+    or earlier in ``picked``), their origins, and a line for each one skipped. An entry that
+    matches a linked observation in ``_SAME`` but not in ``_REST`` is an error."""
+    from briefbook.metrics.draft import observation
+
+    def same(o: dict[str, Any] | Observation) -> tuple[Any, ...]:
+        get = o.get if isinstance(o, dict) else lambda k: getattr(o, k)
+        # numbers compare as numbers (10 == 10.0); anything else a draft may hold, as text
+        return tuple(v if v is None or isinstance(v, (int, float, str)) else repr(v)
+                     for v in (get(k) for k in _SAME))
+
+    def rest(o: dict[str, Any] | Observation) -> dict[str, Any]:
+        if isinstance(o, Observation):
+            return {k: getattr(o, k) for k in _REST}
+        out = {k: o.get(k) for k in _REST}
+        out["unit"] = out["unit"] or metric_unit or ""
+        return out
+
+    seen: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+    for old in existing:
+        seen.setdefault(same(old), (f"{old.file}:{old.line}" if old.file else "the catalog",
+                                    rest(old)))
+    keep: list[dict[str, Any]] = []
+    kept_origins: list[str] = []
+    skipped: list[str] = []
+    for entry, where in zip(picked, origins):
+        obs = observation(entry)
+        key = same(obs)
+        if key in seen:
+            at, fields = seen[key]
+            differ = [k for k in _REST if rest(obs)[k] != fields[k]]
+            if differ:
+                k = differ[0]
+                raise BriefbookError(
+                    f"{metric_id} already has this observation (at {at}) with {k} "
+                    f"{fields[k]!r}, not {rest(obs)[k]!r}; nothing written", where=where,
+                    hint=f"to change it, edit it at {at}; to add it as it is, delete that one "
+                         "first")
+            skipped.append(f"{where} (given twice)" if at == where
+                           else f"{where} (already at {at})")
+            continue
+        seen[key] = (where, rest(obs))
+        keep.append(entry)
+        kept_origins.append(where)
+    return keep, kept_origins, skipped
 
 
 def _added_lines(text: str, *, new: bool, count: int) -> list[int]:
