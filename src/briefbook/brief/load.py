@@ -4,11 +4,18 @@ Takes: a path to a YAML brief (untrusted). Gives: a ``Brief`` plus a ``Locator``
 any YAML path (``sections[2].quotes[0]``) back to ``file:line:column``. Raises
 ``BriefbookErrors`` listing every problem, each with its location, what is wrong and, where
 it can guess, what was meant.
+
+What a file that is not a brief gives away (errors are printed and served on the preview's
+``/state``): a brief path that is a symbolic link to a file outside its project folder (outside
+any project: outside the folder the path names) is refused before it is read; a mapping none
+of whose top-level keys is a brief field is refused as "not a brief" without naming any of its
+keys; an unknown field's name is shown cut to 40 characters.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
 from dataclasses import dataclass
@@ -23,6 +30,8 @@ from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.fileio import read_bounded
 
 MAX_BRIEF_BYTES = 1_000_000
+#: An unknown field's name is shown up to this many characters.
+MAX_SHOWN_KEY = 40
 
 Loc = tuple[str | int, ...]
 
@@ -130,6 +139,7 @@ def _looks_utf16(raw: bytes) -> bool:
 def read_brief(path: Path) -> tuple[dict, Locator]:
     """Read a brief's YAML as a mapping, with its locator."""
     path = Path(path)
+    refuse_link_out(path, "the brief")
     data, root = read_yaml(path)
     locator = Locator(path, root)
     if data is None:
@@ -137,7 +147,43 @@ def read_brief(path: Path) -> tuple[dict, Locator]:
                              hint="start from briefs/summary-sheet.yaml")
     if not isinstance(data, dict):
         raise locator.error((), f"a brief is a mapping of fields, not a {type(data).__name__}")
+    refuse_foreign(data, path, Brief, "a brief", hint="a brief starts with title: and date:; "
+                   "`briefbook schema` prints its fields")
     return data, locator
+
+
+def refuse_link_out(path: Path, what: str) -> None:
+    """Refuse ``path`` when symbolic links lead it out of its project folder (the nearest
+    folder at or above it, by name, holding ``briefbook.yaml``; outside any project, the
+    folder the path names): a project's ``briefs/x.yaml -> ~/.ssh/id_rsa`` is not read."""
+    from briefbook.project import PROJECT_FILE
+
+    absolute = Path(os.path.abspath(path))
+    real = absolute.resolve()
+    if real == absolute:
+        return                              # no link on the way: nothing to check
+    home = absolute.parent
+    for folder in (absolute.parent, *absolute.parent.parents):
+        if (folder / PROJECT_FILE).is_file():
+            home = folder
+            break
+    if real.is_relative_to(home.resolve()):
+        return
+    raise BriefbookError(f"{what} is a symbolic link to a file outside "
+                         f"{'the project folder' if home != absolute.parent else 'its folder'}"
+                         f" ({home}); it was not read", where=str(path),
+                         hint=f"copy the file into {home} instead of linking to it")
+
+
+def refuse_foreign(data: dict, path: Path, model: type[BaseModel], what: str,
+                   hint: str) -> None:
+    """Refuse a non-empty mapping none of whose top-level keys is a field of ``model``: a file
+    that is not ``what`` at all (a key file, a password list) is not echoed key by key."""
+    known = set(model.model_fields) | {f.alias for f in model.model_fields.values() if f.alias}
+    if data and not any(isinstance(k, str) and k in known for k in data):
+        raise BriefbookError(f"this is not {what}: none of its {len(data)} top-level key(s) is "
+                             f"a field of {what} (their names are not shown)",
+                             where=f"{path}:1:1", hint=hint)
 
 
 def validate(data: dict, locator: Locator, model: type[BaseModel] = Brief
@@ -165,7 +211,10 @@ def _explain(err: dict, locator: Locator, model: type[BaseModel] = Brief) -> Bri
         known = _fields_at(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean '{guess[0]}'?" if guess else f"known fields: {', '.join(known)}"
-        return locator.error(loc, "unknown field", hint, at_key=True)
+        name = str(loc[-1])
+        shown = name if len(name) <= MAX_SHOWN_KEY else name[:MAX_SHOWN_KEY] + "…"
+        return BriefbookError(f"{format_loc((*loc[:-1], shown))}: unknown field",
+                              where=locator.where(loc, at_key=True), hint=hint)
     if kind == "missing":
         return locator.error(loc[:-1], f"missing required field '{loc[-1]}'")
     value = err.get("input")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefbook.brief.load import Locator, read_yaml, validate
+from briefbook.brief.load import Locator, read_yaml, refuse_foreign, validate
 from briefbook.errors import BriefbookError, BriefbookErrors
 from briefbook.project.config import ProjectConfig
 
@@ -23,6 +23,9 @@ def read_config(path: Path) -> ProjectConfig:
     if not isinstance(data, dict):
         raise locator.error((), f"a project file is a mapping of fields, not a "
                                 f"{type(data).__name__}")
+    refuse_foreign(data, path, ProjectConfig, "a project file",
+                   hint="a project file starts with title: and topics:; "
+                        "`briefbook schema --project` prints its fields")
     config, errors = validate(data, locator, ProjectConfig)
     if errors:
         raise BriefbookErrors(errors)
