@@ -8,11 +8,19 @@ Requests must name the preview's own host (``127.0.0.1`` or ``localhost``) in ``
 anything else is refused with 400, so a web page on another name that resolves to this
 machine (DNS rebinding) cannot read the book. Pages are served with a strict
 Content-Security-Policy; brief and corpus text only ever reaches the page as ``textContent``.
+Every response, errors included, carries ``Cross-Origin-Resource-Policy: same-origin`` (a page
+on another origin cannot embed the book's page images or read them through a side channel)
+and ``X-Content-Type-Options: nosniff``.
+
+Bounded work per request: a page URL's version and page number are at most 9 digits (a longer
+one, such as 4,301 digits that Python will not turn into an int, is a plain 404), and at most
+``MAX_EVENT_CLIENTS`` event streams are open at once; one more gets 503 with a message.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import anyio
@@ -27,6 +35,15 @@ from briefbook.preview.session import Snapshot
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 HEARTBEAT_S = 15.0
+#: Open event streams at once: one per browser tab showing the preview. A person has a few;
+#: each open stream holds a connection and a task, so thousands would exhaust the server.
+MAX_EVENT_CLIENTS = 16
+_PAGE_NUMBER = re.compile(r"[0-9]{1,9}")
+#: On every response, errors and refusals included (``_AlwaysHeaders``).
+ALWAYS_HEADERS = {
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; connect-src 'self'; "
                                "img-src 'self'; style-src 'self'; base-uri 'none'; "
@@ -37,12 +54,38 @@ SECURITY_HEADERS = {
 }
 
 
+class _AlwaysHeaders:
+    """ASGI middleware: adds ``ALWAYS_HEADERS`` to every HTTP response that lacks them —
+    including the host check's 400 and the router's 404, which no route builds."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                            for name, value in ALWAYS_HEADERS.items()
+                            if name.lower().encode("latin-1") not in present]
+                message = dict(message, headers=headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class Hub:
     """The latest snapshot, and a way to wait for the next one."""
 
     def __init__(self) -> None:
         self.snapshot = Snapshot(0)
         self.closing = False
+        self.listeners = 0  # open event streams
         self._changed = anyio.Event()
 
     def publish(self, snapshot: Snapshot) -> None:
@@ -95,6 +138,10 @@ def create_app(hub: Hub, *, title: str = "briefbook preview") -> Starlette:
     async def page_png(request: Request) -> Response:
         snapshot = hub.snapshot
         version, number = request.path_params["version"], request.path_params["n"]
+        # Digits only, and few: int() of 4,301 digits raises (Python's int-string limit).
+        if not (_PAGE_NUMBER.fullmatch(version) and _PAGE_NUMBER.fullmatch(number)):
+            return Response("no such page", status_code=404, media_type="text/plain")
+        version, number = int(version), int(number)
         # Pages of an older version are gone once a newer one is out (the viewer follows /events).
         if version != snapshot.version or not 1 <= number <= len(snapshot.pages):
             return Response("no such page", status_code=404, media_type="text/plain")
@@ -102,6 +149,12 @@ def create_app(hub: Hub, *, title: str = "briefbook preview") -> Starlette:
         return Response(snapshot.pages[number - 1].png, media_type="image/png", headers=headers)
 
     async def events(request: Request) -> Response:
+        if hub.listeners >= MAX_EVENT_CLIENTS:
+            return Response(f"too many open previews: {MAX_EVENT_CLIENTS} event streams are "
+                            "open already; close other tabs showing this preview, then reload",
+                            status_code=503, media_type="text/plain",
+                            headers=dict(SECURITY_HEADERS, **{"Retry-After": "5"}))
+
         async def stream():
             sent = -1
             yield "retry: 500\n\n"
@@ -116,7 +169,8 @@ def create_app(hub: Hub, *, title: str = "briefbook preview") -> Starlette:
                 await hub.wait(HEARTBEAT_S)
 
         headers = dict(SECURITY_HEADERS, **{"X-Accel-Buffering": "no"})
-        return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+        hub.listeners += 1  # given back when the response ends, however it ends
+        return _CountedStream(hub, stream(), media_type="text/event-stream", headers=headers)
 
     routes = [
         Route("/", index),
@@ -124,8 +178,24 @@ def create_app(hub: Hub, *, title: str = "briefbook preview") -> Starlette:
         Route("/preview.css", static_css),
         Route("/state", state),
         Route("/events", events),
-        Route("/pages/{version:int}/{n:int}.png", page_png),
+        Route("/pages/{version}/{n}.png", page_png),
     ]
     return Starlette(routes=routes,
-                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)])
+                     middleware=[Middleware(_AlwaysHeaders),
+                                 Middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)])
+
+
+class _CountedStream(StreamingResponse):
+    """An event stream that gives its place back (``hub.listeners``) when it ends: the client
+    went away, the server stopped, or it failed before its first byte."""
+
+    def __init__(self, hub: Hub, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._hub = hub
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._hub.listeners -= 1
 

@@ -36,5 +36,11 @@
 
   const source = new EventSource("/events");
   source.addEventListener("update", function (event) { show(JSON.parse(event.data)); });
-  source.onerror = function () { status.textContent = "reconnecting…"; };
+  source.onerror = function () {
+    // CLOSED: the server refused the stream (503: too many preview tabs) or is gone; a
+    // browser does not retry then, so say what to do.
+    status.textContent = source.readyState === EventSource.CLOSED
+      ? "not updating: too many preview tabs are open, or the preview stopped; close other tabs and reload"
+      : "reconnecting…";
+  };
 })();
