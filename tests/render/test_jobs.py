@@ -23,6 +23,7 @@ from briefbook.checks.rasterise import rasterise
 from briefbook.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.chapters import Chapter
+from briefbook.render.facts import LayoutFacts
 from briefbook.render.jobs import _runs
 from pdf_lines import page_texts as texts
 from plugins.example import BRIEFS_DIR, example_project
@@ -93,14 +94,16 @@ def test_wrong_or_damaged_layout_facts_cost_time_not_pages(own_cache, example_pd
     brief = BRIEFS_DIR / "topic-public-health.yaml"
     renderer.render(brief, jobs=2)  # seeds the facts
     facts = list((own_cache / "layout").glob("*.json"))
+    # signed as the render signs them (unsigned entries are refused: tests/reliability/test_cache)
+    store = LayoutFacts(renderer, renderer.writer.css_text).store
     for i, path in enumerate(facts):
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(store.get(path.stem))
         if isinstance(value, dict) and "pages" in value:
             # every other chapter: a page count too many and anchors a page off; the rest junk
             wrong = {"pages": value["pages"] + 1,
                      "anchors": {n: o + 1 for n, o in value["anchors"].items()}}
             junk = ["{not json", json.dumps({"pages": 2, "anchors": {"x": "page two"}})][i % 4 // 2]
-            path.write_text(json.dumps(wrong) if i % 2 else junk, encoding="utf-8")
+            store.put(path.stem, (json.dumps(wrong) if i % 2 else junk).encode("utf-8"))
     got = renderer.render(brief, jobs=2)
     stats = renderer.last_layout
     assert not stats.whole and stats.passes >= 2, stats

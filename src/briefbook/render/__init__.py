@@ -10,10 +10,12 @@ Flow: check brief → assemble ``Book`` → draw charts (SVG, cached by content)
 autoescaped) → preflight glyph coverage → WeasyPrint (locked fetcher, warnings are errors).
 
 Charts are cached in memory and on disk (the project's ``.cache/briefbook/charts/``, or
-``$BRIEFBOOK_CACHE``),
+``$BRIEFBOOK_CACHE/charts``),
 keyed by a hash of the chart's data and of everything that styles it (the charts module's
 source, the sans fonts, matplotlib's version): a new process whose charts are all cached never
-imports matplotlib, which is most of a cold start.
+imports matplotlib, which is most of a cold start. A cached chart is used only if its
+signature verifies (``render.diskcache``: the cache can only cost time, a planted or damaged
+entry is redrawn) and it holds only matplotlib's vocabulary (``charts.svgcheck``).
 """
 
 from __future__ import annotations
@@ -25,17 +27,25 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefbook.charts.svgcheck import MAX_BYTES as MAX_SVG_BYTES
+from briefbook.charts.svgcheck import plain_svg
 from briefbook.errors import BriefbookError
 from briefbook.fileio import write_atomic
 from briefbook.render.book import Book, ChartJob, assemble, chart_jobs
+from briefbook.render.diskcache import DiskCache
 
 if TYPE_CHECKING:
     from briefbook.project import Project
 
 
 def cache_dir(project: Project) -> Path:
-    """Where drawn charts are kept between processes."""
+    """Where drawn charts and layout facts are kept between processes."""
     return Path(os.environ.get("BRIEFBOOK_CACHE") or project.cache_dir)
+
+
+def chart_store(folder: Path) -> DiskCache:
+    """The drawn charts in ``folder``: signed SVG entries of at most ``svgcheck.MAX_BYTES``."""
+    return DiskCache(folder, "charts", suffix=".svg", limit=MAX_SVG_BYTES)
 
 
 @cache
@@ -143,15 +153,8 @@ class Renderer:
         key = hashlib.sha256(repr((job.kind.value, job.rows, job.width_in, chart_style_key())).encode()).hexdigest()
         if key in self._charts:
             return self._charts[key]
-        stored = self.chart_cache / f"{key}.svg" if self.chart_cache else None
-        svg = None
-        if stored is not None:
-            try:
-                svg = stored.read_bytes()
-            except OSError:
-                svg = None
-            if svg is not None and not (svg.startswith(b"<?xml") and svg.rstrip().endswith(b"</svg>")):
-                svg = None  # damaged entry: draw again and overwrite it
+        stored = chart_store(self.chart_cache) if self.chart_cache else None
+        svg = stored.get(key, check=plain_svg) if stored is not None else None
         if svg is None:
             from briefbook import charts
 
@@ -160,10 +163,7 @@ class Renderer:
                     "timeline": charts.timeline}[job.kind.value]
             svg = draw(list(job.rows), width=job.width_in)
             if stored is not None:
-                try:
-                    write_atomic(stored, svg)
-                except BriefbookError:
-                    pass  # a read-only cache only costs time, never a render
+                stored.put(key, svg)  # a read-only cache only costs time, never a render
         self._charts[key] = svg
         return svg
 

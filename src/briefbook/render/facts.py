@@ -13,10 +13,13 @@ Takes: a ``Renderer`` (for its project's cache folder) and the stylesheet's text
 Entries are keyed by a hash of the HTML and of everything else that decides the layout: the
 stylesheets' text, the bundled fonts (names, sizes, modification times), the render package's
 own source (its pinned WeasyPrint patches) and WeasyPrint's and Pango's versions. Files live in
-``.cache/briefbook/layout/`` (or ``$BRIEFBOOK_CACHE/layout``); a damaged or unwritable cache
-only costs time. Nothing kept here is content: a page count or a move can only cost a
-layout or break a page before a quote, never put text on a page that the brief and corpus
-did not (the book's HTML is always made anew).
+``.cache/briefbook/layout/`` (or ``$BRIEFBOOK_CACHE/layout``), signed and read as
+``render.diskcache`` says: a planted, damaged, special (FIFO, link, device, folder) or oversized
+entry is discarded and found again, and an unwritable cache only costs time. Nothing kept here
+is content: a page count or a move can only cost a layout or break a page before a quote,
+never put text on a page that the brief and corpus did not (the book's HTML is always made
+anew) — and the signature keeps a planted move from breaking a page that the book's own
+layout would not.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.render.diskcache import DiskCache
+
+#: The largest layout entry kept (a chapter's anchors: tens of bytes each).
+MAX_ENTRY_BYTES = 4 << 20
 
 
 @cache
@@ -56,6 +62,7 @@ class _Store:
         from briefbook.render import cache_dir
 
         self.folder = cache_dir(renderer.project) / "layout"
+        self.store = DiskCache(self.folder, "layout", suffix=".json", limit=MAX_ENTRY_BYTES)
         self._salt = layout_salt(css_text)
 
     def key(self, *parts: str) -> str:
@@ -65,21 +72,16 @@ class _Store:
         return digest.hexdigest()
 
     def read(self, key: str):
+        data = self.store.get(key)
         try:
-            return json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return None if data is None else json.loads(data.decode("utf-8"))
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             return None
 
     def write(self, key: str, value) -> None:
-        from briefbook.fileio import write_atomic
-
-        text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-        path = self.folder / f"{key}.json"
-        try:
-            if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                write_atomic(path, text.encode("utf-8"))
-        except (OSError, BriefbookError):
-            pass  # a read-only cache only costs the next render time
+        data = json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        if self.store.get(key) != data:
+            self.store.put(key, data)  # a read-only cache only costs the next render time
 
 
 class FootnoteMoves(_Store):
