@@ -3,10 +3,15 @@
 Takes: an ``ExecutorSettings`` of kind "dask", a task function, its tasks, and optionally data
 every task needs (``shared``). Gives: each task's result as it finishes (completion order).
 
-- ``connect(settings, workers)`` — a ``Client`` of the scheduler at ``settings.scheduler``, or
-  of a LocalCluster of ``workers`` single-threaded worker processes bound to 127.0.0.1 (no
-  dashboard; the scheduler's small HTTP endpoint on a random loopback port) that is closed
-  with the client.
+- ``connect(settings, workers, note=...)`` — a ``Client`` of the scheduler at
+  ``settings.scheduler``, or of a LocalCluster of ``workers`` single-threaded worker processes
+  bound to 127.0.0.1 (no dashboard; the scheduler's small HTTP endpoint on a random loopback
+  port) that is closed with the client. Every wait is bounded and spoken (``note(text)``): a
+  closed port is refused at once; a port that accepts but does not answer as a Dask scheduler
+  (a web server, a silent listener) is given up after ``settings.connect_timeout`` seconds;
+  a scheduler without workers is waited on ("waiting for workers at tcp://…") for
+  ``settings.workers_timeout`` seconds. Each ends in a ``BriefbookError``, and the client is
+  closed so that nothing prints a traceback at exit.
 - ``run_tasks(client, work, tasks, shared=...)`` — ``shared`` (the base PDF and stamp inputs)
   goes to the cluster ONCE, as a worker plugin: the scheduler hands it to every worker when
   it joins, including a worker the nanny restarted after a crash, and a task reads it with
@@ -36,8 +41,8 @@ from briefbook.errors import BriefbookError
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
-CONNECT_TIMEOUT_S = 10
 WINDOW_PER_THREAD = 3
+CLOSE_TIMEOUT_S = 10
 
 
 try:
@@ -86,28 +91,147 @@ def _local_cluster(workers: int, quiet: bool):
         plugins=(IgnoreCtrlC(),))
 
 
+class _Client(distributed.Client):
+    """A ``Client`` whose start is bounded and whose failure or close leaves nothing behind.
+
+    ``Client(address, timeout=T)`` bounds only the TCP connection: a port that accepts and
+    then stays silent, or answers in another protocol (HTTP), would hang its handshake
+    forever. Here the whole start (connection, handshake, registration) is bounded by
+    ``start_timeout``; a client that failed or was closed is marked closed, so its
+    ``__del__`` at exit has nothing to do (no "Exception ignored in Client.__del__")."""
+
+    def __init__(self, *args, start_timeout: float, **kwargs):
+        self._start_timeout = start_timeout
+        super().__init__(*args, **kwargs)
+
+    def start(self, **kwargs):
+        if self.asynchronous:
+            return super().start(**kwargs)
+        try:
+            return super().start(callback_timeout=self._start_timeout, **kwargs)
+        except BaseException:
+            self.close_quietly(timeout=2)
+            raise
+
+    def close_quietly(self, timeout: float = CLOSE_TIMEOUT_S) -> None:
+        """Close; on any failure still stop the client's event loop thread and mark it
+        closed (Ctrl-C meanwhile still propagates)."""
+        try:
+            with contextlib.suppress(Exception):
+                super().close(timeout=timeout)
+        finally:
+            self.status = "closed"
+            with contextlib.suppress(Exception):
+                self._loop_runner.stop()
+
+    def __del__(self):
+        with contextlib.suppress(BaseException):
+            if getattr(self, "status", "closed") not in ("closed", "newly-created"):
+                self.close_quietly(timeout=2)
+
+
+def _split_address(address: str) -> tuple[str, int]:
+    """(host, port) of ``tcp://host:port``, ``tls://[::1]:port`` or ``host:port``."""
+    location = address.split("://", 1)[-1]
+    host, _, port = location.rpartition(":")
+    return host.strip("[]"), int(port)
+
+
+def _check_listening(address: str, timeout: float) -> None:
+    """A plain TCP connection to ``address``, closed at once: a closed port or an unknown
+    host is a clear error now, not after the client's retries."""
+    import socket
+
+    host, port = _split_address(address)
+    hint = ("start it with `dask scheduler` and check the address, or leave out --scheduler "
+            "to run a local cluster")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except ConnectionRefusedError as exc:
+        raise BriefbookError(f"cannot reach the Dask scheduler at {address}: nothing listens "
+                             "on that port (connection refused)", hint=hint) from exc
+    except socket.gaierror as exc:
+        raise BriefbookError(f"cannot reach the Dask scheduler at {address}: unknown host "
+                             f"{host!r}", hint=hint) from exc
+    except TimeoutError as exc:
+        raise BriefbookError(f"cannot reach the Dask scheduler at {address}: no answer within "
+                             f"{timeout:g} s (host down, or a firewall drops the connection)",
+                             hint=hint + "; or raise --connect-timeout") from exc
+    except OSError as exc:
+        raise BriefbookError(f"cannot reach the Dask scheduler at {address} "
+                             f"({exc.strerror or exc})", hint=hint) from exc
+
+
+def _running_workers(client) -> int:
+    with contextlib.suppress(Exception):
+        return sum(1 for w in client.scheduler_info(n_workers=-1)["workers"].values()
+                   if w.get("status", "running") == "running")
+    return 0
+
+
+def _wait_for_first_worker(client, settings: ExecutorSettings,
+                           note: Callable[[str], None]) -> None:
+    if _running_workers(client):
+        return
+    note(f"waiting for workers at {settings.scheduler} (none has joined yet; giving up after "
+         f"{settings.workers_timeout:g} s)")
+    try:
+        client.wait_for_workers(1, timeout=settings.workers_timeout)
+    except (TimeoutError, OSError, distributed.comm.CommClosedError) as exc:
+        raise BriefbookError(
+            f"the Dask scheduler at {settings.scheduler} has no workers: none joined within "
+            f"{settings.workers_timeout:g} s, so no work was sent",
+            hint="start workers with `dask worker " + str(settings.scheduler) + "`, raise "
+                 "--workers-timeout, or leave out --scheduler to run a local cluster") from exc
+
+
 @contextlib.contextmanager
-def connect(settings: ExecutorSettings, workers: int = 2) -> Iterator[Any]:
-    """A Dask ``Client`` for ``settings``; closed (and a cluster started here stopped) on exit."""
-    cluster = None
+def connect(settings: ExecutorSettings, workers: int = 2, *,
+            note: Callable[[str], None] | None = None) -> Iterator[Any]:
+    """A Dask ``Client`` for ``settings``; closed (and a cluster started here stopped) on exit.
+    ``note(text)`` hears about waits (see the module doc)."""
+    say = note or (lambda _text: None)
+    cluster = client = None
+    address = settings.scheduler
     try:
-        if settings.scheduler:
-            client = distributed.Client(settings.scheduler, timeout=CONNECT_TIMEOUT_S,
-                                        set_as_default=False)
-        else:
-            cluster = local_cluster(workers, quiet=True)
-            client = distributed.Client(cluster, set_as_default=False)
-    except OSError as exc:  # includes distributed's timeouts ("Timed out trying to connect")
-        if cluster is not None:
-            cluster.close()
-        raise BriefbookError(f"cannot reach the Dask scheduler at {settings.scheduler} ({exc})",
-                             hint="start it with `dask scheduler` and check the address, or "
-                                  "leave out --scheduler to run a local cluster") from exc
-    try:
+        try:
+            if address:
+                _check_listening(address, settings.connect_timeout)
+                say(f"connecting to the Dask scheduler at {address} (giving up after "
+                    f"{settings.connect_timeout:g} s)")
+                client = _Client(address, timeout=settings.connect_timeout,
+                                 start_timeout=settings.connect_timeout, set_as_default=False)
+            else:
+                cluster = local_cluster(workers, quiet=True)
+                client = _Client(cluster, start_timeout=settings.connect_timeout,
+                                 set_as_default=False)
+        except BriefbookError:
+            raise
+        except (OSError, ImportError, distributed.comm.CommClosedError) as exc:
+            # OSError includes TimeoutError: the start's bound, and distributed's own
+            # "Timed out trying to connect".
+            if not address:
+                raise BriefbookError(f"could not start a local Dask cluster ({exc})",
+                                     hint="use --executor local") from exc
+            if isinstance(exc, ImportError):  # the scheduler refused this client's versions
+                raise BriefbookError(f"the Dask scheduler at {address} refused this client "
+                                     f"({exc})", hint="install the same dask and distributed "
+                                     "versions on this machine and the cluster") from exc
+            why = (f"within {settings.connect_timeout:g} s" if isinstance(exc, TimeoutError)
+                   else f"({type(exc).__name__}: {exc})")
+            raise BriefbookError(
+                f"cannot reach the Dask scheduler at {address}: the port accepts connections "
+                f"but nothing there answered as a Dask scheduler {why}",
+                hint="check the address: a scheduler listens on port 8786 by default (8787 "
+                     "is its web dashboard); raise --connect-timeout for a slow network"
+            ) from exc
+        if address:
+            _wait_for_first_worker(client, settings, say)
         yield client
     finally:
-        with contextlib.suppress(Exception):
-            client.close(timeout=10)
+        if client is not None:
+            client.close_quietly()
         if cluster is not None:
             with contextlib.suppress(Exception):
                 cluster.close(timeout=20)
