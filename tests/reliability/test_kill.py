@@ -163,3 +163,85 @@ def test_sigkill_during_build_workers_die_and_next_build_finishes(tmp_path):
     assert again.returncode in (0, 1), again.stderr
     assert leftovers(out) == [], leftovers(out)
     assert OLD not in b"".join(p.read_bytes() for p in out.glob("*.pdf"))
+
+
+# --- SIGKILL while an encrypted run moves its copies in (issue 24) ---------------------------
+
+#: Runs the CLI with ``os.replace`` slowed at one moment of the parent's commit, like a disk
+#: that stalls there: it touches ``$BB_PAUSED`` and sleeps, so the test's SIGKILL lands at
+#: exactly that moment. Everything else is the real command (workers are spawned, so they run
+#: the real ``os.replace``). ``$BB_PAUSE`` is "plan" (just before the run's plan is renamed
+#: into place: copies and passwords staged, nothing decided) or "renames" (after the second
+#: copy was moved into the editions folder).
+PAUSING_CLI = r"""
+import os, runpy, sys, time
+real, moved = os.replace, []
+def replace(src, dst, *args, **kwargs):
+    src, dst = str(src), str(dst)
+    if os.environ["BB_PAUSE"] == "plan" and dst.endswith("/commit.json"):
+        open(os.environ["BB_PAUSED"], "w").close()
+        time.sleep(600)
+    real(src, dst, *args, **kwargs)
+    if "/.editions-" in src and "/.editions-" not in dst and dst.endswith(".pdf"):
+        moved.append(dst)
+        if os.environ["BB_PAUSE"] == "renames" and len(moved) == 2:
+            open(os.environ["BB_PAUSED"], "w").close()
+            time.sleep(600)
+os.replace = replace
+sys.argv = ["briefbook", *sys.argv[1:]]
+runpy.run_module("briefbook.cli", run_name="__main__")
+"""
+
+
+def _kill_when_paused(args: list, cwd: Path, pause: str) -> None:
+    paused = cwd / f"paused-{pause}"
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "BB_PAUSE": pause,
+           "BB_PAUSED": str(paused)}
+    env.pop("BRIEFBOOK_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-c", PAUSING_CLI, *map(str, args)], cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    _wait_for(paused.exists, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pause", ["plan", "renames"])
+def test_sigkill_while_an_encrypted_run_commits_next_run_finishes_or_sweeps_it(tmp_path, pause):
+    """Killed before its plan, a run changed nothing and its staged passwords file goes with
+    its staging; killed while moving its copies in, its commit is finished by the next run.
+    Either way the next run starts, says what it did, and leaves one consistent run."""
+    import hashlib
+    import json
+    import stat
+
+    out, private = tmp_path / "editions", tmp_path / "private"
+    out.mkdir()
+    private.mkdir()
+    passwords = private / "passwords.csv"
+    readers = tmp_path / "readers.csv"
+    readers.write_text("name\n甲\n乙\n丙\n丁\n", encoding="utf-8")
+    args = ["editions", SHEET, "--readers", readers, "--out", out, "-j", "1", "--encrypt",
+            "--passwords", passwords]
+    _kill_when_paused(args, tmp_path, pause)
+    assert [p.name for p in private.iterdir()] == []  # no plaintext passwords outside staging
+    (staging,) = out.glob(".editions-*.tmp")
+    moved = sorted(p.name for p in out.glob("*.pdf"))
+    assert moved == ([] if pause == "plan" else moved[:2]) and len(moved) == (pause != "plan") * 2
+
+    again = run_cli(*args, timeout=180)
+    assert again.returncode == 0, again.stderr
+    assert f"removed {staging}" in again.stderr and "Traceback" not in again.stderr
+    assert ("finished the run that was killed while moving its copies into place: 4 copies"
+            in again.stderr) == (pause == "renames"), again.stderr
+    copies = [f"summary-sheet-00{i}.pdf" for i in range(1, 5)]
+    assert sorted(os.listdir(out)) == ["editions.json", *copies]
+    assert os.listdir(private) == ["passwords.csv"]
+    manifest = json.loads((out / "editions.json").read_text(encoding="utf-8"))
+    rows = passwords.read_text(encoding="utf-8").splitlines()[1:]
+    assert sorted(e["file"] for e in manifest["outputs"]) == copies and len(rows) == 4
+    for entry in manifest["outputs"]:
+        assert entry["sha256"] == hashlib.sha256((out / entry["file"]).read_bytes()).hexdigest()
+    assert stat.S_IMODE(passwords.stat().st_mode) == 0o600

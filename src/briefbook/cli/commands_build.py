@@ -1,10 +1,11 @@
 """Distribution commands: ``build`` (many briefs, in parallel, incremental) and ``editions``.
 
 Takes: brief files (default: the current project's ``briefs/*.yaml``), an output folder,
-``--jobs``, ``--executor local|dask`` and ``--scheduler ADDRESS``; for editions a readers CSV.
+``--jobs``, ``--executor local|dask``, ``--scheduler ADDRESS`` and the Dask waits
+``--connect-timeout`` / ``--workers-timeout``; for editions a readers CSV.
 Gives: PDFs and ``manifest.json`` (build) or ``editions.json`` (editions) in the
-output folder, a progress bar on the terminal, one line per failure, exit code 1 when
-anything failed.
+output folder, a progress bar on the terminal, one line per failure or wait (stderr), exit
+code 1 when anything failed.
 """
 
 from __future__ import annotations
@@ -35,12 +36,21 @@ SchedulerOpt = Annotated[str, typer.Option(
     help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; default: a local "
          "cluster of --jobs workers on 127.0.0.1)")]
 
+ConnectTimeoutOpt = Annotated[float | None, typer.Option(
+    "--connect-timeout", metavar="SECONDS", min=0.1, max=86_400, show_default=False,
+    help="with --scheduler: give up when it has not answered as a Dask scheduler after this "
+         "long (default 20)")]
+WorkersTimeoutOpt = Annotated[float | None, typer.Option(
+    "--workers-timeout", metavar="SECONDS", min=0.1, max=86_400, show_default=False,
+    help="with --scheduler: give up when no worker has joined after this long (default 60)")]
+
 
 def _jobs(value: int | None) -> int:
     return value or os.cpu_count() or 1
 
 
-def _executor(kind: str | None, scheduler: str | None, project=None):  # type: ignore[no-untyped-def]
+def _executor(kind: str | None, scheduler: str | None, project=None,  # type: ignore[no-untyped-def]
+              connect_timeout: float | None = None, workers_timeout: float | None = None):
     """The executor settings: command-line options over the project's ``distribute:``
     settings (briefbook.yaml) over the built-in ones (local processes)."""
     from briefbook.distribute.executor import LOCAL, ExecutorSettings
@@ -49,7 +59,14 @@ def _executor(kind: str | None, scheduler: str | None, project=None):  # type: i
     if project is not None:
         config = project.config.distribute
         defaults = ExecutorSettings(config.executor, config.scheduler)
-    return defaults.override(kind, scheduler)
+    return defaults.override(kind, scheduler, connect_timeout=connect_timeout,
+                             workers_timeout=workers_timeout)
+
+
+def _note(progress):
+    """Print a line about a wait (a Dask scheduler, its workers) above the progress bar."""
+    return lambda text: progress.console.print(shown_message(text), markup=False,
+                                               highlight=False, soft_wrap=True)
 
 
 def _progress():
@@ -73,13 +90,15 @@ def build(
     project: ProjectOpt = None,
     executor: ExecutorOpt = None,  # type: ignore[assignment]
     scheduler: SchedulerOpt = None,  # type: ignore[assignment]
+    connect_timeout: ConnectTimeoutOpt = None,
+    workers_timeout: WorkersTimeoutOpt = None,
 ) -> None:
     """Render many briefs in parallel; skip those whose inputs did not change."""
     from briefbook.distribute.build import build as run_build
 
     start = time.perf_counter()
     proj = project_for(project, briefs[0] if briefs else None)
-    settings = _executor(executor, scheduler, proj)
+    settings = _executor(executor, scheduler, proj, connect_timeout, workers_timeout)
     with _progress() as progress:
         task = progress.add_task("rendering", total=None)
 
@@ -96,6 +115,8 @@ def build(
                 progress.console.print(shown_message(f"removed {brief}: a temporary file left "
                                                      "by a build that was killed"),
                                        markup=False, highlight=False, soft_wrap=True)
+            elif kind == "note":  # a wait: the Dask scheduler, its first worker
+                _note(progress)(brief)
 
         result = run_build(proj, briefs or None, out, jobs=_jobs(jobs), force=force,
                            on_event=event, executor=settings)
@@ -129,6 +150,8 @@ def editions(
                             "reader passwords")] = None,
     executor: ExecutorOpt = None,  # type: ignore[assignment]
     scheduler: SchedulerOpt = None,  # type: ignore[assignment]
+    connect_timeout: ConnectTimeoutOpt = None,
+    workers_timeout: WorkersTimeoutOpt = None,
 ) -> None:
     """One PDF per reader, each marked with the reader's name and copy number on every page
     (and a faint dot code in the side margins that `briefbook trace` reads)."""
@@ -139,10 +162,14 @@ def editions(
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
     proj = project_for(project, brief)
-    settings = _executor(executor, scheduler, proj)
+    settings = _executor(executor, scheduler, proj, connect_timeout, workers_timeout)
     start = time.perf_counter()
     finish = CopyFinish.new(CopyProtection(key_from_options(sign, sign_password_file), encrypt),
                             passwords)
+    if passwords is not None:  # as for -o: never through a link, never into a FIFO or device
+        from briefbook.fileio import check_writable_target
+
+        check_writable_target(passwords)
     finish.check(out)
     listed = read_readers(readers, max_readers=max_readers)  # validate before the slow render
     if not brief.is_file():
@@ -155,10 +182,9 @@ def editions(
         entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
                                 executor=settings, finish=finish,
                                 on_progress=lambda n: progress.advance(task, n),
-                                on_stale=lambda p: progress.console.print(
-                                    shown_message(f"removed {p}: staging left by a run that "
-                                                  "was killed"), markup=False, highlight=False,
-                                    soft_wrap=True))
+                                on_stale=lambda p: _note(progress)(
+                                    f"removed {p}: staging left by a run that was killed"),
+                                on_note=_note(progress))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")
     if finish.passwords is not None:

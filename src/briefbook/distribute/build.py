@@ -3,7 +3,8 @@
 Takes: a ``Project``, brief files (default: the project's ``briefs/*.yaml``), an output
 folder, a number of worker processes.
 Gives: ``OUT/<brief stem>.pdf`` for each brief and ``OUT/manifest.json`` (file, sha256, pages,
-bytes, input hash per output), both written atomically.
+bytes, input hash per output), both written atomically. A ``manifest.json`` already there
+that briefbook did not write is refused, never replaced.
 
 A brief is skipped when the manifest records the same *input hash* for it and its PDF on disk
 still has the recorded sha256. The input hash covers everything a render reads: the brief's
@@ -106,14 +107,44 @@ def sha256_file(path: Path) -> str | None:
         return None
 
 
-def read_manifest(out_dir: Path, name: str = MANIFEST) -> dict[str, dict]:
-    """Entries of ``OUT/manifest.json`` (or ``name``) by file name; {} when missing or
-    unreadable."""
+#: A manifest lists one entry (~400 bytes) per output: 10,000 readers' copies take ~4 MB.
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+def load_manifest(out_dir: Path, name: str = MANIFEST) -> dict | None:
+    """The body of ``OUT/manifest.json`` (or ``name``); None when there is none.
+
+    A file of that name that briefbook did not write — not a regular file, not UTF-8 JSON,
+    not an object with a list of ``outputs`` — would be replaced by the run: it is refused
+    with a ``BriefbookError`` instead, before anything is written. Read with
+    ``read_bounded``."""
+    from briefbook.fileio import check_writable_target, read_bounded
+
+    path = Path(out_dir) / name
+    if not os.path.lexists(path):
+        return None
+    check_writable_target(path)  # a link, FIFO, device or folder there: refused
+    what = f"the {name} manifest"
+    raw = read_bounded(path, MAX_MANIFEST_BYTES, what,
+                       hint="move it away, or choose another --out folder")
     try:
-        data = json.loads((Path(out_dir) / name).read_text(encoding="utf-8"))
-        return {e["file"]: e for e in data.get("outputs", []) if isinstance(e, dict) and "file" in e}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("outputs"), list):
+        raise BriefbookError(f"a file named {name} is already here and briefbook did not write "
+                             "it (it is not a briefbook manifest: no list of outputs); the run "
+                             "would replace it, so nothing was changed", where=str(path),
+                             hint="move it away, or choose another --out folder")
+    return body
+
+
+def read_manifest(out_dir: Path, name: str = MANIFEST) -> dict[str, dict]:
+    """Entries of ``OUT/manifest.json`` (or ``name``) by file name; {} when there is none.
+    A file of that name that is not a briefbook manifest is an error (``load_manifest``)."""
+    body = load_manifest(out_dir, name) or {}
+    return {e["file"]: e for e in body.get("outputs", [])
+            if isinstance(e, dict) and isinstance(e.get("file"), str)}
 
 
 def write_manifest(out_dir: Path, entries: Iterable[dict], *, name: str = MANIFEST,
@@ -224,11 +255,13 @@ def _describe(brief: str, file: str, in_hash: str, render: Callable[[], bytes], 
 
 
 def _build_on_dask(settings: ExecutorSettings, workers: int,
-                   todo: list[tuple[str, str, str, str, str]]) -> Iterator[dict]:
-    """Render ``todo`` on the Dask cluster, one brief per task; write each PDF here."""
+                   todo: list[tuple[str, str, str, str, str]],
+                   note: Callable[[str], None] | None = None) -> Iterator[dict]:
+    """Render ``todo`` on the Dask cluster, one brief per task; write each PDF here.
+    ``note(text)`` hears about waits for the scheduler and its workers."""
     from briefbook.distribute import dask_run
 
-    with dask_run.connect(settings, workers) as client:
+    with dask_run.connect(settings, workers, note=note) as client:
         targets = {task[0]: Path(task[1]) for task in todo}
         for outcome in dask_run.run_tasks(client, _render_bytes, todo):
             pdf = outcome.pop("pdf", None)
@@ -311,7 +344,12 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     it). Outputs and manifest are the same either way.
 
     ``on_event(kind, brief, info)`` is called with kind ``"plan"`` (info: {"todo": n,
-    "skipped": n}) once, then ``"skipped"``, ``"built"`` or ``"failed"`` per brief.
+    "skipped": n}) once, then ``"skipped"``, ``"built"`` or ``"failed"`` per brief; ``"stale"``
+    names a temporary file a killed build left (removed), ``"note"`` (in the ``brief``
+    argument) a wait for a Dask scheduler or its workers.
+
+    A ``manifest.json`` already in ``out_dir`` that build did not write is refused
+    (``load_manifest``), before anything is rendered.
     """
     briefs = [Path(b) for b in (briefs if briefs is not None else project.briefs())]
     if not briefs:
@@ -380,7 +418,9 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
                                                       for n in pending)])
     try:
         with _sigterm_as_interrupt():
-            outcomes = (_build_on_dask(executor, jobs, todo) if executor.kind == "dask" and todo
+            outcomes = (_build_on_dask(executor, jobs, todo,
+                                       lambda text: notify("note", text, None))
+                        if executor.kind == "dask" and todo
                         else run_jobs(_render_one, todo, jobs=jobs))
             with contextlib.closing(outcomes):
                 for outcome in outcomes:

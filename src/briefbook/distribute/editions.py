@@ -4,8 +4,8 @@ Takes: a brief, a readers CSV (header ``name`` or ``name,copy``; UTF-8), an outp
 Gives: ``OUT/<brief stem>-<copy>.pdf`` per reader — the base render with ``张三 第007份`` on
 every page (cover included) in the top margin, above the running header — and
 ``OUT/editions.json`` (file, sha256, pages, copy, name, base sha256, trace code; signed,
-encrypted). A run replaces the previous run's copies only when all its copies are written (see
-``make_editions``). Each copy also carries a faint dot code that ``trace`` reads, and may be
+encrypted). A run replaces the previous run's copies only when all its copies are written, and
+a run killed while moving its copies in is finished by the next run (see ``make_editions``). Each copy also carries a faint dot code that ``trace`` reads, and may be
 signed and encrypted (distribute/finish.py, trace.py, signing.py).
 
 How: the book is laid out ONCE. For each reader a one-page *stamp sheet* is rendered with
@@ -328,7 +328,9 @@ def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], Cop
         with atomic_path(target) as tmp:
             with open(tmp, "wb") as handle:
                 stamper.stamp(stamp_page, handle, under)
+            mode = os.stat(tmp).st_mode
             extra.update(finish.protect(tmp))
+            os.chmod(tmp, mode)  # signing/encrypting rewrote it as 0600: the mode of any copy
         entries.append({"file": target.name, "copy": reader.copy, "name": reader.name,
                         "sha256": sha256_file(target), **extra})
     return entries
@@ -360,28 +362,28 @@ def _stamp_chunk_bytes(shared: str, chunk: list[tuple[str, int]]) -> list[tuple[
     return copies
 
 
-def _stamp_on_dask(settings, workers: int, base: bytes, base_sha: str, staging: Path, stem: str,
-                   width: int, chunks: list[list[tuple[str, int]]], finish: CopyFinish,
+def _stamp_on_dask(client, base: bytes, base_sha: str, staging: Path, stem: str, width: int,
+                   chunks: list[list[tuple[str, int]]], finish: CopyFinish,
                    ) -> Iterator[list[dict]]:
-    """Stamp ``chunks`` on the Dask cluster; write each returned copy into ``staging``
-    (atomically, so an interrupt leaves no partial file); yield each chunk's entries."""
+    """Stamp ``chunks`` on the Dask cluster of ``client`` (dask_run.connect); write each
+    returned copy into ``staging`` (atomically, so an interrupt leaves no partial file);
+    yield each chunk's entries."""
     from briefbook.distribute import dask_run
     from briefbook.fileio import write_atomic
 
     shared = {"base": base, "base_sha256": base_sha, "stem": stem, "width": width,
               "finish": finish}
     written: set[str] = set()
-    with dask_run.connect(settings, workers) as client:
-        for copies in dask_run.run_tasks(client, _stamp_chunk_bytes, chunks, shared=shared):
-            entries = []
-            for entry, data in copies:
-                if entry["file"] in written:  # a retried task delivered twice: never expected
-                    raise BriefbookError(f"copy {entry['file']} came back twice from the cluster")
-                written.add(entry["file"])
-                write_atomic(staging / entry["file"], data)
-                head = {k: entry.pop(k) for k in ("file", "copy", "name")}  # local's key order
-                entries.append({**head, "sha256": hashlib.sha256(data).hexdigest(), **entry})
-            yield entries
+    for copies in dask_run.run_tasks(client, _stamp_chunk_bytes, chunks, shared=shared):
+        entries = []
+        for entry, data in copies:
+            if entry["file"] in written:  # a retried task delivered twice: never expected
+                raise BriefbookError(f"copy {entry['file']} came back twice from the cluster")
+            written.add(entry["file"])
+            write_atomic(staging / entry["file"], data)
+            head = {k: entry.pop(k) for k in ("file", "copy", "name")}  # local's key order
+            entries.append({**head, "sha256": hashlib.sha256(data).hexdigest(), **entry})
+        yield entries
 
 
 _stampers: dict[str, Stamper] = {}
@@ -397,15 +399,26 @@ def _stamper_for(base_sha: str, load: Callable[[], bytes]) -> Stamper:
 
 STAGING_PREFIX = ".editions-"
 EDITIONS_FORMAT = 2
+#: In a staging folder: the plan of a run that decided to move its copies in (``_commit``).
+PLAN_FILE = "commit.json"
+PLAN_FORMAT = 1
+#: The passwords file, staged inside the staging folder (so a killed run's is swept with it).
+STAGED_PASSWORDS = "passwords.csv"
+MAX_PLAN_BYTES = 128 << 20
+MAX_PASSWORDS_BYTES = 64 << 20
 
 
 def _previous_outputs(out_dir: Path) -> list[dict]:
-    """The entries of ``editions.json`` that are well-formed (plain file names); {} if none."""
+    """The entries of ``editions.json`` that are well-formed (plain file names); [] if none.
+    An ``editions.json`` that editions did not write is an error (``load_manifest``)."""
     from briefbook.distribute.build import read_manifest
 
     return [e for e in read_manifest(out_dir, EDITIONS_MANIFEST).values()
-            if isinstance(e.get("file"), str) and Path(e["file"]).name == e["file"]
-            and e["file"] not in ("", ".", "..")]
+            if isinstance(e.get("file"), str) and _plain_name(e["file"])]
+
+
+def _plain_name(name: object) -> bool:
+    return isinstance(name, str) and Path(name).name == name and name not in ("", ".", "..")
 
 
 def _ours(entry: dict, out_dir: Path, stem: str) -> bool:
@@ -413,19 +426,198 @@ def _ours(entry: dict, out_dir: Path, stem: str) -> bool:
     later run replace or delete it: the entry names this brief (``edition``), a copy file name
     of this brief, and the file on disk is a regular file with the recorded sha256. A crafted or
     stale entry (another brief, a path, a file changed or swapped for a link) is ignored."""
+    name = entry.get("file", "")
+    if entry.get("edition") != stem or not re.fullmatch(re.escape(stem) + r"-\d{3,6}\.pdf", name):
+        return False
+    return _unchanged(out_dir / name, entry.get("sha256"))
+
+
+def _unchanged(path: Path, sha256: object) -> bool:
+    """``path`` is a regular file (not a link) whose sha256 is ``sha256``."""
     import stat
 
     from briefbook.distribute.build import sha256_file
 
-    name = entry.get("file", "")
-    if entry.get("edition") != stem or not re.fullmatch(re.escape(stem) + r"-\d{3,6}\.pdf", name):
-        return False
     try:
-        if not stat.S_ISREG(os.lstat(out_dir / name).st_mode):
+        if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
     except OSError:
         return False
-    return isinstance(entry.get("sha256"), str) and sha256_file(out_dir / name) == entry["sha256"]
+    return isinstance(sha256, str) and sha256_file(path) == sha256
+
+
+# --- committing a run: a plan, then renames; a killed commit is finished by the next run ----
+
+
+def _write_plan(staging: Path, plan: dict) -> None:
+    """Decide: once the plan is on disk the run's copies go in, even if this process dies."""
+    import json
+
+    from briefbook.fileio import write_atomic
+
+    write_atomic(staging / PLAN_FILE, json.dumps(plan, ensure_ascii=False) + "\n")
+    with contextlib.suppress(OSError):  # the plan's name in the folder, on disk too
+        fd = os.open(staging, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _commit(out_dir: Path, staging: Path, plan: dict) -> None:
+    """Carry out ``plan`` (see ``make_editions``): move the staged copies in, the staged
+    passwords file to its place, write ``editions.json``, remove this brief's old copies.
+    Every step can be repeated, so a commit cut short (SIGKILL, power loss) is finished by
+    running it again from the same plan."""
+    from briefbook.distribute.build import write_manifest
+    from briefbook.fileio import check_writable_target
+
+    for name in plan["copies"]:
+        staged = staging / name
+        if os.path.lexists(staged):  # not moved in yet
+            check_writable_target(out_dir / name)
+            os.replace(staged, out_dir / name)
+    secret = plan.get("passwords")
+    if secret:
+        _move_passwords(staging / secret["staged"], Path(secret["target"]), staging.name)
+    manifest = plan["manifest"]
+    write_manifest(out_dir, manifest["outputs"], name=EDITIONS_MANIFEST, format=EDITIONS_FORMAT,
+                   brief=manifest["brief"], base_sha256=manifest["base_sha256"],
+                   pages=manifest["pages"])
+    for old in plan["remove"]:  # this brief's old copies, as this tool wrote them
+        if _unchanged(out_dir / old["file"], old["sha256"]):
+            with contextlib.suppress(OSError):
+                (out_dir / old["file"]).unlink()
+
+
+def _move_passwords(staged: Path, target: Path, token: str) -> None:
+    """Move the staged passwords file (mode 0600) to ``target``, a new or regular file. On
+    another file system it is copied to a 0600 temporary file beside ``target`` (named after
+    the run, so a repeated commit reuses it), which is renamed over ``target``."""
+    import errno
+
+    from briefbook.fileio import check_writable_target, read_bounded
+
+    if not os.path.lexists(staged):
+        return  # moved by an earlier attempt of this commit
+    check_writable_target(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(staged, target)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    data = read_bounded(staged, MAX_PASSWORDS_BYTES, "the staged passwords file")
+    tmp = target.parent / f".{target.name}.{token}.part"
+    with contextlib.suppress(FileNotFoundError):
+        check_writable_target(tmp)
+        tmp.unlink()
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        check_writable_target(target)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    staged.unlink()
+
+
+def _valid_plan(plan: object) -> bool:
+    """A plan as ``make_editions`` writes it: plain copy names, a manifest, a passwords
+    target path. Anything else is not carried out (the staging is swept instead)."""
+    if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
+        return False
+    copies, remove, manifest = plan.get("copies"), plan.get("remove"), plan.get("manifest")
+    secret = plan.get("passwords")
+    return (isinstance(copies, list) and all(_plain_name(c) and c.endswith(".pdf")
+                                             for c in copies)
+            and isinstance(remove, list) and all(isinstance(r, dict) and _plain_name(r.get("file"))
+                                                 for r in remove)
+            and isinstance(manifest, dict) and isinstance(manifest.get("outputs"), list)
+            and all(isinstance(e, dict) and _plain_name(e.get("file"))
+                    for e in manifest["outputs"])
+            and (secret is None or (isinstance(secret, dict) and _plain_name(secret.get("staged"))
+                                    and isinstance(secret.get("target"), str)
+                                    and os.path.isabs(secret["target"]))))
+
+
+def _private_to_me(folder: Path) -> bool:
+    """A real folder owned by this user that nobody else may write into (mkdtemp's 0700): its
+    plan and staged files were written by this user's run, not planted by someone else."""
+    import stat
+
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+            and not info.st_mode & 0o022)
+
+
+def _recover(out_dir: Path, on_stale: Callable[[Path], None],
+             on_note: Callable[[str], None]) -> None:
+    """Deal with the staging folders of runs that died (their owner process is gone): a run
+    that had decided to commit (its plan is there) is finished — its copies moved in, its
+    passwords file moved to its place, ``editions.json`` written; then the staging folder,
+    with whatever an undecided run had staged (copies, passwords), is removed."""
+    import json
+    import shutil
+
+    from briefbook.fileio import _owner_alive, read_bounded
+
+    try:
+        candidates = sorted(out_dir.glob(f"{glob_escape(STAGING_PREFIX)}*.tmp"))
+    except OSError:
+        return
+    for staging in candidates:
+        if staging.is_symlink() or not staging.is_dir() or _owner_alive(staging):
+            continue
+        plan = None
+        if _private_to_me(staging) and os.path.lexists(staging / PLAN_FILE):
+            try:
+                plan = json.loads(read_bounded(staging / PLAN_FILE, MAX_PLAN_BYTES,
+                                               "a killed run's plan").decode("utf-8"))
+            except (BriefbookError, UnicodeDecodeError, ValueError, RecursionError):
+                plan = None
+        if _valid_plan(plan):
+            try:
+                _commit(out_dir, staging, plan)
+            except (OSError, BriefbookError) as exc:
+                raise _unfinished(exc, "could not finish the run that was killed while moving "
+                                  "its copies into place", staging) from exc
+            on_note(f"finished the run that was killed while moving its copies into place: "
+                    f"{len(plan['copies'])} copies, {EDITIONS_MANIFEST}"
+                    + (f", passwords file {plan['passwords']['target']}"
+                       if plan.get("passwords") else ""))
+        shutil.rmtree(staging, ignore_errors=True)
+        on_stale(staging)
+
+
+def _unfinished(exc: BaseException, what: str, staging: Path) -> BriefbookError:
+    """The error for a commit cut short: its plan stays, for the next run to finish."""
+    if isinstance(exc, BriefbookError):
+        reason = f"{exc.where}: {exc.message}" if exc.where else exc.message
+        reason = reason.replace("; nothing was changed", "")
+    else:
+        reason = getattr(exc, "strerror", None) or str(exc)
+    return BriefbookError(f"{what} ({reason}); its plan is kept in {staging.name}, and the next "
+                          "run in this folder finishes it", where=str(staging.parent),
+                          hint="fix the cause (move away what is in the way, free disk space) "
+                               "and rerun")
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
 
 
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
@@ -433,7 +625,8 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
                   on_progress: Callable[[int], None] | None = None,
                   finish: CopyFinish | None = None,
                   executor: ExecutorSettings = LOCAL, chunk: int = CHUNK,
-                  on_stale: Callable[[Path], None] | None = None) -> list[dict]:
+                  on_stale: Callable[[Path], None] | None = None,
+                  on_note: Callable[[str], None] | None = None) -> list[dict]:
     """Render ``brief`` once and write one stamped copy per reader into ``out_dir``.
 
     ``executor`` says where the copies are stamped: ``jobs`` local worker processes, or a
@@ -444,33 +637,47 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     Returns the manifest entries (also written to ``out_dir/editions.json``; ``build``'s
     ``manifest.json`` in the same folder is left alone). ``on_progress(n)`` is called as each
     batch of ``n`` copies is written. ``finish`` (distribute/finish.py) adds each copy's trace
-    dots and, on request, signs/encrypts it; its passwords file is moved in with the copies.
+    dots and, on request, signs/encrypts it; its passwords file (mode 0600) is moved to its
+    place with the copies. Signed or encrypted copies get the mode plain ones get.
 
-    All or nothing: copies are written into a hidden staging folder inside ``out_dir`` and
-    moved into place only when every copy succeeded, then ``editions.json`` is replaced and
-    copies listed by the previous ``editions.json`` but not made by this run are removed. A
-    failed or interrupted run (Ctrl-C, SIGTERM) leaves the previous copies and manifest exactly
-    as they were. ``editions.json`` keys copies by brief (``edition``: the brief's stem): a run
-    replaces or deletes only files it finds listed for *its* brief, unchanged on disk; other
-    briefs' copies stay listed and untouched, and a file in the way that editions did not
-    write is an error, never overwritten. The staging folder carries its owner's pid: a run
-    killed outright (SIGKILL) leaves it, and the next run removes it (``on_stale(path)``).
+    All or nothing, plain, signed or encrypted: copies are written into a hidden staging
+    folder inside ``out_dir``, and the passwords file into the same folder. When every copy
+    succeeded, the run writes its *plan* there (``commit.json``: the copies, the new
+    ``editions.json``, the old copies to remove, where the passwords go) and carries it out:
+    copies moved into place, passwords file moved to ``--passwords``, ``editions.json``
+    replaced, copies listed by the previous ``editions.json`` but not made by this run
+    removed. A failed or interrupted run (Ctrl-C, SIGTERM) before the plan leaves the previous
+    copies, manifest and passwords file exactly as they were; Ctrl-C and SIGTERM wait while
+    the plan is carried out. The staging folder carries its owner's pid: a run killed outright
+    (SIGKILL, power loss) leaves it, and the next run in ``out_dir`` removes it
+    (``on_stale(path)``) — after finishing the dead run's plan if it had one
+    (``on_note(text)`` says so), so a kill during the renames ends, at the next run, with
+    every copy of that run in place, never with a mix that blocks the next run.
+
+    ``editions.json`` keys copies by brief (``edition``: the brief's stem): a run replaces or
+    deletes only files it finds listed for *its* brief, unchanged on disk; other briefs'
+    copies stay listed and untouched, and a file in the way that editions did not write is an
+    error, never overwritten. So is an ``editions.json`` that editions did not write. The
+    passwords target must be a new or regular file (not a link, FIFO, device or folder).
     """
     import shutil
 
-    from briefbook.distribute.build import _sigterm_as_interrupt, pdf_pages, write_manifest
-    from briefbook.fileio import check_writable_target, make_staging, sweep_stale_staging
+    from briefbook.distribute.build import _sigterm_as_interrupt, pdf_pages
+    from briefbook.distribute.signing import stage_passwords, take_passwords
+    from briefbook.fileio import check_writable_target, make_staging
 
     brief, out_dir = Path(brief), Path(out_dir)
     readers = list(readers)
     finish = finish or CopyFinish.new()
+    note = on_note or (lambda _text: None)
     if not readers:
         raise BriefbookError("no readers")
-    if base is None:
-        if renderer is None:
-            raise TypeError("make_editions needs the project's renderer, or the base PDF")
-        base = renderer.render(brief)
-    pages = pdf_pages(base)
+    if finish.passwords is not None:
+        check_writable_target(finish.passwords)  # a link, FIFO, device or folder: refused
+        finish.check(out_dir)
+    if out_dir.is_dir():  # before anything is checked: a killed run's commit is finished first
+        _recover(out_dir, on_stale or (lambda _p: None), note)
+    # What is in the way is refused before the (slow) render.
     width = max(3, len(str(max(r.copy for r in readers))))
     stem = brief.stem
     names = {_edition_name(stem, r.copy, width) for r in readers}
@@ -484,66 +691,90 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
                                  "not list it as a copy of this brief; nothing was changed",
                                  where=str(target),
                                  hint="move it away, or choose another --out folder")
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for stale in sweep_stale_staging(out_dir, STAGING_PREFIX):
-            (on_stale or (lambda _p: None))(stale)
-        staging = make_staging(out_dir, STAGING_PREFIX)
-    except OSError as exc:
-        raise BriefbookError(f"cannot write to folder: {exc.strerror}", where=str(out_dir)) from exc
-    try:
-        base_sha = hashlib.sha256(base).hexdigest()
-        chunks = [[(r.name, r.copy) for r in readers[i:i + chunk]]
-                  for i in range(0, len(readers), max(1, chunk))]
+    with contextlib.ExitStack() as cluster:
+        # The cluster first: a scheduler that cannot be reached, or has no workers, is an
+        # error before the (slow) render, and nothing is staged.
+        client = None
         if executor.kind == "dask":
-            batches = _stamp_on_dask(executor, jobs, base, base_sha, staging, brief.stem, width,
-                                     chunks, finish)
-        else:
-            base_path = staging / ".base.pdf"  # read by the workers; removed with the staging
-            base_path.write_bytes(base)
-            batches = run_jobs(_stamp_chunk, [(str(base_path), base_sha, str(staging),
-                                               brief.stem, width, c, finish) for c in chunks],
-                               jobs=jobs)
-        entries: list[dict] = []
-        progress = on_progress or (lambda _n: None)
-        with _sigterm_as_interrupt(), contextlib.closing(batches):
-            # workers are stopped before the staging folder goes
-            for done in batches:
-                entries += done
-                progress(len(done))
-        for entry in entries:
-            entry.update(pages=pages, base_sha256=base_sha, edition=stem)
-        staged_secrets = finish.stage_secrets(entries, out_dir)
-        made = {entry["file"] for entry in entries}
-        # Other briefs' entries stay listed while their files are still there (untouched).
-        others = [e for e in previous if e.get("edition") != stem
-                  and isinstance(e.get("edition"), str) and os.path.lexists(out_dir / e["file"])
-                  and e["file"] not in made]
-        with signals_held():  # a few renames must all happen
-            try:
-                for entry in entries:
-                    check_writable_target(out_dir / entry["file"])
-                    os.replace(staging / entry["file"], out_dir / entry["file"])
-                finish.commit_secrets(staged_secrets)
-                write_manifest(out_dir, [*others, *entries], name=EDITIONS_MANIFEST,
-                               format=EDITIONS_FORMAT, brief=str(brief), base_sha256=base_sha,
-                               pages=pages)
-            except OSError as exc:
-                raise BriefbookError(f"could not move the copies into place ({exc.strerror})",
-                                     where=str(out_dir)) from exc
-            for stale in mine.keys() - made:  # this brief's old copies, as this tool wrote them
-                with contextlib.suppress(OSError):
-                    (out_dir / stale).unlink()
-    except BaseException:
+            from briefbook.distribute import dask_run
+
+            client = cluster.enter_context(dask_run.connect(executor, jobs, note=note))
+        if base is None:
+            if renderer is None:
+                raise TypeError("make_editions needs the project's renderer, or the base PDF")
+            base = renderer.render(brief)
+        pages = pdf_pages(base)
+        created = not out_dir.exists()
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            staging = make_staging(out_dir, STAGING_PREFIX)
+        except OSError as exc:
+            raise BriefbookError(f"cannot write to folder: {exc.strerror}",
+                                 where=str(out_dir)) from exc
+        decided = False
+        try:
+            base_sha = hashlib.sha256(base).hexdigest()
+            chunks = [[(r.name, r.copy) for r in readers[i:i + chunk]]
+                      for i in range(0, len(readers), max(1, chunk))]
+            if client is not None:
+                batches = _stamp_on_dask(client, base, base_sha, staging, brief.stem, width,
+                                         chunks, finish)
+            else:
+                base_path = staging / ".base.pdf"  # read by the workers; goes with the staging
+                base_path.write_bytes(base)
+                batches = run_jobs(_stamp_chunk, [(str(base_path), base_sha, str(staging),
+                                                   brief.stem, width, c, finish) for c in chunks],
+                                   jobs=jobs)
+            entries: list[dict] = []
+            progress = on_progress or (lambda _n: None)
+            with _sigterm_as_interrupt(), contextlib.closing(batches):
+                # workers are stopped before the staging folder goes
+                for done in batches:
+                    entries += done
+                    progress(len(done))
+            for entry in entries:
+                entry.update(pages=pages, base_sha256=base_sha, edition=stem)
+            rows = take_passwords(entries)  # always: passwords never reach editions.json
+            secret = None
+            if finish.protection.encrypt and finish.passwords is not None:
+                # 0600, inside the staging: swept with it if this run dies before its plan
+                staged = stage_passwords(staging / STAGED_PASSWORDS, rows)
+                secret = {"staged": staged.name,
+                          "target": str(Path(finish.passwords).absolute())}
+            made = {entry["file"] for entry in entries}
+            # Other briefs' entries stay listed while their files are still there (untouched).
+            others = [e for e in previous if e.get("edition") != stem
+                      and isinstance(e.get("edition"), str)
+                      and os.path.lexists(out_dir / e["file"]) and e["file"] not in made]
+            plan = {"format": PLAN_FORMAT, "copies": sorted(made),
+                    "manifest": {"outputs": [*others, *entries], "brief": str(brief),
+                                 "base_sha256": base_sha, "pages": pages},
+                    "remove": [{"file": name, "sha256": mine[name].get("sha256")}
+                               for name in sorted(mine.keys() - made)],
+                    "passwords": secret}
+            with signals_held():  # Ctrl-C and SIGTERM wait until the plan is carried out
+                try:
+                    _write_plan(staging, plan)
+                    decided = True
+                    _commit(out_dir, staging, plan)
+                except (OSError, BriefbookError) as exc:
+                    if decided:
+                        raise _unfinished(exc, "could not move all the copies into place",
+                                          staging) from exc
+                    if isinstance(exc, BriefbookError):
+                        raise
+                    raise BriefbookError(f"could not move the copies into place "
+                                         f"({exc.strerror or exc}); nothing was changed",
+                                         where=str(out_dir)) from exc
+        except BaseException:
+            if not decided:  # else the plan stays for the next run to finish (``_recover``)
+                shutil.rmtree(staging, ignore_errors=True)
+                if created:  # a failed first run leaves no empty folder behind
+                    with contextlib.suppress(OSError):
+                        out_dir.rmdir()
+            raise
         shutil.rmtree(staging, ignore_errors=True)
-        finish.discard_secrets()
-        if created:  # a failed first run leaves no empty folder behind
-            with contextlib.suppress(OSError):
-                out_dir.rmdir()
-        raise
-    shutil.rmtree(staging, ignore_errors=True)
-    return sorted(entries, key=lambda e: e["copy"])
+        return sorted(entries, key=lambda e: e["copy"])
 
 
 __all__ = ["MARK_RIGHT_MM", "MARK_TOP_MM", "Reader", "Stamper", "make_editions", "mark_box_mm",
