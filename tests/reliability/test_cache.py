@@ -60,19 +60,29 @@ def _svgs(html: str) -> list[str]:
     return re.findall(r"<svg\b.*?</svg>", html, re.S)
 
 
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory):
-    """The summary sheet's chart, HTML edition charts and PDF text, from an empty cache."""
+def _from_empty_cache(tmp_path_factory, make):
     folder = tmp_path_factory.mktemp("clean")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("XDG_STATE_HOME", str(folder / "state"))
         env.setenv("BRIEFBOOK_CACHE", str(folder / "cache"))
-        renderer = Renderer(example_project(), chart_cache=False)
+        return make(Renderer(example_project(), chart_cache=False))
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """The summary sheet's chart and HTML edition charts, from an empty cache."""
+    def make(renderer):
         (job,) = chart_jobs(renderer.book(SHEET))
         return {"svg": renderer.chart_svg(job),
-                "html_svgs": _svgs(render_html(renderer, SHEET)),
-                "pages": _pages(renderer.render(SHEET)),
-                "note_pages": _pages(renderer.render(NOTE))}
+                "html_svgs": _svgs(render_html(renderer, SHEET))}
+    return _from_empty_cache(tmp_path_factory, make)
+
+
+@pytest.fixture(scope="module")
+def clean_pages(tmp_path_factory):
+    """Each page's text of the summary sheet and of the note, from an empty cache."""
+    return _from_empty_cache(tmp_path_factory, lambda renderer: {
+        "sheet": _pages(renderer.render(SHEET)), "note": _pages(renderer.render(NOTE))})
 
 
 def _seeded(cache: Path) -> tuple[Path, bytes]:
@@ -140,16 +150,18 @@ def test_a_planted_chart_never_reaches_the_html_edition(case, own_secret_and_cac
     assert stat.S_ISREG(os.lstat(entry).st_mode) and entry.read_bytes() == signed, case
 
 
-def test_a_forged_chart_text_does_not_print_in_the_pdf(own_secret_and_cache, clean):
+@pytest.mark.slow
+def test_a_forged_chart_text_does_not_print_in_the_pdf(own_secret_and_cache, clean_pages):
     entry, signed = _seeded(own_secret_and_cache)
     _plant(entry, "forged-text")
     renderer = Renderer(example_project(), chart_cache=own_secret_and_cache / "charts")
     pages = _pages(renderer.render(SHEET))
     assert not any(FORGED in page for page in pages)
-    assert pages == clean["pages"]
+    assert pages == clean_pages["sheet"]
     assert entry.read_bytes() == signed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ["fifo", "dev-zero"])
 def test_a_special_file_for_a_chart_neither_hangs_nor_exhausts_memory(case, tmp_path,
                                                                      own_secret_and_cache,
@@ -295,13 +307,14 @@ def _moves_key(renderer: Renderer) -> tuple[FootnoteMoves, str]:
     return moves, moves.key("moves", renderer.html(renderer.book(NOTE)))
 
 
-def test_forged_footnote_moves_do_not_break_pages(own_secret_and_cache, clean):
+@pytest.mark.slow
+def test_forged_footnote_moves_do_not_break_pages(own_secret_and_cache, clean_pages):
     """A planted move list once pushed quotes to a new page in a book that did not need it."""
     renderer = Renderer(example_project(), chart_cache=False)
     moves, key = _moves_key(renderer)
     moves.folder.mkdir(parents=True)
     (moves.folder / f"{key}.json").write_text(json.dumps([[1, 2]]), encoding="utf-8")
-    assert _pages(renderer.render(NOTE)) == clean["note_pages"]
+    assert _pages(renderer.render(NOTE)) == clean_pages["note"]
     assert not (moves.folder / f"{key}.json").exists()
 
 
@@ -324,7 +337,7 @@ def test_layout_facts_of_a_special_file_or_junk_are_discarded(own_secret_and_cac
 
 @pytest.mark.slow
 def test_a_fifo_for_footnote_moves_does_not_hang_the_cli(tmp_path, own_secret_and_cache,
-                                                         clean):
+                                                         clean_pages):
     renderer = Renderer(example_project(), chart_cache=False)
     moves, key = _moves_key(renderer)
     moves.folder.mkdir(parents=True)
@@ -332,6 +345,6 @@ def test_a_fifo_for_footnote_moves_does_not_hang_the_cli(tmp_path, own_secret_an
     out = tmp_path / "note.pdf"
     result = run_cli("render", NOTE, "-o", out, "--jobs", "1", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert _pages(out.read_bytes()) == clean["note_pages"]
+    assert _pages(out.read_bytes()) == clean_pages["note"]
     entry = moves.folder / f"{key}.json"
     assert not os.path.lexists(entry) or stat.S_ISREG(os.lstat(entry).st_mode)
