@@ -711,7 +711,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         except OSError as exc:
             raise BriefbookError(f"cannot write to folder: {exc.strerror}",
                                  where=str(out_dir)) from exc
-        decided = False
+        decided = committed = False
         try:
             base_sha = hashlib.sha256(base).hexdigest()
             chunks = [[(r.name, r.copy) for r in readers[i:i + chunk]]
@@ -757,6 +757,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
                     _write_plan(staging, plan)
                     decided = True
                     _commit(out_dir, staging, plan)
+                    committed = True
                 except (OSError, BriefbookError) as exc:
                     if decided:
                         raise _unfinished(exc, "could not move all the copies into place",
@@ -767,11 +768,13 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
                                          f"({exc.strerror or exc}); nothing was changed",
                                          where=str(out_dir)) from exc
         except BaseException:
-            if not decided:  # else the plan stays for the next run to finish (``_recover``)
+            # A plan cut short stays for the next run to finish (``_recover``); a plan carried
+            # out (Ctrl-C held back until after it) or no plan at all: the staging goes.
+            if committed or not decided:
                 shutil.rmtree(staging, ignore_errors=True)
-                if created:  # a failed first run leaves no empty folder behind
-                    with contextlib.suppress(OSError):
-                        out_dir.rmdir()
+            if created and not decided:  # a failed first run leaves no empty folder behind
+                with contextlib.suppress(OSError):
+                    out_dir.rmdir()
             raise
         shutil.rmtree(staging, ignore_errors=True)
         return sorted(entries, key=lambda e: e["copy"])
