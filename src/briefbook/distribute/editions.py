@@ -4,8 +4,9 @@ Takes: a brief, a readers CSV (header ``name`` or ``name,copy``; UTF-8), an outp
 Gives: ``OUT/<brief stem>-<copy>.pdf`` per reader — the base render with ``张三 第007份`` on
 every page (cover included) in the top margin, above the running header — and
 ``OUT/editions.json`` (file, sha256, pages, copy, name, base sha256, trace code; signed,
-encrypted). A run replaces the previous run's copies only when all its copies are written, and
-a run killed while moving its copies in is finished by the next run (see ``make_editions``). Each copy also carries a faint dot code that ``trace`` reads, and may be
+encrypted). A run replaces the previous run's copies only when all its copies are written,
+and a run killed while moving its copies in is finished by the next run (see
+``make_editions``). Each copy also carries a faint dot code that ``trace`` reads, and may be
 signed and encrypted (distribute/finish.py, trace.py, signing.py).
 
 How: the book is laid out ONCE. For each reader a one-page *stamp sheet* is rendered with
