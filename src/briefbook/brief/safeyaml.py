@@ -43,22 +43,68 @@ class LimitedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-#: Longest integer a YAML value may spell, in digits of any base (Python refuses to convert
+#: Longest number a YAML value may spell, in digits of any base (Python refuses to convert
 #: more than 4,300 decimal digits; no brief, catalog or project needs more than a few dozen).
 MAX_INT_DIGITS = 100
 
 
-def _bounded_int(loader, node):  # type: ignore[no-untyped-def]
-    """YAML's int constructor, refusing a number spelled with more than ``MAX_INT_DIGITS``."""
-    digits = sum(ch.isalnum() for ch in str(node.value)) - str(node.value).count("x")
+def _digits(text: str, *, letters: bool) -> int:
+    """How many digits ``text`` spells: sign, ``_`` and a ``0x``/``0o``/``0b`` prefix left
+    out; with ``letters`` (an int: hex digits) letters count, else only 0-9 do (a float's
+    exponent marker ``e`` is no digit)."""
+    body = text.replace("_", "").lstrip("+-")
+    if body[:2].lower() in ("0x", "0o", "0b"):
+        body = body[2:]
+    return sum(ch.isalnum() if letters else ch.isdigit() for ch in body)
+
+
+def _refuse_long(node, *, letters: bool) -> None:  # type: ignore[no-untyped-def]
+    digits = _digits(str(node.value), letters=letters)
     if digits > MAX_INT_DIGITS:
         raise yaml.constructor.ConstructorError(
             None, None, f"a number of {digits:,} digits (at most {MAX_INT_DIGITS} are read)",
             node.start_mark)
+
+
+def _bounded_int(loader, node):  # type: ignore[no-untyped-def]
+    """YAML's int constructor for every form — decimal, hex ``0x``, octal ``0o``/``017``,
+    binary ``0b``, base 60 ``1:30``, signs and ``_`` — refusing a number spelled with more
+    than ``MAX_INT_DIGITS`` digits before Python converts it."""
+    _refuse_long(node, letters=True)
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
-LimitedLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
+def _bounded_float(loader, node):  # type: ignore[no-untyped-def]
+    """YAML's float constructor, refusing more than ``MAX_INT_DIGITS`` digits: a base-60 float
+    of 200 parts (``1:59:59:…:59.5``) made PyYAML raise OverflowError."""
+    _refuse_long(node, letters=False)
+    return yaml.SafeLoader.construct_yaml_float(loader, node)
+
+
+def _checked(construct, what: str):  # type: ignore[no-untyped-def]
+    """``construct`` with a wrong value (``!!timestamp foo``, ``!!bool maybe``, ``!!int x``) as a
+    YAML error at the value's line and column: PyYAML itself lets AttributeError, KeyError or
+    a bare ValueError escape for them."""
+    def constructor(loader, node):  # type: ignore[no-untyped-def]
+        try:
+            return construct(loader, node)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            value = str(node.value)
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            detail = f" ({exc})" if isinstance(exc, ValueError) and len(str(exc)) < 80 else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a valid {what}: {shown!r}{detail}", node.start_mark) from None
+    return constructor
+
+
+LimitedLoader.add_constructor("tag:yaml.org,2002:int", _checked(_bounded_int, "integer"))
+LimitedLoader.add_constructor("tag:yaml.org,2002:float", _checked(_bounded_float, "number"))
+LimitedLoader.add_constructor("tag:yaml.org,2002:bool",
+                              _checked(yaml.SafeLoader.construct_yaml_bool, "true/false"))
+LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                              _checked(yaml.SafeLoader.construct_yaml_timestamp, "date"))
 
 
 class _TooDeep(Exception):
