@@ -9,6 +9,12 @@ Baseline folder layout: ``page-001.png`` … (lossless 8-bit greyscale PNG at th
 DPI) and ``baseline.json`` (DPI, colour mode, page sizes in points, pypdfium2 version).
 A baseline recorded at another DPI or mode is not compared: that is an error telling the
 user to re-record with ``--update`` after looking at the change.
+
+A baseline folder is input like any other: ``baseline.json`` is read with ``read_bounded``,
+at most ``MAX_PDF_PAGES`` page files are read, and each page PNG goes through
+``rasterise.open_image`` (its header's size is checked against the one-page pixel budget
+before it is decoded, all pages together against the document budget), so a forged page
+PNG cannot cost more memory than a real page.
 """
 
 from __future__ import annotations
@@ -23,15 +29,19 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image
 
 from briefbook.checks.compare import (DEFAULT_BUDGET, DEFAULT_THRESHOLD, Budget, Comparison,
                                       compare_documents)
-from briefbook.checks.rasterise import DEFAULT_DPI, DEFAULT_MODE, RenderedPage, rasterise
+from briefbook.checks.rasterise import (DEFAULT_DPI, DEFAULT_MODE, MAX_DOCUMENT_PIXELS,
+                                        MAX_PAGE_PIXELS, MAX_PDF_PAGES, RenderedPage,
+                                        open_image, rasterise)
 from briefbook.checks.report import clear_report, png_bytes, write_report
 from briefbook.errors import BriefbookError
+from briefbook.fileio import read_bounded
 
 META_NAME = "baseline.json"
+#: ``baseline.json`` lists a DPI, a mode, a renderer and one size per page: a few KB.
+MAX_META_BYTES = 1_000_000
 _PAGE_FILE = re.compile(r"page-(\d{3,})\.png")
 
 
@@ -139,28 +149,44 @@ def load_baseline(baseline_dir: Path) -> tuple[dict, list[RenderedPage]]:
     """Read ``baseline.json`` and the page PNGs back into ``RenderedPage`` objects."""
     baseline_dir = Path(baseline_dir)
     meta_path = baseline_dir / META_NAME
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        dpi, mode, sizes = float(meta["dpi"]), meta["mode"], meta["page_sizes_pt"]
-    except FileNotFoundError as exc:
+    if not meta_path.exists() and not meta_path.is_symlink():
         raise BriefbookError("baseline folder has no baseline.json", where=str(baseline_dir),
-                             hint="record it with --update") from exc
+                             hint="record it with --update")
+    raw = read_bounded(meta_path, MAX_META_BYTES, "a baseline's baseline.json",
+                       hint="re-record the baseline with --update")
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+        dpi, mode = float(meta["dpi"]), meta["mode"]
+        sizes = [(float(w), float(h)) for w, h in meta["page_sizes_pt"]]
     except (ValueError, KeyError, TypeError) as exc:
         raise BriefbookError(f"baseline.json is unreadable ({exc})", where=str(meta_path),
-                             hint="re-record the baseline with --update") from exc
+                             hint="re-record the baseline with --update") from None
+    if len(sizes) > MAX_PDF_PAGES:
+        raise BriefbookError(f"baseline.json lists {len(sizes):,} pages; the limit is "
+                             f"{MAX_PDF_PAGES:,}", where=str(meta_path),
+                             hint="re-record the baseline with --update")
     files = _page_files(baseline_dir)
     if len(files) != len(sizes):
         raise BriefbookError(f"baseline.json lists {len(sizes)} pages but there are "
                              f"{len(files)} page PNGs", where=str(baseline_dir),
                              hint="re-record the baseline with --update")
     pages = []
+    total = 0
     for i, (path, size) in enumerate(zip(files, sizes)):
-        with Image.open(path) as im:
+        im = open_image(path, what="a baseline page image", max_pixels=MAX_PAGE_PIXELS,
+                        max_side=1 << 16, formats=("PNG",))
+        with im:
+            total += im.width * im.height
+            if total > MAX_DOCUMENT_PIXELS:
+                raise BriefbookError(f"the baseline's page images are over "
+                                     f"{MAX_DOCUMENT_PIXELS / 1e6:,.0f} Mpx together",
+                                     where=str(baseline_dir),
+                                     hint="re-record the baseline with --update")
             if im.mode != mode:
                 raise BriefbookError(f"image mode {im.mode}, baseline.json says {mode}",
                                      where=str(path), hint="re-record the baseline with --update")
             array = np.asarray(im, dtype=np.uint8).copy()
-        pages.append(RenderedPage(i, array, (float(size[0]), float(size[1])), dpi))
+        pages.append(RenderedPage(i, array, size, dpi))
     return meta, pages
 
 

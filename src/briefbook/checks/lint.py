@@ -37,6 +37,9 @@ Checks:
 - metadata: Title, Author, CreationDate and the catalog's /Lang are required; Subject and
   Keywords are reported as warnings when missing; ``expected_pages`` if given.
 
+A PDF of more than ``checks.rasterise.MAX_PDF_PAGES`` pages is refused before any page is
+scanned.
+
 Font dictionaries are read with pypdf (pure Python; WeasyPrint 70 packs them into
 compressed object streams, which pypdfium2 does not expose); text comes from pypdfium2.
 """
@@ -59,6 +62,7 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
 from briefbook.checks.footnotes import footnotes_off_their_page
+from briefbook.checks.rasterise import MAX_PDF_PAGES
 from briefbook.errors import BriefbookError
 from briefbook.paths import FONTS_DIR
 
@@ -526,6 +530,26 @@ def _extract_text(pdf_bytes: bytes) -> list[str]:
         doc.close()
 
 
+def _check_page_count(pdf: bytes | int, max_pages: int) -> None:
+    """A ``BriefbookError`` if ``pdf`` (bytes, or a page count) has over ``max_pages`` pages.
+    Bytes PDFium cannot open pass: the pypdf read reports them as unreadable."""
+    if isinstance(pdf, int):
+        count = pdf
+    else:
+        try:
+            doc = pdfium.PdfDocument(pdf)
+        except pdfium.PdfiumError:
+            return
+        try:
+            count = len(doc)
+        finally:
+            doc.close()
+    if count > max_pages:
+        raise BriefbookError(f"the PDF has {count:,} pages; the limit is {max_pages:,}; nothing "
+                             "was checked", hint="a briefing book has well under a hundred "
+                             "pages; split the PDF (e.g. `qpdf --pages`) and lint the parts")
+
+
 def _pdf_date_ok(value: str) -> bool:
     return bool(re.fullmatch(r"D:\d{4}(\d{2}){0,5}.*", value or ""))
 
@@ -534,15 +558,19 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
              expected_texts: Iterable[str] = (),
              allowed_families: Sequence[str] = DEFAULT_FAMILIES,
              required_metadata: Sequence[str] = REQUIRED_METADATA,
-             fonts_dir: Path = FONTS_DIR) -> LintReport:
-    """Check ``pdf_bytes``; every problem is one entry in ``report.failures``."""
+             fonts_dir: Path = FONTS_DIR, max_pages: int = MAX_PDF_PAGES) -> LintReport:
+    """Check ``pdf_bytes``; every problem is one entry in ``report.failures``. A PDF of more
+    than ``max_pages`` pages is a ``BriefbookError`` before any page is scanned (lint costs
+    about 0.1 s a page; see ``checks.rasterise`` for the budget)."""
     report = LintReport()
+    _check_page_count(pdf_bytes, max_pages)  # PDFium counts in C, before pypdf walks the tree
     try:
         reader = PdfReader(io.BytesIO(pdf_bytes), strict=False)
         pages = list(reader.pages)
     except (PdfReadError, ValueError, OSError) as exc:
         report.fail("unreadable", f"not a readable PDF ({exc})")
         return report
+    _check_page_count(len(pages), max_pages)
     report.page_count = len(pages)
     if expected_pages is not None and report.page_count != expected_pages:
         report.fail("page-count", f"{report.page_count} page(s), expected {expected_pages}")

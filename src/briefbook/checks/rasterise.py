@@ -120,7 +120,7 @@ def _open(pdf: bytes | Path | str, where: str | None = None) -> pdfium.PdfDocume
 
 
 def _mpx(pixels: float) -> str:
-    return f"{pixels / 1e6:,.1f} Mpx"
+    return f"{pixels / 1e6:,.1f} Mpx" if pixels >= 100_000 else f"{pixels:,.0f} px"
 
 
 def check_pdf_budget(doc: pdfium.PdfDocument, dpi: float, *, where: str | None = None,
@@ -214,26 +214,48 @@ def open_image(source: Path | str | bytes, *, where: str | None = None,
         try:
             image = Image.open(io.BytesIO(data), formats=list(formats))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise BriefbookError(f"{what} is too large to decode ({exc})", where=where,
-                                 hint=f"a page image has at most {_mpx(max_pixels)}") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise BriefbookError(f"not {accepted} image ({what}): {exc}", where=where) from None
+            raise _bomb(exc, what, where, max_pixels) from None
+        except UnidentifiedImageError:
+            raise BriefbookError(f"not a {accepted} image; {what} must be one",
+                                 where=where) from None
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise BriefbookError(f"{what} cannot be read ({exc})", where=where) from None
         width, height = image.size
         if width * height > max_pixels or max(width, height) > max_side:
             image.close()
             raise BriefbookError(
                 f"{what} is {width:,}×{height:,} px ({_mpx(width * height)}); the limit is "
                 f"{_mpx(max_pixels)} and {max_side:,} px a side; nothing was decoded",
-                where=where, hint="a whole page at 150–300 dpi is 2–9 Mpx; scale the image down")
+                where=where,
+                hint="a whole page at 150–300 dpi is 2–9 Mpx; scale the image down")
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             image.close()
-            raise BriefbookError(f"{what} is too large to decode ({exc})", where=where) from None
+            raise _bomb(exc, what, where, max_pixels) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             image.close()
             raise BriefbookError(f"{what} cannot be decoded ({exc})", where=where) from None
     return image
+
+
+def _bomb(exc: Exception, what: str, where: str | None, max_pixels: int) -> BriefbookError:
+    """Pillow's decompression-bomb warning or error (its size check against its own global
+    limit, made while opening) as a ``BriefbookError``."""
+    import re
+
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    size = f" ({_mpx(int(found.group(1)))})" if found else ""
+    return BriefbookError(f"{what} is too large to decode{size}; the limit is "
+                          f"{_mpx(min(max_pixels, _pillow_limit()))}; nothing was decoded",
+                          where=where, hint="a whole page at 150–300 dpi is 2–9 Mpx; scale the "
+                          "image down")
+
+
+def _pillow_limit() -> float:
+    from PIL import Image
+
+    return Image.MAX_IMAGE_PIXELS or float("inf")
 
 
 def rasterise(pdf: bytes | Path | str, *, dpi: float = DEFAULT_DPI,

@@ -20,7 +20,7 @@ import typer
 from briefbook.checks.baseline import check_against_baseline
 from briefbook.checks.compare import DEFAULT_THRESHOLD, Budget, Comparison, compare_documents
 from briefbook.checks.lint import lint_pdf
-from briefbook.checks.rasterise import DEFAULT_DPI, rasterise
+from briefbook.checks.rasterise import DEFAULT_DPI, check_pdf_file_budget, rasterise
 from briefbook.checks.report import clear_report, write_report
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt
@@ -39,6 +39,13 @@ def _read_pdf(path: Path) -> bytes:
     if not data.startswith(b"%PDF-"):
         raise BriefbookError("not a PDF file", where=str(path))
     return data
+
+
+def _check_dpi(dpi: float) -> float:
+    if not 10 <= dpi <= 1200:  # also refuses NaN
+        raise BriefbookError(f"--dpi {dpi:g} is out of range", hint="use a value between 10 and "
+                             "1200 (the default is 75)")
+    return dpi
 
 
 def _check_threshold(threshold: float) -> float:
@@ -70,8 +77,13 @@ def compare(
     """Compare two PDFs page by page; exit 1 if any page changed beyond the budget."""
     _check_threshold(threshold)
     parsed = Budget.parse(budget)
-    old_pages = rasterise(_read_pdf(old), dpi=dpi)
-    new_pages = rasterise(_read_pdf(new), dpi=dpi)
+    old_pdf, new_pdf = _read_pdf(old), _read_pdf(new)
+    _check_dpi(dpi)
+    # Both within their page and pixel budgets before either is rendered.
+    check_pdf_file_budget(old_pdf, dpi, where=str(old))
+    check_pdf_file_budget(new_pdf, dpi, where=str(new))
+    old_pages = rasterise(old_pdf, dpi=dpi, where=str(old))
+    new_pages = rasterise(new_pdf, dpi=dpi, where=str(new))
     result = compare_documents(old_pages, new_pages, threshold=threshold, budget=parsed)
     print_table(result)
     if result.failed:
@@ -91,7 +103,11 @@ def lint(
 ) -> None:
     """Check fonts (embedded, subset, allowed, ToUnicode, no .notdef, glyphs found the
     standard way), text and metadata."""
-    report = lint_pdf(_read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
+    try:
+        report = lint_pdf(_read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
+    except BriefbookError as exc:  # e.g. over the page budget: name the file
+        exc.where = exc.where or str(pdf)
+        raise
     for issue in report.failures:
         typer.echo(f"FAIL {issue}")
     for issue in report.warnings:

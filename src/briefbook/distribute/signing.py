@@ -12,8 +12,9 @@ its validator checks that signature after opening the file with the password. Th
 one rewrite (the stamped, encrypted body) plus the signature's revision on top of it, so
 cutting it at the first ``%%EOF`` still gives only a marked copy, never an unmarked book.
 
-Bad input is refused before anything is rendered (``load_key``): a wrong password or a file
-that is not PKCS#12, a certificate not yet valid or expired, a certificate whose key usage
+Bad input is refused before anything is rendered (``load_key``): a key or password file that
+is not a regular file (a FIFO, a device) or is too large (both are read with
+``fileio.read_bounded``), a wrong password or a file that is not PKCS#12, a certificate not yet valid or expired, a certificate whose key usage
 does not include digitalSignature. The key's password is read from a file
 (``--sign-password-file``) or the ``BRIEFBOOK_SIGN_PASSWORD`` environment variable — never
 from the command line, where other users of the machine could see it. Reader passwords are
@@ -36,6 +37,7 @@ from briefbook.errors import BriefbookError
 PASSWORD_ENV = "BRIEFBOOK_SIGN_PASSWORD"
 SIGNATURE_FIELD = "BriefbookSignature"
 MAX_KEY_FILE = 1 << 20  # a PKCS#12 file is a few KB; refuse anything absurd
+MAX_PASSWORD_FILE = 64 << 10  # its first line is the password; a few bytes in practice
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,11 @@ def read_password(password_file: Path | None) -> bytes:
     """The key password: the file's first line (trailing newline dropped), else the
     environment variable, else empty (an unprotected key file)."""
     if password_file is not None:
-        try:
-            text = Path(password_file).read_bytes()[:4096]
-        except OSError as exc:
-            raise BriefbookError(f"cannot read the password file ({exc.strerror})",
-                                 where=str(password_file)) from exc
+        from briefbook.fileio import read_bounded
+
+        # Bounded, and never a FIFO or device (/dev/zero would grow without end, a FIFO hang).
+        text = read_bounded(Path(password_file), MAX_PASSWORD_FILE, "the key's password file",
+                            hint="its first line is the password; give a regular file")
         return text.splitlines()[0] if text.strip() else b""
     return os.environ.get(PASSWORD_ENV, "").encode("utf-8")
 
@@ -89,13 +91,11 @@ def load_key(path: Path, password: bytes, *, now: dt.datetime | None = None) -> 
     path = Path(path)
     hint_pw = (f"put the password in a file and pass --sign-password-file FILE, or set "
                f"{PASSWORD_ENV}")
-    try:
-        if path.stat().st_size > MAX_KEY_FILE:
-            raise BriefbookError("not a PKCS#12 key file (too large)", where=str(path))
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BriefbookError(f"cannot read the signing key ({exc.strerror})",
-                             where=str(path)) from exc
+    from briefbook.fileio import read_bounded
+
+    # Bounded, and never a FIFO or device: /dev/zero would grow without end, a FIFO hang.
+    data = read_bounded(path, MAX_KEY_FILE, "a PKCS#12 signing key (.p12/.pfx)",
+                        hint="a PKCS#12 file is a few KB; give the .p12 file itself")
     try:
         key, cert, _others = pkcs12.load_key_and_certificates(data, password or None)
     except (ValueError, TypeError) as exc:
