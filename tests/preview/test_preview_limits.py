@@ -96,7 +96,8 @@ def test_event_streams_are_capped_and_a_closed_one_frees_its_place(preview):
                 streams.append(sock)
                 break
             sock.close()
-            assert time.monotonic() < deadline, f"the closed stream's place never came back: {status}"
+            assert time.monotonic() < deadline, f"the closed stream's place never came back: " \
+                                                f"{status}"
             time.sleep(0.2)
     finally:
         for sock in streams:
