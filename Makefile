@@ -9,7 +9,7 @@ SYSSTAMP := $(VENV)/.system-deps
 # pdf.js for the engine matrix (tests/engines): pinned by its package-lock.json
 PDFJS    := tests/engines/pdfjs/node_modules/.installed
 
-.PHONY: demo test doctor bench fonts clean system-deps
+.PHONY: demo test doctor bench fuzz fonts clean system-deps
 
 demo: $(STAMP)
 	$(BIN)/briefbook doctor --quiet
@@ -27,6 +27,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/copies_bench.py
 	$(BIN)/python benchmarks/edit_loop_bench.py
 	$(BIN)/python benchmarks/dask_bench.py --copies 10000
+
+# The long fuzz run: 10,000 generated briefs, project files, catalogs and articles; prints
+# crashes (must be 0) and the slowest input (benchmarks/fuzz_bench.py).
+fuzz: $(STAMP)
+	$(BIN)/python benchmarks/fuzz_bench.py --inputs 10000
 
 # Re-subset the bundled fonts from Debian's fonts-noto-cjk (needs hb-subset, and Unihan from
 # unicode-data for the 通用规范汉字表).

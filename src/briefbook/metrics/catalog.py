@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -83,6 +84,14 @@ class Observation(BaseModel):
     magnitude: str | None = None      # 万/亿 as the quote writes it, for display
     line: int | None = None
     file: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: int | float | None) -> int | float | None:
+        if isinstance(v, float) and not math.isfinite(v):  # .inf, .nan, 1e999: no figure
+            raise ValueError("value must be a finite number (got .inf or .nan, or a number "
+                             "too large for one)")
+        return v
 
     @field_validator("qualifier")
     @classmethod
@@ -457,7 +466,8 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
         errors.append(BriefbookError(message, where=where, hint=hint))
 
     # Reports linked to a metric defined elsewhere (`observations:` lists, `metrics link`).
-    by_id = {raw.get("id"): i for i, (_, raw, _) in enumerate(entries) if isinstance(raw, dict)}
+    by_id = {raw["id"]: i for i, (_, raw, _) in enumerate(entries)   # a list id: not hashable
+             if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
     attached: dict[int, list[tuple[Path, Any, Any]]] = {}
     for f, o, olines in linked:
         oline = olines.get("__line__") if isinstance(olines, dict) else None
