@@ -5,6 +5,8 @@ Takes: PDFs (or a brief to render) on the command line. Gives: a per-page table 
 per failure on stdout, diff images on disk, and exit code 0 (all good) or 1 (a change beyond
 the budget, or a lint failure). Diff images land in ``test-artifacts/compare/`` (compare) and
 ``test-artifacts/visual/<baseline folder name>/`` (snapshot) unless ``--out`` says otherwise.
+A PDF over the page or pixel budgets (``checks.rasterise``: 300 pages, 40 Mpx a page) is a
+clear error before anything is rendered; ``compare`` checks both PDFs before rendering either.
 ``trace`` takes a PDF copy or a page image and an editions folder and names the reader and
 copy number from the copy's dot code (distribute/trace.py). ``font fix IN OUT`` writes a
 CID-keyed CFF font with each glyph's CID set to its glyph id (``briefbook.fonts.renumber_cids``).
