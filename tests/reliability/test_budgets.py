@@ -161,7 +161,7 @@ def test_page_and_document_budgets_are_checked_from_the_page_tree(hostile):
         rasterise(pdf, dpi=75)  # the hint names a DPI at which this page would fit
     with pytest.raises(BriefbookError, match="3,001 pages"):
         check_pdf_file_budget(hostile["3001-pages.pdf"], 75)
-    # Each A4 page is fine at 300 DPI (8.7 Mpx) but 300 of them (2,614 Mpx) are not.
+    # Each A4 page is fine at 300 DPI (8.7 Mpx) but 300 of them (2,611 Mpx) are not.
     many = tiny_pdf([A4] * MAX_PDF_PAGES)
     with pytest.raises(BriefbookError, match=f"limit is {MAX_DOCUMENT_PIXELS / 1e6:,.1f} Mpx"):
         rasterise(many, dpi=300)
