@@ -2,8 +2,10 @@
 
 Takes: a complete HTML string (from ``render.html``) and the in-memory resources it links to.
 Gives: PDF bytes. Any WeasyPrint warning — a ``.notdef`` glyph, a font face that failed to
-load, a refused URL, a CSS rule it ignored — fails the render with a clear error, because a
-warning today is a flawed page in print tomorrow.
+load, a refused URL, a CSS rule it ignored — fails the render with a clear error, and a hint
+for that kind of warning, because a warning today is a flawed page in print tomorrow. Before
+layout, the project stylesheet's generated content is counted against the book
+(``project.stylesheet.GeneratedText``).
 
 A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once (their
 ``@font-face`` rules come from ``briefbook.fonts``), so a second render in the same process
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from briefbook import paths
 from briefbook.errors import BriefbookError
+from briefbook.project.stylesheet import GeneratedText
 from briefbook.render.fetcher import AssetFetcher
 
 STYLESHEET = paths.TEMPLATES_DIR / "book.css"
@@ -65,6 +68,8 @@ class PdfWriter:
                              url_fetcher=self.fetcher)
         raise_on_warnings(warnings, self.fetcher, where="bundled fonts")
         self.stylesheets = [self.fonts]
+        #: the project stylesheet's generated content, counted against each book before layout
+        self.generated = GeneratedText.of(project_stylesheet)
         #: the text of every stylesheet cascaded after the fonts (book.css, then the project's)
         self.css_text = ""
         for sheet in (stylesheet, project_stylesheet):
@@ -102,17 +107,36 @@ class PdfWriter:
         stylesheets = list(self.stylesheets)
         if extra_css:
             stylesheets.append(CSS(string=extra_css, font_config=self.font_config))
-        return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
-                    url_fetcher=self.fetcher).render(stylesheets=stylesheets,
-                                                     font_config=self.font_config)
+        document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+                        url_fetcher=self.fetcher)
+        if self.generated is not None:
+            self.generated.check(document.wrapper_element)
+        return document.render(stylesheets=stylesheets, font_config=self.font_config)
 
 
 def raise_on_warnings(warnings: list[str], fetcher: AssetFetcher, *, where: str) -> None:
     problems = [f"refused to load {url}" for url in fetcher.refused]
     problems += [w for w in warnings if not any(url.split(" ")[0] in w for url in fetcher.refused)]
     if problems:
+        shown = [p if len(p) <= 300 else p[:299] + "…" for p in dict.fromkeys(problems)]
         raise BriefbookError(
-            "the PDF would not print as designed:\n  - " + "\n  - ".join(dict.fromkeys(problems)),
-            where=where,
-            hint="a .notdef glyph means a character the bundled fonts lack (see assets/fonts/README.md)",
-        )
+            "the PDF would not print as designed:\n  - " + "\n  - ".join(shown),
+            where=where, hint="; ".join(dict.fromkeys(_hint(p) for p in problems)))
+
+
+def _hint(problem: str) -> str:
+    """What to do about one of WeasyPrint's warnings (or a refused URL)."""
+    if problem.startswith("refused to load"):
+        return ("only files inside the project folder and the bundled assets load: copy the "
+                "file into the project and name it by a relative path")
+    if problem.startswith(".notdef"):
+        return ("a .notdef glyph is a character the bundled fonts lack: replace it, or add a "
+                "font that has it (see assets/fonts/README.md)")
+    if problem.startswith(("Ignored `", "Parse error", "Error: ", "Unknown ", "Unsupported ",
+                           "Invalid ", "Empty ", "Missing ")):
+        return ("WeasyPrint skipped this CSS (the line:column above is in the stylesheet): "
+                "fix the declaration or remove it")
+    if "font" in problem.lower():
+        return ("a font WeasyPrint can't load or embed: check the @font-face src names an "
+                "OpenType or TrueType file in the project")
+    return "fix the cause WeasyPrint names above: a warning today is a flawed page in print"
