@@ -833,7 +833,9 @@ class PageResult:
 
 def read_file_codes(path: Path, known=None) -> list[PageResult]:
     """The code found on each page of a PDF, or in one image; with ``known`` (codes of a
-    run) a known code is preferred over another one read on the same page."""
+    run) a known code is preferred over another one read on the same page. Every page of a
+    PDF is read as a whole upright page; the first ``MAX_SLOW_PAGES`` on which that fails
+    are read anyhow too."""
     import numpy as np
 
     from briefbook.checks.rasterise import open_image
@@ -844,8 +846,10 @@ def read_file_codes(path: Path, known=None) -> list[PageResult]:
         results, slow = [], 0
         for index, image in enumerate(pdf_page_images(data, str(path))):
             grey = np.asarray(image)
-            code = decode(grey, known, anyhow=slow < MAX_SLOW_PAGES)[0]
-            slow += code is None
+            code = decode(grey, known, anyhow=False)[0]
+            if code is None and slow < MAX_SLOW_PAGES:  # a scanned page, say
+                slow += 1
+                code = decode(grey, known)[0]
             results.append(PageResult(index + 1, code))
         return results
     if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
