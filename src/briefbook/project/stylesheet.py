@@ -899,8 +899,9 @@ def _page_problems(decls: list[Declaration], values: Values):  # type: ignore[no
                 rule = group[0].at_rule
                 yield (rule.source_line, rule.source_column,
                        f"this @page rule leaves a text area of {max(text_w, 0):.0f} × "
-                       f"{max(text_h, 0):.0f} mm on page size {label} ({width:g} × {height:g} mm);"
-                       f" the smallest is {min_w:g} × {min_h:g} mm",
+                       f"{max(text_h, 0):.0f} mm on a page of {width:g} × {height:g} mm"
+                       + ("" if label[0].isdigit() else f" ({label})")
+                       + f"; the smallest is {min_w:g} × {min_h:g} mm",
                        "use a larger page or smaller margins: a small text area multiplies "
                        "the pages, and the time the book takes")
                 break
@@ -977,7 +978,8 @@ class CounterStyles:
             return COUNTER_CHARS
         if name not in self._longest:
             self._longest[name] = COUNTER_CHARS  # while working it out: a cycle of extends
-            self._longest[name] = self._worst(name)[0]
+            # a longer style is refused on its own (``problems``): counted at the limit here
+            self._longest[name] = min(self._worst(name)[0], MAX_COUNTER_CHARS)
         return self._longest[name]
 
     def problems(self) -> Iterator[tuple[int, int, str, str | None]]:
@@ -1046,10 +1048,10 @@ class CounterStyles:
         top = max(abs(low), abs(high))
         if system in ("symbolic", "additive", None) and math.isinf(top):
             kind = "extends a built-in style" if system is None else f"is {system}"
-            return 10 ** 9, (f"it {kind} without a finite range, so a counter of "
-                             f"{COUNTER_VALUE_BOUND:,.0f} repeats its symbols without end")
+            return TOO_MANY, (f"it {kind} without a finite range: its text grows with the "
+                              "counter's value, without end")
         if system in ("symbolic", "additive", None) and top > MAX_COUNTER_RANGE:
-            return 10 ** 9, f"its range reaches {top:,.0f}, past {MAX_COUNTER_RANGE:,}"
+            return TOO_MANY, f"its range reaches {top:,.0f}, past {MAX_COUNTER_RANGE:,}"
         if system == "symbolic":
             count = max(len(symbols), 1)
             longest = math.ceil(top / count) * longest_symbol
