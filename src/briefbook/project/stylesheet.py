@@ -485,20 +485,19 @@ class Values:
                 yield self.leaf(token)
 
     def each(self, var, evaluate):  # type: ignore[no-untyped-def]
-        """``evaluate`` applied to each definition of ``var`` (see ``definitions``)."""
-        name, _ = _var_parts(var)
+        """``evaluate`` applied to what a ``var(--name, fallback)`` may stand for: the fallback
+        and every definition of ``--name`` — unless ``--name`` is already being evaluated (a
+        definition that refers back to itself has no value in CSS) or stands for more than
+        ``MAX_VAR_TOKENS`` tokens (refused on its own, by ``problems``)."""
+        name, fallback = _var_parts(var)
+        alternatives = [fallback] if fallback else []
+        if name not in self._seen and self.size(name) <= MAX_VAR_TOKENS:
+            alternatives += self.custom.get(name, [])
         self._seen.append(name)
         try:
-            return [evaluate(definition) for definition in self.definitions_of(var, name)]
+            return [evaluate(alternative) for alternative in alternatives]
         finally:
             self._seen.pop()
-
-    def definitions_of(self, var, name: str) -> list[list]:  # type: ignore[no-untyped-def]
-        _, fallback = _var_parts(var)
-        out = [fallback] if fallback else []
-        if self._seen.count(name) == 1 and self.size(name) <= MAX_VAR_TOKENS:
-            out += self.custom.get(name, [])
-        return out
 
     def size(self, name: str) -> int:
         """How many tokens ``var(name)`` stands for, every definition and var() inside them
