@@ -134,3 +134,45 @@ def test_ordinary_numbers_of_every_form_still_load():
                         "g: 1_000.5\nh: 0x" + "f" * 100 + "\ni: .inf\n", "t.yaml")
     assert data == {"a": -31, "b": 5, "c": 15, "d": 1000, "e": -90, "f": 90.5, "g": 1000.5,
                     "h": int("f" * 100, 16), "i": float("inf")}
+
+
+# --- big numbers in article text ---------------------------------------------------------------
+
+ARTICLE = ("武汉新建项目统计\n\n长江日报讯 今年全市新建项目" + "9" * 4400 + "个，新建学校12所，"
+           "建成" + "一" * 60 + "座桥。\n")
+
+
+def test_a_number_too_long_to_be_a_figure_is_no_quantity_and_says_where():
+    """A 4,400-digit run, or a 60-character Chinese numeral, is a token of kind ``overlong``
+    at its place; the figures around it are read as before."""
+    from briefbook.metrics.extract import extract_mentions
+    from briefbook.metrics.numbers import MAX_DIGITS, scan
+
+    tokens = scan(ARTICLE)
+    long = [(t.kind, t.start, t.end) for t in tokens if t.kind == "overlong"]
+    at = ARTICLE.index("9")
+    assert long == [("overlong", at, at + 4401),                 # the digits and 个
+                    ("overlong", ARTICLE.index("一"), ARTICLE.index("座") + 1)]
+    mentions = extract_mentions(ARTICLE)
+    assert [(m.value, m.unit) for m in mentions] == [(12, "所")]
+    assert [t.kind for t in scan("新建项目" + "9" * MAX_DIGITS + "个")] == ["quantity"]
+
+
+def test_extract_and_draft_of_an_article_with_a_giant_number(tmp_path):
+    """``extract`` of a file and of an ingested article, and ``metrics draft`` of it, end
+    cleanly with the article's real figure (each was "internal error: ValueError")."""
+    project = copy_project(tmp_path / "p", briefs=False)
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    done = run("extract", article)
+    assert done.returncode == 0 and "internal error" not in done.stderr, done.stderr
+    assert "1 mentions" in done.stdout and "新建学校12所" not in done.stderr
+    done = run("ingest", article, "--id", "giant-2021-08-01", "--date", "2021-08-01",
+               "--outlet", "长江日报", "--title", "武汉新建项目统计", cwd=project.root)
+    assert done.returncode == 0, done.stderr
+    done = run("metrics", "draft", "giant-2021-08-01", cwd=project.root)
+    assert done.returncode == 0 and "internal error" not in done.stderr, done.stderr
+    assert "quote: 新建学校12所" in done.stdout and "9999" not in done.stdout
+    done = run("extract", "giant-2021-08-01", "--json", cwd=project.root)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count('"value":') == 1 and '"value": 12,' in done.stdout

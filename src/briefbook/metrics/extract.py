@@ -50,6 +50,12 @@ nearest progress word says the work goes on (正在, 已开工, 在建, 施工�
 已完成, 全部建成, 全部完成, 全面完成, 如期完成, 竣工 …). The number's clause decides before the
 rest of its sentence; no cue: None (the catalog then reads a report published before the
 pledge's deadline as a stage figure).
+
+Work: linear in the text. A number's sentence, clause and paragraph are read at most
+``CONTEXT_CHARS`` characters to either side of it (the longest sentence of the corpus and the
+development sets has 277 characters, so real text reads as a whole; a 2 MB "sentence" of
+100,000 numbers is read as a window around each), and the frame of a numbered list is found
+once per line. ``Mention.sentence`` is bounded too (``MAX_SENTENCE_CHARS``).
 """
 
 from __future__ import annotations
@@ -102,6 +108,12 @@ _MET_TARGET = re.compile(r"(?:超过|超出|超额完成|超额|提前完成|完
 _FORWARD = re.compile(r"年内|年底前|明年|今年内|下半年将|今年将")
 _SENTENCE_END = "。！？；\n"
 _CLAUSE_END = "，；：。！？\n"
+#: How far to either side of a number its sentence, clause and paragraph are read (see the
+#: module docstring): a bound on the work per number, far beyond any real sentence.
+CONTEXT_CHARS = 600
+#: Longest ``Mention.sentence``: a longer sentence is given as the text up to half this many
+#: characters to either side of the number (verbatim, not marked as cut).
+MAX_SENTENCE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -144,10 +156,13 @@ def _cues(text: str, lo: int, hi: int) -> list[tuple[int, str, str]]:
     return found
 
 
-def _bounds(text: str, pos: int, ends: str) -> tuple[int, int]:
-    lo = max((text.rfind(ch, 0, pos) for ch in ends), default=-1) + 1
-    his = [i for i in (text.find(ch, pos) for ch in ends) if i != -1]
-    return lo, (min(his) + 1 if his else len(text))
+def _bounds(text: str, pos: int, ends: str, reach: int = CONTEXT_CHARS) -> tuple[int, int]:
+    """The span around ``pos`` up to the nearest of ``ends`` on each side (the end included),
+    at most ``reach`` characters to either side."""
+    floor, ceiling = max(0, pos - reach), min(len(text), pos + reach)
+    lo = max((text.rfind(ch, floor, pos) for ch in ends), default=-1)
+    his = [i for i in (text.find(ch, pos, ceiling) for ch in ends) if i != -1]
+    return (lo + 1 if lo != -1 else floor), (min(his) + 1 if his else ceiling)
 
 
 def _frame(text: str, s_lo: int, start: int, published: dt.date | None) -> tuple[str, str] | None:
@@ -169,10 +184,18 @@ def _frame(text: str, s_lo: int, start: int, published: dt.date | None) -> tuple
 
 def _modal_scope(text: str, s_lo: int, c_lo: int, start: int) -> str | None:
     """Rule 2: a modal earlier in the sentence whose scope reaches the number."""
-    modals = [m for m in _SCOPE_MODAL.finditer(text, s_lo, start)
-              if not _in_quotes(text, s_lo, m.start())
-              and not (m.group() == "计划" and _MET_TARGET.search(text, max(s_lo, m.start() - 8),
-                                                                 m.start()))]
+    modals = []
+    opened = closed = 0            # quotation marks between s_lo and the modal, counted once
+    counted = s_lo
+    for m in _SCOPE_MODAL.finditer(text, s_lo, start):
+        opened += text.count("“", counted, m.start())
+        closed += text.count("”", counted, m.start())
+        counted = m.start()
+        if opened > closed:        # inside a quotation
+            continue
+        if m.group() == "计划" and _MET_TARGET.search(text, max(s_lo, m.start() - 8), m.start()):
+            continue
+        modals.append(m)
     if not modals:
         return None
     modal = modals[-1]
@@ -182,29 +205,26 @@ def _modal_scope(text: str, s_lo: int, c_lo: int, start: int) -> str | None:
     return modal.group()
 
 
-def _in_quotes(text: str, lo: int, pos: int) -> bool:
-    seg = text[lo:pos]
-    return seg.count("“") > seg.count("”")
+def _list_frames(lines: Sequence[str]) -> list[str | None]:
+    """Rule 2's list frame of each line: for an item of a numbered list (一、 1. （一）), the
+    plan word of the lead paragraph that introduces the list (the nearest line above that is
+    not an item, when it ends with a colon); None for any other line. One pass."""
+    frames: list[str | None] = []
+    lead: str | None = None            # the frame the current run of items falls under
+    for line in lines:
+        if _LIST_ITEM.match(line):
+            frames.append(lead)
+            continue
+        frames.append(None)
+        word = _LIST_LEAD.search(line)
+        lead = word.group() if word and line.rstrip().endswith(("：", ":")) else None
+    return frames
 
 
-def _list_frame(text: str, p_lo: int) -> str | None:
-    """Rule 5: the lead paragraph of the numbered list this paragraph is an item of."""
-    if not _LIST_ITEM.match(text[p_lo:]):
-        return None
-    hi = p_lo - 1
-    while hi > 0:
-        lo = text.rfind("\n", 0, hi) + 1
-        para = text[lo:hi]
-        if not _LIST_ITEM.match(para):
-            lead = _LIST_LEAD.search(para)
-            return lead.group() if lead and para.rstrip().endswith(("：", ":")) else None
-        hi = lo - 1
-    return None
-
-
-def _sentence_guess(text: str, start: int, end: int,
-                    published: dt.date | None = None) -> tuple[str | None, str | None]:
-    """Rules 1–4 of the module docstring: the sentence and paragraph cues alone."""
+def _sentence_guess(text: str, start: int, end: int, published: dt.date | None = None,
+                    list_frame: str | None = None) -> tuple[str | None, str | None]:
+    """Rules 1–4 of the module docstring: the sentence and paragraph cues alone
+    (``list_frame``: the frame of the number's line, from ``_list_frames``)."""
     s_lo, s_hi = _bounds(text, start, _SENTENCE_END)
     c_lo, c_hi = _bounds(text, start, _CLAUSE_END)
     p_lo, _ = _bounds(text, start, "\n")
@@ -213,7 +233,7 @@ def _sentence_guess(text: str, start: int, end: int,
         return framed
     before = _cues(text, c_lo, start)
     strong = [c for c in before if c[2] == "reported" and c[1] in STRONG_REPORT]
-    modal = _modal_scope(text, s_lo, c_lo, start) or _list_frame(text, p_lo)
+    modal = _modal_scope(text, s_lo, c_lo, start) or list_frame
     if modal and not strong:
         return "pledged", modal
     if before:
@@ -248,9 +268,10 @@ def _done(text: str, start: int, end: int, published: dt.date | None) -> str | N
 
 
 def _guess(text: str, start: int, end: int, published: dt.date | None = None,
-           genre: Genre = Genre(None, None)) -> tuple[str | None, str | None]:
+           genre: Genre = Genre(None, None), list_frame: str | None = None,
+           ) -> tuple[str | None, str | None]:
     """The sentence's guess (rules 1–4), then the genre's (see the module docstring)."""
-    kind, cue = _sentence_guess(text, start, end, published)
+    kind, cue = _sentence_guess(text, start, end, published, list_frame)
     if genre.kind != "report" and kind != "pledged":
         c_lo, _ = _bounds(text, start, _CLAUSE_END)
         forward = _FORWARD.search(text, c_lo, start)
@@ -303,14 +324,19 @@ def extract_mentions(text: str, published: dt.date | None = None, *, title: str 
     Traditional script is read as simplified; offsets, ``text`` and ``sentence`` are the
     given text's own."""
     work = _simplified(text)
-    genres = _line_genres(work.split("\n"), title and _simplified(title),
+    lines = work.split("\n")
+    genres = _line_genres(lines, title and _simplified(title),
                           None if headings is None else [h and _simplified(h) for h in headings])
+    frames = _list_frames(lines)
     line_starts = [0] + [i + 1 for i, ch in enumerate(work) if ch == "\n"]
     mentions: list[Mention] = []
     for q in find_quantities(work):
-        genre = genres[bisect.bisect_right(line_starts, q.start) - 1]
-        kind, cue = _guess(work, q.start, q.end, published, genre)
+        line = bisect.bisect_right(line_starts, q.start) - 1
+        kind, cue = _guess(work, q.start, q.end, published, genres[line], frames[line])
         s_lo, s_hi = _bounds(work, q.start, _SENTENCE_END)
+        if s_hi - s_lo > MAX_SENTENCE_CHARS:     # shown: the part around the number
+            s_lo = max(s_lo, q.start - MAX_SENTENCE_CHARS // 2)
+            s_hi = min(s_hi, q.end + MAX_SENTENCE_CHARS // 2)
         sentence = text[s_lo:s_hi].strip()
         qualifier = q.qualifier
         if qualifier is None and "力争" in work[_bounds(work, q.start, _CLAUSE_END)[0]:q.start]:

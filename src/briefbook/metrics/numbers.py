@@ -20,10 +20,18 @@ Decisions (each one tested in tests/metrics/test_numbers.py):
 - Fractions in tenths are percentages: ``七成`` = 70 %, ``超过六成`` = 60 % qualifier 超,
   ``七成以上`` = 70 % qualifier 以上; ``过半`` = 50 % qualifier 超 (more than half). Not
   ``成`` starting a word (``三成员``), nor the idiom ``一成不变`` (``超过一成`` is 10 %).
+- A numeral written with more than ``MAX_DIGITS`` digits is no quantity (kind ``overlong``,
+  with its span): no count, amount or size needs them, and a 4,400-digit "number" in an
+  article would otherwise end where Python refuses to print it.
+
+Work: one pass over the text — where titles (《…》) and quotations (“…”) open and close is
+found once per ``scan``, not again before each number — so a paragraph of 100,000 numbers
+scans in linear time.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -63,6 +71,9 @@ _MAGNITUDES = {"万亿": Decimal(10) ** 12, "千万": Decimal(10) ** 7, "百万"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")   # ％ and % are one unit
 
 _CN_CHARS = "零〇一二两三四五六七八九十百千万亿"
+#: Most digits a written number may have to be a quantity (12 digits are a trillion; a
+#: figure such as 1,234,567,890,123元 has 13); longer runs are kind ``overlong``.
+MAX_DIGITS = 24
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _TOKEN = re.compile(
     rf"(?P<pre>超过|将近|接近|大约|力争|近|约|超|逾)?"
@@ -122,7 +133,7 @@ class Quantity:
 class Token:
     """One number found by ``scan``: ``kind`` is ``quantity`` or why it is not one."""
 
-    kind: str                    # quantity|year|date|ordinal|name|spec|vague|bare|malformed
+    kind: str      # quantity|year|date|ordinal|name|spec|vague|bare|malformed|overlong
     text: str
     start: int
     end: int
@@ -137,6 +148,8 @@ def parse_chinese_integer(text: str) -> int:
     """
     if not text or any(ch not in _CN_CHARS for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
+    if len(text) > 2 * MAX_DIGITS:
+        raise ValueError(f"a numeral of {len(text):,} characters is too long")
     if len(text) > 1 and all(ch in _CN_DIGITS for ch in text):
         if "〇" in text or "零" in text or len(text) >= 3:
             return int("".join(str(_CN_DIGITS[ch]) for ch in text))  # 二〇三五 → 2035
@@ -176,37 +189,61 @@ def _parse_section(part: str, whole: str) -> int:
     return total
 
 
-def _enclosure_at(text: str, pos: int) -> str | None:
-    """Which marks enclose ``pos``: ``《`` (a title), ``“`` (a quotation) or None."""
-    depth_title = depth_quote = 0
-    for ch in text[:pos]:
-        if ch == "《":
-            depth_title += 1
-        elif ch == "》":
-            depth_title = max(0, depth_title - 1)
-        elif ch in "“「":
-            depth_quote += 1
-        elif ch in "”」":
-            depth_quote = max(0, depth_quote - 1)
-    return "《" if depth_title else ("“" if depth_quote else None)
+_MARKS = re.compile("[《》“「”」]")
+
+
+class _Enclosures:
+    """Which marks enclose a position of ``text``: ``《`` (a title), ``“`` (a quotation) or
+    None — read in one pass over the text's marks, then answered by bisection.
+
+    The depth of each kind counts its openings and closings before the position (a closing
+    without an opening counts nothing), as a reader would."""
+
+    def __init__(self, text: str):
+        self.at: list[int] = []             # the position of each mark
+        self.state: list[str | None] = []   # what encloses the text just after it
+        title = quote = 0
+        for m in _MARKS.finditer(text):
+            ch = m.group()
+            if ch == "《":
+                title += 1
+            elif ch == "》":
+                title = max(0, title - 1)
+            elif ch in "“「":
+                quote += 1
+            else:
+                quote = max(0, quote - 1)
+            self.at.append(m.start())
+            self.state.append("《" if title else ("“" if quote else None))
+
+    def __call__(self, pos: int) -> str | None:
+        i = bisect.bisect_left(self.at, pos)     # the marks before ``pos``
+        return self.state[i - 1] if i else None
 
 
 def scan(text: str) -> list[Token]:
     """Every number in ``text``, each classified (quantity, year, date, ordinal, name …)."""
     text = text.translate(_FULLWIDTH)
+    enclosure = _Enclosures(text)
     tokens: list[Token] = []
     pos = 0
     while (m := _TOKEN.search(text, pos)) is not None:
         pos = max(m.end(), m.start() + 1)
-        token = _classify(text, m)
+        token = _classify(text, m, enclosure)
         if token is not None:
             tokens.append(token)
-    taken = [(t.start, t.end) for t in tokens if t.quantity is not None]
-    fractions = [t for t in _fractions(text) if not any(a < t.end and t.start < b for a, b in taken)]
+    taken = [(t.start, t.end) for t in tokens if t.quantity is not None]   # in order, disjoint
+    taken_ends = [b for _a, b in taken]
+
+    def overlaps(t: Token) -> bool:
+        i = bisect.bisect_right(taken_ends, t.start)   # the first span ending after its start
+        return i < len(taken) and taken[i][0] < t.end
+
+    fractions = [t for t in _fractions(text, enclosure) if not overlaps(t)]
     return sorted(tokens + fractions, key=lambda t: t.start)
 
 
-def _fractions(text: str) -> list[Token]:
+def _fractions(text: str, enclosure: _Enclosures) -> list[Token]:
     """七成 → 70 %, 超过六成 → 60 % 超, 过半 → 50 % 超 (see the module docstring)."""
     found = []
     for m in _FRACTION.finditer(text):
@@ -215,7 +252,7 @@ def _fractions(text: str) -> list[Token]:
                        or (m.start("tenths") > 0 and text[m.start("tenths") - 1]
                            in _NOT_FRACTION)):
             continue
-        if _enclosure_at(text, m.start()) is not None:
+        if enclosure(m.start()) is not None:
             continue
         number = Decimal(_CN_DIGITS[tenths] * 10) if tenths else Decimal(50)
         qualifier = _qualifier(m["pre"], None, m["suffix"]) or (None if tenths else "超")
@@ -225,7 +262,8 @@ def _fractions(text: str) -> list[Token]:
     return found
 
 
-def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one rule per branch
+def _classify(text: str, m: re.Match[str],  # noqa: C901 - one rule per branch
+              enclosure: _Enclosures) -> Token | None:
     start, end = m.start(), m.end()
     pre, num, mag, cn, bare = m["pre"], m["num"], m["mag"] or "", m["cn"], m["bare"]
     infix, unit, suffix = m["infix"] or m["infix0"], m["unit"], m["suffix"]
@@ -246,9 +284,13 @@ def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one 
     elif num is not None:
         if before and (before.isascii() and (before.isalnum() or before in ".-")):
             return None                # part of a code, a version or a range like 2001-2025
+        if sum(ch.isdigit() for ch in num) > MAX_DIGITS:
+            return tok("overlong")     # no figure has so many digits (see MAX_DIGITS)
         number = Decimal(num.replace(",", "")) * _MAGNITUDES.get(mag, Decimal(1))
         magnitude = mag
     else:
+        if len(cn) > 2 * MAX_DIGITS:
+            return tok("overlong")     # 九千九百九十九万… needs at most 2 characters a digit
         if before == "第":
             return tok("ordinal")     # 第一, 第十四
         if cn in ("万", "亿") or (cn == "一" and not pre):
@@ -262,12 +304,12 @@ def _classify(text: str, m: re.Match[str]) -> Token | None:  # noqa: C901 - one 
             return tok("year" if unit == "年" else "malformed")
         number = Decimal(value)
         magnitude = _choose_magnitude(number)   # 十四万九千 prints as 14.9万
-        if _enclosure_at(text, core_start) == "“":
+        if enclosure(core_start) == "“":
             return tok("name")        # “五张网”, “八大工程”, “五个中心”
         if before and before in "数几":
             return tok("vague")       # 数百名
 
-    if _enclosure_at(text, core_start) == "《":
+    if enclosure(core_start) == "《":
         return tok("name")
     if before == "第" or text[max(0, core_start - 1):core_start] == "第":
         return tok("ordinal")
