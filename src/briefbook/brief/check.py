@@ -5,7 +5,9 @@ was first published, so that a brief's ``as_of`` can refuse evidence from after 
 project's defaults for front matter (a brief's own fields win).
 Gives: the validated ``Brief``, or one ``BriefbookErrors`` with every problem — schema errors,
 dangling references and characters no bundled face can print alike — each at
-``file:line:column`` (with a did-you-mean for ids).
+``file:line:column`` (with a did-you-mean for ids); past ``MAX_LISTED_ERRORS``, one line
+counts the rest. The work is linear in the expanded size: each YAML node is read once, however
+often aliases repeat it, and the fonts' coverage is built once per process.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     errors += _empty_sections(data, locator)
     if metric_topics is not None:
         errors += _topics(data, locator, metric_topics)
-    errors += _unprintable(locator)
+    unprintable, unlisted = _unprintable(locator)
+    errors += unprintable
     errors += keys_in_block_text(locator)
     if sizes is not None:
         errors += _over_budget(data, locator, corpus_ids, metric_ids, sizes)
@@ -78,8 +81,26 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
         errors += _after_as_of(brief, data, locator, published or {})
         errors += _charts_without_metrics(brief, locator)
     if errors:
-        raise BriefbookErrors(sorted(errors, key=lambda e: _line_col(e.where)))
+        raise BriefbookErrors(_bounded(sorted(errors, key=lambda e: _line_col(e.where)),
+                                       unlisted))
     return brief
+
+
+#: At most this many problems are listed by one check (then how many more there are), as
+#: the catalog does: a brief of 100,000 mistakes gets a readable answer, in bounded time.
+MAX_LISTED_ERRORS = 50
+
+
+def _bounded(errors: list[BriefbookError], unlisted: int = 0, limit: int = MAX_LISTED_ERRORS,
+             ) -> list[BriefbookError]:
+    """The first ``limit`` of ``errors``, then one line saying how many more were found
+    (``unlisted``: problems counted but not written out, see ``_unprintable``)."""
+    more = max(0, len(errors) - limit) + unlisted
+    if not more:
+        return errors
+    return errors[:limit] + [BriefbookError(
+        f"… and {more:,} more problem{'s' if more != 1 else ''} "
+        f"({len(errors) + unlisted:,} in all)", hint="fix these and run again to see the rest")]
 
 
 def _line_col(where: str | None) -> tuple[int, int]:
@@ -104,20 +125,28 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
     return errors
 
 
-def _unprintable(locator: Locator) -> list[BriefbookError]:
-    """Characters of the brief's values that no bundled face has (the render's preflight)."""
+def _unprintable(locator: Locator, limit: int = MAX_LISTED_ERRORS,
+                 ) -> tuple[list[BriefbookError], int]:
+    """Characters of the brief's values that no bundled face has (the render's preflight):
+    one error for each character of each value (an alias's value once, at its anchor), the
+    first ``limit`` in file order, and how many more there are. Each value is read once, so
+    the work is linear in the file, and the errors written out are bounded."""
     from briefbook.render.preflight import BIDI_CONTROLS, BIDI_HINT, HINT, describe, missing_characters
 
     errors = []
+    found = 0
     for node in _scalars(locator.root):
         for m in missing_characters(node.value).values():
+            found += 1
+            if found > limit:
+                continue
             bidi = m.char in BIDI_CONTROLS
             what = ("a bidirectional control character would reorder the printed text: "
                     if bidi else "a character the bundled fonts cannot print: ")
             errors.append(BriefbookError(what + describe(m),
                                          where=f"{locator.path}:{_position(node, m.char)}",
                                          hint=BIDI_HINT if bidi else HINT))
-    return errors
+    return errors, max(0, found - limit)
 
 
 def keys_in_block_text(locator: Locator) -> list[BriefbookError]:
@@ -131,13 +160,16 @@ def keys_in_block_text(locator: Locator) -> list[BriefbookError]:
     errors = []
     for loc, key, node in _block_scalars(locator.root, ()):
         known = _known_keys(loc)
+        homes: dict[str, str] = {}          # the hint for each key word, looked up once
         for line, column, word in key_lines(node):
             if word not in known:
                 continue
+            if word not in homes:
+                homes[word] = _key_home(locator, loc, word)
             errors.append(BriefbookError(
                 f"{format_loc(loc)}: `{word}:` is inside the `{loc[-1]}:` text (a block scalar): "
                 f"it is indented more than `{loc[-1]}:` on line {key.start_mark.line + 1}",
-                where=f"{locator.path}:{line}:{column}", hint=_key_home(locator, loc, word)))
+                where=f"{locator.path}:{line}:{column}", hint=homes[word]))
     return errors
 
 
@@ -176,20 +208,31 @@ def key_lines(node: yaml.ScalarNode) -> list[tuple[int, int, str]]:
     return found
 
 
-def _block_scalars(node: yaml.Node | None, loc: Loc
+def _block_scalars(node: yaml.Node | None, loc: Loc, seen: set[int] | None = None,
                    ) -> Iterator[tuple[Loc, yaml.ScalarNode, yaml.ScalarNode]]:
-    """(location, key node, value node) of every ``key: |`` or ``key: >`` value."""
+    """(location, key node, value node) of every ``key: |`` or ``key: >`` value.
+
+    Each node is walked once, at its first use: a list or text that aliases (``*name``)
+    repeat is the same node, with the same lines in the file, so its lines are read once
+    — linear in the file, however many times an alias repeats it.
+    """
+    seen = set() if seen is None else seen
+    if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) or id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 continue
             if isinstance(value, yaml.ScalarNode) and value.style in ("|", ">"):
-                yield loc + (key.value,), key, value
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    yield loc + (key.value,), key, value
             else:
-                yield from _block_scalars(value, loc + (key.value,))
+                yield from _block_scalars(value, loc + (key.value,), seen)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            yield from _block_scalars(item, loc + (i,))
+            yield from _block_scalars(item, loc + (i,), seen)
 
 
 def _known_keys(loc: Loc) -> set[str]:
@@ -209,14 +252,23 @@ def _owner_word(loc: Loc) -> str:
 
 
 def _scalars(node: yaml.Node | None) -> Iterator[yaml.ScalarNode]:
-    if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
-        yield node
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            yield from _scalars(item)
-    elif isinstance(node, yaml.MappingNode):
-        for _key, value in node.value:
-            yield from _scalars(value)
+    """Every text value under ``node``, each node once (in file order): an alias stands for
+    a node met before, with the same characters at the same place in the file, so it is
+    neither read nor reported again — linear in the file, not in the expanded size."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.ScalarNode):
+            if isinstance(item.value, str):
+                yield item
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(reversed(item.value))
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(value for _key, value in reversed(item.value))
 
 
 def _position(node: yaml.ScalarNode, char: str) -> str:
@@ -227,8 +279,12 @@ def _position(node: yaml.ScalarNode, char: str) -> str:
     at = source.find(char, start.index, end.index) if source else -1
     if at < 0:
         return f"{start.line + 1}:{start.column + 1}"
-    line = source.count("\n", 0, at) + 1
-    return f"{line}:{at - (source.rfind(chr(10), 0, at) + 1) + 1}"
+    # counted from the node's start (its mark knows its line and column): work bounded by
+    # the value, not the file
+    line = start.line + source.count("\n", start.index, at) + 1
+    newline = source.rfind("\n", start.index, at)
+    column = at - newline if newline >= 0 else start.column + (at - start.index) + 1
+    return f"{line}:{column}"
 
 
 def _after_as_of(brief: Brief, data: dict, locator: Locator,
