@@ -9,7 +9,7 @@ layout, the project stylesheet's generated content is counted against the book
 
 A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once (their
 ``@font-face`` rules come from ``briefbook.fonts``), so a second render in the same process
-skips that work.
+skips that work. Layout stops with a clear error past ``pagebudget.MAX_LAYOUT_PAGES`` pages.
 """
 
 from __future__ import annotations
@@ -54,10 +54,11 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         from briefbook.fonts import font_face_css
-        from briefbook.render import justify, runs
+        from briefbook.render import justify, pagebudget, runs
 
         self.cjk_justify = justify.install()
         self.marks_runs = runs.install()
+        pagebudget.install()  # a layout pass stops past MAX_LAYOUT_PAGES (render/pagebudget.py)
         roots = [paths.ASSETS_DIR, paths.FONTS_DIR, paths.TEMPLATES_DIR]
         if project_root is not None:
             roots.append(project_root)  # the project stylesheet's own fonts and images
