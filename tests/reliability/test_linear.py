@@ -105,6 +105,31 @@ def test_a_brief_of_thousands_of_mistakes_lists_fifty_then_counts_the_rest(tmp_p
     assert "U+E000" in errors[2].message and "issuer" in errors[0].message
 
 
+def test_did_you_mean_guesses_have_a_budget(tmp_path, monkeypatch):
+    """Each guess compares an unknown id with every known one: 200 unknown quotes against a
+    corpus of 5,000 paragraphs were a million comparisons (2,000 against 20,000: 25 minutes).
+    Now ``MAX_GUESS_COMPARISONS`` bounds them; the first ids get a guess, the rest the listing."""
+    compared = []
+    real = check.difflib.get_close_matches
+
+    def counting(word, possibilities, *args, **kwargs):
+        compared.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(check.difflib, "get_close_matches", counting)
+    known = {f"art-2021-08-01/s1/p{i}" for i in range(5000)}
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(HEAD + "sections:\n  - heading: 一\n    quotes: ["
+                     + ", ".join(f"art-2021-08-02/s1/p{i}" for i in range(200)) + "]\n",
+                     encoding="utf-8")
+    with pytest.raises(BriefbookErrors) as caught:
+        check.check_brief(brief, corpus_ids=known, metric_ids=set())
+    assert sum(compared) <= 50_000, sum(compared)             # check.MAX_GUESS_COMPARISONS
+    hints = [e.hint for e in caught.value.errors if "unknown corpus id" in e.message]
+    assert hints[0] == "did you mean 'art-2021-08-01/s1/p0'?"
+    assert hints[-1] == "`briefbook sections` lists them"
+
+
 def test_check_of_the_reported_alias_brief_ends_with_its_errors(tmp_path):
     """The issue's case end to end: 180,000 values from a 327-byte file (minutes before)."""
     brief = tmp_path / "brief.yaml"
