@@ -18,7 +18,7 @@ import difflib
 import os
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -49,12 +49,30 @@ class Locator:
 
     path: Path
     root: yaml.Node | None
+    #: each mapping's keys, indexed once: an error per key of a 90,000-key mapping stays linear
+    _keys: dict[int, dict] = field(default_factory=dict, repr=False, compare=False)
+
+    def _entry(self, node: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for key_node, value in node.value:
+                index.setdefault(key_node.value if isinstance(key_node.value, str) else
+                                 repr(key_node.value), (key_node, value))
+            self._keys[id(node)] = index
+        return index.get(key)
+
+    def _child(self, node: yaml.Node | None, part: str | int) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            entry = self._entry(node, part)
+            return entry[1] if entry else None
+        return _child(node, part)
 
     def node(self, loc: Loc) -> tuple[yaml.Node | None, bool]:
         """The node at ``loc`` (or its nearest ancestor) and whether it was found exactly."""
         node = self.root
         for part in loc:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 return node, False
             node = child
@@ -62,10 +80,9 @@ class Locator:
 
     def key_node(self, loc: Loc) -> yaml.Node | None:
         parent, _ = self.node(loc[:-1])
-        if isinstance(parent, yaml.MappingNode):
-            for key, _value in parent.value:
-                if key.value == loc[-1]:
-                    return key
+        if isinstance(parent, yaml.MappingNode) and isinstance(loc[-1], str):
+            entry = self._entry(parent, loc[-1])
+            return entry[0] if entry else None
         return None
 
     def where(self, loc: Loc, *, at_key: bool = False) -> str:

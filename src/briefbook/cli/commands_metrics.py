@@ -16,6 +16,7 @@ pledged/reported guess and, for corpus text, the paragraph id.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 from pathlib import Path
@@ -243,8 +244,9 @@ def extract(target: Annotated[str, typer.Argument(help="article/section/paragrap
     first = next((pid for pid, _ in parts if pid), None)
     if first:                        # corpus text: its date frames sentences opening with a year
         published = project_for(project).corpus().article(first.split("/", 1)[0]).published
+    offsets = [start for start, _pid in starts]
     for m in extract_mentions(text, published):
-        pid = next(pid for s, pid in reversed(starts) if s <= m.start)
+        pid = starts[bisect.bisect_right(offsets, m.start) - 1][1]  # the last start <= m.start
         rows.append({"paragraph": pid, **m.to_json()})
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
