@@ -64,21 +64,28 @@ def read_bounded(path: Path, limit: int, what: str, *, hint: str | None = None) 
             raise BriefbookError(f"{what} is {info.st_size:,} bytes; the limit is {limit:,}",
                                  where=where, hint=hint)
         os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        data = read_fd(fd, limit)
     except OSError as exc:
         raise BriefbookError(f"cannot read {what}: {exc.strerror or exc}", where=where) from None
     finally:
         os.close(fd)
-    if size > limit:  # it grew while we read it
+    if len(data) > limit:  # it grew while we read it
         raise BriefbookError(f"{what} is more than {limit:,} bytes; the limit is {limit:,}",
                              where=where, hint=hint)
+    return data
+
+
+def read_fd(fd: int, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes from open descriptor ``fd`` (more than ``limit`` means the
+    file is over it); the caller has checked what the descriptor is and closes it."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
     return b"".join(chunks)
 
 

@@ -54,6 +54,7 @@ from functools import cache
 from pathlib import Path
 
 from briefbook.errors import BriefbookError
+from briefbook.fileio import read_fd
 
 KEY_BYTES = 32
 _KEY_NAME = re.compile(r"[0-9a-f]{64}")
@@ -171,20 +172,14 @@ def _read_entry(path: Path, limit: int) -> bytes | None:
             raise _Refused("not a regular file")
         if info.st_size > limit:
             raise _Refused("over the size limit")
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        data = read_fd(fd, limit)
     except OSError as exc:
         raise _Refused(exc.strerror or str(exc)) from None
     finally:
         os.close(fd)
-    if size > limit:  # it grew while being read
+    if len(data) > limit:  # it grew while being read
         raise _Refused("over the size limit")
-    return b"".join(chunks)
+    return data
 
 
 def _discard(path: Path) -> None:
