@@ -718,73 +718,81 @@ def _line_height_problem(bound: Bound) -> str | None:
     return _length_problem(replace(bound, number=0.0, font=0.0, page=0.0))
 
 
-def _font_size_problems(tokens: Iterable, values: Values, depth: int = 0) -> Iterator[str]:
+def _through_vars(tokens: Iterable, values: Values, token_problems, *,
+                  skip: tuple[str, ...] = ("whitespace", "comment"),
+                  depth: int = 0) -> Iterator[str]:
+    """``token_problems(token)`` for each token of a value, every ``var()`` followed into each
+    of its definitions (at most ``MAX_NESTING`` deep)."""
     for token in tokens:
-        kind = token.type
-        if kind in ("whitespace", "comment", "string"):
+        if token.type in skip:
             continue
         if depth > MAX_NESTING:
             yield "var() nests too deep"
             return
-        if kind == "function" and token.lower_name == "var":
-            for problems in values.each(
-                    token, lambda d: list(_font_size_problems(d, values, depth + 1))):
+        if token.type == "function" and token.lower_name == "var":
+            for problems in values.each(token, lambda d: list(_through_vars(
+                    d, values, token_problems, skip=skip, depth=depth + 1))):
                 yield from problems
-        elif kind == "function":
-            yield (f"{token.name}() in a font size: the size can't be told from the text; "
-                   "write the size itself")
-        elif kind == "ident" and token.lower_value in ("larger", "smaller"):
-            yield (f"`{token.value}` is relative to the parent's size, and nested elements "
-                   "multiply it")
-        elif kind == "percentage" or (kind == "dimension" and token.lower_unit in FONT_UNITS):
-            yield (f"{tinycss2.serialize([token])} is relative to the parent's size, and nested "
-                   "elements multiply it (0.5em eleven levels deep is 0.005pt)")
-        elif kind == "dimension" and token.lower_unit in PT_PER_UNIT:
-            size = token.value * PT_PER_UNIT[token.lower_unit]
-            if size and not MIN_FONT_PT <= size <= MAX_FONT_PT:
-                yield (f"a font size of {_pt(size)} is outside {MIN_FONT_PT:g}–"
-                       f"{MAX_FONT_PT:g}pt")
-        elif kind == "dimension" and token.lower_unit in ROOT_UNITS:
-            size = token.value
-            if size and not MIN_FONT_REM <= size <= MAX_FONT_REM:
-                yield (f"a font size of {tinycss2.serialize([token])} is outside "
-                       f"{MIN_FONT_REM:g}–{MAX_FONT_REM:g}{token.lower_unit}")
-        elif kind == "dimension":
-            yield (f"{tinycss2.serialize([token])} is not a size a font may have here "
-                   "(page units grow with the page)")
+        else:
+            yield from token_problems(token)
+
+
+def _font_size_problems(tokens: Iterable, values: Values) -> Iterator[str]:
+    return _through_vars(tokens, values, _font_size_token,
+                         skip=("whitespace", "comment", "string"))
+
+
+def _font_size_token(token) -> Iterator[str]:
+    kind = token.type
+    if kind == "function":
+        yield (f"{token.name}() in a font size: the size can't be told from the text; "
+               "write the size itself")
+    elif kind == "ident" and token.lower_value in ("larger", "smaller"):
+        yield (f"`{token.value}` is relative to the parent's size, and nested elements "
+               "multiply it")
+    elif kind == "percentage" or (kind == "dimension" and token.lower_unit in FONT_UNITS):
+        yield (f"{tinycss2.serialize([token])} is relative to the parent's size, and nested "
+               "elements multiply it (0.5em eleven levels deep is 0.005pt)")
+    elif kind == "dimension" and token.lower_unit in PT_PER_UNIT:
+        size = token.value * PT_PER_UNIT[token.lower_unit]
+        if size and not MIN_FONT_PT <= size <= MAX_FONT_PT:
+            yield (f"a font size of {_pt(size)} is outside {MIN_FONT_PT:g}–"
+                   f"{MAX_FONT_PT:g}pt")
+    elif kind == "dimension" and token.lower_unit in ROOT_UNITS:
+        size = token.value
+        if size and not MIN_FONT_REM <= size <= MAX_FONT_REM:
+            yield (f"a font size of {tinycss2.serialize([token])} is outside "
+                   f"{MIN_FONT_REM:g}–{MAX_FONT_REM:g}{token.lower_unit}")
+    elif kind == "dimension":
+        yield (f"{tinycss2.serialize([token])} is not a size a font may have here "
+               "(page units grow with the page)")
 
 
 FONT_SIZE_HINT = (f"give font sizes in pt (0 or {MIN_FONT_PT:g}–{MAX_FONT_PT:g}pt), "
                   f"mm or rem ({MIN_FONT_REM:g}–{MAX_FONT_REM:g}rem)")
 
 
-def _spacing_problems(tokens: Iterable, values: Values, depth: int = 0) -> Iterator[str]:
+def _spacing_problems(tokens: Iterable, values: Values) -> Iterator[str]:
+    return _through_vars(tokens, values, _spacing_token)
+
+
+def _spacing_token(token) -> Iterator[str]:
     low_pt, low_em = MIN_SPACING
-    for token in tokens:
-        kind = token.type
-        if kind in ("whitespace", "comment"):
-            continue
-        if depth > MAX_NESTING:
-            yield "var() nests too deep"
-            return
-        if kind == "function" and token.lower_name == "var":
-            for problems in values.each(
-                    token, lambda d: list(_spacing_problems(d, values, depth + 1))):
-                yield from problems
-        elif kind == "function":
-            yield f"{token.name}() in a spacing: write the spacing itself"
-        elif kind == "dimension" and token.lower_unit in PT_PER_UNIT:
-            space = token.value * PT_PER_UNIT[token.lower_unit]
-            if not -low_pt <= space <= MAX_FONT_PT:
-                yield f"a spacing of {_pt(space)} is outside {-low_pt:g}–{MAX_FONT_PT:g}pt"
-        elif kind == "dimension" and token.lower_unit in FONT_UNITS | ROOT_UNITS:
-            if not -low_em <= token.value <= MAX_SPACING_EM:
-                yield (f"a spacing of {tinycss2.serialize([token])} is outside "
-                       f"{-low_em:g}–{MAX_SPACING_EM:g}{token.lower_unit}")
-        elif kind == "dimension":
-            yield f"{tinycss2.serialize([token])} is not a unit a spacing may have here"
-        elif kind == "percentage" and not -100 * low_em <= token.value <= MAX_PERCENT:
-            yield f"a spacing of {token.value:g}% is outside {-100 * low_em:g}–{MAX_PERCENT:g}%"
+    kind = token.type
+    if kind == "function":
+        yield f"{token.name}() in a spacing: write the spacing itself"
+    elif kind == "dimension" and token.lower_unit in PT_PER_UNIT:
+        space = token.value * PT_PER_UNIT[token.lower_unit]
+        if not -low_pt <= space <= MAX_FONT_PT:
+            yield f"a spacing of {_pt(space)} is outside {-low_pt:g}–{MAX_FONT_PT:g}pt"
+    elif kind == "dimension" and token.lower_unit in FONT_UNITS | ROOT_UNITS:
+        if not -low_em <= token.value <= MAX_SPACING_EM:
+            yield (f"a spacing of {tinycss2.serialize([token])} is outside "
+                   f"{-low_em:g}–{MAX_SPACING_EM:g}{token.lower_unit}")
+    elif kind == "dimension":
+        yield f"{tinycss2.serialize([token])} is not a unit a spacing may have here"
+    elif kind == "percentage" and not -100 * low_em <= token.value <= MAX_PERCENT:
+        yield f"a spacing of {token.value:g}% is outside {-100 * low_em:g}–{MAX_PERCENT:g}%"
 
 
 SPACING_HINT = (f"a spacing lies between {-MIN_SPACING[0]:g}pt ({-MIN_SPACING[1]:g}em) and "
