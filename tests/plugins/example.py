@@ -43,3 +43,16 @@ def example() -> Project:
 def project_copy(tmp_path: Path) -> Project:
     """A private copy of the example project that a test may change."""
     return copy_project(tmp_path / "project")
+
+
+def project_with_stylesheet(target: Path, css: str) -> Path:
+    """A copy of the example project (in ``target``) whose ``styles/house.css`` is ``css``;
+    returns its folder."""
+    project = copy_project(target)
+    (project.root / "styles").mkdir()
+    (project.root / "styles" / "house.css").write_text(css, encoding="utf-8")
+    config = project.config_path
+    config.write_text(config.read_text(encoding="utf-8") + "stylesheet: styles/house.css\n",
+                      encoding="utf-8")
+    return project.root
+

@@ -16,7 +16,7 @@ from briefbook.cli import main
 from briefbook.errors import BriefbookError
 from briefbook.project import PROJECT_FILE, find_project, load_project
 from briefbook.render import Renderer
-from plugins.example import REPO, copy_project
+from plugins.example import REPO, copy_project, project_with_stylesheet
 
 MINIMAL = "title: 测试项目\ntopics: [民生保障]\n"
 
@@ -132,13 +132,7 @@ def test_project_schema_is_printed(capsys):
 # --- the project stylesheet -----------------------------------------------------------------
 
 def _with_stylesheet(tmp_path: Path, css: str):
-    project = copy_project(tmp_path / "p")
-    (project.root / "styles").mkdir()
-    (project.root / "styles" / "house.css").write_text(css, encoding="utf-8")
-    config = project.config_path
-    config.write_text(config.read_text(encoding="utf-8") + "stylesheet: styles/house.css\n",
-                      encoding="utf-8")
-    return project.root
+    return project_with_stylesheet(tmp_path / "p", css)
 
 
 @pytest.mark.parametrize(("css", "needle"), [

@@ -18,7 +18,7 @@ import pytest
 
 from briefbook.cli import main
 from briefbook.project import stylesheet
-from plugins.example import copy_project
+from plugins.example import project_with_stylesheet
 from reliability_helpers import assert_clean_failure, run_cli
 
 HAN = "汉"
@@ -26,13 +26,7 @@ HAN = "汉"
 
 def project_with(tmp_path: Path, css: str) -> Path:
     """A copy of the example project whose ``styles/house.css`` is ``css``."""
-    project = copy_project(tmp_path / "p")
-    (project.root / "styles").mkdir()
-    (project.root / "styles" / "house.css").write_text(css, encoding="utf-8")
-    config = project.config_path
-    config.write_text(config.read_text(encoding="utf-8") + "stylesheet: styles/house.css\n",
-                      encoding="utf-8")
-    return project.root
+    return project_with_stylesheet(tmp_path / "p", css)
 
 
 def check_fails(capsys, root: Path) -> str:
