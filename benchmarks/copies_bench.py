@@ -101,7 +101,7 @@ def trace_rates(brief: Path, base: bytes, copies: int, folder: Path) -> list[str
 
     from briefbook.distribute.editions import Reader, make_editions
     from briefbook.distribute.trace import trace_file
-    from briefbook.errors import BriefbookError
+    from briefbook.core.errors import BriefbookError
 
     out = folder / f"trace-{brief.stem}"
     entries = make_editions(brief, [Reader(f"读者{i}", i) for i in range(1, copies + 1)], out,

@@ -94,7 +94,7 @@ def main() -> None:
 
     import typst
 
-    from briefbook import paths
+    from briefbook.core import resources
     from briefbook.project import load_project
     from briefbook.render import Renderer
     from briefbook.render.incremental import IncrementalRenderer
@@ -155,7 +155,7 @@ def main() -> None:
 
         def first_compile():
             nonlocal compiler
-            compiler = typst.Compiler(str(source), root=str(folder), font_paths=[str(paths.FONTS_DIR)],
+            compiler = typst.Compiler(str(source), root=str(folder), font_paths=[str(resources.FONTS_DIR)],
                                       ignore_system_fonts=True)
             compiler.compile()
 

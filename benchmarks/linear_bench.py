@@ -53,14 +53,14 @@ def sentence(n: int) -> str:
 
 def one(kind: str, size: int) -> dict:
     """One case in this process: {seconds, peak RSS}."""
-    from briefbook.errors import BriefbookError
+    from briefbook.core.errors import BriefbookError
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         start, cpu = time.perf_counter(), time.process_time()
         if kind in ("aliases", "list"):
             from briefbook.brief.check import check_brief
-            from briefbook.brief.safeyaml import expanded_size, load_yaml
+            from briefbook.core.safeyaml import expanded_size, load_yaml
 
             text = alias_brief(size) if kind == "aliases" else list_brief(size)
             brief = tmp / "brief.yaml"

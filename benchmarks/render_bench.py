@@ -106,7 +106,7 @@ def bare_and_warm(brief: Path, runs: int) -> dict:
     """Warm renders and the bare-WeasyPrint baseline on the same HTML, interleaved."""
     from weasyprint import HTML
 
-    from briefbook import paths
+    from briefbook.core import resources
     from briefbook.project import load_project
     from briefbook.render import Renderer
     from briefbook.render.pdf import weasyprint_warnings
@@ -123,7 +123,7 @@ def bare_and_warm(brief: Path, runs: int) -> dict:
     def bare() -> bytes:
         writer.fetcher.generated = dict(generated)
         with weasyprint_warnings():
-            return HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+            return HTML(string=html, base_url=str(resources.TEMPLATES_DIR) + "/",
                         url_fetcher=writer.fetcher).write_pdf(
                 stylesheets=writer.stylesheets, font_config=writer.font_config)
 
@@ -193,7 +193,7 @@ def earlier_fonts(folder: Path) -> str:
                            text=True, check=True).stdout.strip()
     if not added:
         raise SystemExit("cannot find the commit that added assets/fonts/charsets.json")
-    from briefbook.fonts import FACES
+    from briefbook.core.fonts import FACES
 
     folder.mkdir(parents=True, exist_ok=True)
     for face in FACES:
@@ -205,7 +205,7 @@ def earlier_fonts(folder: Path) -> str:
 
 def fonts_side_by_side(runs: int, out: Path, env: dict) -> list[str]:
     """Cold renders with the bundled faces vs the earlier faces, alternating."""
-    from briefbook.fonts import face_files
+    from briefbook.core.fonts import face_files
 
     old_dir = out / "earlier-fonts"
     rev = earlier_fonts(old_dir)

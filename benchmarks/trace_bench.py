@@ -122,7 +122,7 @@ def rasterise(source, page: int, dpi: int):
 
 def run(pages: int, dpis: list[int]) -> list[str]:
     from briefbook.distribute.trace import trace_file
-    from briefbook.errors import BriefbookError
+    from briefbook.core.errors import BriefbookError
 
     every = list(cells(dpis))
     with tempfile.TemporaryDirectory(prefix="trace-bench-") as tmp:

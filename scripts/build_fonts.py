@@ -8,7 +8,7 @@ id (so every PDF engine finds the glyph WeasyPrint means): four main faces subse
 a few symbol blocks (``charset.txt``, one ``U+XXXX`` per line); four *plus* faces with what the
 other named sets add (``plus-charset.txt``); the supplement with every other character of Noto
 Sans CJK SC Bold (``supplement-charset.txt``); and ``charsets.json`` (the named sets as
-code-point ranges, read by ``briefbook.fonts``).
+code-point ranges, read by ``briefbook.core.fonts``).
 
 Run it with the project's venv (it needs OpenCC to add the simplified forms of the raw
 articles):  ``.venv/bin/python scripts/build_fonts.py``.  The output is byte-for-byte
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection, TTFont
 
-from briefbook.fonts import (CHARSETS_FILE, SUPPLEMENT, big5_common_codepoints,
+from briefbook.core.fonts import (CHARSETS_FILE, SUPPLEMENT, big5_common_codepoints,
                              cid_mismatches, gb2312_codepoints, plus_face, ranges_to_text,
                              renumber_cids)
 

@@ -12,11 +12,11 @@ import sys
 import pytest
 from fontTools.ttLib import TTFont
 
-from briefbook import fonts, paths
+from briefbook.core import fonts, resources
 from briefbook.brief import check_brief
 from briefbook.doctor import font_findings
-from briefbook.errors import BriefbookError, BriefbookErrors
-from briefbook.render.preflight import check_coverage, missing_characters
+from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.core.coverage import check_coverage, missing_characters
 
 NAMES = "喆堃赟玥昇珺彧淏犇㛃"  # given-name characters GB2312 lacks (all in the 通用规范汉字表)
 RARE = "𠮷"                    # beyond the 通用规范汉字表: the supplement holds it
@@ -42,7 +42,7 @@ def test_every_named_set_prints_in_every_family_and_weight():
 
 
 def test_layers_are_disjoint_and_each_plus_face_backs_its_main_face():
-    folder = paths.FONTS_DIR
+    folder = resources.FONTS_DIR
     supplement = set(TTFont(folder / fonts.SUPPLEMENT, lazy=True).getBestCmap())
     for face in fonts.FACES:
         main = set(TTFont(folder / face, lazy=True).getBestCmap())
@@ -91,8 +91,8 @@ def test_preflight_with_older_faces_names_the_set_that_would_hold_it(tmp_path):
     old = tmp_path / "old"
     old.mkdir()
     for face in fonts.FACES:
-        (old / face).write_bytes((paths.FONTS_DIR / face).read_bytes())  # main faces only
-    code = ("from briefbook.render.preflight import check_coverage\n"
+        (old / face).write_bytes((resources.FONTS_DIR / face).read_bytes())  # main faces only
+    code = ("from briefbook.core.coverage import check_coverage\n"
             "check_coverage('<p>张喆</p>', where='b.yaml')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**__import__("os").environ, "BRIEFBOOK_FONTS_DIR": str(old)},

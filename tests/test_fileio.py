@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from briefbook.errors import BriefbookError
-from briefbook.fileio import atomic_path, write_atomic
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import atomic_path, write_atomic
 
 
 def test_writes_and_replaces(tmp_path):

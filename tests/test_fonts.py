@@ -6,7 +6,7 @@ import opencc
 import pytest
 from fontTools.ttLib import TTFont
 
-from briefbook import paths
+from briefbook.core import resources
 from plugins.example import CORPUS_DIR
 
 FACES = ["NotoSerifCJKsc-Regular.otf", "NotoSerifCJKsc-Bold.otf",
@@ -39,7 +39,7 @@ def seed_characters() -> set[str]:
 
 @pytest.fixture(scope="module", params=FACES)
 def face(request):
-    path = paths.FONTS_DIR / request.param
+    path = resources.FONTS_DIR / request.param
     with TTFont(path) as font:
         yield path, font, set(map(chr, font.getBestCmap()))
 
@@ -67,15 +67,15 @@ def test_layout_features_kept(face):
 
 
 def test_licence_ships_beside_the_fonts():
-    text = (paths.FONTS_DIR / "OFL.txt").read_text("utf-8")
+    text = (resources.FONTS_DIR / "OFL.txt").read_text("utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in text
 
 
-@pytest.mark.parametrize("path", sorted(paths.FONTS_DIR.glob("*.otf")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(resources.FONTS_DIR.glob("*.otf")), ids=lambda p: p.name)
 def test_coverage_read_with_harfbuzz_is_the_cmap_fonttools_reads(path):
     # The preflight reads each face's code points with HarfBuzz (fast); fontTools' best cmap
     # is the independent reference for what the face maps.
-    from briefbook.fonts import _cmap
+    from briefbook.core.fonts import _cmap
 
     with TTFont(path, lazy=True) as font:
         assert _cmap(path) == set(font.getBestCmap())

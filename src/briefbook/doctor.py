@@ -3,7 +3,7 @@
 Takes: nothing. Gives: a list of ``Finding``s (name, value, ok) — Python, WeasyPrint, Pango,
 HarfBuzz and its subsetter (without it WeasyPrint falls back to fontTools and writing a
 Chinese PDF is ~20× slower), each bundled font with its size and code points, and the coverage
-of each named character set (GB2312, 通用规范汉字表, Big5 common … from ``briefbook.fonts``).
+of each named character set (GB2312, 通用规范汉字表, Big5 common … from ``briefbook.core.fonts``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 
-from briefbook import fonts
+from briefbook.core import fonts
 
 MIN_PANGO = (1, 44)
 

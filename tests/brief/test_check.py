@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from briefbook.brief import check_brief, json_schema, load_brief
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 
 CORPUS_IDS = {"cjrb-2021-07-25", "cjrb-2021-07-25/s3", "cjrb-2021-07-25/s3/p2"}
 METRIC_IDS = {"graduates-retained", "emergency-circle-central", "life-circle-15min"}

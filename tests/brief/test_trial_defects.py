@@ -11,7 +11,7 @@ import re
 import pytest
 
 from briefbook.brief.schema import Brief, Breaks
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.render import Renderer
 from plugins.example import example_project
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from briefbook.paths import FONTS_DIR
+from briefbook.core.resources import FONTS_DIR
 
 VARIANTS = ("base", "char", "punct", "font", "margin", "nochart", "page-margin")
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from briefbook.checks.compare import (Budget, bounding_box, change_mask, compare_documents,
                                       compare_page, yiq_delta)
 from briefbook.checks.rasterise import RenderedPage
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 DPI = 75
 

@@ -16,8 +16,8 @@ from weasyprint.text.fonts import FontConfiguration
 import sample_doc
 from briefbook.checks.lint import lint_pdf, normalise_text
 from briefbook.checks.render_log import capture_weasyprint_warnings
-from briefbook.errors import BriefbookError
-from briefbook.paths import FONTS_DIR
+from briefbook.core.errors import BriefbookError
+from briefbook.core.resources import FONTS_DIR
 
 META = ('<title>测试</title><meta name="author" content="测试组">'
         '<meta name="dcterms.created" content="2021-07-25T00:00:00Z">')

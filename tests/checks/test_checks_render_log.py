@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from briefbook.checks.render_log import capture_weasyprint_warnings
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 LOGGER = logging.getLogger("weasyprint")
 NOTDEF = '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)'

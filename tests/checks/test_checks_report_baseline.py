@@ -11,7 +11,7 @@ from PIL import Image
 from briefbook.checks.baseline import check_against_baseline, load_baseline
 from briefbook.checks.compare import compare_documents
 from briefbook.checks.report import write_report
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 
 def test_report_writes_expected_actual_diff_and_summary(tmp_path, pages):

@@ -26,8 +26,8 @@ from weasyprint.text.fonts import FontConfiguration
 
 from briefbook.checks.lint import lint_pdf
 from briefbook.cli import load_commands
-from briefbook.fonts import cid_mismatches
-from briefbook.paths import FONTS_DIR
+from briefbook.core.fonts import cid_mismatches
+from briefbook.core.resources import FONTS_DIR
 
 SANS = FONTS_DIR / "NotoSansCJKsc-Regular.otf"
 SERIF = FONTS_DIR / "NotoSerifCJKsc-Regular.otf"

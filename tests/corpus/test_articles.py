@@ -10,7 +10,7 @@ from corpus_helpers import CJRB, CJW, HBRB
 
 from briefbook.corpus import Article, Paragraph, Section, load_corpus
 from briefbook.corpus.clean import to_simplified
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 DEBRIS = ["展开频道", "收起频道", "新闻中心", "【字体", "一周热门", "【编辑", "Copyright",
           "All Rights", "版权", "营业执照", "许可证", "关于我们", "来源", "www.", " > ",

@@ -9,7 +9,7 @@ from corpus_helpers import HBRB, raw_text
 from briefbook.corpus import load_corpus
 from briefbook.corpus.defects import UNREPAIRED, find_defects, locate, line_starts
 from briefbook.corpus.store import build_corpus
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 
 def test_defects_found_in_raw_hbrb() -> None:

@@ -10,7 +10,7 @@ from corpus_helpers import CJRB
 from briefbook.corpus import clean
 from briefbook.corpus.store import (LOCK_FILE, Rules, build_corpus, corpus_json, read_lock,
                                     render_lock)
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 
 def test_two_rebuilds_are_identical(seed_dir) -> None:

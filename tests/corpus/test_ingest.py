@@ -15,7 +15,7 @@ from briefbook.corpus import load_corpus
 from briefbook.corpus.clean import to_traditional
 from briefbook.corpus.ingest import ingest, named_events
 from briefbook.corpus.store import LOCK_FILE, build_corpus
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from plugins.example import example_project
 
 EVENTS = example_project().events

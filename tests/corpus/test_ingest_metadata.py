@@ -19,7 +19,7 @@ import yaml
 from briefbook.corpus import load_corpus
 from briefbook.corpus.ingest import ingest, page_metadata
 from briefbook.corpus.model import ARTICLE_ID_RULE, PageHeader, is_article_id, is_paragraph_id
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 PAGES = Path(__file__).parent / "pages"
 

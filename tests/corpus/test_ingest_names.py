@@ -9,7 +9,7 @@ from plugins.example import example_project
 
 from briefbook.checks.lint import lint_pdf, normalise_text
 from briefbook.corpus.ingest import ingest
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.project import load_project
 
 EVENTS = example_project().events

@@ -5,8 +5,8 @@ import os
 import sys
 import time
 
-from briefbook.distribute.parallel import run_jobs
-from briefbook.errors import BriefbookError
+from briefbook.core.proc import run_jobs
+from briefbook.core.errors import BriefbookError
 
 
 def work(task: int) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefbook.distribute.build import build, input_hash, shared_inputs_hash
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from plugins.example import CORPUS_DIR, example_project
 from plugins.example import example_project
 
@@ -168,13 +168,13 @@ def test_second_build_in_one_process_sees_edited_metrics(tmp_path, monkeypatch):
 
 
 def test_input_hash_covers_the_font_files(tmp_path, monkeypatch):
-    from briefbook import paths
+    from briefbook.core import resources
 
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     (fonts / "charset.txt").write_text("一二三\n", encoding="utf-8")
     (fonts / "Sans.otf").write_bytes(b"OTTO version 1")
-    monkeypatch.setattr(paths, "FONTS_DIR", fonts)
+    monkeypatch.setattr(resources, "FONTS_DIR", fonts)
     first = shared_inputs_hash(EXAMPLE)
     assert shared_inputs_hash(EXAMPLE) == first
     (fonts / "Sans.otf").write_bytes(b"OTTO version 2")  # a new font release, same charset

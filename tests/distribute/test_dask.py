@@ -26,7 +26,7 @@ from briefbook.distribute.build import build
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.executor import ExecutorSettings
 from briefbook.distribute.finish import CopyFinish
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from plugins.example import example_project
 
 #: Small reader lists; chunks of 3 readers, so each run is several tasks on both workers.

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from briefbook.distribute.executor import ExecutorSettings
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 WAIT_S = 2

@@ -12,7 +12,7 @@ from briefbook.checks.lint import lint_pdf
 from briefbook.checks.rasterise import rasterise
 from briefbook.distribute import editions
 from briefbook.distribute.editions import Reader, make_editions, mark_box_mm, read_readers
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from plugins.example import example_project
 
 EXAMPLE = example_project()

@@ -23,7 +23,7 @@ import pytest
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 from pki import ThrowawayCA
 

@@ -17,7 +17,7 @@ from pypdf.errors import FileNotDecryptedError
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 from pki import ThrowawayCA, encipherment_only, expired_window
 

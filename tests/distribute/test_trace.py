@@ -15,7 +15,7 @@ from PIL import Image
 
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.trace import trace_file
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 COPIES = 20
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics import Status, load_catalog
 from plugins.example import CORPUS_DIR, example_project
 

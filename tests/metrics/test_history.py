@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics import load_catalog
 from briefbook.metrics.catalog import catalog_json_schema
 from briefbook.metrics.periods import PeriodError, parse_period

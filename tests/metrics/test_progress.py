@@ -366,11 +366,11 @@ def test_same_day_reports_agree_when_both_are_results():
 # ------------------------------------------------------------------ how the books show it
 
 def test_every_status_has_a_slug_a_colour_and_a_style_in_both_stylesheets():
-    from briefbook import paths
+    from briefbook.core import resources
     from briefbook.charts import STATUS_COLOURS
     from briefbook.render.book import STATUS_SLUGS
 
-    css = {name: (paths.TEMPLATES_DIR / name).read_text(encoding="utf-8")
+    css = {name: (resources.TEMPLATES_DIR / name).read_text(encoding="utf-8")
            for name in ("book.css", "edition.css")}
     for status in Status:
         slug, colour = STATUS_SLUGS[status.value], STATUS_COLOURS[status.value]

@@ -188,7 +188,7 @@ def test_evidence_after_as_of_is_an_error_at_its_line(project):
     brief.write_text("title: 简报\nissuer: 组\ndate: 2024-02-01\nas_of: 2023-06-30\n"
                      "sections:\n  - heading: 甲\n    metrics: [pocket-parks, late-parks]\n"
                      "    quotes: [qsrb-2024-01-10/s1/p1]\n", encoding="utf-8")
-    from briefbook.errors import BriefbookErrors
+    from briefbook.core.errors import BriefbookErrors
     from briefbook.render import Renderer
 
     with pytest.raises(BriefbookErrors) as exc:

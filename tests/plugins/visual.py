@@ -23,7 +23,7 @@ from briefbook.checks.baseline import META_NAME, check_against_baseline
 from briefbook.checks.compare import DEFAULT_BUDGET, DEFAULT_THRESHOLD
 from briefbook.checks.rasterise import DEFAULT_DPI, rasterise
 from briefbook.checks.report import clear_report, png_bytes
-from briefbook.fileio import write_atomic
+from briefbook.core.fileio import write_atomic
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

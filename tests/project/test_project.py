@@ -13,7 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from briefbook.cli import main
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
+from briefbook.corpus import load_project_corpus
 from briefbook.project import PROJECT_FILE, find_project, load_project
 from briefbook.render import Renderer
 from plugins.example import REPO, copy_project, project_with_stylesheet
@@ -194,7 +195,7 @@ def test_a_new_event_and_topic_reach_the_timeline_and_the_appendix(tmp_path):
     main_ok(["ingest", str(src), "--id", "cjrb-2022-03-02", "--date", "2022-03-02",
              "--outlet", "长江日报", "--event", "gwr-2022", "--project", str(project.root)])
     project = load_project(project.root)
-    corpus = project.corpus()
+    corpus = load_project_corpus(project)
     pid = next(p.id for p in corpus.article("cjrb-2022-03-02").paragraphs() if "30个" in p.text)
     with open(project.catalog_path, "a", encoding="utf-8") as catalog:
         catalog.write(f"""

@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from briefbook.checks.lint import lint_pdf
 from briefbook.cli import main
-from briefbook.fonts import cid_mismatches
-from briefbook.paths import FONTS_DIR
+from briefbook.core.fonts import cid_mismatches
+from briefbook.core.resources import FONTS_DIR
 from plugins.example import copy_project
 
 SANS = FONTS_DIR / "NotoSansCJKsc-Regular.otf"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from weasyprint import HTML
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.project.stylesheet import COUNTER_CHARS, MAX_GENERATED_CHARS, GeneratedText
 
 BOOK = """<html><body>

@@ -30,7 +30,7 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 REPO = Path(__file__).resolve().parents[2]
 _CATALOG = yaml.safe_load((REPO / "corpus" / "metrics.yaml").read_text(encoding="utf-8"))

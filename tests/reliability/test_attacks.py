@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from plugins.example import BRIEFS_DIR, CORPUS_DIR, example_project
 from briefbook.corpus.sources import SourceEntry, raw_path
 from briefbook.distribute.editions import read_readers
-from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import write_atomic
 
 from reliability_helpers import MINIMAL
 
@@ -170,7 +170,7 @@ def test_generated_reader_lists(tmp_path, header, rows, bom):
     except BriefbookError as exc:
         assert str(path) in str(exc)
         return
-    from briefbook.render.preflight import missing_characters
+    from briefbook.core.coverage import missing_characters
 
     assert 1 <= len(readers) <= 10
     assert len({r.copy for r in readers}) == len(readers) == len({r.name for r in readers})

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from briefbook.corpus import load_project_corpus
 from plugins.example import copy_project
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
@@ -53,7 +54,7 @@ def test_a_giant_integer_in_the_catalog_or_the_project_file(tmp_path):
 
 
 def test_an_ordinary_integer_still_loads(tmp_path):
-    from briefbook.brief.safeyaml import load_yaml
+    from briefbook.core.safeyaml import load_yaml
 
     data, _ = load_yaml("a: 0x1f\nb: 1_000\nc: 1:30\nd: " + "9" * 100 + "\n", "t.yaml")
     assert data == {"a": 31, "b": 1000, "c": 90, "d": int("9" * 100)}
@@ -74,7 +75,7 @@ FORMS = {
 
 
 def _error(call):
-    from briefbook.errors import BriefbookError, BriefbookErrors
+    from briefbook.core.errors import BriefbookError, BriefbookErrors
 
     with pytest.raises(BriefbookError) as caught:
         call()
@@ -103,7 +104,7 @@ def test_every_number_form_is_refused_at_its_place_in_brief_catalog_and_project(
     at = lines.index("      value: 250000") + 1
     lines[at - 1] = f"      value: {number}"
     catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    error = _error(lambda: load_catalog(project.corpus()))
+    error = _error(lambda: load_catalog(load_project_corpus(project)))
     assert (error.where, error.message) == (f"{catalog}:{at}:14", expected)
 
     config = project.root / "briefbook.yaml"
@@ -121,14 +122,14 @@ def test_every_number_form_is_refused_at_its_place_in_brief_catalog_and_project(
     ("!!int 1.5", "not a valid integer: '1.5'"),
 ])
 def test_a_value_its_tag_cannot_read_is_an_error_at_its_place(value, message):
-    from briefbook.brief.safeyaml import load_yaml
+    from briefbook.core.safeyaml import load_yaml
 
     error = _error(lambda: load_yaml(f"title: 简报\nedition: {value}\n", "t.yaml"))
     assert error.where == "t.yaml:2:10" and error.message.startswith(message), error
 
 
 def test_ordinary_numbers_of_every_form_still_load():
-    from briefbook.brief.safeyaml import load_yaml
+    from briefbook.core.safeyaml import load_yaml
 
     data, _ = load_yaml("a: -0x_1f\nb: 0b101\nc: 017\nd: +1_000\ne: -1:30\nf: 1:30.5\n"
                         "g: 1_000.5\nh: 0x" + "f" * 100 + "\ni: .inf\n", "t.yaml")

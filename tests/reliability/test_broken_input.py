@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from briefbook.brief.safeyaml import MAX_YAML_DEPTH
+from briefbook.core.safeyaml import MAX_YAML_DEPTH
 from briefbook.corpus import load_corpus
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.metrics import load_catalog
 
 from reliability_helpers import MINIMAL, assert_clean_failure, run_cli, snapshot

@@ -28,7 +28,7 @@ from briefbook.checks.baseline import check_against_baseline, load_baseline
 from briefbook.checks.rasterise import (MAX_DOCUMENT_PIXELS, MAX_IMAGE_PIXELS, MAX_PDF_PAGES,
                                         check_pdf_file_budget, open_image, rasterise)
 from briefbook.distribute.signing import load_key, read_password
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from reliability_helpers import MINIMAL, ROOT, assert_clean_failure, run_cli
 
 A4 = (595.0, 842.0)
@@ -177,7 +177,7 @@ def test_open_image_refuses_110_mpx_and_1x59m_px_before_decoding(hostile):
     # 1×59,000,000 PNG cost 1.5 GB. Pillow's global limit is left as it is.
     pillow_limit = Image.MAX_IMAGE_PIXELS
     code = ("from briefbook.checks.rasterise import open_image\n"
-            "from briefbook.errors import BriefbookError\n"
+            "from briefbook.core.errors import BriefbookError\n"
             "import warnings; warnings.simplefilter('error')\n"
             f"for path in {[str(hostile['110-mpx.png']), str(hostile['1x59m.png'])]!r}:\n"
             "    try:\n        open_image(path)\n"
@@ -228,7 +228,7 @@ def test_a_forged_baseline_page_is_refused_before_it_is_decoded(hostile, tmp_pat
     (baseline / "page-001.png").write_bytes(hostile[forged].read_bytes())
     code = ("from pathlib import Path\n"
             "from briefbook.checks.baseline import check_against_baseline\n"
-            "from briefbook.errors import BriefbookError\n"
+            "from briefbook.core.errors import BriefbookError\n"
             "try:\n"
             f"    check_against_baseline(Path({str(hostile['a4.pdf'])!r}).read_bytes(), "
             f"Path({str(baseline)!r}), out_dir=Path({str(tmp_path / 'report')!r}))\n"

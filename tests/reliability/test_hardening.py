@@ -25,9 +25,9 @@ from briefbook.corpus import load_corpus
 from briefbook.corpus.clean import parse_caption
 from briefbook.corpus.ingest import ingest
 from briefbook.distribute.editions import Reader, make_editions, read_readers
-from briefbook.errors import BriefbookError, shown
-from briefbook.fileio import read_bounded, write_atomic
-from briefbook.render.preflight import check_coverage, missing_characters
+from briefbook.core.errors import BriefbookError, shown
+from briefbook.core.fileio import read_bounded, write_atomic
+from briefbook.core.coverage import check_coverage, missing_characters
 
 from reliability_helpers import MINIMAL, assert_clean_failure, run_cli, snapshot
 
@@ -64,7 +64,7 @@ def test_check_dev_zero_and_a_fifo_brief_fail_at_once(tmp_path):
 @pytest.mark.parametrize("what", ["brief", "yaml", "readers", "article", "pdf"])
 def test_every_reader_refuses_devices_fifos_and_folders(tmp_path, what):
     from briefbook.brief.load import read_yaml
-    from briefbook.brief.safeyaml import read_text
+    from briefbook.core.safeyaml import read_text
     from briefbook.cli.commands_checks import _read_pdf
 
     readers = {"brief": read_yaml, "yaml": lambda p: read_text(p, "the sources catalogue"),
@@ -214,7 +214,7 @@ def test_output_to_symlink_fifo_device_or_folder_is_refused(tmp_path):
 
 
 def test_write_atomic_refuses_a_link_made_while_writing(tmp_path):
-    from briefbook.fileio import atomic_path
+    from briefbook.core.fileio import atomic_path
 
     target = tmp_path / "out.pdf"
     victim = tmp_path / "victim"
@@ -333,7 +333,7 @@ def test_show_cannot_print_a_file_outside_the_corpus(corpus_copy):
 
 def test_every_space_is_checked_against_the_fonts():
     spaces = [chr(c) for c in [0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]]
-    from briefbook.fonts import coverage
+    from briefbook.core.fonts import coverage
 
     lacking = [s for s in spaces if ord(s) not in coverage()]
     assert lacking, "the fonts cover every space: this test needs another uncovered character"

@@ -15,12 +15,12 @@ import pypdfium2 as pdfium
 import pytest
 import yaml
 
-from briefbook import paths
+from briefbook.core import resources
 from briefbook.checks.lint import normalise_text
 from briefbook.corpus import load_corpus
 from briefbook.corpus.clean import normalise_punctuation
 from briefbook.corpus.ingest import ingest
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.fetcher import GENERATED_SCHEME, AssetFetcher
 
@@ -110,7 +110,7 @@ def _allowed(url: str) -> bool:
     if parts.scheme != "file":
         return False
     path = Path(unquote(parts.path)).resolve()
-    return path.is_relative_to(paths.ASSETS_DIR) or path.is_relative_to(paths.TEMPLATES_DIR)
+    return path.is_relative_to(resources.ASSETS_DIR) or path.is_relative_to(resources.TEMPLATES_DIR)
 
 
 def _render_spied(renderer: Renderer, brief: Path) -> bytes:

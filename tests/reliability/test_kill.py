@@ -132,7 +132,7 @@ def test_sigkill_during_editions_workers_die_and_next_run_sweeps_staging(tmp_pat
 
 
 def test_a_live_runs_staging_is_not_swept(tmp_path):
-    from briefbook.fileio import make_staging, sweep_stale_staging
+    from briefbook.core.fileio import make_staging, sweep_stale_staging
 
     mine = make_staging(tmp_path, ".editions-")
     dead = tmp_path / ".editions-dead.tmp"

@@ -7,11 +7,12 @@ import time
 import pytest
 
 from briefbook.brief import load_brief
-from briefbook.brief import safeyaml, schema
+from briefbook.brief import schema
+from briefbook.core import models, safeyaml
 from briefbook.brief.load import MAX_BRIEF_BYTES
 from briefbook.corpus import load_corpus, sources, store
 from briefbook.corpus.ingest import ingest
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.metrics import catalog
 
 from reliability_helpers import MINIMAL
@@ -23,7 +24,7 @@ N = 1  # one over each limit
 
 
 @pytest.mark.parametrize("extra, message", [
-    (f"subtitle: {'长' * (schema.MAX_TEXT + N)}\n", f"at most {schema.MAX_TEXT} characters"),
+    (f"subtitle: {'长' * (models.MAX_TEXT + N)}\n", f"at most {models.MAX_TEXT} characters"),
     (f"summary: {{text: {'长' * (schema.MAX_LONG_TEXT + N)}}}\n",
      f"at most {schema.MAX_LONG_TEXT} characters"),
     ("sections:\n" + "  - heading: 节\n" * (schema.MAX_SECTIONS + N),

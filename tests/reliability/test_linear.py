@@ -19,7 +19,7 @@ import time
 import pytest
 
 from briefbook.brief import check
-from briefbook.errors import BriefbookErrors
+from briefbook.core.errors import BriefbookErrors
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 HEAD = "title: 超大城市治理简报\ndate: 2021-08-01\n"
@@ -36,7 +36,7 @@ def nested_aliases(fanout: int, levels: int, text: str = "治理") -> str:
 
 
 def test_the_font_coverage_union_is_built_once():
-    from briefbook import fonts
+    from briefbook.core import fonts
 
     have = fonts.face_coverage()
     assert have.printable is have.printable          # not rebuilt on each read
@@ -47,7 +47,7 @@ def test_the_font_coverage_union_is_built_once():
 def test_each_yaml_node_is_read_once_however_often_aliases_repeat_it(tmp_path, monkeypatch):
     """The characters of an aliased value are checked once, not once per use: the texts read
     are the text nodes of the file (title, date and a0's six), not its 3,110 text values."""
-    from briefbook.render import preflight
+    from briefbook.core import coverage as preflight
 
     read: list[str] = []
     real = preflight.missing_characters

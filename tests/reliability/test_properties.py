@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from briefbook.brief.schema import Brief
 from briefbook.corpus.ingest import ingest
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 from reliability_helpers import is_pdf
 
@@ -106,7 +106,7 @@ ARTICLE_LINE = st.one_of(TEXT, st.text(CJK, min_size=10, max_size=80).map(lambda
 def _ingest_property(corpus_copy: Path, tmp_path: Path, counts: dict) -> None:
     # Titles the fonts cannot print are refused (issue 14), so most generated titles are Han
     # the bundled fonts have.
-    from briefbook.fonts import coverage
+    from briefbook.core.fonts import coverage
 
     han = st.text(st.sampled_from([chr(c) for c in sorted(coverage()) if 0x4E00 <= c <= 0x9FA5]),
                   min_size=1, max_size=20)
@@ -140,7 +140,7 @@ def test_ingest_generated_text(corpus_copy, tmp_path):
     assert counts["cases"] >= 60 and counts["ok"] >= 5, (counts, ERRORS[-20:])
 
 
-from briefbook.render.preflight import covered  # noqa: E402
+from briefbook.core.coverage import covered  # noqa: E402
 
 PRINTABLE = st.sampled_from(sorted(chr(c) for c in covered() if 0x20 < c < 0xFFFF
                                    and chr(c).isprintable()))

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 import pdfstructure
 from plugins.example import BRIEFS_DIR
 

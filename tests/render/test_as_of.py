@@ -31,7 +31,7 @@ from briefbook.brief.schema import Brief
 from briefbook.checks.lint import normalise_text
 from briefbook.charts import TimelinePoint, quarter_starts
 from briefbook.corpus.model import known_on
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.status import RUBRIC
 from briefbook.render import Renderer
 from briefbook.render.book import Book, assemble

@@ -7,7 +7,7 @@ import pytest
 
 from plugins.example import CORPUS_DIR
 from briefbook.checks.lint import lint_pdf, normalise_text
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.typeset import CLOSING
 from plugins.example import BRIEFS_DIR, example_project

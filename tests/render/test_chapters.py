@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import tinycss2
 
-from briefbook import paths
+from briefbook.core import resources
 from briefbook.render.chapters import Seam, css_string, seam_css, split
 
-CSS = (paths.TEMPLATES_DIR / "book.css").read_text(encoding="utf-8")
+CSS = (resources.TEMPLATES_DIR / "book.css").read_text(encoding="utf-8")
 HOSTILE = 'a"; } @page { size: A3 } x { content: "\\\n</style>'
 
 HTML = f"""<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>t</title></head>

@@ -2,7 +2,7 @@
 
 import pytest
 
-from briefbook import paths
+from briefbook.core import resources
 from briefbook.render.fetcher import AssetFetcher, RefusedURL
 
 
@@ -12,7 +12,7 @@ def fetcher():
 
 
 def test_serves_bundled_font(fetcher):
-    response = fetcher.fetch((paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf").as_uri())
+    response = fetcher.fetch((resources.FONTS_DIR / "NotoSansCJKsc-Regular.otf").as_uri())
     assert response.read(4) == b"OTTO"
 
 
@@ -22,8 +22,8 @@ def test_serves_generated_chart(fetcher):
 
 @pytest.mark.parametrize("url", [
     "file:///etc/passwd",
-    (paths.TEMPLATES_DIR / ".." / "pyproject.toml").as_uri(),
-    (paths.FONTS_DIR / ".." / ".." / "src" / "briefbook" / "paths.py").as_uri(),
+    (resources.TEMPLATES_DIR / ".." / "__init__.py").as_uri(),
+    (resources.FONTS_DIR / ".." / ".." / "core" / "resources.py").as_uri(),
     "file://evil.example/etc/passwd",
     "http://127.0.0.1/x.png",
     "https://example.com/font.otf",
@@ -37,7 +37,7 @@ def test_refuses_everything_else(fetcher, url):
 
 
 def test_refuses_symlink_out_of_assets(fetcher, tmp_path):
-    link = paths.ASSETS_DIR / "test-link-to-etc"
+    link = resources.ASSETS_DIR / "test-link-to-etc"
     try:
         link.symlink_to("/etc")
         with pytest.raises(RefusedURL):
@@ -54,5 +54,5 @@ def test_refusals_are_recorded(fetcher):
 
 def test_malformed_url_is_a_recorded_refusal(fetcher):
     with pytest.raises(RefusedURL):
-        fetcher.fetch((paths.FONTS_DIR / "a%00b.otf").as_uri().replace("a%2500b", "a%00b"))
+        fetcher.fetch((resources.FONTS_DIR / "a%00b.otf").as_uri().replace("a%2500b", "a%00b"))
     assert fetcher.refused

@@ -14,7 +14,7 @@ import yaml
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render.book import ChartJob
 from briefbook.brief.schema import ChartKind
 from briefbook.render.html_edition import check_format, inline_svg, render_html_to_file

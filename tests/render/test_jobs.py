@@ -20,7 +20,7 @@ import pytest
 
 from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import rasterise
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.chapters import Chapter
 from briefbook.render.facts import LayoutFacts

@@ -228,7 +228,7 @@ def test_footnote_on_a_later_page_is_found_by_lint_and_avoided_by_the_renderer(
         renderer, example_pdfs):
     """The full book, written in one pass, has footnotes on the page after their call (quotes
     at a page foot); lint reports them, and the renderer's output has every footnote at home."""
-    from briefbook.checks.footnotes import footnote_pages
+    from briefbook.render.footnotes import footnote_pages
     from briefbook.checks.lint import lint_pdf
 
     book = renderer.book(BRIEFS_DIR / "full-book.yaml")

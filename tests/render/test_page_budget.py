@@ -5,7 +5,7 @@ a real example book crosses it; the product's budget is the one lint and compare
 import pytest
 
 from briefbook.checks.rasterise import MAX_PDF_PAGES
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer, pagebudget
 from plugins.example import BRIEFS_DIR, example_project
 

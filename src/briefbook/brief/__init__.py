@@ -6,6 +6,7 @@ cross-references (unknown metric or corpus ids, with did-you-mean) and returns t
 
 from briefbook.brief.check import check_brief, json_schema
 from briefbook.brief.load import load_brief
-from briefbook.brief.schema import Brief, ChartKind, Paper
+from briefbook.brief.schema import Brief, ChartKind
+from briefbook.project.config import Paper
 
 __all__ = ["Brief", "ChartKind", "Paper", "check_brief", "json_schema", "load_brief"]

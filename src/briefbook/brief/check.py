@@ -24,7 +24,7 @@ import yaml
 
 from briefbook.brief.load import Loc, Locator, _fields_at, format_loc, read_brief, validate
 from briefbook.brief.schema import Brief, Section
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 
 
 def json_schema() -> str:
@@ -148,7 +148,7 @@ def _unprintable(locator: Locator, limit: int = MAX_LISTED_ERRORS,
     one error for each character of each value (an alias's value once, at its anchor), the
     first ``limit`` in file order, and how many more there are. Each value is read once, so
     the work is linear in the file, and the errors written out are bounded."""
-    from briefbook.render.preflight import BIDI_CONTROLS, BIDI_HINT, HINT, describe, missing_characters
+    from briefbook.core.coverage import BIDI_CONTROLS, BIDI_HINT, HINT, describe, missing_characters
 
     errors = []
     found = 0

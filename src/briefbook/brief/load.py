@@ -24,10 +24,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from briefbook.brief.safeyaml import LimitedLoader, load_yaml
+from briefbook.core.safeyaml import LimitedLoader, load_yaml
 from briefbook.brief.schema import Brief
-from briefbook.errors import BriefbookError, BriefbookErrors
-from briefbook.fileio import read_bounded
+from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.core.fileio import read_bounded
 
 MAX_BRIEF_BYTES = 1_000_000
 #: An unknown field's name is shown up to this many characters.

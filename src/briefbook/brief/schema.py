@@ -12,30 +12,23 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from briefbook.core.models import MAX_TEXT, Id, Text
+from briefbook.project.config import Paper
+
 #: Limits on a brief (besides ``brief.load.MAX_BRIEF_BYTES`` and the YAML limits in
 #: ``brief.safeyaml``); each is a schema error at the field's file:line:column.
-MAX_TEXT = 200            # title, headings, keywords, ids … (characters)
 MAX_LONG_TEXT = 20_000    # summary text, commentary (characters)
 MAX_SECTIONS = 99         # sections are numbered 一 … 九十九
 MAX_CHARTS = 50           # charts in one list (the book's, or a section's)
 MAX_KEYWORDS = 50
 MAX_IDS = 1_000           # metric or quote ids in one list
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                             max_length=MAX_LONG_TEXT)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Paper(StrEnum):
-    A4 = "A4"
-    A5 = "A5"
-    B5 = "B5"
-    LETTER = "letter"
 
 
 class Breaks(StrEnum):

@@ -2,7 +2,7 @@
 
 Takes: small typed rows (``RatioRow``, ``StatusCount``, ``TimelinePoint``) built by the render
 stage. Gives: SVG bytes. Labels stay text (``svg.fonttype='none'``, family "Noto Sans CJK SC",
-regular weight only): WeasyPrint sets them in the bundled faces (``briefbook.fonts``
+regular weight only): WeasyPrint sets them in the bundled faces (``briefbook.core.fonts``
 declares the main face, its plus face and the supplement under that name), so
 chart labels are searchable in the PDF, and drawing is ≈ 0.3 s faster per book than with
 glyph outlines, which WeasyPrint re-parses at every use. The SVG carries no date and a fixed
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from briefbook import paths
+from briefbook.core import resources
 
 #: matplotlib measures labels with the main faces only (the plus faces and the supplement
 #: share their family name, so it could not fall back to them). A character only those hold
 #: is measured at .notdef's advance — one em, the advance of every Han glyph — and set by
 #: WeasyPrint from the right face, so its "Glyph … missing" warning is silenced.
-SANS = paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
-SANS_BOLD = paths.FONTS_DIR / "NotoSansCJKsc-Bold.otf"
+SANS = resources.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
+SANS_BOLD = resources.FONTS_DIR / "NotoSansCJKsc-Bold.otf"
 
 #: One colour per status, shared with the stylesheet's status badges (book.css).
 STATUS_COLOURS = {

@@ -36,8 +36,8 @@ from briefbook.checks.rasterise import (DEFAULT_DPI, DEFAULT_MODE, MAX_DOCUMENT_
                                         MAX_PAGE_PIXELS, MAX_PDF_PAGES, RenderedPage,
                                         open_image, rasterise)
 from briefbook.checks.report import clear_report, png_bytes, write_report
-from briefbook.errors import BriefbookError
-from briefbook.fileio import read_bounded
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_bounded
 
 META_NAME = "baseline.json"
 #: ``baseline.json`` lists a DPI, a mode, a renderer and one size per page: a few KB.

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from briefbook.checks.rasterise import RenderedPage, px_to_mm
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 DEFAULT_THRESHOLD = 0.1
 MAX_YIQ_DELTA = 35215.0

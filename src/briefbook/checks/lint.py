@@ -27,7 +27,7 @@ Checks:
   character to another glyph, the code is neither) is not a fault. One line per font: the
   first characters (from ToUnicode), how many, and the pages showing them;
 - all extracted text (pypdfium2 text page) is covered by the bundled faces' cmaps
-  (``briefbook.fonts.face_coverage``: main, plus and supplement faces);
+  (``briefbook.core.fonts.face_coverage``: main, plus and supplement faces);
 - each expected text occurs in the extracted text, compared with all whitespace removed
   (Chinese lines break anywhere and PDFium inserts ``\\r\\n`` at line ends);
 - every footnote is printed on the page of its call: a call is a run of digits set smaller
@@ -61,10 +61,10 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
-from briefbook.checks.footnotes import footnotes_off_their_page
+from briefbook.render.footnotes import footnotes_off_their_page
 from briefbook.checks.rasterise import MAX_PDF_PAGES
-from briefbook.errors import BriefbookError
-from briefbook.paths import FONTS_DIR
+from briefbook.core.errors import BriefbookError
+from briefbook.core.resources import FONTS_DIR
 
 DEFAULT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 REQUIRED_METADATA = ("Title", "Author", "CreationDate")
@@ -131,8 +131,8 @@ def normalise_text(text: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def bundled_coverage(fonts_dir: str = str(FONTS_DIR)) -> frozenset[int]:
-    """Code points the bundled faces print (``briefbook.fonts``: main, plus, supplement)."""
-    from briefbook.fonts import FACES, face_coverage
+    """Code points the bundled faces print (``briefbook.core.fonts``: main, plus, supplement)."""
+    from briefbook.core.fonts import FACES, face_coverage
 
     if not all((Path(fonts_dir) / face).is_file() for face in FACES):
         raise BriefbookError("no bundled fonts found", where=fonts_dir)

@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pypdfium2 as pdfium
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -198,7 +198,7 @@ def open_image(source: Path | str | bytes, *, where: str | None = None,
     warning and error become a ``BriefbookError`` too. Pillow's global limit is not changed."""
     from PIL import Image, UnidentifiedImageError
 
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     if isinstance(source, bytes):
         data = source

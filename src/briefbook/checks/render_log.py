@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 NOTDEF_PREFIX = ".notdef glyph rendered"
 _CODEPOINT = re.compile(r"\(U\+([0-9A-F]{4,6})\)")

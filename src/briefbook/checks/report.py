@@ -21,7 +21,7 @@ from PIL import Image
 
 from briefbook.checks.compare import BBox, Comparison
 from briefbook.checks.rasterise import RenderedPage
-from briefbook.fileio import write_atomic
+from briefbook.core.fileio import write_atomic
 
 RED = np.array([230, 0, 0], dtype=np.uint8)
 FRAME = np.array([200, 0, 200], dtype=np.uint8)

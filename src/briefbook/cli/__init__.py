@@ -15,7 +15,7 @@ import os
 
 import typer
 
-from briefbook.errors import BriefbookError, shown_message
+from briefbook.core.errors import BriefbookError, shown_message
 
 app = typer.Typer(
     name="briefbook",

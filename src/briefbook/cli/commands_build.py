@@ -19,7 +19,7 @@ import typer
 
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
-from briefbook.errors import BriefbookError, shown_message
+from briefbook.core.errors import BriefbookError, shown_message
 
 SignOpt = Annotated[Path | None, typer.Option(
     "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
@@ -167,7 +167,7 @@ def editions(
     finish = CopyFinish.new(CopyProtection(key_from_options(sign, sign_password_file), encrypt),
                             passwords)
     if passwords is not None:  # as for -o: never through a link, never into a FIFO or device
-        from briefbook.fileio import check_writable_target
+        from briefbook.core.fileio import check_writable_target
 
         check_writable_target(passwords)
     finish.check(out)

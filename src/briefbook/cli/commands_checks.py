@@ -9,7 +9,7 @@ A PDF over the page or pixel budgets (``checks.rasterise``: 300 pages, 40 Mpx a 
 clear error before anything is rendered; ``compare`` checks both PDFs before rendering either.
 ``trace`` takes a PDF copy or a page image and an editions folder and names the reader and
 copy number from the copy's dot code (distribute/trace.py). ``font fix IN OUT`` writes a
-CID-keyed CFF font with each glyph's CID set to its glyph id (``briefbook.fonts.renumber_cids``).
+CID-keyed CFF font with each glyph's CID set to its glyph id (``briefbook.core.fonts.renumber_cids``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from briefbook.checks.rasterise import DEFAULT_DPI, check_pdf_file_budget, raste
 from briefbook.checks.report import clear_report, write_report
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 COMPARE_OUT = Path("test-artifacts/compare")
 VISUAL_OUT = Path("test-artifacts/visual")
@@ -35,7 +35,7 @@ MAX_PDF_BYTES = 200_000_000
 
 
 def _read_pdf(path: Path) -> bytes:
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     data = read_bounded(path, MAX_PDF_BYTES, "a PDF")
     if not data.startswith(b"%PDF-"):
@@ -171,8 +171,8 @@ def font_fix(
     Then every PDF viewer draws the glyphs WeasyPrint means; only the CFF charset changes."""
     import io
 
-    from briefbook.fileio import atomic_path, read_bounded
-    from briefbook.fonts import cid_mismatches, renumber_cids
+    from briefbook.core.fileio import atomic_path, read_bounded
+    from briefbook.core.fonts import cid_mismatches, renumber_cids
 
     if source.resolve() == target.resolve():
         raise BriefbookError("OUT must be another file than IN", where=str(target))

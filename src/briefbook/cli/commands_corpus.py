@@ -18,6 +18,7 @@ import typer
 
 from briefbook.cli import app
 from briefbook.corpus import diff as corpus_diff
+from briefbook.corpus import load_project_corpus
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Paragraph, Section
 from briefbook.corpus.store import build_one, to_plain, write_lock
@@ -53,7 +54,7 @@ def _defect_line(d) -> str:  # type: ignore[no-untyped-def]
 def sources(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """List the articles with their metadata."""
     proj = project_for(project)
-    c = proj.corpus()
+    c = load_project_corpus(proj)
     events = proj.events_by_id
     if as_json:
         _echo_json([_summary(a) for a in c.articles])
@@ -87,7 +88,7 @@ def _section_label(s: Section) -> str:
 def sections(article: Annotated[str | None, typer.Argument(help="article id")] = None,
              project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Tree of sections and paragraphs with ids, headings and the first words."""
-    c = project_for(project).corpus()
+    c = load_project_corpus(project_for(project))
     arts = [c.article(article)] if article else list(c.articles)
     if as_json:
         _echo_json([{"id": a.id, "sections": [
@@ -132,7 +133,7 @@ def _show_caption(c: Caption) -> str:
 def show(any_id: Annotated[str, typer.Argument(metavar="ID", help="article, section or paragraph id")],
          project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Print an article, section or paragraph, cleaned."""
-    c = project_for(project).corpus()
+    c = load_project_corpus(project_for(project))
     item = c.resolve(any_id)
     if as_json:
         _echo_json(item)
@@ -222,7 +223,7 @@ def diff_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="article 
              changed_only: Annotated[bool, typer.Option("--changed-only")] = False) -> None:
     """Raw vs. cleaned text, with the rule behind each change."""
     proj = project_for(project)
-    proj.corpus()  # the lock must hold
+    load_project_corpus(proj)  # the lock must hold
     build = build_one(proj.corpus_dir, article.split("/")[0])
     typer.echo(corpus_diff.unified(build) if unified else
                corpus_diff.review(build, changed_only=changed_only), nl=False)
@@ -238,7 +239,7 @@ def lock_cmd(project: ProjectOpt = None) -> None:
 @corpus_app.command("defects")
 def defects_cmd(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Every defect found in the raw texts and how it was repaired."""
-    c = project_for(project).corpus()
+    c = load_project_corpus(project_for(project))
     found = [d for a in c.articles for d in a.defects]
     if as_json:
         _echo_json(found)

@@ -28,10 +28,11 @@ from rich.table import Table
 
 from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
+from briefbook.corpus import load_project_corpus
 from briefbook.metrics.catalog import Metric, load_catalog
 from briefbook.metrics.extract import extract_mentions
-from briefbook.fileio import write_atomic
+from briefbook.core.fileio import write_atomic
 from briefbook.metrics.status import Status, month_label
 
 
@@ -89,7 +90,7 @@ def metrics(ctx: typer.Context,
     if status is not None and status not in statuses:
         raise BriefbookError(f"unknown status {status!r}", hint="one of " + "、".join(statuses))
     day = _day(as_of)
-    c = proj.corpus()
+    c = load_project_corpus(proj)
     full = load_catalog(c, catalog or None, topics=proj.topics)
     day = day or max((a.published for a in c.articles), default=dt.date.today())
     cat = full.as_of(day)
@@ -129,7 +130,7 @@ def metrics_draft(article_id: Annotated[str, typer.Argument(help="article id (`b
     from briefbook.metrics.draft import draft
 
     proj = project_for(project)
-    article = proj.corpus().article(article_id)
+    article = load_project_corpus(proj).article(article_id)
     text = draft_yaml(draft(article, proj.topics))
     if into is None:
         typer.echo(text, nl=False)
@@ -182,7 +183,7 @@ def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the o
 
     proj = project_for(project)
     target = into or proj.corpus_dir / "metrics" / "linked.yaml"
-    linked = link(proj.corpus(), list(catalog or catalog_files(proj.corpus_dir)), target,
+    linked = link(load_project_corpus(proj), list(catalog or catalog_files(proj.corpus_dir)), target,
                   metric_id, refs, new=new, label=label, topic=topic, unit=unit,
                   topics=proj.topics)
     for line in linked.skipped:
@@ -214,14 +215,14 @@ def _targets(target: str, project: Path | None) -> list[tuple[str | None, str]]:
     path = Path(target)
     if path.exists() and not path.is_dir():  # a file (a FIFO or device is refused, not read)
         from briefbook.corpus.sources import MAX_ARTICLE_BYTES
-        from briefbook.fileio import read_bounded
+        from briefbook.core.fileio import read_bounded
 
         data = read_bounded(path, MAX_ARTICLE_BYTES, "the text to extract from")
         try:
             return [(None, data.decode("utf-8-sig"))]
         except UnicodeDecodeError as exc:
             raise BriefbookError(f"cannot read the file: {exc}", where=target) from exc
-    c = project_for(project).corpus()
+    c = load_project_corpus(project_for(project))
     found = c.resolve(target)
     if hasattr(found, "paragraphs"):
         paras = found.paragraphs() if callable(found.paragraphs) else found.paragraphs
@@ -243,7 +244,7 @@ def extract(target: Annotated[str, typer.Argument(help="article/section/paragrap
     published = None
     first = next((pid for pid, _ in parts if pid), None)
     if first:                        # corpus text: its date frames sentences opening with a year
-        published = project_for(project).corpus().article(first.split("/", 1)[0]).published
+        published = load_project_corpus(project_for(project)).article(first.split("/", 1)[0]).published
     offsets = [start for start, _pid in starts]
     for m in extract_mentions(text, published):
         pid = starts[bisect.bisect_right(offsets, m.start) - 1][1]  # the last start <= m.start

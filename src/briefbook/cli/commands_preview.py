@@ -21,7 +21,7 @@ def preview(
     project: ProjectOpt = None,
 ) -> None:
     """Serve the book's pages on 127.0.0.1 and refresh them when the brief, corpus or templates change."""
-    from briefbook import paths
+    from briefbook.core import resources
     from briefbook.preview.server import serve
     from briefbook.preview.session import PreviewSession
 
@@ -29,7 +29,7 @@ def preview(
     session = PreviewSession(brief.absolute(), project=found)
     # What a render reads besides the brief: the project file, corpus (with the metric
     # catalog), the package templates and book.css, and the project's stylesheet folder.
-    watched = [found.corpus_dir, paths.TEMPLATES_DIR]
+    watched = [found.corpus_dir, resources.TEMPLATES_DIR]
     if found.stylesheet is not None:
         watched.append(found.stylesheet.parent)
 

@@ -13,7 +13,7 @@ import typer
 
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
-from briefbook.errors import BriefbookError, shown_message
+from briefbook.core.errors import BriefbookError, shown_message
 
 BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
 
@@ -66,7 +66,7 @@ def render(
     if clashes:
         raise BriefbookError(f"several briefs would write the same PDF: {', '.join(clashes)}",
                              hint="render them into different --out-dir folders")
-    from briefbook.fileio import check_writable_target
+    from briefbook.core.fileio import check_writable_target
 
     for target in targets:  # a link, FIFO, device or folder as output: refused before rendering
         check_writable_target(target)
@@ -84,7 +84,7 @@ def render(
                 pdf = render_to_file(brief, target, renderer, variant=pdf_variant, jobs=jobs)
             else:  # signed: the file appears only once signed
                 from briefbook.distribute.signing import sign_bytes
-                from briefbook.fileio import write_atomic
+                from briefbook.core.fileio import write_atomic
 
                 pdf = sign_bytes(renderer.render(brief, variant=pdf_variant, jobs=jobs), key)
                 write_atomic(target, pdf)
@@ -125,7 +125,7 @@ def init(folder: Annotated[Path, typer.Argument(help="new project folder (missin
          title: Annotated[str | None, typer.Option("--title", help="the project's name")] = None,
          ) -> None:
     """Start a project: briefbook.yaml, an example article, its metrics and a brief."""
-    from briefbook.project.scaffold import init_project
+    from briefbook.scaffold import init_project
 
     made = init_project(folder, title=title)
     typer.echo(f"created project {made.root}")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from briefbook.corpus.clean import PINYIN_SYLLABLE
 from briefbook.corpus.model import Defect
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 UNREPAIRED = "〓"  # U+3013 GETA MARK: the typographic sign for a missing character
 
@@ -123,7 +123,7 @@ def load_corrections(path: Path) -> Corrections:
     """Read and check ``corrections.yaml`` (missing file = no corrections)."""
     if not path.exists():
         return Corrections()
-    from briefbook.brief.safeyaml import load_yaml_file
+    from briefbook.core.safeyaml import load_yaml_file
 
     data, _ = load_yaml_file(path, "the corrections file")
     data = data or {}

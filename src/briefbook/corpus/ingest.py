@@ -40,9 +40,9 @@ from briefbook.corpus.sources import (MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, 
                                       save_sources)
 from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
                                     load_corpus, render_lock)
-from briefbook.corpus.model import Event
-from briefbook.errors import BriefbookError
-from briefbook.fileio import read_bounded, write_atomic
+from briefbook.project.config import Event
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_bounded, write_atomic
 
 
 def named_events(text: str, events: Iterable[Event]) -> list[Event]:
@@ -216,12 +216,12 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     _check_printable(build.article, text, where)
     # The title and outlet print in every book's appendix of sources: a character the fonts
     # lack would break all of them, so it is refused here, with its code point.
-    from briefbook.render.preflight import missing_characters
+    from briefbook.core.coverage import missing_characters
 
     for field, value in (("title", entry.title), ("outlet", entry.outlet)):
         missing = missing_characters(value)
         if missing:
-            from briefbook.errors import shown
+            from briefbook.core.errors import shown
 
             chars = ", ".join(f"U+{ord(c):04X}" for c in missing)
             raise BriefbookError(f"the {field} {shown(value)!r} has characters the bundled fonts "
@@ -241,7 +241,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
 def _check_printable(article: Article, raw: str, where: str) -> None:
     """Refuse an article the bundled faces cannot print (the render's preflight coverage),
     naming each character's line and column in the raw file."""
-    from briefbook.render.preflight import HINT, describe, missing_characters
+    from briefbook.core.coverage import HINT, describe, missing_characters
 
     # the page's headline prints too when the title is the editor's (the book notes it)
     headline = article.page.headline if article.title_supplied and article.page else None

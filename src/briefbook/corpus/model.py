@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
+from briefbook.project.config import Event
 
 #: The one rule for article ids, as told to people (``ingest --id``, sources.yaml).
 ARTICLE_ID_RULE = ("lower-case letters a-z and digits, in words joined by single '-', starting "
@@ -41,21 +42,6 @@ def is_paragraph_id(value: str) -> bool:
     """Whether ``value`` has the form of a paragraph id of some article (``ARTICLE/sN/pM``)."""
     return PARAGRAPH_ID.fullmatch(value) is not None \
         and is_article_id(value.split("/", 1)[0])
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something articles report on (a plenum, a work report …), from the project's config."""
-
-    id: str  # e.g. "13-9": 13th Wuhan party committee, 9th plenary session
-    name: str  # e.g. "市委十三届九次全会"
-    date: dt.date
-    short: str | None = None  # e.g. "十三届九次全会", for chart labels
-    kind: str | None = None  # e.g. "全会"; chart titles count events of one kind
-
-    @property
-    def label(self) -> str:
-        return self.short or self.name
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Takes: ``corpus/sources.yaml`` and the files under ``corpus/raw/``.
 Gives: validated ``SourceEntry`` records (each naming the project events it reports on, by
 id — the events themselves are the project's, in ``briefbook.yaml``), and raw text decoded as UTF-8 —
 or a ``BriefbookError`` naming the file when it is not UTF-8 (GBK, Big5), binary or empty.
-Writing goes through ``briefbook.fileio`` so the catalogue is never half-written.
+Writing goes through ``briefbook.core.fileio`` so the catalogue is never half-written.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from briefbook.corpus.model import ARTICLE_ID_RULE, is_article_id
-from briefbook.errors import BriefbookError
-from briefbook.fileio import read_bounded, write_atomic
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_bounded, write_atomic
 
 SOURCES_FILE = "sources.yaml"
 RAW_DIR = "raw"
@@ -59,7 +59,7 @@ def load_sources(corpus_dir: Path) -> SourcesFile:
     if not path.exists():
         raise BriefbookError("no sources catalogue", where=str(path),
                              hint="is --corpus pointing at a corpus folder?")
-    from briefbook.brief.safeyaml import load_yaml_file
+    from briefbook.core.safeyaml import load_yaml_file
 
     data, _ = load_yaml_file(path, "the sources catalogue")
     try:
@@ -79,7 +79,7 @@ def load_sources(corpus_dir: Path) -> SourcesFile:
 
 def article_lines(corpus_dir: Path) -> dict[str, int]:
     """The line of ``sources.yaml`` where each article's entry starts (for error messages)."""
-    from briefbook.brief.safeyaml import load_yaml_file
+    from briefbook.core.safeyaml import load_yaml_file
 
     _, node = load_yaml_file(corpus_dir / SOURCES_FILE, "the sources catalogue")
     lines: dict[str, int] = {}
@@ -169,7 +169,7 @@ def raw_path(corpus_dir: Path, entry: SourceEntry) -> Path:
     name = entry.file
 
     def refuse(why: str) -> BriefbookError:
-        from briefbook.errors import shown
+        from briefbook.core.errors import shown
 
         return BriefbookError(f"article {shown(entry.id)}: file {shown(name)!r} {why}",
                               where=where, hint=f"list the raw copy as {RAW_DIR}/<name>.txt, "

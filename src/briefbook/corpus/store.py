@@ -40,8 +40,8 @@ from briefbook.corpus.defects import (Corrections, apply_to_raw, attach_repairs,
 from briefbook.corpus.model import Article, Cleaning, Corpus, Credit
 from briefbook.corpus.segment import Block, segment
 from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
-from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import write_atomic
 
 #: Most paragraphs one article may have (a 10 MB article of ordinary news text has ~35,000).
 MAX_PARAGRAPHS = 50_000
@@ -261,7 +261,7 @@ def read_lock(path: Path) -> dict[str, str]:
         raise BriefbookError("the id lock is missing", where=str(path),
                              hint="create it with `briefbook corpus lock` and commit it")
     lock: dict[str, str] = {}
-    from briefbook.brief.safeyaml import read_text
+    from briefbook.core.safeyaml import read_text
 
     for n, row in enumerate(read_text(path, "the id lock").splitlines(), 1):
         if not row.strip() or row.startswith("#"):

@@ -36,12 +36,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefbook import __version__, paths
+from briefbook import __version__
+from briefbook.core import resources
 from briefbook.distribute.executor import LOCAL, ExecutorSettings
-from briefbook.distribute.parallel import run_jobs
-from briefbook.errors import BriefbookError
-from briefbook.fonts import CHARSETS_FILE
-from briefbook.fileio import write_atomic
+from briefbook.core.proc import run_jobs
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fonts import CHARSETS_FILE
+from briefbook.core.fileio import write_atomic
 
 if TYPE_CHECKING:
     from briefbook.project import Project
@@ -71,13 +72,13 @@ def shared_inputs_hash(project: Project) -> str:
             digest.update(f"{extra.name}\0".encode())
             digest.update(extra.read_bytes() if extra.is_file() else b"missing")
     _hash_tree(digest, project.corpus_dir)
-    _hash_tree(digest, paths.TEMPLATES_DIR)
+    _hash_tree(digest, resources.TEMPLATES_DIR)
     for name in ("charset.txt", "plus-charset.txt", "supplement-charset.txt", CHARSETS_FILE):
-        charset = paths.FONTS_DIR / name
+        charset = resources.FONTS_DIR / name
         digest.update(charset.read_bytes() if charset.exists() else b"missing " + name.encode())
     # The font programs themselves (main, plus and supplement faces): a new font release
     # changes glyphs and metrics, so every PDF. About 38 MB, hashed in ~40 ms.
-    fonts = sorted([*paths.FONTS_DIR.glob("*.otf"), *paths.FONTS_DIR.glob("*.ttf")])
+    fonts = sorted([*resources.FONTS_DIR.glob("*.otf"), *resources.FONTS_DIR.glob("*.ttf")])
     for font in fonts:
         digest.update(f"font\0{font.name}\0".encode())
         with open(font, "rb") as handle:
@@ -118,7 +119,7 @@ def load_manifest(out_dir: Path, name: str = MANIFEST) -> dict | None:
     not an object with a list of ``outputs`` — would be replaced by the run: it is refused
     with a ``BriefbookError`` instead, before anything is written. Read with
     ``read_bounded``."""
-    from briefbook.fileio import check_writable_target, read_bounded
+    from briefbook.core.fileio import check_writable_target, read_bounded
 
     path = Path(out_dir) / name
     if not os.path.lexists(path):
@@ -323,7 +324,7 @@ def _not_ours(target: Path, prior: dict | None) -> str | None:
     except OSError as exc:
         return f"cannot use the output path ({exc.strerror})"
     if not stat.S_ISREG(mode):
-        from briefbook.fileio import file_kind
+        from briefbook.core.fileio import file_kind
 
         return f"the output path is {file_kind(mode)}, not a regular file; nothing was changed"
     if prior:

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from briefbook.distribute.executor import ExecutorSettings
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")

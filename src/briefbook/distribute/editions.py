@@ -43,13 +43,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefbook import paths
+from briefbook.core import resources
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.executor import LOCAL, ExecutorSettings
-from briefbook.distribute.parallel import run_jobs, signals_held
-from briefbook.errors import BriefbookError, BriefbookErrors
-from briefbook.fileio import atomic_path
-from briefbook.fonts import Slot, font_face_css
+from briefbook.core.proc import run_jobs, signals_held
+from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.core.fileio import atomic_path
+from briefbook.core.fonts import Slot, font_face_css
 
 #: Where the mark sits, in mm from the page's top-right corner (right edge aligned with the
 #: text block's right margin of book.css). Tests compare copies to the base outside this box.
@@ -74,7 +74,7 @@ MAX_READERS_BYTES = 2_000_000
 MAX_COPY = 999_999
 CHUNK = 50  # readers per worker task (progress granularity); copies do not depend on it
 
-#: The mark's face: Noto Sans CJK SC Bold, backed by the supplement (briefbook.fonts).
+#: The mark's face: Noto Sans CJK SC Bold, backed by the supplement (briefbook.core.fonts).
 STAMP_SLOTS = (Slot("BB Sans", 700, "NotoSansCJKsc-Bold.otf"),)
 STAMP_CSS = """
 @page {{ size: {width}pt {height}pt; margin: 0; background: transparent; }}
@@ -111,7 +111,7 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
     """Parse and validate a readers CSV; every problem at once, each at ``file:line``.
 
     More than ``max_readers`` readers (``--max-readers``) is refused before any is checked."""
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     path = Path(path)
     raw = read_bounded(path, MAX_READERS_BYTES, "the readers list")
@@ -129,7 +129,7 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
     if header not in (["name"], ["name", "copy"]):
         raise BriefbookError(f"header is {','.join(rows[0])!r}; expected 'name' or 'name,copy'",
                              where=f"{path}:1")
-    from briefbook.render.preflight import HINT, describe, missing_characters
+    from briefbook.core.coverage import HINT, describe, missing_characters
 
     errors: list[BriefbookError] = []
     readers: list[Reader] = []
@@ -225,7 +225,7 @@ class Stamper:
         self.font_config = FontConfiguration()
         css = font_face_css(slots=STAMP_SLOTS) + STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
                                right=MARK_RIGHT_MM, size=MARK_FONT_PT)
-        self.stylesheet = CSS(string=css, base_url=str(paths.TEMPLATES_DIR) + "/",
+        self.stylesheet = CSS(string=css, base_url=str(resources.TEMPLATES_DIR) + "/",
                               font_config=self.font_config, url_fetcher=self.fetcher)
 
     def sheet(self, marks: Sequence[str]) -> bytes:
@@ -239,7 +239,7 @@ class Stamper:
         html = jinja2.Environment(autoescape=True).from_string(STAMP_HTML).render(marks=marks)
         self.fetcher.refused.clear()
         with weasyprint_warnings() as warnings:
-            pdf = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+            pdf = HTML(string=html, base_url=str(resources.TEMPLATES_DIR) + "/",
                        url_fetcher=self.fetcher).write_pdf(stylesheets=[self.stylesheet],
                                                            font_config=self.font_config)
         raise_on_warnings(warnings, self.fetcher, where="stamp sheet")
@@ -370,7 +370,7 @@ def _stamp_on_dask(client, base: bytes, base_sha: str, staging: Path, stem: str,
     returned copy into ``staging`` (atomically, so an interrupt leaves no partial file);
     yield each chunk's entries."""
     from briefbook.distribute import dask_run
-    from briefbook.fileio import write_atomic
+    from briefbook.core.fileio import write_atomic
 
     shared = {"base": base, "base_sha256": base_sha, "stem": stem, "width": width,
               "finish": finish}
@@ -454,7 +454,7 @@ def _write_plan(staging: Path, plan: dict) -> None:
     """Decide: once the plan is on disk the run's copies go in, even if this process dies."""
     import json
 
-    from briefbook.fileio import write_atomic
+    from briefbook.core.fileio import write_atomic
 
     write_atomic(staging / PLAN_FILE, json.dumps(plan, ensure_ascii=False) + "\n")
     with contextlib.suppress(OSError):  # the plan's name in the folder, on disk too
@@ -471,7 +471,7 @@ def _commit(out_dir: Path, staging: Path, plan: dict) -> None:
     Every step can be repeated, so a commit cut short (SIGKILL, power loss) is finished by
     running it again from the same plan."""
     from briefbook.distribute.build import write_manifest
-    from briefbook.fileio import check_writable_target
+    from briefbook.core.fileio import check_writable_target
 
     for name in plan["copies"]:
         staged = staging / name
@@ -497,7 +497,7 @@ def _move_passwords(staged: Path, target: Path, token: str) -> None:
     the run, so a repeated commit reuses it), which is renamed over ``target``."""
     import errno
 
-    from briefbook.fileio import check_writable_target, read_bounded
+    from briefbook.core.fileio import check_writable_target, read_bounded
 
     if not os.path.lexists(staged):
         return  # moved by an earlier attempt of this commit
@@ -572,7 +572,7 @@ def _recover(out_dir: Path, on_stale: Callable[[Path], None],
     import json
     import shutil
 
-    from briefbook.fileio import _owner_alive, read_bounded
+    from briefbook.core.fileio import _owner_alive, read_bounded
 
     try:
         candidates = sorted(out_dir.glob(f"{glob_escape(STAGING_PREFIX)}*.tmp"))
@@ -665,7 +665,7 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
 
     from briefbook.distribute.build import _sigterm_as_interrupt, pdf_pages
     from briefbook.distribute.signing import stage_passwords, take_passwords
-    from briefbook.fileio import check_writable_target, make_staging
+    from briefbook.core.fileio import check_writable_target, make_staging
 
     brief, out_dir = Path(brief), Path(out_dir)
     readers = list(readers)

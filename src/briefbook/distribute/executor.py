@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 ExecutorKind = Literal["local", "dask"]
 KINDS: tuple[str, ...] = ("local", "dask")

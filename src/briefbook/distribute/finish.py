@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefbook.distribute import trace
 from briefbook.distribute.signing import CopyProtection, check_passwords_target, protect_file
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 
 @dataclass

@@ -32,7 +32,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 PASSWORD_ENV = "BRIEFBOOK_SIGN_PASSWORD"
 SIGNATURE_FIELD = "BriefbookSignature"
@@ -74,7 +74,7 @@ def read_password(password_file: Path | None) -> bytes:
     """The key password: the file's first line (trailing newline dropped), else the
     environment variable, else empty (an unprotected key file)."""
     if password_file is not None:
-        from briefbook.fileio import read_bounded
+        from briefbook.core.fileio import read_bounded
 
         # Bounded, and never a FIFO or device (/dev/zero would grow without end, a FIFO hang).
         text = read_bounded(Path(password_file), MAX_PASSWORD_FILE, "the key's password file",
@@ -91,7 +91,7 @@ def load_key(path: Path, password: bytes, *, now: dt.datetime | None = None) -> 
     path = Path(path)
     hint_pw = (f"put the password in a file and pass --sign-password-file FILE, or set "
                f"{PASSWORD_ENV}")
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     # Bounded, and never a FIFO or device: /dev/zero would grow without end, a FIFO hang.
     data = read_bounded(path, MAX_KEY_FILE, "a PKCS#12 signing key (.p12/.pfx)",

@@ -44,7 +44,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 CODE_BITS = 24
 CRC_BITS = 16
@@ -791,7 +791,7 @@ MAX_RENDER_PIXELS = 4_500_000
 
 
 def _read_input(path: Path) -> bytes:
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     return read_bounded(path, MAX_TRACE_BYTES, "the file to trace (a PDF or a page image)",
                         hint="trace reads a PDF copy or a PNG/JPEG of one of its pages")
@@ -868,7 +868,7 @@ def load_codes(editions_dir: Path) -> dict[str, dict]:
     import json
 
     from briefbook.distribute.editions import EDITIONS_MANIFEST
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     manifest = Path(editions_dir) / EDITIONS_MANIFEST
     if not manifest.exists() and not manifest.is_symlink():

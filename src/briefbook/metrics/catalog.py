@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from briefbook.corpus.model import PARAGRAPH_ID, is_paragraph_id
 from briefbook.corpus.model import known_on
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
 from briefbook.metrics.periods import PeriodError, parse_period
 from briefbook.metrics.status import DEADLINE_PASSED, PeriodRelation, Status, assess
@@ -327,7 +327,7 @@ def _lines(node: yaml.Node) -> Any:
 def _read(path: Path, text: str | None = None) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
     """(metric entries, their lines, linked observations, their lines) of one catalog file —
     read from disk, or ``text`` as the file would hold it (errors name ``path`` either way)."""
-    from briefbook.brief.safeyaml import load_yaml, read_text
+    from briefbook.core.safeyaml import load_yaml, read_text
 
     if text is None:
         text = read_text(path, "the metrics catalog", MAX_CATALOG_BYTES)
@@ -670,7 +670,7 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
     that differs from the linked one in period, progress, summary or unit is an error naming
     where the linked one is (edit it there).
     """
-    from briefbook.brief.safeyaml import load_yaml, read_text
+    from briefbook.core.safeyaml import load_yaml, read_text
     from briefbook.metrics.draft import check_entry, draft_entries, observation
 
     files = list(files)

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.metrics.extract import SHARE_OF_TARGET, extract_mentions, guess_progress
 from briefbook.metrics.numbers import find_quantities
 from briefbook.metrics.genre import context_year, guess_genre, section_genre
@@ -269,7 +269,7 @@ def draft_entries(ref: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """(file, [(where, entry)]) for ``FILE`` (all its entries) or ``FILE#N`` (entry ``n: N``)."""
     from pathlib import Path
 
-    from briefbook.brief.safeyaml import load_yaml, read_text
+    from briefbook.core.safeyaml import load_yaml, read_text
 
     file, _, number = ref.partition("#")
     data, _node = load_yaml(read_text(Path(file), "the draft"), file)

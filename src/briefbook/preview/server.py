@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.preview.session import PreviewSession
 
 HOST = "127.0.0.1"

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.preview.pages import PageView, page_views
 
 

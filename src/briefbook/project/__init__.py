@@ -3,9 +3,10 @@
 Takes: a folder with ``briefbook.yaml`` at its root (found by walking up from a brief's folder
 or the current folder, or named with ``--project``).
 Gives: a ``Project`` — where its corpus, briefs, stylesheet and caches are, its events and
-topics, the defaults its briefs inherit — plus the project's corpus with every article's
-events checked against the project's. Bad project files end in one ``BriefbookError`` with
-file:line:column; a project inside another project is refused.
+topics, the defaults its briefs inherit. The stages read their inputs from it
+(``corpus.load_project_corpus``, ``metrics.load_project_catalog``); this package imports no
+stage. Bad project files end in one ``BriefbookError`` with file:line:column; a project
+inside another project is refused.
 
 Layout (as Quarto's ``_quarto.yml`` or mkdocs' ``mkdocs.yml``)::
 
@@ -19,14 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from briefbook.errors import BriefbookError, BriefbookErrors
-from briefbook.project.config import ProjectConfig
-
-if TYPE_CHECKING:
-    from briefbook.corpus.model import Corpus, Event
-    from briefbook.metrics.catalog import Catalog
+from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.project.config import Event, ProjectConfig
 
 PROJECT_FILE = "briefbook.yaml"
 MAX_PROJECT_BYTES = 1_000_000
@@ -69,8 +64,6 @@ class Project:
 
     @cached_property
     def events(self) -> tuple[Event, ...]:
-        from briefbook.corpus.model import Event
-
         return tuple(Event(id=e.id, name=e.name, date=e.date, short=e.short, kind=e.kind)
                      for e in self.config.events)
 
@@ -88,37 +81,6 @@ class Project:
 
     def briefs(self) -> list[Path]:
         return sorted(self.briefs_dir.glob("*.yaml"))
-
-    # -- the stages' inputs, checked against the project ------------------------------------
-
-    def corpus(self) -> Corpus:
-        """The cleaned corpus; every article's events must be the project's."""
-        from briefbook.corpus import load_corpus
-
-        corpus = load_corpus(self.corpus_dir)
-        self.check_article_events(corpus)
-        return corpus
-
-    def check_article_events(self, corpus: Corpus) -> None:
-        known = self.events_by_id
-        bad = [(a.id, e) for a in corpus.articles for e in a.events if e not in known]
-        if not bad:
-            return
-        from briefbook.corpus.sources import SOURCES_FILE, article_lines
-
-        lines = article_lines(self.corpus_dir)
-        where = self.corpus_dir / SOURCES_FILE
-        hint = ("the project's events: " + ", ".join(known) if known else
-                f"the project has no events: add them under `events:` in {self.config_path}")
-        raise BriefbookErrors([
-            BriefbookError(f"article {aid}: unknown event {eid!r}",
-                           where=f"{where}:{lines.get(aid, 1)}", hint=hint)
-            for aid, eid in bad])
-
-    def catalog(self, corpus: Corpus) -> Catalog:
-        from briefbook.metrics import load_catalog
-
-        return load_catalog(corpus, None, topics=self.topics)  # metrics.yaml + metrics/*.yaml
 
 
 def load_project(root: Path) -> Project:

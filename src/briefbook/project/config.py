@@ -11,17 +11,43 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from briefbook.brief.schema import MAX_TEXT, Paper, Text
+from briefbook.core.models import MAX_TEXT, Text
 
 MAX_EVENTS = 500
 MAX_TOPICS = 200
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 EventId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EVENT_ID)]
+
+
+class Paper(StrEnum):
+    """The paper sizes a book is laid out for (a brief's ``paper:`` or the project's default)."""
+
+    A4 = "A4"
+    A5 = "A5"
+    B5 = "B5"
+    LETTER = "letter"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something articles report on (a plenum, a work report …), from the project's config."""
+
+    id: str  # e.g. "13-9": 13th Wuhan party committee, 9th plenary session
+    name: str  # e.g. "市委十三届九次全会"
+    date: dt.date
+    short: str | None = None  # e.g. "十三届九次全会", for chart labels
+    kind: str | None = None  # e.g. "全会"; chart titles count events of one kind
+
+    @property
+    def label(self) -> str:
+        return self.short or self.name
 
 
 class _Strict(BaseModel):

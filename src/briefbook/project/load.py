@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefbook.brief.load import Locator, read_yaml, refuse_foreign, validate
-from briefbook.errors import BriefbookError, BriefbookErrors
+from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.project.config import ProjectConfig
 
 

@@ -7,7 +7,7 @@ must lie inside the project (no ``..``, no symlink out), be UTF-8 and at most
 is checked); ``url(...)`` may only name files inside the project folder; ``local(...)``
 (a system font) is refused, so a book never depends on the machine's fonts; a font an
 ``@font-face`` rule loads must not be a CID-keyed CFF font whose CIDs differ from its glyph ids
-(``briefbook.fonts.cid_mismatches``): WeasyPrint writes glyph ids where the PDF standard reads
+(``briefbook.core.fonts.cid_mismatches``): WeasyPrint writes glyph ids where the PDF standard reads
 CIDs, so MuPDF, pdf.js and Ghostscript would draw wrong glyphs or none. This is the one place
 the render learns the project's fonts, before any layout (the project is loaded first).
 The render's URL fetcher enforces the same confinement a second time.
@@ -68,8 +68,8 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
-from briefbook.errors import BriefbookError, BriefbookErrors
-from briefbook.fonts import cid_mismatches
+from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.core.fonts import cid_mismatches
 
 MAX_STYLESHEET_BYTES = 1_000_000
 MAX_PROBLEMS_SHOWN = 20

@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING
 
 from briefbook.charts.svgcheck import MAX_BYTES as MAX_SVG_BYTES
 from briefbook.charts.svgcheck import plain_svg
-from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import write_atomic
+from briefbook.corpus import load_project_corpus
+from briefbook.metrics import load_project_catalog
 from briefbook.render.book import Book, ChartJob, assemble, chart_jobs
 from briefbook.render.diskcache import DiskCache
 
@@ -83,13 +85,13 @@ class Renderer:
     @property
     def corpus(self):
         if self._corpus is None:
-            self._corpus = self.project.corpus()
+            self._corpus = load_project_corpus(self.project)
         return self._corpus
 
     @property
     def catalog(self):
         if self._catalog is None:
-            self._catalog = self.project.catalog(self.corpus)
+            self._catalog = load_project_catalog(self.project, self.corpus)
         return self._catalog
 
     @property
@@ -173,7 +175,7 @@ class Renderer:
         text, not the same bytes: ``render.jobs``)."""
         from briefbook.render import archival
         from briefbook.render.bridge import finish_runs
-        from briefbook.render.preflight import check_coverage
+        from briefbook.core.coverage import check_coverage
 
         archival.check_variant(variant)
         book = self.book(brief_path)

@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from briefbook.corpus.model import Event
+    from briefbook.project.config import Event
     from briefbook.metrics.catalog import Catalog, Observation
     from briefbook.render.book import Book
 

@@ -21,14 +21,15 @@ from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 from briefbook.charts.describe import describe
 from briefbook.corpus.model import known_on
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.metrics.status import month_label
 from briefbook.render.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
     import datetime as dt
 
-    from briefbook.corpus.model import Article, Corpus, Event, Paragraph, Section
+    from briefbook.corpus.model import Article, Corpus, Paragraph, Section
+    from briefbook.project.config import Event
     from briefbook.metrics.catalog import Catalog
 
 #: Stable ASCII class names for the statuses (CSS colours live in book.css).

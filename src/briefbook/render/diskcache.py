@@ -53,8 +53,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
-from briefbook.fileio import read_fd
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_fd
 
 KEY_BYTES = 32
 _KEY_NAME = re.compile(r"[0-9a-f]{64}")
@@ -252,7 +252,7 @@ class DiskCache:
 
     def put(self, key: str, value: bytes) -> None:
         """Store ``value`` under ``key``, signed; silently nothing if it cannot be kept."""
-        from briefbook.fileio import write_atomic
+        from briefbook.core.fileio import write_atomic
 
         path = self.path(key)
         secret_ = secret()

@@ -39,7 +39,8 @@ MAX_ENTRY_BYTES = 4 << 20
 def layout_salt(css_text: str) -> str:
     from importlib.metadata import version
 
-    from briefbook import fonts, render
+    from briefbook import render
+    from briefbook.core import fonts
 
     digest = hashlib.sha256(css_text.encode("utf-8"))
     digest.update(version("weasyprint").encode())

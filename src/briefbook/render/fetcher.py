@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from briefbook import paths
+from briefbook.core import resources
 
 #: Generated resources (charts) are addressed as ``briefbook-generated:NAME``.
 GENERATED_SCHEME = "briefbook-generated"
@@ -30,7 +30,7 @@ class AssetFetcher(URLFetcher):
 
     def __init__(
         self,
-        roots: Iterable[Path] = (paths.ASSETS_DIR, paths.FONTS_DIR, paths.TEMPLATES_DIR),
+        roots: Iterable[Path] = (resources.ASSETS_DIR, resources.FONTS_DIR, resources.TEMPLATES_DIR),
         generated: Mapping[str, tuple[bytes, str]] | None = None,
     ):
         super().__init__(allowed_protocols={"file", GENERATED_SCHEME})

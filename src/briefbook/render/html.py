@@ -10,7 +10,7 @@ from functools import cache
 
 import jinja2
 
-from briefbook import paths
+from briefbook.core import resources
 from briefbook.render.book import Book
 from briefbook.render.markdown import commentary
 from briefbook.render.typeset import cn_date, cn_ordinal, ref, typeset, url
@@ -19,7 +19,7 @@ from briefbook.render.typeset import cn_date, cn_ordinal, ref, typeset, url
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(paths.TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(resources.TEMPLATES_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

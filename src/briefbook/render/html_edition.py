@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from briefbook import paths
-from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.core import resources
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import write_atomic
 
 if TYPE_CHECKING:
     from briefbook.render import Renderer
     from briefbook.render.book import ChartJob
 
-EDITION_CSS = paths.TEMPLATES_DIR / "edition.css"
+EDITION_CSS = resources.TEMPLATES_DIR / "edition.css"
 FORMATS = ("pdf", "html")
 #: (CSS family, weight, bundled file)
 FACES = (
@@ -109,7 +109,7 @@ def subset_font(path: Path, characters: str) -> bytes:
 def font_faces(characters: str) -> str:
     rules = []
     for family, weight, filename in FACES:
-        data = base64.b64encode(subset_font(paths.FONTS_DIR / filename, characters)).decode()
+        data = base64.b64encode(subset_font(resources.FONTS_DIR / filename, characters)).decode()
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
                      f'font-display: swap; src: url(data:font/woff;base64,{data}) format("woff"); }}')
     return "\n".join(rules)
@@ -118,7 +118,7 @@ def font_faces(characters: str) -> str:
 def render_html(renderer: Renderer, brief_path: Path) -> str:
     from briefbook.render.book import chart_jobs
     from briefbook.render.html import environment
-    from briefbook.render.preflight import check_coverage
+    from briefbook.core.coverage import check_coverage
 
     book = renderer.book(Path(brief_path))
     drawn = renderer.charts(book)

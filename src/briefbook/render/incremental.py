@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
                                        seam_css, split)
 from briefbook.render.stitch import Piece, stitch, write_piece
@@ -71,7 +71,7 @@ class IncrementalRenderer:
 
     def layouts(self, brief_path: Path) -> list[Layout]:
         """The book's chapters laid out (reused where unchanged), without writing a PDF."""
-        from briefbook.render.preflight import check_coverage
+        from briefbook.core.coverage import check_coverage
 
         r = self.renderer
         book = r.book(brief_path)
@@ -99,7 +99,7 @@ class IncrementalRenderer:
         return self._piece(layout, where).pdf
 
     def _piece(self, layout: Layout, where: str) -> Piece:
-        from briefbook.checks.footnotes import numbers_off_their_page
+        from briefbook.render.footnotes import numbers_off_their_page
 
         if layout.piece is None:
             layout.piece = self._strict(

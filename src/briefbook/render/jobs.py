@@ -32,7 +32,7 @@ import sys
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
                                        seam_css, split)
 from briefbook.render.facts import LayoutFacts
@@ -89,7 +89,7 @@ def write_once(renderer, html: str, charts: dict, *, jobs: int, where: str,
                stats: ParallelStats | None = None) -> tuple[bytes, set[int]]:
     """The book's PDF, laid out by ``jobs`` processes where it can be (a plain PDF of a book
     whose chapters start pages), and the footnotes that print off their call's page."""
-    from briefbook.checks.footnotes import numbers_off_their_page
+    from briefbook.render.footnotes import numbers_off_their_page
 
     stats = stats if stats is not None else ParallelStats()
     stats.whole = False
@@ -176,7 +176,7 @@ def _cost(chapter: Chapter) -> int:
 
 def _whole_keeping_facts(renderer, html: str, charts: dict, chapters: list[Chapter],
                          facts: LayoutFacts, *, where: str) -> tuple[bytes, set[int]]:
-    from briefbook.checks.footnotes import numbers_off_their_page
+    from briefbook.render.footnotes import numbers_off_their_page
 
     with renderer.writer.strict(where, generated=charts or {}):
         document = renderer.writer.layout(html)
@@ -253,7 +253,7 @@ def _anchor_pages(chapters, counts, known) -> dict[str, int]:
 
 def _lay_out_run(renderer, html: str, seam: str, charts: dict, targets: list[str],
                  chapter_anchors: tuple[str | None, ...], *, where: str) -> Laid:
-    from briefbook.checks.footnotes import numbers_off_their_page
+    from briefbook.render.footnotes import numbers_off_their_page
 
     with renderer.writer.strict(where, generated=charts or {}):
         document = renderer.writer.layout(html, seam)
@@ -273,7 +273,7 @@ def _run_all(renderer, tasks: list[tuple], *, jobs: int, where: str) -> list[Lai
     """Lay out each task's run: the first in this process, the others in forked children."""
     import multiprocessing
 
-    from briefbook.distribute.parallel import signals_held
+    from briefbook.core.proc import signals_held
 
     def work(task) -> Laid:
         return _lay_out_run(renderer, *task, where=where)
@@ -322,7 +322,7 @@ def _child(send, work, task, parent_pid: int) -> None:
     """A forked child: lay out one run and send the result (or the error, as text) home."""
     import signal
 
-    from briefbook.distribute.parallel import die_with_parent
+    from briefbook.core.proc import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})

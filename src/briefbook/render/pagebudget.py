@@ -14,7 +14,7 @@ book the text budget allows on A4), so every book briefbook writes can also be c
 
 from __future__ import annotations
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 from briefbook.render.pinned import pinned_patch
 
 #: Pages one layout pass may make (the whole book, or one chapter with ``--jobs``); equal to

@@ -8,7 +8,7 @@ layout, the project stylesheet's generated content is counted against the book
 (``project.stylesheet.GeneratedText``).
 
 A ``PdfWriter`` is long-lived: it parses the stylesheet and loads the bundled fonts once (their
-``@font-face`` rules come from ``briefbook.fonts``), so a second render in the same process
+``@font-face`` rules come from ``briefbook.core.fonts``), so a second render in the same process
 skips that work. Layout stops with a clear error past ``pagebudget.MAX_LAYOUT_PAGES`` pages.
 """
 
@@ -19,12 +19,12 @@ import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from briefbook import paths
-from briefbook.errors import BriefbookError
+from briefbook.core import resources
+from briefbook.core.errors import BriefbookError
 from briefbook.project.stylesheet import GeneratedText
 from briefbook.render.fetcher import AssetFetcher
 
-STYLESHEET = paths.TEMPLATES_DIR / "book.css"
+STYLESHEET = resources.TEMPLATES_DIR / "book.css"
 
 
 @contextlib.contextmanager
@@ -53,13 +53,13 @@ class PdfWriter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        from briefbook.fonts import font_face_css
+        from briefbook.core.fonts import font_face_css
         from briefbook.render import justify, pagebudget, runs
 
         self.cjk_justify = justify.install()
         self.marks_runs = runs.install()
         pagebudget.install()  # a layout pass stops past MAX_LAYOUT_PAGES (render/pagebudget.py)
-        roots = [paths.ASSETS_DIR, paths.FONTS_DIR, paths.TEMPLATES_DIR]
+        roots = [resources.ASSETS_DIR, resources.FONTS_DIR, resources.TEMPLATES_DIR]
         if project_root is not None:
             roots.append(project_root)  # the project stylesheet's own fonts and images
         self.fetcher = AssetFetcher(roots)
@@ -108,7 +108,7 @@ class PdfWriter:
         stylesheets = list(self.stylesheets)
         if extra_css:
             stylesheets.append(CSS(string=extra_css, font_config=self.font_config))
-        document = HTML(string=html, base_url=str(paths.TEMPLATES_DIR) + "/",
+        document = HTML(string=html, base_url=str(resources.TEMPLATES_DIR) + "/",
                         url_fetcher=self.fetcher)
         if self.generated is not None:
             self.generated.check(document.wrapper_element)

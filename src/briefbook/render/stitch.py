@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from briefbook.fonts import face_files
+from briefbook.core.fonts import face_files
 
 #: WeasyPrint's PDF units per CSS pixel (``write_pdf`` at zoom 1).
 SCALE = 0.75

@@ -149,7 +149,7 @@ def link_footnotes(pdf) -> int:
             element.S = pikepdf.Name.Note
             notes.append(element)
     if len(calls) != len(notes):
-        from briefbook.errors import BriefbookError
+        from briefbook.core.errors import BriefbookError
 
         raise BriefbookError(f"tagged PDF: {len(calls)} footnote calls but {len(notes)} notes",
                              hint="a footnote lost on layout; render without --pdf-variant and report it")

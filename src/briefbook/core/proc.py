@@ -16,7 +16,7 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")

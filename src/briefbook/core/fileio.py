@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 
 #: Kinds of file a command may read or replace, as ``stat`` calls them (for messages).

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from briefbook.errors import BriefbookError
+from briefbook.core.errors import BriefbookError
 
 MAX_YAML_DEPTH = 64
 MAX_YAML_NODES = 200_000
@@ -119,7 +119,7 @@ MAX_TEXT_FILE_BYTES = 10_000_000
 def read_text(path: Path, what: str, limit: int = MAX_TEXT_FILE_BYTES) -> str:
     """A UTF-8 file's text, or a clear error (missing, a folder, a FIFO or device, larger than
     ``limit`` bytes, unreadable, wrong encoding). Reads at most ``limit + 1`` bytes."""
-    from briefbook.fileio import read_bounded
+    from briefbook.core.fileio import read_bounded
 
     path = Path(path)
     raw = read_bounded(path, limit, what)

@@ -1,7 +1,7 @@
 """Before layout: is every character of the book in the bundled fonts?
 
 Takes: the book's HTML (or any text: reader names, article text, brief values). Gives: nothing,
-or a ``BriefbookError`` listing each character no bundled face has (``briefbook.fonts``: main,
+or a ``BriefbookError`` listing each character no bundled face has (``briefbook.core.fonts``: main,
 plus and supplement faces) with its code point, its position in the text, the text around it
 and the named sets that list it — clearer than WeasyPrint's ``.notdef`` warning, and it also
 catches what Pango would silently take from a system font.
@@ -14,9 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from briefbook.errors import BriefbookError
-from briefbook.fonts import coverage as covered
-from briefbook.fonts import sets_containing
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fonts import coverage as covered
+from briefbook.core.fonts import sets_containing
 
 TAG = re.compile(r"<style.*?</style>|<[^>]*>", re.S)
 #: Invisible characters that may stay in text (pasted copy is full of them): HarfBuzz prints

@@ -15,8 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
-from briefbook.errors import BriefbookError
-from briefbook.fileio import write_atomic
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import write_atomic
 from briefbook.project import PROJECT_FILE, Project, find_root, load_project
 
 EXAMPLE_ID = "sl-2024-01-15"

@@ -1,6 +1,6 @@
 """The bundled fonts, the named character sets, and what the faces cover.
 
-Takes: the fonts folder (``paths.FONTS_DIR``; ``BRIEFBOOK_FONTS_DIR`` points a process at
+Takes: the fonts folder (``resources.FONTS_DIR``; ``BRIEFBOOK_FONTS_DIR`` points a process at
 another one, e.g. the benchmark's copy of an older font release) and ``charsets.json``, which
 ``scripts/build_fonts.py`` writes beside the faces. Gives: the face files and the
 ``@font-face`` rules naming them (the one place the CSS of the book and of the editions stamp
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from briefbook import paths
+from briefbook.core import resources
 
 FACES = ("NotoSerifCJKsc-Regular.otf", "NotoSerifCJKsc-Bold.otf",
          "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf")
@@ -69,7 +69,7 @@ SLOTS = (
 
 
 def fonts_dir() -> Path:
-    return paths.FONTS_DIR
+    return resources.FONTS_DIR
 
 
 def face_files(folder: Path | None = None) -> list[Path]:
@@ -174,7 +174,7 @@ def named_sets(path: Path | None = None) -> tuple[NamedSet, ...]:
     They are definitions, not properties of a font release, so a ``BRIEFBOOK_FONTS_DIR``
     override still reads them from the package.
     """
-    path = Path(path or paths.ASSETS_DIR / "fonts" / CHARSETS_FILE)
+    path = Path(path or resources.ASSETS_DIR / "fonts" / CHARSETS_FILE)
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
