@@ -1,6 +1,8 @@
 # Two commands do all set-up on a fresh Debian machine with Python 3.11:
 #   make demo   render the example briefs into out/
 #   make test   run the whole test suite
+# For the edit loop and CI: make test-fast (the tests not marked slow), make lint (the import
+# contract, ruff, mypy), make docs (the mkdocs site, --strict, into site/).
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +11,7 @@ SYSSTAMP := $(VENV)/.system-deps
 # pdf.js for the engine matrix (tests/engines): pinned by its package-lock.json
 PDFJS    := tests/engines/pdfjs/node_modules/.installed
 
-.PHONY: demo test doctor bench fuzz fonts clean system-deps
+.PHONY: demo test test-fast lint docs doctor bench fuzz fonts clean system-deps
 
 demo: $(STAMP)
 	$(BIN)/briefbook doctor --quiet
@@ -17,6 +19,18 @@ demo: $(STAMP)
 
 test: $(STAMP) $(PDFJS)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
+
+# The house rules (pyproject.toml): layers in pipeline order and no cycles, lint, types.
+lint: $(STAMP)
+	PYTHONPATH=src $(BIN)/lint-imports
+	$(BIN)/ruff check src
+	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet -d site
 
 doctor: $(STAMP)
 	$(BIN)/briefbook doctor
@@ -63,4 +77,4 @@ $(PDFJS): $(SYSSTAMP) tests/engines/pdfjs/package-lock.json
 	touch $@
 
 clean:
-	rm -rf $(VENV) out dist .pytest_cache .cache test-artifacts tests/engines/pdfjs/node_modules
+	rm -rf $(VENV) out dist site .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .cache test-artifacts tests/engines/pdfjs/node_modules
