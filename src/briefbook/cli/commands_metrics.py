@@ -29,10 +29,11 @@ from rich.table import Table
 from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import write_atomic
 from briefbook.corpus import load_project_corpus
 from briefbook.metrics.catalog import Metric, load_catalog
 from briefbook.metrics.extract import extract_mentions
-from briefbook.core.fileio import write_atomic
+from briefbook.metrics.link import LinkOptions, link_into_project
 from briefbook.metrics.status import Status, month_label
 
 
@@ -179,23 +180,16 @@ def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the o
                      dir_okay=False)] = None,
                  project: ProjectOpt = None, catalog: CatalogOpt = None) -> None:
     """Attach kept draft entries to a metric (a report to its pledge), verified first."""
-    from briefbook.metrics.catalog import catalog_files, link
-
-    proj = project_for(project)
-    target = into or proj.corpus_dir / "metrics" / "linked.yaml"
-    linked = link(load_project_corpus(proj), list(catalog or catalog_files(proj.corpus_dir)), target,
-                  metric_id, refs, new=new, label=label, topic=topic, unit=unit,
-                  topics=proj.topics)
-    for line in linked.skipped:
+    done = link_into_project(project_for(project), metric_id, refs, LinkOptions(
+        new=new, label=label, topic=topic, unit=unit, into=into, catalog=tuple(catalog or ())))
+    for line in done.skipped:
         typer.echo(f"skipped {line}: {metric_id} has it already")
-    if not linked.observations:
+    if not done.written:
         typer.echo(f"nothing to link: {metric_id} already has every entry given; "
-                   f"{target} is unchanged")
+                   f"{done.target} is unchanged")
         return
-    write_atomic(target, linked.text.encode("utf-8"))
-    after = linked.metric
-    typer.echo(f"linked {len(linked.observations)} observation(s) to {metric_id} in {target}; "
-               f"status now {after.status.value}: {after.status_reason}")
+    typer.echo(f"linked {done.added} observation(s) to {metric_id} in {done.target}; "
+               f"status now {done.metric.status.value}: {done.metric.status_reason}")
 
 
 @metrics_app.command("schema")
@@ -214,8 +208,8 @@ def _targets(target: str, project: Path | None) -> list[tuple[str | None, str]]:
     """(paragraph id or None, text) for a file path or a corpus id."""
     path = Path(target)
     if path.exists() and not path.is_dir():  # a file (a FIFO or device is refused, not read)
-        from briefbook.corpus.sources import MAX_ARTICLE_BYTES
         from briefbook.core.fileio import read_bounded
+        from briefbook.corpus.sources import MAX_ARTICLE_BYTES
 
         data = read_bounded(path, MAX_ARTICLE_BYTES, "the text to extract from")
         try:
