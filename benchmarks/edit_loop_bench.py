@@ -97,7 +97,7 @@ def main() -> None:
     from briefbook.core import resources
     from briefbook.project import load_project
     from briefbook.render import Renderer
-    from briefbook.render.incremental import IncrementalRenderer
+    from briefbook.render.layout.incremental import IncrementalRenderer
     from typst_anchor import book_to_typst
 
     work = Path(tempfile.mkdtemp(prefix="bb-editloop-"))

@@ -109,7 +109,7 @@ def bare_and_warm(brief: Path, runs: int) -> dict:
     from briefbook.core import resources
     from briefbook.project import load_project
     from briefbook.render import Renderer
-    from briefbook.render.pdf import weasyprint_warnings
+    from briefbook.render.engine.pdf import weasyprint_warnings
 
     renderer = Renderer(load_project(ROOT))
     first_start = time.perf_counter()

@@ -34,7 +34,7 @@ OUTPUTS = {  # name → CLI options
 def in_process(brief: Path, runs: int) -> dict[str, tuple[float, int]]:
     from briefbook.project import load_project
     from briefbook.render import Renderer
-    from briefbook.render.html_edition import render_html
+    from briefbook.render.formats.html_edition import render_html
 
     renderer = Renderer(load_project(ROOT))
     make = {

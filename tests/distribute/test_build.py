@@ -120,7 +120,7 @@ def test_cached_charts_skip_matplotlib_in_a_new_process(tmp_path, sheet_brief):
 
 def test_damaged_cache_entry_is_redrawn(tmp_path, sheet_brief):
     from briefbook.render import Renderer, chart_store
-    from briefbook.render.book import chart_jobs
+    from briefbook.render.book.model import chart_jobs
 
     cache = tmp_path / "charts"
     renderer = Renderer(example_project(), chart_cache=cache)

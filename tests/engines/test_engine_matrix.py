@@ -30,7 +30,7 @@ from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
 from briefbook.render import Renderer
-from briefbook.render.incremental import IncrementalRenderer
+from briefbook.render.layout.incremental import IncrementalRenderer
 import numpy as np
 
 from engines.pdfjs_engine import PdfJs, available

@@ -368,7 +368,7 @@ def test_same_day_reports_agree_when_both_are_results():
 def test_every_status_has_a_slug_a_colour_and_a_style_in_both_stylesheets():
     from briefbook.core import resources
     from briefbook.charts import STATUS_COLOURS
-    from briefbook.render.book import STATUS_SLUGS
+    from briefbook.render.book.model import STATUS_SLUGS
 
     css = {name: (resources.TEMPLATES_DIR / name).read_text(encoding="utf-8")
            for name in ("book.css", "edition.css")}
@@ -399,7 +399,7 @@ def test_a_january_book_prints_the_new_status_its_history_and_rubric_line(projec
 
     from briefbook.project import load_project
     from briefbook.render import Renderer, render_to_file
-    from briefbook.render.html_edition import render_html_to_file
+    from briefbook.render.formats.html_edition import render_html_to_file
 
     link_all(project)
     brief = project / "brief.yaml"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from preview_helpers import PreviewProcess
 
-from briefbook.render.typeset import cn_ordinal
+from briefbook.render.book.typeset import cn_ordinal
 
 EDIT = "初始的评论文字。"
 

@@ -243,7 +243,7 @@ def main_ok(args: list[str]) -> None:
 
 def test_the_example_timeline_is_titled_by_its_three_plenums():
     from briefbook.brief.schema import ChartKind
-    from briefbook.render.book import _chart_title
+    from briefbook.render.book.model import _chart_title
     from briefbook.charts import TimelinePoint
     import datetime as dt
 

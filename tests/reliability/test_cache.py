@@ -27,10 +27,10 @@ import pytest
 from briefbook import charts
 from briefbook.charts.svgcheck import plain_svg
 from briefbook.render import Renderer, chart_store
-from briefbook.render import diskcache
-from briefbook.render.book import chart_jobs
-from briefbook.render.facts import FootnoteMoves, LayoutFacts
-from briefbook.render.html_edition import render_html
+from briefbook.render.layout import diskcache
+from briefbook.render.book.model import chart_jobs
+from briefbook.render.layout.facts import FootnoteMoves, LayoutFacts
+from briefbook.render.formats.html_edition import render_html
 from plugins.example import BRIEFS_DIR, example_project
 
 from reliability_helpers import run_cli

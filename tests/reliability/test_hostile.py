@@ -22,7 +22,7 @@ from briefbook.corpus.clean import normalise_punctuation
 from briefbook.corpus.ingest import ingest
 from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
-from briefbook.render.fetcher import GENERATED_SCHEME, AssetFetcher
+from briefbook.render.engine.fetcher import GENERATED_SCHEME, AssetFetcher
 
 from reliability_helpers import MINIMAL, page_text
 from briefbook.project import load_project

@@ -187,7 +187,7 @@ def test_a_warning_about_the_stylesheet_gets_a_hint_about_the_stylesheet(tmp_pat
 
 
 def test_each_warning_gets_its_own_hint():
-    from briefbook.render.pdf import _hint
+    from briefbook.render.engine.pdf import _hint
 
     notdef = _hint(".notdef glyph rendered for Unicode string unsupported by fonts: \"\" (U+E000)")
     assert "character the bundled fonts lack" in notdef

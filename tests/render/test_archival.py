@@ -143,7 +143,7 @@ def test_sources_attachment_holds_only_what_the_book_knew_on_its_day(renderer):
     """A book as of a day between the plenums attaches no later article and no later event."""
     import dataclasses
 
-    from briefbook.render.archival import sources_document
+    from briefbook.render.formats.archival import sources_document
 
     book = renderer.book(BRIEF)
     earlier = dataclasses.replace(book, as_of_iso="2020-12-31")

@@ -34,7 +34,7 @@ from briefbook.corpus.model import known_on
 from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.metrics.status import RUBRIC
 from briefbook.render import Renderer
-from briefbook.render.book import Book, assemble
+from briefbook.render.book.model import Book, assemble
 from plugins.example import BRIEFS_DIR, example_project
 
 EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))

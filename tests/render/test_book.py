@@ -9,7 +9,7 @@ from plugins.example import CORPUS_DIR
 from briefbook.checks.lint import lint_pdf, normalise_text
 from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
-from briefbook.render.typeset import CLOSING
+from briefbook.render.book.typeset import CLOSING
 from plugins.example import BRIEFS_DIR, example_project
 
 EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))

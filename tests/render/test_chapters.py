@@ -5,7 +5,7 @@ from __future__ import annotations
 import tinycss2
 
 from briefbook.core import resources
-from briefbook.render.chapters import Seam, css_string, seam_css, split
+from briefbook.render.layout.chapters import Seam, css_string, seam_css, split
 
 CSS = (resources.TEMPLATES_DIR / "book.css").read_text(encoding="utf-8")
 HOSTILE = 'a"; } @page { size: A3 } x { content: "\\\n</style>'

@@ -2,8 +2,8 @@
 
 The quarter-em beside a Latin run and the letter-spacing of a justified line are gaps between
 glyphs; extractors read a gap over about a tenth of an em as a space, so "2020年6月" came out as
-"2020 年 6 月" in all three. render/runs.py marks each run of text on a line and
-render/bridge.py makes each gap of a run part of the glyph advance before it (PDF/A keeps its
+"2020 年 6 月" in all three. render/engine/runs.py marks each run of text on a line and
+render/engine/bridge.py makes each gap of a run part of the glyph advance before it (PDF/A keeps its
 gaps and gets ActualText instead). Here each paragraph of a brief written for the test — Han
 with dates, figures, percentages, Latin words and a long justified paragraph — and three
 quoted corpus paragraphs must come out of each extractor exactly as written, line breaks aside.
@@ -25,8 +25,8 @@ from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import rasterise
 from briefbook.corpus import load_corpus
 from briefbook.render import Renderer
-from briefbook.render.bridge import finish_runs
-from briefbook.render.runs import TAG
+from briefbook.render.engine.bridge import finish_runs
+from briefbook.render.engine.runs import TAG
 from engines.pdfjs_engine import PdfJs, available
 from plugins.example import BRIEFS_DIR, CORPUS_DIR, copy_project
 

@@ -3,7 +3,7 @@
 import pytest
 
 from briefbook.core import resources
-from briefbook.render.fetcher import AssetFetcher, RefusedURL
+from briefbook.render.engine.fetcher import AssetFetcher, RefusedURL
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 
 from briefbook.core.errors import BriefbookError
-from briefbook.render.book import ChartJob
+from briefbook.render.book.model import ChartJob
 from briefbook.brief.schema import ChartKind
-from briefbook.render.html_edition import check_format, inline_svg, render_html_to_file
+from briefbook.render.formats.html_edition import check_format, inline_svg, render_html_to_file
 from plugins.example import BRIEFS_DIR
 
 FULL = BRIEFS_DIR / "full-book.yaml"
@@ -141,6 +141,6 @@ def test_prints_to_pages(browser, edition):
 
 
 def _paragraphs(node):
-    from briefbook.render.book import _paragraphs
+    from briefbook.render.book.model import _paragraphs
 
     return _paragraphs(node)

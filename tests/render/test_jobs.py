@@ -22,9 +22,9 @@ from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import rasterise
 from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
-from briefbook.render.chapters import Chapter
-from briefbook.render.facts import LayoutFacts
-from briefbook.render.jobs import _runs
+from briefbook.render.layout.chapters import Chapter
+from briefbook.render.layout.facts import LayoutFacts
+from briefbook.render.layout.jobs import _runs
 from pdf_lines import page_texts as texts
 from plugins.example import BRIEFS_DIR, example_project
 
@@ -112,7 +112,7 @@ def test_wrong_or_damaged_layout_facts_cost_time_not_pages(own_cache, example_pd
 
 @pytest.mark.slow
 def test_a_killed_layout_process_is_a_clear_error_and_leaves_no_process(own_cache, monkeypatch):
-    import briefbook.render.jobs as jobs
+    import briefbook.render.layout.jobs as jobs
 
     renderer = Renderer(example_project())
     brief = BRIEFS_DIR / "topic-public-health.yaml"

@@ -1,11 +1,11 @@
-"""Justified Chinese paragraphs end flush at the right margin (render/justify.py)."""
+"""Justified Chinese paragraphs end flush at the right margin (render/engine/justify.py)."""
 
 from collections import defaultdict
 
 import pypdfium2 as pdfium
 import pytest
 
-from briefbook.render import justify, pinned
+from briefbook.render.engine import justify, pinned
 
 TEXT = ("报告指出，坚持以人民为中心的发展思想，加快完善基本公共服务体系，不断增进民生福祉。"
         "全市实施公共卫生补短板项目125个，开工建设“五院两中心”等重点项目，建设中心城区10分钟、"

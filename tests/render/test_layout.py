@@ -11,9 +11,9 @@ import pypdfium2 as pdfium
 import pytest
 
 from briefbook.checks.lint import normalise_text
-from briefbook.render.book import CHART_WIDTH_IN, chart_jobs
-from briefbook.render.markdown import commentary
-from briefbook.render.typeset import typeset
+from briefbook.render.book.model import CHART_WIDTH_IN, chart_jobs
+from briefbook.render.book.markdown import commentary
+from briefbook.render.book.typeset import typeset
 
 from pdf_lines import lone_characters, pdf_lines
 from plugins.example import BRIEFS_DIR
@@ -228,7 +228,7 @@ def test_footnote_on_a_later_page_is_found_by_lint_and_avoided_by_the_renderer(
         renderer, example_pdfs):
     """The full book, written in one pass, has footnotes on the page after their call (quotes
     at a page foot); lint reports them, and the renderer's output has every footnote at home."""
-    from briefbook.render.footnotes import footnote_pages
+    from briefbook.render.layout.footnotes import footnote_pages
     from briefbook.checks.lint import lint_pdf
 
     book = renderer.book(BRIEFS_DIR / "full-book.yaml")

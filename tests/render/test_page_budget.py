@@ -1,4 +1,4 @@
-"""Layout stops at the page budget (render/pagebudget.py): a book that runs past it is a clear
+"""Layout stops at the page budget (render/engine/pagebudget.py): a book that runs past it is a clear
 error at once, not minutes of pages. The budget is lowered for the test so that a real layout of
 a real example book crosses it; the product's budget is the one lint and compare accept."""
 
@@ -6,7 +6,8 @@ import pytest
 
 from briefbook.checks.rasterise import MAX_PDF_PAGES
 from briefbook.core.errors import BriefbookError
-from briefbook.render import Renderer, pagebudget
+from briefbook.render import Renderer
+from briefbook.render.engine import pagebudget
 from plugins.example import BRIEFS_DIR, example_project
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from briefbook.render.typeset import cn_date, cn_ordinal, typeset
+from briefbook.render.book.typeset import cn_date, cn_ordinal, typeset
 
 
 def visible_text(markup: str) -> str:

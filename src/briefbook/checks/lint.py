@@ -61,7 +61,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
-from briefbook.render.footnotes import footnotes_off_their_page
+from briefbook.render.layout.footnotes import footnotes_off_their_page
 from briefbook.checks.rasterise import MAX_PDF_PAGES
 from briefbook.core.errors import BriefbookError
 from briefbook.core.resources import FONTS_DIR

@@ -44,9 +44,9 @@ def render(
 
     from briefbook.distribute.signing import key_from_options
     from briefbook.render import Renderer, render_to_file
-    from briefbook.render.archival import check_variant
-    from briefbook.render.html_edition import check_format, render_html_to_file
-    from briefbook.render.jobs import available_cores
+    from briefbook.render.formats.archival import check_variant
+    from briefbook.render.formats.html_edition import check_format, render_html_to_file
+    from briefbook.render.layout.jobs import available_cores
 
     suffix = check_format(output_format, pdf_variant)
     check_variant(pdf_variant)

@@ -223,7 +223,7 @@ class Corpus:
 
 def known_on(thing: Event | Article | Any, day: dt.date) -> bool:
     """Whether ``thing`` is known on ``day``, the one rule a book as of ``day`` keeps by
-    (render/book.py; the metrics catalog's ``as_of``): an event held, or an article or a
+    (render/book/model.py; the metrics catalog's ``as_of``): an event held, or an article or a
     catalog observation published, on or before ``day``. An observation without a day of its
     own (``published`` None until the catalog fills it from its article) counts as known."""
     when = thing.date if isinstance(thing, Event) else thing.published

@@ -216,7 +216,7 @@ class Stamper:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        from briefbook.render.fetcher import AssetFetcher
+        from briefbook.render.engine.fetcher import AssetFetcher
 
         self.base = base
         self.reader = PdfReader(io.BytesIO(base))  # parsed once, cloned for every copy
@@ -233,8 +233,8 @@ class Stamper:
         import jinja2
         from weasyprint import HTML
 
-        from briefbook.render.bridge import finish_runs
-        from briefbook.render.pdf import raise_on_warnings, weasyprint_warnings
+        from briefbook.render.engine.bridge import finish_runs
+        from briefbook.render.engine.pdf import raise_on_warnings, weasyprint_warnings
 
         html = jinja2.Environment(autoescape=True).from_string(STAMP_HTML).render(marks=marks)
         self.fetcher.refused.clear()
@@ -243,7 +243,7 @@ class Stamper:
                        url_fetcher=self.fetcher).write_pdf(stylesheets=[self.stylesheet],
                                                            font_config=self.font_config)
         raise_on_warnings(warnings, self.fetcher, where="stamp sheet")
-        # A process that rendered a book draws run marks (render/runs.py): finish them here too.
+        # A process that rendered a book draws run marks (render/engine/runs.py): finish them here too.
         return finish_runs(pdf)
 
     def stamp_page(self, mark: str):

@@ -41,7 +41,7 @@ class Snapshot:
 
 def default_renderer_factory(project):
     from briefbook.render import Renderer
-    from briefbook.render.incremental import IncrementalRenderer
+    from briefbook.render.layout.incremental import IncrementalRenderer
 
     return IncrementalRenderer(Renderer(project))
 

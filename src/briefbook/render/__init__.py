@@ -33,8 +33,8 @@ from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import write_atomic
 from briefbook.corpus import load_project_corpus
 from briefbook.metrics import load_project_catalog
-from briefbook.render.book import Book, ChartJob, assemble, chart_jobs
-from briefbook.render.diskcache import DiskCache
+from briefbook.render.book.model import Book, ChartJob, assemble, chart_jobs
+from briefbook.render.layout.diskcache import DiskCache
 
 if TYPE_CHECKING:
     from briefbook.project import Project
@@ -97,7 +97,7 @@ class Renderer:
     @property
     def writer(self):
         if self._writer is None:
-            from briefbook.render.pdf import PdfWriter
+            from briefbook.render.engine.pdf import PdfWriter
 
             self._writer = PdfWriter(project_stylesheet=self.project.stylesheet,
                                      project_root=self.project.root)
@@ -118,7 +118,7 @@ class Renderer:
     def sizes(self):
         """What each id costs a book (for the brief's work budget), memoised per id."""
         from briefbook.brief.check import Sizes
-        from briefbook.render.book import quote_size, metric_size
+        from briefbook.render.book.model import quote_size, metric_size
 
         quotes: dict[str, tuple[int, int]] = {}
         metrics: dict[str, int] = {}
@@ -143,7 +143,7 @@ class Renderer:
                         events=self.project.events_by_id)
 
     def html(self, book: Book) -> str:
-        from briefbook.render.html import book_html
+        from briefbook.render.book.html import book_html
 
         return book_html(book)
 
@@ -174,7 +174,7 @@ class Renderer:
         ``jobs`` > 1 lays a plain PDF's chapters out in that many processes (same pages and
         text, not the same bytes: ``render.jobs``)."""
         from briefbook.render import archival
-        from briefbook.render.bridge import finish_runs
+        from briefbook.render.engine.bridge import finish_runs
         from briefbook.core.coverage import check_coverage
 
         archival.check_variant(variant)
@@ -201,8 +201,8 @@ class Renderer:
         quote that carries it starts the next page, with its footnote (at most three tries).
         The moves an earlier render of the same HTML found are made at once (render.facts).
         ``jobs`` > 1 lays the chapters out in that many processes (render.jobs)."""
-        from briefbook.render.facts import FootnoteMoves
-        from briefbook.render.jobs import ParallelStats, write_once
+        from briefbook.render.layout.facts import FootnoteMoves
+        from briefbook.render.layout.jobs import ParallelStats, write_once
 
         self.last_layout = stats = ParallelStats()
         moves = FootnoteMoves(self, self.writer.css_text)

@@ -1,7 +1,7 @@
 """No gap on a printed line that a text extractor reads as a space: each gap inside a run of text
 rides on the advance of the glyph before it.
 
-Takes: the bytes of a PDF that WeasyPrint wrote with ``render/runs.py`` installed (each run of
+Takes: the bytes of a PDF that WeasyPrint wrote with ``render/engine/runs.py`` installed (each run of
 text on a line inside a ``/BriefbookRun`` mark that holds its characters). Gives: the same PDF,
 each page drawing the same glyphs at the same places, with
 
@@ -33,7 +33,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from briefbook.render.runs import TAG, TEXT_KEY
+from briefbook.render.engine.runs import TAG, TEXT_KEY
 
 #: Gaps narrower than this (in em) are no space to any extractor; wider than ``MAX_GAP`` they
 #: are not within a line's run of text (a table's columns, say) and are left alone.

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefbook.core.errors import BriefbookError
-from briefbook.render.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
+from briefbook.render.layout.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
                                        seam_css, split)
-from briefbook.render.stitch import Piece, stitch, write_piece
+from briefbook.render.layout.stitch import Piece, stitch, write_piece
 
 MAX_PASSES = 4
 
@@ -88,7 +88,7 @@ class IncrementalRenderer:
         """One PDF of all the layouts' pages: each layout's own PDF (written once, when it
         was laid out) stitched to the others' (render.stitch). ``finish=False`` leaves the
         runs of text unfinished (render.bridge): the same pixels, for a preview's page images."""
-        from briefbook.render.bridge import finish_runs
+        from briefbook.render.engine.bridge import finish_runs
 
         pdf = stitch([self._piece(layout, where) for layout in layouts])
         return finish_runs(pdf) if finish else pdf
@@ -99,7 +99,7 @@ class IncrementalRenderer:
         return self._piece(layout, where).pdf
 
     def _piece(self, layout: Layout, where: str) -> Piece:
-        from briefbook.render.footnotes import numbers_off_their_page
+        from briefbook.render.layout.footnotes import numbers_off_their_page
 
         if layout.piece is None:
             layout.piece = self._strict(

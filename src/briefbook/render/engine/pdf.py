@@ -22,7 +22,7 @@ from pathlib import Path
 from briefbook.core import resources
 from briefbook.core.errors import BriefbookError
 from briefbook.project.stylesheet import GeneratedText
-from briefbook.render.fetcher import AssetFetcher
+from briefbook.render.engine.fetcher import AssetFetcher
 
 STYLESHEET = resources.TEMPLATES_DIR / "book.css"
 
@@ -54,11 +54,11 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         from briefbook.core.fonts import font_face_css
-        from briefbook.render import justify, pagebudget, runs
+        from briefbook.render.engine import justify, pagebudget, runs
 
         self.cjk_justify = justify.install()
         self.marks_runs = runs.install()
-        pagebudget.install()  # a layout pass stops past MAX_LAYOUT_PAGES (render/pagebudget.py)
+        pagebudget.install()  # a layout pass stops past MAX_LAYOUT_PAGES (render/engine/pagebudget.py)
         roots = [resources.ASSETS_DIR, resources.FONTS_DIR, resources.TEMPLATES_DIR]
         if project_root is not None:
             roots.append(project_root)  # the project stylesheet's own fonts and images

@@ -20,7 +20,7 @@ baselines in tests/ fail loudly, so the change is seen).
 
 from __future__ import annotations
 
-from briefbook.render.pinned import pinned_patch
+from briefbook.render.engine.pinned import pinned_patch
 
 import re
 
@@ -97,7 +97,7 @@ def _after(line, target) -> list:
 
 @pinned_patch
 def install() -> None:
-    """Patch WeasyPrint (once; see render/pinned.py)."""
+    """Patch WeasyPrint (once; see render/engine/pinned.py)."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break

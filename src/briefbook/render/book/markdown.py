@@ -18,8 +18,8 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
-from briefbook.render.justify import CJK
-from briefbook.render.typeset import typeset, url
+from briefbook.render.engine.justify import CJK
+from briefbook.render.book.typeset import typeset, url
 
 #: Markdown constructs the commentary may use (markdown-it rule names).
 RULES = ["list", "emphasis", "link", "newline"]

@@ -33,10 +33,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from briefbook.core.errors import BriefbookError
-from briefbook.render.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
+from briefbook.render.layout.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
                                        seam_css, split)
-from briefbook.render.facts import LayoutFacts
-from briefbook.render.stitch import Piece, stitch, write_piece
+from briefbook.render.layout.facts import LayoutFacts
+from briefbook.render.layout.stitch import Piece, stitch, write_piece
 
 MAX_PASSES = 4
 
@@ -89,7 +89,7 @@ def write_once(renderer, html: str, charts: dict, *, jobs: int, where: str,
                stats: ParallelStats | None = None) -> tuple[bytes, set[int]]:
     """The book's PDF, laid out by ``jobs`` processes where it can be (a plain PDF of a book
     whose chapters start pages), and the footnotes that print off their call's page."""
-    from briefbook.render.footnotes import numbers_off_their_page
+    from briefbook.render.layout.footnotes import numbers_off_their_page
 
     stats = stats if stats is not None else ParallelStats()
     stats.whole = False
@@ -176,7 +176,7 @@ def _cost(chapter: Chapter) -> int:
 
 def _whole_keeping_facts(renderer, html: str, charts: dict, chapters: list[Chapter],
                          facts: LayoutFacts, *, where: str) -> tuple[bytes, set[int]]:
-    from briefbook.render.footnotes import numbers_off_their_page
+    from briefbook.render.layout.footnotes import numbers_off_their_page
 
     with renderer.writer.strict(where, generated=charts or {}):
         document = renderer.writer.layout(html)
@@ -253,7 +253,7 @@ def _anchor_pages(chapters, counts, known) -> dict[str, int]:
 
 def _lay_out_run(renderer, html: str, seam: str, charts: dict, targets: list[str],
                  chapter_anchors: tuple[str | None, ...], *, where: str) -> Laid:
-    from briefbook.render.footnotes import numbers_off_their_page
+    from briefbook.render.layout.footnotes import numbers_off_their_page
 
     with renderer.writer.strict(where, generated=charts or {}):
         document = renderer.writer.layout(html, seam)

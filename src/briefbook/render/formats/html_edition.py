@@ -33,7 +33,7 @@ from briefbook.core.fileio import write_atomic
 
 if TYPE_CHECKING:
     from briefbook.render import Renderer
-    from briefbook.render.book import ChartJob
+    from briefbook.render.book.model import ChartJob
 
 EDITION_CSS = resources.TEMPLATES_DIR / "edition.css"
 FORMATS = ("pdf", "html")
@@ -116,8 +116,8 @@ def font_faces(characters: str) -> str:
 
 
 def render_html(renderer: Renderer, brief_path: Path) -> str:
-    from briefbook.render.book import chart_jobs
-    from briefbook.render.html import environment
+    from briefbook.render.book.model import chart_jobs
+    from briefbook.render.book.html import environment
     from briefbook.core.coverage import check_coverage
 
     book = renderer.book(Path(brief_path))

@@ -11,9 +11,9 @@ from functools import cache
 import jinja2
 
 from briefbook.core import resources
-from briefbook.render.book import Book
-from briefbook.render.markdown import commentary
-from briefbook.render.typeset import cn_date, cn_ordinal, ref, typeset, url
+from briefbook.render.book.model import Book
+from briefbook.render.book.markdown import commentary
+from briefbook.render.book.typeset import cn_date, cn_ordinal, ref, typeset, url
 
 
 @cache

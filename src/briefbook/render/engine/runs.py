@@ -3,7 +3,7 @@
 Takes: nothing (``install()`` replaces WeasyPrint 70.0's drawing of a line box, once per
 process). Gives: every run of text of a line box drawn inside ``/BriefbookRun <</T (…)>> BDC …
 EMC``, ``T`` holding the run's characters exactly as the brief and the corpus have them, for
-``render/bridge.py`` to finish: it makes the run's gaps part of the glyph advances (and drops
+``render/engine/bridge.py`` to finish: it makes the run's gaps part of the glyph advances (and drops
 the marks) or, for PDF/A, turns each mark into an ``/ActualText`` span.
 
 A run is the line's text boxes and inline boxes between anything else: an inline-block or an
@@ -17,9 +17,9 @@ tests/render/test_copied_text.py with pdftotext, pdfium and pdf.js.
 
 from __future__ import annotations
 
-from briefbook.render.pinned import pinned_patch
+from briefbook.render.engine.pinned import pinned_patch
 
-#: the marked-content tag and the property holding the run's text (render/bridge.py reads both)
+#: the marked-content tag and the property holding the run's text (render/engine/bridge.py reads both)
 TAG = "BriefbookRun"
 TEXT_KEY = "T"
 
@@ -69,7 +69,7 @@ def text_runs(children, text_box_type, inline_box_type) -> list[tuple[int, int, 
 
 @pinned_patch
 def install() -> None:
-    """Replace WeasyPrint's drawing of a line box (once; see render/pinned.py)."""
+    """Replace WeasyPrint's drawing of a line box (once; see render/engine/pinned.py)."""
     import pydyf
     from weasyprint import draw
     from weasyprint.formatting_structure import boxes

@@ -1,7 +1,7 @@
 """A page budget inside WeasyPrint's layout: a book that runs past it stops, with a clear error.
 
 Takes: nothing (``install()`` wraps WeasyPrint's page maker, once per process, on the pinned
-version; see render/pinned.py). Gives: layout that raises ``BriefbookError`` as soon as one
+version; see render/engine/pinned.py). Gives: layout that raises ``BriefbookError`` as soon as one
 layout pass makes more than ``MAX_LAYOUT_PAGES`` pages, instead of laying out all of them.
 
 Why here and not in the stylesheet check: sizes that are each within the stylesheet's bounds
@@ -15,7 +15,7 @@ book the text budget allows on A4), so every book briefbook writes can also be c
 from __future__ import annotations
 
 from briefbook.core.errors import BriefbookError
-from briefbook.render.pinned import pinned_patch
+from briefbook.render.engine.pinned import pinned_patch
 
 #: Pages one layout pass may make (the whole book, or one chapter with ``--jobs``); equal to
 #: ``checks.rasterise.MAX_PDF_PAGES`` (a test keeps them equal; render does not import checks).

@@ -29,7 +29,7 @@ import json
 from functools import cache
 from pathlib import Path
 
-from briefbook.render.diskcache import DiskCache
+from briefbook.render.layout.diskcache import DiskCache
 
 #: The largest layout entry kept (a chapter's anchors: tens of bytes each).
 MAX_ENTRY_BYTES = 4 << 20
@@ -53,7 +53,7 @@ def layout_salt(css_text: str) -> str:
     for path in sorted(Path(fonts.fonts_dir()).glob("*.[ot]tf")):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    for path in sorted(Path(render.__file__).parent.glob("*.py")):
+    for path in sorted(Path(render.__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

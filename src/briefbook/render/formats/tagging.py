@@ -13,13 +13,13 @@ Gives: the same pages, byte-for-byte the same drawing operators, with:
 
 The last needs names WeasyPrint does not give: ``install()`` maps the footnote call and marker
 pseudo-elements to ``Reference`` and ``Lbl`` (instead of ``NonStruct``) and inline elements
-such as ``strong`` to ``Span``. Pinned to WeasyPrint 70.0 like render/justify.py; checked by
+such as ``strong`` to ``Span``. Pinned to WeasyPrint 70.0 like render/engine/justify.py; checked by
 tests/render/test_tagged.py, which walks the structure tree.
 """
 
 from __future__ import annotations
 
-from briefbook.render.pinned import pinned_patch
+from briefbook.render.engine.pinned import pinned_patch
 
 import io
 
@@ -36,7 +36,7 @@ TAG_NAMES = {
 
 @pinned_patch
 def install() -> None:
-    """Teach WeasyPrint's tagger the names above (once; see render/pinned.py)."""
+    """Teach WeasyPrint's tagger the names above (once; see render/engine/pinned.py)."""
     from weasyprint.pdf import tags
 
     original = tags._get_pdf_tag

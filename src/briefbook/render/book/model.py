@@ -23,7 +23,7 @@ from briefbook.charts.describe import describe
 from briefbook.corpus.model import known_on
 from briefbook.core.errors import BriefbookError
 from briefbook.metrics.status import month_label
-from briefbook.render.typeset import cn_date, cn_ordinal
+from briefbook.render.book.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
     import datetime as dt
@@ -137,7 +137,7 @@ class SectionView:
     anchor: str
     number: str  # 一、二、…
     heading: str
-    commentary: str | None  # Markdown subset, rendered by render/markdown.py
+    commentary: str | None  # Markdown subset, rendered by render/book/markdown.py
     quotes: tuple[Quote, ...]
     rows: tuple[MetricRow, ...]
     charts: tuple[ChartJob, ...]

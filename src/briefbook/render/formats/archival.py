@@ -32,14 +32,14 @@ if TYPE_CHECKING:
 
     from briefbook.project.config import Event
     from briefbook.metrics.catalog import Catalog, Observation
-    from briefbook.render.book import Book
+    from briefbook.render.book.model import Book
 
 #: variant → what it asks of WeasyPrint. ``pdf/a-3b`` embeds the provenance files.
 VARIANTS = {
     "pdf/a-3b": {"pdf_variant": "pdf/a-3b"},
     "pdf/ua-1": {"pdf_variant": "pdf/ua-1"},
 }
-#: the outputs whose in-line gaps ride on glyph widths (render/bridge.py): every one but PDF/A,
+#: the outputs whose in-line gaps ride on glyph widths (render/engine/bridge.py): every one but PDF/A,
 #: which asks that /W equal the font program's widths (its runs carry ActualText instead)
 BRIDGED_VARIANTS = (None, "pdf/ua-1")
 #: what each variant is for, for ``--help`` and error messages
@@ -152,7 +152,7 @@ def write_options(variant: str | None, files: list[ProvenanceFile], book: Book) 
 
     options = dict(VARIANTS[variant])
     if options.get("pdf_variant") == "pdf/ua-1":
-        from briefbook.render import tagging
+        from briefbook.render.formats import tagging
 
         tagging.install()
     if variant == "pdf/a-3b":
@@ -170,7 +170,7 @@ def finish(variant: str, pdf: bytes) -> bytes:
     """What WeasyPrint leaves undone for ``variant`` (tag-tree repairs for PDF/UA, /AF for
     PDF/A-3)."""
     if variant == "pdf/ua-1":
-        from briefbook.render.tagging import repair
+        from briefbook.render.formats.tagging import repair
 
         return repair(pdf)
     if variant == "pdf/a-3b":
