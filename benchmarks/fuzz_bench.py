@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/fuzz_bench.py [--inputs 10000] [--seed 24] [--out DIR]
 
-The inputs are those of the suite's fuzz test (tests/reliability/fuzz_inputs.py: briefs,
+The inputs are those of the suite's fuzz test (tests/plugins/fuzz_inputs.py: briefs,
 project files, metric catalogs and articles as YAML/text with big integers in every YAML
 spelling, merge keys, timestamps, tags and alias chains), at larger sizes: alias chains up to
 250,000 values (over the loader's 200,000 limit) and sentences of up to 150 numbers. Each
@@ -30,7 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests"), str(ROOT / "tests" / "reliability")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 #: Share of the inputs per kind (an article costs ~10 briefs: two `extract` runs, an
 #: ingest and a draft).
@@ -52,7 +52,7 @@ def main() -> int:
 
     from hypothesis import HealthCheck, given, seed, settings
 
-    from fuzz_inputs import KINDS, Fuzz, strategy
+    from plugins.fuzz_inputs import KINDS, Fuzz, strategy
 
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob("*.txt"):

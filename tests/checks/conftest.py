@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import sample_doc
+from plugins import sample_doc
 from briefbook.checks.rasterise import DEFAULT_DPI, rasterise
 
 

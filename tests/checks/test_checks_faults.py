@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import sample_doc
+from plugins import sample_doc
 from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import DEFAULT_DPI, rasterise
 

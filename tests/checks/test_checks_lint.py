@@ -13,7 +13,7 @@ from pypdf.generic import NameObject
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-import sample_doc
+from plugins import sample_doc
 from briefbook.checks.lint import lint_pdf, normalise_text
 from briefbook.checks.render_log import capture_weasyprint_warnings
 from briefbook.core.errors import BriefbookError

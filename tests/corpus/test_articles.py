@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from corpus_helpers import CJRB, CJW, HBRB
+from plugins.raw_articles import CJRB, CJW, HBRB
 
 from briefbook.corpus import Article, Paragraph, Section, load_corpus
 from briefbook.corpus.clean import to_simplified

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from corpus_helpers import raw_line
+from plugins.raw_articles import raw_line
 
 from briefbook.corpus import clean, header
 

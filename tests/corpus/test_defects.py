@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from corpus_helpers import HBRB, raw_text
+from plugins.raw_articles import HBRB, raw_text
 
 from briefbook.corpus import load_corpus
 from briefbook.corpus.defects import UNREPAIRED, find_defects, locate, line_starts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from corpus_helpers import CJRB
+from plugins.raw_articles import CJRB
 
 from briefbook.corpus import clean
 from briefbook.corpus.store import (LOCK_FILE, Rules, build_corpus, corpus_json, read_lock,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from corpus_helpers import CJRB, CJW, HBRB, raw_text
+from plugins.raw_articles import CJRB, CJW, HBRB, raw_text
 
 from briefbook.corpus import load_corpus
 from briefbook.corpus.clean import to_traditional

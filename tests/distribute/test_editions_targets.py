@@ -25,7 +25,7 @@ from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
 from briefbook.core.errors import BriefbookError
 
-from pki import ThrowawayCA
+from plugins.pki import ThrowawayCA
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 READERS = [Reader("张三", 1), Reader("李四", 2)]

@@ -19,7 +19,7 @@ from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
 from briefbook.core.errors import BriefbookError
 
-from pki import ThrowawayCA, encipherment_only, expired_window
+from plugins.pki import ThrowawayCA, encipherment_only, expired_window
 
 KEY_PASSWORD = b"test key password"
 READERS = [Reader("张三", 1), Reader("李四", 2), Reader("王五", 3)]
@@ -177,7 +177,7 @@ def test_bad_signing_keys_fail_before_anything_is_written(previous_run, ca, shee
                                                           message):
     import datetime as dt
 
-    from pki import NOW
+    from plugins.pki import NOW
 
     key = previous_run / f"{case}.p12"
     if case == "expired":

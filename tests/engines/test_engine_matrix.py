@@ -3,7 +3,7 @@
 Issue 22: the bundled faces' CIDs had drifted from their glyph ids, so MuPDF drew Chinese blank
 and Ghostscript drew boxes while pdfium — the suite's only rasteriser — looked right. Here each
 kind of output is drawn at 50 DPI by Poppler, MuPDF, Ghostscript and pdf.js (pdfjs-dist in
-Debian Chromium) and each page compared with pdfium's (``engines/raster.py``: a pixel differs
+Debian Chromium) and each page compared with pdfium's (``plugins/engines.py``: a pixel differs
 when it differs after a 5×5 blur by more than 48 grey levels AND by more than 64 from every
 pixel within one pixel around it; a page fails over 0.01 % of its pixels or 4 pixels in one
 16-px tile).
@@ -33,8 +33,8 @@ from briefbook.render import Renderer
 from briefbook.render.layout.incremental import IncrementalRenderer
 import numpy as np
 
-from engines.pdfjs_engine import PdfJs, available
-from engines.raster import engine_differences, missing_tools, versions
+from plugins.pdfjs import PdfJs, available
+from plugins.engines import engine_differences, missing_tools, versions
 from plugins.example import BRIEFS_DIR, example_project
 
 EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))
@@ -153,7 +153,7 @@ def copies(plain, tmp_path_factory):
 
 
 def _make_copies(base: bytes, root: Path) -> dict:
-    from distribute.pki import ThrowawayCA
+    from plugins.pki import ThrowawayCA
 
     brief = BRIEFS_DIR / "summary-sheet.yaml"
     key = load_key(ThrowawayCA.create().issue_p12(root / "signer.p12", KEY_PASSWORD),
@@ -193,7 +193,7 @@ def test_printing_through_ghostscript_pdfwrite_keeps_the_pages(plain, folder, pd
 
     import pypdfium2 as pdfium
 
-    from engines.raster import PageDifference, differing, pages
+    from plugins.engines import PageDifference, differing, pages
 
     original = _write(folder, "print-in.pdf", plain("full-book"))
     printed = folder / "print-out.pdf"

@@ -1,4 +1,4 @@
-"""The pdf.js helper (engines/pdfjs_engine.py) on a tiny WeasyPrint PDF: pages, their size,
+"""The pdf.js helper (plugins/pdfjs.py) on a tiny WeasyPrint PDF: pages, their size,
 ink where the text is, the text itself, an encrypted copy opened with its password, and no
 request leaving 127.0.0.1. Fails, never skips, when pdf.js or Chromium is missing.
 """
@@ -10,7 +10,7 @@ import pytest
 import weasyprint
 from playwright.sync_api import Error as PlaywrightError
 
-from engines.pdfjs_engine import PDFJS_VERSION, PdfJs, PdfJsError, available
+from plugins.pdfjs import PDFJS_VERSION, PdfJs, PdfJsError, available
 
 PASSWORD = "开门 sesame"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from preview_helpers import BRIEF, PreviewProcess
+from plugins.preview_process import BRIEF, PreviewProcess
 
 
 @pytest.fixture

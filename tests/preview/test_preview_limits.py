@@ -8,7 +8,7 @@ import http.client
 import socket
 import time
 
-from preview_helpers import PreviewProcess
+from plugins.preview_process import PreviewProcess
 
 from briefbook.preview.app import MAX_EVENT_CLIENTS
 

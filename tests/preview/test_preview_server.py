@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 
-from preview_helpers import PreviewProcess
+from plugins.preview_process import PreviewProcess
 
 from briefbook.render.book.typeset import cn_ordinal
 
@@ -134,7 +134,7 @@ def test_port_in_use_is_a_clear_error(brief_file):
 
 def test_a_corpus_change_reloads_and_renders_again(tmp_path):
     from plugins.example import copy_project
-    from preview_helpers import BRIEF
+    from plugins.preview_process import BRIEF
 
     project = copy_project(tmp_path / "project", briefs=False)
     brief_file = project.root / "draft.yaml"  # inside the project: found by walking up

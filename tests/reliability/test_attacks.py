@@ -27,7 +27,7 @@ from briefbook.distribute.editions import read_readers
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import write_atomic
 
-from reliability_helpers import MINIMAL
+from plugins.cli import MINIMAL
 
 PROFILE = dict(derandomize=True, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

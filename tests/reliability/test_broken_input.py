@@ -17,7 +17,7 @@ from briefbook.corpus import load_corpus
 from briefbook.core.errors import BriefbookError
 from briefbook.metrics import load_catalog
 
-from reliability_helpers import MINIMAL, assert_clean_failure, run_cli, snapshot
+from plugins.cli import MINIMAL, assert_clean_failure, run_cli, snapshot
 from plugins.example import BRIEFS_DIR
 
 BOMB = "".join(

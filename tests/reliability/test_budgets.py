@@ -29,7 +29,8 @@ from briefbook.checks.rasterise import (MAX_DOCUMENT_PIXELS, MAX_IMAGE_PIXELS, M
                                         check_pdf_file_budget, open_image, rasterise)
 from briefbook.distribute.signing import load_key, read_password
 from briefbook.core.errors import BriefbookError
-from reliability_helpers import MINIMAL, ROOT, assert_clean_failure, run_cli
+from plugins.cli import MINIMAL, assert_clean_failure, run_cli
+from plugins.example import REPO as ROOT
 
 A4 = (595.0, 842.0)
 ADDRESS_SPACE = 4 << 30  # for the measured child processes

@@ -33,7 +33,7 @@ from briefbook.render.layout.facts import FootnoteMoves, LayoutFacts
 from briefbook.render.formats.html_edition import render_html
 from plugins.example import BRIEFS_DIR, example_project
 
-from reliability_helpers import run_cli
+from plugins.cli import run_cli
 
 SHEET = BRIEFS_DIR / "summary-sheet.yaml"  # one chart
 NOTE = BRIEFS_DIR / "note-grassroots.yaml"  # two quotes with their footnotes

@@ -20,7 +20,7 @@ from briefbook.cli import main
 from briefbook.preview.session import PreviewSession
 from plugins.example import copy_project
 
-from reliability_helpers import MINIMAL
+from plugins.cli import MINIMAL
 
 #: Stand-ins for secret files, in the formats that leaked (shadow lines end in ':', so YAML
 #: reads each as a key; a .env/credentials file in YAML form).

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from fuzz_inputs import KINDS, Fuzz, Outcome, strategy
+from plugins.fuzz_inputs import KINDS, Fuzz, Outcome, strategy
 
 PROFILE = dict(derandomize=True, deadline=None, database=None,
                suppress_health_check=list(HealthCheck))

@@ -29,7 +29,7 @@ from briefbook.core.errors import BriefbookError, shown
 from briefbook.core.fileio import read_bounded, write_atomic
 from briefbook.core.coverage import check_coverage, missing_characters
 
-from reliability_helpers import MINIMAL, assert_clean_failure, run_cli, snapshot
+from plugins.cli import MINIMAL, assert_clean_failure, run_cli, snapshot
 
 EVENTS = example_project().events
 SHEET = BRIEFS_DIR / "summary-sheet.yaml"

@@ -24,7 +24,8 @@ from briefbook.core.errors import BriefbookError
 from briefbook.render import Renderer
 from briefbook.render.engine.fetcher import GENERATED_SCHEME, AssetFetcher
 
-from reliability_helpers import MINIMAL, page_text
+from plugins.cli import MINIMAL
+from plugins.pdf_text import page_text
 from briefbook.project import load_project
 from plugins.example import example_project
 

@@ -22,7 +22,7 @@ import pytest
 
 from plugins.example import BRIEFS_DIR, CORPUS_DIR, example_project
 
-from reliability_helpers import run_cli
+from plugins.cli import run_cli
 from test_interrupt import OLD, leftovers
 
 SHEET = BRIEFS_DIR / "summary-sheet.yaml"  # a one-page base: quick to render

@@ -15,7 +15,7 @@ from briefbook.corpus.ingest import ingest
 from briefbook.core.errors import BriefbookError
 from briefbook.metrics import catalog
 
-from reliability_helpers import MINIMAL
+from plugins.cli import MINIMAL
 from plugins.example import example_project
 
 EVENTS = example_project().events

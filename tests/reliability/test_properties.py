@@ -17,7 +17,7 @@ from briefbook.brief.schema import Brief
 from briefbook.corpus.ingest import ingest
 from briefbook.core.errors import BriefbookError
 
-from reliability_helpers import is_pdf
+from plugins.pdf_text import is_pdf
 
 PROFILE = dict(derandomize=True, deadline=None, database=None,
                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

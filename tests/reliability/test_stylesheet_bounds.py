@@ -19,7 +19,7 @@ import pytest
 from briefbook.cli import main
 from briefbook.project import stylesheet
 from plugins.example import project_with_stylesheet
-from reliability_helpers import assert_clean_failure, run_cli
+from plugins.cli import assert_clean_failure, run_cli
 
 HAN = "汉"
 

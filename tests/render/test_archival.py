@@ -14,7 +14,7 @@ import yaml
 from pypdf import PdfReader
 
 from briefbook.core.errors import BriefbookError
-import pdfstructure
+from plugins import pdf_structure
 from plugins.example import BRIEFS_DIR
 
 BRIEF = BRIEFS_DIR / "topic-public-health.yaml"
@@ -53,15 +53,15 @@ def test_output_intent_carries_an_rgb_icc_profile(pdf):
 
 @pytest.mark.slow
 def test_every_font_is_embedded(pdf):
-    fonts = pdfstructure.fonts(pdf)
+    fonts = pdf_structure.fonts(pdf)
     assert fonts
-    missing = [str(f.get("/BaseFont")) for f in fonts.values() if pdfstructure.font_file(f) is None]
+    missing = [str(f.get("/BaseFont")) for f in fonts.values() if pdf_structure.font_file(f) is None]
     assert missing == []
 
 
 @pytest.mark.slow
 def test_no_transparency_or_forbidden_graphics_state(pdf):
-    for gs in pdfstructure.graphics_states(pdf):
+    for gs in pdf_structure.graphics_states(pdf):
         assert gs.get("/SMask", "/None") == "/None"
         assert float(gs.get("/CA", 1)) == 1 and float(gs.get("/ca", 1)) == 1
         assert gs.get("/BM", "/Normal") in ("/Normal", "/Compatible")

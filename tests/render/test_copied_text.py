@@ -27,7 +27,7 @@ from briefbook.corpus import load_corpus
 from briefbook.render import Renderer
 from briefbook.render.engine.bridge import finish_runs
 from briefbook.render.engine.runs import TAG
-from engines.pdfjs_engine import PdfJs, available
+from plugins.pdfjs import PdfJs, available
 from plugins.example import BRIEFS_DIR, CORPUS_DIR, copy_project
 
 #: Text written for this test: each paragraph mixes Han with the Latin runs the quarter-em

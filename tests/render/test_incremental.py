@@ -17,7 +17,7 @@ from briefbook.checks.compare import compare_documents
 from briefbook.checks.rasterise import rasterise
 from briefbook.render import Renderer
 from briefbook.render.layout.incremental import IncrementalRenderer
-from pdf_lines import page_texts as texts
+from plugins.pdf_text import page_texts as texts
 from plugins.example import BRIEFS_DIR, example_project
 
 BRIEFS = sorted(BRIEFS_DIR.glob("*.yaml"))

@@ -25,7 +25,7 @@ from briefbook.render import Renderer
 from briefbook.render.layout.chapters import Chapter
 from briefbook.render.layout.facts import LayoutFacts
 from briefbook.render.layout.jobs import _runs
-from pdf_lines import page_texts as texts
+from plugins.pdf_text import page_texts as texts
 from plugins.example import BRIEFS_DIR, example_project
 
 CHAPTERED = ["full-book", "topic-public-health"]   # the examples whose chapters start pages

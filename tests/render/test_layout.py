@@ -15,7 +15,7 @@ from briefbook.render.book.model import CHART_WIDTH_IN, chart_jobs
 from briefbook.render.book.markdown import commentary
 from briefbook.render.book.typeset import typeset
 
-from pdf_lines import lone_characters, pdf_lines
+from plugins.pdf_text import lone_characters, pdf_lines
 from plugins.example import BRIEFS_DIR
 
 NOTE = BRIEFS_DIR / "note-grassroots.yaml"

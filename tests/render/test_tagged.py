@@ -12,7 +12,7 @@ import numpy as np
 import pikepdf
 import pytest
 
-import pdfstructure
+from plugins import pdf_structure
 from briefbook.charts import TimelinePoint, RatioRow, StatusCount
 from briefbook.charts.describe import describe
 from briefbook.checks.rasterise import rasterise
@@ -39,7 +39,7 @@ def html(renderer) -> str:
 
 @pytest.fixture(scope="module")
 def elements(pdf):
-    return pdfstructure.structure(pdf)
+    return pdf_structure.structure(pdf)
 
 
 def kinds(elements, name):
@@ -76,7 +76,7 @@ def test_document_language_title_and_identification(pdf):
 @pytest.mark.slow
 def test_reading_order_follows_the_pages(pdf, elements):
     pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
-    top = pdfstructure.children(pdf.Root.StructTreeRoot.K[0])
+    top = pdf_structure.children(pdf.Root.StructTreeRoot.K[0])
     order = [pages[e.Pg.objgen] for e in top]
     assert order == sorted(order) and order[0] == 0 and order[-1] == len(pdf.pages) - 1
 
@@ -95,13 +95,13 @@ def test_lists_have_items_with_bodies(elements, renderer):
     lists = kinds(elements, "/L")
     assert lists
     for lst in lists:
-        items = [k for k in pdfstructure.children(lst) if k.S == "/LI"]
+        items = [k for k in pdf_structure.children(lst) if k.S == "/LI"]
         assert items
         for item in items:
-            assert {str(k.S) for k in pdfstructure.children(item)} <= {"/Lbl", "/LBody"}
-            assert any(k.S == "/LBody" for k in pdfstructure.children(item))
+            assert {str(k.S) for k in pdf_structure.children(item)} <= {"/Lbl", "/LBody"}
+            assert any(k.S == "/LBody" for k in pdf_structure.children(item))
     # the sources appendix: one item per article of the corpus
-    assert any(len(pdfstructure.children(lst)) == len(renderer.corpus.articles) for lst in lists)
+    assert any(len(pdf_structure.children(lst)) == len(renderer.corpus.articles) for lst in lists)
 
 
 @pytest.mark.slow
@@ -113,7 +113,7 @@ def test_table_header_cells_are_scoped_and_data_cells_point_at_them(elements):
         assert th.A.Scope == "/Column"
         header_ids.add(str(th.ID))
     for table in tables:
-        heads = [k for k in pdfstructure.children(table) if k.S == "/THead"]
+        heads = [k for k in pdf_structure.children(table) if k.S == "/THead"]
         assert heads, "every table starts with a header row"
     cells = kinds(elements, "/TD")
     assert cells
@@ -130,7 +130,7 @@ def test_footnotes_are_notes_linked_from_their_calls(elements, html):
     assert len(set(ids)) == len(ids)
     for call, note in zip(calls, notes):
         assert call.Ref[0].objgen == note.objgen
-        assert pdfstructure.children(note)[0].S == "/Lbl"  # the printed note number
+        assert pdf_structure.children(note)[0].S == "/Lbl"  # the printed note number
 
 
 @pytest.mark.slow
@@ -148,9 +148,9 @@ def test_charts_have_text_alternatives_from_their_data(elements):
 
 @pytest.mark.slow
 def test_all_content_is_tagged_or_an_artifact(pdf):
-    assert pdfstructure.unmarked_drawing(pdf) == []
+    assert pdf_structure.unmarked_drawing(pdf) == []
     # running header (title, classification) and page number: artifacts on inner pages
-    assert all(pdfstructure.artifacts(pdf, i) >= 2 for i in range(1, len(pdf.pages)))
+    assert all(pdf_structure.artifacts(pdf, i) >= 2 for i in range(1, len(pdf.pages)))
 
 
 @pytest.mark.slow
@@ -169,7 +169,7 @@ def test_editions_mark_on_a_tagged_book_is_an_artifact(tagged):
     out = io.BytesIO()
     stamper.stamp(stamper.stamp_page("张三 第007份"), out)
     with pikepdf.open(io.BytesIO(out.getvalue())) as copy:
-        assert pdfstructure.unmarked_drawing(copy) == []
-        before = [pdfstructure.artifacts(copy, i) for i in range(len(copy.pages))]
+        assert pdf_structure.unmarked_drawing(copy) == []
+        before = [pdf_structure.artifacts(copy, i) for i in range(len(copy.pages))]
     with pikepdf.open(io.BytesIO(tagged)) as base:
-        assert before == [pdfstructure.artifacts(base, i) + 1 for i in range(len(base.pages))]
+        assert before == [pdf_structure.artifacts(base, i) + 1 for i in range(len(base.pages))]

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 import pypdfium2 as pdfium
+from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 ENGINES = ("pdfium", "poppler", "mupdf", "ghostscript")
@@ -131,7 +131,7 @@ def _outside(image: np.ndarray, other: np.ndarray, radius: int = NEIGHBOURHOOD) 
 def differing(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
     """Boolean mask of the pixels that differ (see the thresholds above); both images cropped to
     their common size, since engines round the page size by a pixel."""
-    if any(abs(a - b) > 2 for a, b in zip(reference.shape, other.shape)):
+    if any(abs(a - b) > 2 for a, b in zip(reference.shape, other.shape, strict=False)):
         return np.ones(reference.shape, dtype=bool)
     h = min(reference.shape[0], other.shape[0])
     w = min(reference.shape[1], other.shape[1])
@@ -151,7 +151,7 @@ class PageDifference:
     where: tuple[int, int]  # that tile's top-left corner, in pixels (x, y)
 
     @classmethod
-    def of(cls, engine: str, page: int, mask: np.ndarray) -> "PageDifference":
+    def of(cls, engine: str, page: int, mask: np.ndarray) -> PageDifference:
         h, w = (mask.shape[0] // TILE) * TILE, (mask.shape[1] // TILE) * TILE
         tiles = mask[:h, :w].reshape(h // TILE, TILE, w // TILE, TILE).sum(axis=(1, 3))
         row, col = np.unravel_index(int(tiles.argmax()), tiles.shape)
@@ -187,5 +187,5 @@ def engine_differences(pdf: Path, *, engines=ENGINES[1:], dpi: float = 50,
         if len(drawn) != len(reference):
             problems.append(f"{engine}: {len(drawn)} pages, pdfium {len(reference)}")
         rows += [PageDifference.of(engine, number, differing(want, got))
-                 for number, (want, got) in enumerate(zip(reference, drawn), 1)]
+                 for number, (want, got) in enumerate(zip(reference, drawn, strict=False), 1)]
     return problems, rows

@@ -1,7 +1,9 @@
-"""Text as printed: each page's text, and lines as characters grouped by baseline from the
-PDF (pypdfium2).
+"""A PDF's text as printed, read with pypdfium2.
 
-Used to measure line quality in real PDFs (no 孤字: no line that is a single character).
+Takes: PDF bytes. Gives: each page's text (``page_texts``, or all pages as one string:
+``page_text``), the printed lines as characters grouped by baseline (``pdf_lines``), the lines
+that hold one lone Han character (``lone_characters``: no 孤字), and whether bytes open as a
+PDF of at least one page (``is_pdf``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,26 @@ def page_texts(pdf: bytes) -> list[str]:
     doc = pdfium.PdfDocument(pdf)
     try:
         return [doc[i].get_textpage().get_text_bounded() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def page_text(pdf: bytes) -> str:
+    """Every page's text, joined, as PDFium extracts each page's whole text range."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+def is_pdf(pdf: bytes) -> bool:
+    """Whether the bytes open as a PDF of at least one page."""
+    if not pdf.startswith(b"%PDF-"):
+        return False
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return len(doc) >= 1
     finally:
         doc.close()
 

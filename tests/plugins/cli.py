@@ -1,4 +1,10 @@
-"""Helpers for the reliability tests: the CLI as users run it, PDF text, folder snapshots."""
+"""The CLI as users run it, for the reliability tests.
+
+Gives: ``run_cli`` (``python -m briefbook.cli`` in a subprocess, from the repository root, with
+UTF-8 output and no debug tracebacks), ``assert_clean_failure`` (exit 1 and an ``error:`` line
+naming what it must, no traceback), ``MINIMAL`` (the smallest valid brief's text) and
+``snapshot`` (every file under a folder with its bytes, to prove nothing changed).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-import pypdfium2 as pdfium
 
 from plugins.example import REPO as ROOT
 
@@ -30,24 +34,6 @@ def assert_clean_failure(result: subprocess.CompletedProcess, *names: object) ->
     assert "Traceback" not in out and "internal error" not in out, out
     for name in names:
         assert str(name) in result.stderr, (name, out)
-
-
-def page_text(pdf: bytes) -> str:
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
-
-
-def is_pdf(pdf: bytes) -> bool:
-    if not pdf.startswith(b"%PDF-"):
-        return False
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return len(doc) >= 1
-    finally:
-        doc.close()
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -1,4 +1,8 @@
-"""Helpers shared by the corpus tests (real seed files, no mocks)."""
+"""The seed corpus's raw article files, for the corpus tests (real seed files, no mocks).
+
+Gives: three seed article ids (``CJRB``, ``CJW``, ``HBRB``), an article's raw text by id
+(``raw_text``) and one line of a raw file, verbatim (``raw_line``).
+"""
 
 from __future__ import annotations
 

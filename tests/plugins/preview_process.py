@@ -19,7 +19,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = """\
 title: 预览测试简报
@@ -80,7 +79,8 @@ class PreviewProcess:
             if predicate(state):
                 return state
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; last state: { {k: v for k, v in state.items() if k != 'images'} }")
+                shown = {k: v for k, v in state.items() if k != "images"}
+                raise AssertionError(f"timed out; last state: {shown}")
             time.sleep(0.1)
 
     def stop(self) -> str:
@@ -91,7 +91,7 @@ class PreviewProcess:
             out, err = self.proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            raise AssertionError("preview did not stop within 30 s of Ctrl-C")
+            raise AssertionError("preview did not stop within 30 s of Ctrl-C") from None
         assert self.proc.returncode == 0, err
         with socket.socket() as probe:
             # Free again: nothing listens (TIME_WAIT of closed connections is allowed).

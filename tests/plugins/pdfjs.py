@@ -25,19 +25,21 @@ import base64
 import io
 import json
 import threading
+from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterable
 
 from PIL import Image
 
-HERE = Path(__file__).resolve().parent
-PACKAGE_DIR = HERE / "pdfjs"
+REPO = Path(__file__).resolve().parents[2]
+#: The pinned npm project (package.json, package-lock.json) that ``make`` installs pdf.js into.
+PACKAGE_DIR = REPO / "tests" / "engines" / "pdfjs"
 PDFJS_DIR = PACKAGE_DIR / "node_modules" / "pdfjs-dist"
 PDFJS_VERSION = "6.5.438"
 CHROMIUM = Path("/usr/bin/chromium")
-#: What ``make`` runs in tests/engines/pdfjs (pdf.js's optional ``@napi-rs/canvas`` is for Node only).
+#: What ``make`` runs in tests/engines/pdfjs (pdf.js's optional ``@napi-rs/canvas`` is for Node
+#: only).
 NPM_INSTALL = "npm ci --omit=optional --no-audit --no-fund"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -137,14 +139,15 @@ def available() -> str | None:
     """Why pdf.js cannot run here, or None when it can."""
     manifest = PDFJS_DIR / "package.json"
     if not manifest.is_file():
-        return (f"pdf.js is not installed: no {PDFJS_DIR.relative_to(HERE.parents[1])}; "
-                f"run `{NPM_INSTALL}` in {PACKAGE_DIR.relative_to(HERE.parents[1])} (make does)")
+        return (f"pdf.js is not installed: no {PDFJS_DIR.relative_to(REPO)}; "
+                f"run `{NPM_INSTALL}` in {PACKAGE_DIR.relative_to(REPO)} (make does)")
     version = json.loads(manifest.read_text(encoding="utf-8")).get("version")
     if version != PDFJS_VERSION:
         return (f"pdfjs-dist {version} is installed, the suite pins {PDFJS_VERSION}: "
-                f"run `{NPM_INSTALL}` in {PACKAGE_DIR.relative_to(HERE.parents[1])}")
+                f"run `{NPM_INSTALL}` in {PACKAGE_DIR.relative_to(REPO)}")
     if not CHROMIUM.is_file():
-        return f"no Chromium at {CHROMIUM} (Debian's chromium package; Playwright never downloads one)"
+        return (f"no Chromium at {CHROMIUM} (Debian's chromium package; Playwright never "
+                "downloads one)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as error:
@@ -152,7 +155,7 @@ def available() -> str | None:
     return None
 
 
-def _handler(server: "_Server") -> type[BaseHTTPRequestHandler]:
+def _handler(server: _Server) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format, *args):  # noqa: A002 - quiet: no access log on stderr
             pass
@@ -233,7 +236,7 @@ class PdfJs:
         self.warnings: list[str] = []
         self.version: str | None = None
 
-    def __enter__(self) -> "PdfJs":
+    def __enter__(self) -> PdfJs:
         reason = available()
         if reason:
             raise PdfJsError(reason)

@@ -116,8 +116,8 @@ SPECIAL_TEXT = st.sampled_from([
     '"\\U0001F600"', '"\\uD800"', "'it''s'", "# only a comment",
 ])
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
-_WORDS = ["简报", "研究组", "就业与人才", "承诺了什么", "第3期", "内部资料", "留汉大学生", "城市建设",
-          "报道", "年度目标", "社区", "服务"]
+_WORDS = ["简报", "研究组", "就业与人才", "承诺了什么", "第3期", "内部资料", "留汉大学生",
+          "城市建设", "报道", "年度目标", "社区", "服务"]
 #: A field's own text: words the fonts print, mostly short.
 TEXT = st.one_of(
     st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4).map("".join),
@@ -210,7 +210,8 @@ def _chain(draw, ctx: _Ctx, name: str, *, limit: int) -> tuple[list[str], str | 
         depth -= 1
     lines = [f"{name}0: &{name}0 [{', '.join(['文字'] * width)}]"]
     for level in range(1, depth):
-        lines.append(f"{name}{level}: &{name}{level} [{', '.join([f'*{name}{level - 1}'] * width)}]")
+        aliases = ", ".join([f"*{name}{level - 1}"] * width)
+        lines.append(f"{name}{level}: &{name}{level} [{aliases}]")
     ctx.anchors.append(f"{name}{depth - 1}")
     return lines, f"{name}{depth - 1}"
 
@@ -317,8 +318,8 @@ PROJECT_FIELDS = {
                                       "\"\"", "\"" + "s" * 300 + ".css\""])),
 }
 PERIOD = st.one_of(
-    st.sampled_from(["2020年", "2021年", "2020年6月—2021年7月", "十四五期间", "未定期限", "2021年底",
-                     "2021年上半年", "2021年13月", "0年", "2021年2月30日", "—", "年"]),
+    st.sampled_from(["2020年", "2021年", "2020年6月—2021年7月", "十四五期间", "未定期限",
+                     "2021年底", "2021年上半年", "2021年13月", "0年", "2021年2月30日", "—", "年"]),
     st.builds(lambda d: d + "年", _long_digits()),
     st.builds(lambda a, b: f"{a}年—{b}年", st.integers(-10**6, 10**6), st.integers(0, 10**20)),
 )
@@ -416,7 +417,8 @@ NUMBER = st.one_of(
                      "1e999", "0x1F", "10-20万", "１２３４５６７８９０" * 50, "0.000000001",
                      "9" * 4400 + ".5", "一" * 300, "亿" * 200, "半", "过半", "数十"]),
 )
-UNIT = st.sampled_from(["个", "万人", "亿元", "%", "公里", "件", "场", "株", "人", "平方米", "元", ""])
+UNIT = st.sampled_from(["个", "万人", "亿元", "%", "公里", "件", "场", "株", "人", "平方米", "元",
+                       ""])
 CUE = st.sampled_from(["新增", "力争", "完成", "计划", "累计", "今年", "去年", "明年", "同比增长",
                        "比上年增加", "年底前", "已", "建成", "开通", "超过年度目标", "达到", ""])
 
@@ -438,8 +440,10 @@ def _article_line(runs: tuple[int, ...]) -> st.SearchStrategy:
 
 
 _ARTICLE_FURNITURE = st.one_of(
-    st.sampled_from(["一、养老服务", "二、公共交通", "（一）就业", "2024-01-15 08:00　来源：示例日报",
-                     "  长江日报7月26日讯 市委十三届十一次全会召开。", "", "您当前的位置：首页 > 资讯",
+    st.sampled_from(["一、养老服务", "二、公共交通", "（一）就业",
+                     "2024-01-15 08:00　来源：示例日报",
+                     "  长江日报7月26日讯 市委十三届十一次全会召开。", "",
+                     "您当前的位置：首页 > 资讯",
                      "（责编：张三）", "本报记者 李四", "2021年7月26日", "9" * 4400]),
     st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40),
 )
@@ -553,8 +557,8 @@ class Fuzz:
 
     def _article(self, text: str) -> None:
         from briefbook.cli import main
-        from briefbook.corpus.ingest import ingest
         from briefbook.cli.commands_metrics import draft_yaml
+        from briefbook.corpus.ingest import ingest
         from briefbook.metrics.draft import draft
 
         path = self.work / "article.txt"

@@ -73,7 +73,7 @@ BARS = [("2018", 24.1), ("2019", 40.8), ("2020", 30.2), ("2021", 33.5)]
 
 def _chart_svg() -> str:
     bars = []
-    for i, (label, value) in enumerate(BARS):
+    for i, (_label, value) in enumerate(BARS):
         x = 30 + i * 70
         h = value * 3
         bars.append(f'<rect x="{x}" y="{150 - h}" width="40" height="{h}" fill="#3b6ea5"/>')
@@ -94,7 +94,8 @@ def build_html(variant: str = "base") -> str:
     swap_class = ' class="sans"' if variant == "font" else ""
     rows = "".join(f'<tr><td>{k}</td><td class="num">{v}</td></tr>' for k, v in ROWS)
     chart = "" if variant == "nochart" else (
-        f'<figure id="chart">{_chart_svg()}<figcaption>图1 留汉大学生人数（万人）</figcaption></figure>')
+        f'<figure id="chart">{_chart_svg()}'
+        '<figcaption>图1 留汉大学生人数（万人）</figcaption></figure>')
     return f"""<!DOCTYPE html>
 <html lang="zh-Hans"><head><meta charset="utf-8">
 <title>武汉“八大工程”简报</title>

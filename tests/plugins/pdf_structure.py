@@ -1,6 +1,6 @@
 """Read what a PDF says about itself, with pikepdf: fonts, graphics states, structure tree.
 
-Helpers for tests/render/test_archival.py and test_tagged.py (and the editions test): each
+Takes: a pikepdf.Pdf. Helpers for tests/render/test_archival.py and test_tagged.py: each
 walks the file as a validator would, independently of the code that wrote it.
 """
 
@@ -85,7 +85,8 @@ def owned_mcids(pdf: pikepdf.Pdf) -> dict[int, set[int]]:
         kids = element.get("/K")
         kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
         for kid in kids:
-            if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code == pikepdf.ObjectType.integer):
+            if isinstance(kid, int) or (isinstance(kid, pikepdf.Object)
+                                        and kid._type_code == pikepdf.ObjectType.integer):
                 owned.setdefault(pages[element.Pg.objgen], set()).add(int(kid))
     return owned
 
@@ -104,7 +105,8 @@ def unmarked_drawing(pdf: pikepdf.Pdf) -> list[str]:
             op = str(operator)
             if op == "BDC":
                 props = operands[1]
-                mcid = int(props["/MCID"]) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None
+                marked = isinstance(props, pikepdf.Dictionary) and "/MCID" in props
+                mcid = int(props["/MCID"]) if marked else None
                 stack.append((str(operands[0]), mcid))
                 if mcid is not None and mcid not in owned.get(number, set()):
                     problems.append(f"page {number + 1}: MCID {mcid} owned by no element")
