@@ -6,6 +6,8 @@ clear message, never a traceback, and exits non-zero.
 
 from __future__ import annotations
 
+from briefbook.core.chars import BIDI_CONTROLS, LINE_SEPARATORS
+
 
 class BriefbookError(Exception):
     """A problem with the user's input or environment, explained for the user."""
@@ -58,5 +60,4 @@ def shown_message(text: str) -> str:
 
 #: Format characters that change what a terminal shows: bidi embeddings/overrides/isolates,
 #: line and paragraph separators.
-_INVISIBLE_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
-                                 *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_INVISIBLE_CONTROLS = frozenset(map(ord, BIDI_CONTROLS | LINE_SEPARATORS))

@@ -1,20 +1,34 @@
-"""Running independent jobs in worker processes.
+"""Worker processes that never outlive their command, and signals held over steps that must
+not be cut in two.
 
-Takes: a picklable function, its tasks, a job count and a worker initialiser.
-Gives: each result, as it finishes (in completion order). One job, or one task, runs in this
-process. Workers are started with the ``spawn`` method (WeasyPrint and Pango are not
-fork-safe), ignore Ctrl-C (the parent decides, and stops them), and are terminated — never left
-running — if the caller stops early; if the parent itself dies (even SIGKILL) the kernel kills
-them (``die_with_parent``), so no worker outlives its command. A worker that dies (killed, out of memory, ``os._exit``)
-ends the run with a ``BriefbookError`` instead of waiting forever for its lost task.
+Takes: a picklable function, its tasks, a job count and a worker initialiser (``run_jobs``).
+Gives: each result as it finishes (in completion order); with one job, or one task, the work
+runs in this process. Workers are started with the ``spawn`` method (WeasyPrint and Pango are
+not fork-safe) and ignore Ctrl-C (the parent decides, and stops them); they are terminated —
+never left running — if the caller stops early, and if the parent itself dies (even by
+SIGKILL) the kernel kills them. A worker that dies (killed, out of memory, ``os._exit``) ends
+the run with a ``BriefbookError`` instead of a wait for its lost task.
+
+Also gives the pieces for callers that start their own processes: ``start_worker`` (a worker's
+first call: signals unblocked, ``die_with_parent``, then the initialiser), ``die_with_parent``,
+``ignore_sigint`` and ``signals_held`` (SIGINT/SIGTERM held back while workers are spawned or
+a run's copies are moved into place).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import multiprocessing
+import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from briefbook.core.errors import BriefbookError
 
@@ -34,13 +48,8 @@ def die_with_parent(parent_pid: int) -> None:
     """Ask the kernel to SIGKILL this worker when its parent dies, even by SIGKILL (Linux
     ``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread polls the parent's pid. If the
     parent is already gone (it died while this worker started), exit now."""
-    import os
-    import sys
-
     armed = False
     if sys.platform.startswith("linux"):
-        import ctypes
-
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             armed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
@@ -49,9 +58,6 @@ def die_with_parent(parent_pid: int) -> None:
     if os.getppid() != parent_pid:
         os._exit(1)
     if not armed:
-        import threading
-        import time
-
         def watch() -> None:
             while os.getppid() == parent_pid:
                 time.sleep(0.5)
@@ -60,16 +66,18 @@ def die_with_parent(parent_pid: int) -> None:
         threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _worker_start(parent_pid: int, initializer: Callable[[], None] | None) -> None:
-    # Workers are spawned while the parent holds SIGINT/SIGTERM back, and a signal mask is
-    # inherited: without this, ``terminate()`` (SIGTERM) would not stop them.
+def start_worker(parent_pid: int, initializer: Callable[[], None] | None = ignore_sigint,
+                 ) -> None:
+    """A worker process's first call: SIGINT/SIGTERM unblocked (workers are started while the
+    parent holds them back, and a signal mask is inherited: without this ``terminate()`` would
+    not stop them), killed with its parent (``die_with_parent``), then ``initializer``."""
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     die_with_parent(parent_pid)
     if initializer is not None:
         initializer()
 
 
-def _terminate(executor) -> None:
+def _terminate(executor: Executor) -> None:
     """Stop the workers now, running tasks included (``shutdown`` alone waits for them)."""
     terminate = getattr(executor, "terminate_workers", None)  # Python 3.14+
     if terminate is not None:
@@ -82,11 +90,9 @@ def _terminate(executor) -> None:
 
 
 @contextlib.contextmanager
-def signals_held():
+def signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM back (delivered on exit) while a step must not be cut in two:
     worker processes being spawned, a run's copies being moved into place."""
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -98,12 +104,10 @@ def signals_held():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
-def _as_completed(futures: list, poll: float = 0.2):
+def _as_completed(futures: list[Future[Any]], poll: float = 0.2) -> Iterator[Future[Any]]:
     """Like ``concurrent.futures.as_completed``, but the main thread wakes every ``poll``
     seconds: a signal that the kernel hands to another thread (a progress-bar thread, say)
     is then acted on at once instead of when the next task happens to finish."""
-    from concurrent.futures import FIRST_COMPLETED, wait
-
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
@@ -112,20 +116,16 @@ def _as_completed(futures: list, poll: float = 0.2):
 
 def run_jobs(work: Callable[[Task], Result], tasks: Iterable[Task], *, jobs: int,
              initializer: Callable[[], None] | None = ignore_sigint) -> Iterator[Result]:
+    """``work(task)`` for each task, in up to ``jobs`` spawned workers (each started by
+    ``start_worker`` with ``initializer``); results in completion order."""
     tasks = list(tasks)
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             yield work(task)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    import os
-
     executor = ProcessPoolExecutor(min(jobs, len(tasks)),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_worker_start,
+                                   initializer=start_worker,
                                    initargs=(os.getpid(), initializer))
     finished = False
     try:

@@ -15,31 +15,8 @@ import functools
 import re
 from collections.abc import Callable
 
+from briefbook.core.chars import CJK_PUNCTUATION, HAN, has_han, is_cjk, is_han
 from briefbook.corpus.model import Credit
-
-# --- character classes -------------------------------------------------------------------
-
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-# CJK punctuation (U+3000 block incl. 〓《》「」), full-width forms, curly quotes, …, —, ·
-CJK_PUNCT = r"\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65" \
-            r"\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
-_HAN_RE = re.compile(f"[{HAN}]")
-_CJK_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
-_CJK_PUNCT_RE = re.compile(f"[{CJK_PUNCT}]")
-
-
-def is_han(ch: str) -> bool:
-    return bool(ch) and bool(_HAN_RE.fullmatch(ch))
-
-
-def is_cjk(ch: str) -> bool:
-    """A Han character or a CJK punctuation mark: the context that wants full-width marks."""
-    return bool(ch) and bool(_CJK_RE.fullmatch(ch))
-
-
-def has_han(text: str) -> bool:
-    return bool(_HAN_RE.search(text))
-
 
 TextRule = Callable[[str], tuple[str, int]]
 
@@ -119,8 +96,8 @@ def trim(line: str) -> tuple[str, int]:
 
 
 _SPACE_AT_CJK_PUNCT = re.compile(
-    f"(?<=[{CJK_PUNCT}])[ \\t\u00a0\u3000]+(?=[{HAN}{CJK_PUNCT}])"
-    f"|(?<=[{HAN}{CJK_PUNCT}])[ \\t\u00a0\u3000]+(?=[{CJK_PUNCT}])")
+    f"(?<=[{CJK_PUNCTUATION}])[ \\t\u00a0\u3000]+(?=[{HAN}{CJK_PUNCTUATION}])"
+    f"|(?<=[{HAN}{CJK_PUNCTUATION}])[ \\t\u00a0\u3000]+(?=[{CJK_PUNCTUATION}])")
 
 
 def tidy_spacing(line: str) -> tuple[str, int]:

@@ -29,9 +29,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from briefbook.corpus.clean import (DEBRIS_RULES, DebrisRules, debris_rule, has_han,
-                                    parse_caption, parse_credit_line, parse_reporter_line,
-                                    parse_speaker, split_dateline)
+from briefbook.core.chars import has_han
+from briefbook.corpus.clean import (
+    DEBRIS_RULES,
+    DebrisRules,
+    debris_rule,
+    parse_caption,
+    parse_credit_line,
+    parse_reporter_line,
+    parse_speaker,
+    split_dateline,
+)
 from briefbook.corpus.model import PageHeader
 
 #: How many lines from the top the header is looked for in (its search stops earlier, at the
