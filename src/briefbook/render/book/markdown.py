@@ -18,7 +18,7 @@ from functools import cache
 
 from markupsafe import Markup, escape
 
-from briefbook.render.engine.justify import CJK
+from briefbook.core.chars import FULL_WIDTH_CHAR
 from briefbook.render.book.typeset import typeset, url
 
 #: Markdown constructs the commentary may use (markdown-it rule names).
@@ -88,4 +88,4 @@ def _inline(children) -> str:
 def _joins_cjk(children, i: int) -> bool:
     before = children[i - 1].content[-1:] if i > 0 else ""
     after = children[i + 1].content[:1] if i + 1 < len(children) else ""
-    return bool(CJK.match(before) or CJK.match(after))
+    return bool(FULL_WIDTH_CHAR.match(before) or FULL_WIDTH_CHAR.match(after))

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from briefbook.core.chars import HAN_CHAR
+
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/:—–]*[A-Za-z0-9%]|[A-Za-z0-9]")
 RANGE = re.compile(r"\d[—–-]\d")
-HAN_CHAR = re.compile(f"[{HAN}]")
 # Full-width marks whose glyph sits at the start (closing) or end (opening) of the em box.
 CLOSING = set("，。、；：？！）」』”’》〉】〕")
 OPENING = set("（「『“‘《〈【〔")
@@ -52,7 +53,7 @@ def typeset(text: str, *, end: bool = False) -> Markup:
         """Escape text[pos:upto], opening and closing the nowrap spans that fall in it."""
         nonlocal pos
         cuts = sorted({pos, upto} | {i for i in opens | closes if pos < i < upto})
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             _marks(out, a, opens, closes, text)
             out.append(_punctuation(text, a, b))
         pos = upto
