@@ -59,3 +59,8 @@ def test_dates_and_ordinals():
         "一百", "一百零五", "一百一十", "一百一十九", "九百九十九"]
     with pytest.raises(ValueError):
         cn_ordinal(1000)
+
+
+def test_han_beyond_the_basic_plane_gets_the_latin_spacing_too():
+    # 𠮷 (U+20BB7, Extension B) is Han (core.chars.HAN): the run beside it is spaced like any
+    assert str(typeset("𠮷A𠮷")) == '𠮷<span class="latin han-before han-after">A</span>𠮷'
