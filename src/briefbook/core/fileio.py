@@ -20,13 +20,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from briefbook.core.errors import BriefbookError
-
 
 #: Kinds of file a command may read or replace, as ``stat`` calls them (for messages).
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
@@ -160,8 +160,6 @@ def _process_start(pid: int) -> str:
 def make_staging(folder: Path, prefix: str) -> Path:
     """A new hidden staging folder ``folder/PREFIX*.tmp`` holding an owner file (this process's
     pid and start time), so a later run can tell a live run's staging from a dead one's."""
-    import tempfile
-
     staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=folder))
     pid = os.getpid()
     (staging / OWNER_FILE).write_text(f"{pid} {_process_start(pid)}\n", encoding="ascii")
@@ -188,8 +186,6 @@ def sweep_stale_staging(folder: Path, prefix: str) -> list[Path]:
     """Remove ``folder/PREFIX*.tmp`` staging folders whose owner process is gone (killed with
     SIGKILL, or the machine lost power); a live run's staging is left alone. Only folders
     with the staging name pattern are touched, and only real folders (never a symlink)."""
-    import shutil
-
     removed = []
     try:
         candidates = sorted(Path(folder).glob(f"{prefix}*.tmp"))

@@ -17,11 +17,14 @@ Callers keep their own file-size limit (the brief's is ``brief.load.MAX_BRIEF_BY
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_bounded
 
 MAX_YAML_DEPTH = 64
 MAX_YAML_NODES = 200_000
@@ -32,7 +35,7 @@ class LimitedLoader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
@@ -58,7 +61,7 @@ def _digits(text: str, *, letters: bool) -> int:
     return sum(ch.isalnum() if letters else ch.isdigit() for ch in body)
 
 
-def _refuse_long(node, *, letters: bool) -> None:  # type: ignore[no-untyped-def]
+def _refuse_long(node: Any, *, letters: bool) -> None:
     digits = _digits(str(node.value), letters=letters)
     if digits > MAX_INT_DIGITS:
         raise yaml.constructor.ConstructorError(
@@ -66,7 +69,7 @@ def _refuse_long(node, *, letters: bool) -> None:  # type: ignore[no-untyped-def
             node.start_mark)
 
 
-def _bounded_int(loader, node):  # type: ignore[no-untyped-def]
+def _bounded_int(loader: Any, node: Any) -> int:
     """YAML's int constructor for every form — decimal, hex ``0x``, octal ``0o``/``017``,
     binary ``0b``, base 60 ``1:30``, signs and ``_`` — refusing a number spelled with more
     than ``MAX_INT_DIGITS`` digits before Python converts it."""
@@ -74,18 +77,18 @@ def _bounded_int(loader, node):  # type: ignore[no-untyped-def]
     return yaml.SafeLoader.construct_yaml_int(loader, node)
 
 
-def _bounded_float(loader, node):  # type: ignore[no-untyped-def]
+def _bounded_float(loader: Any, node: Any) -> float:
     """YAML's float constructor, refusing more than ``MAX_INT_DIGITS`` digits: a base-60 float
     of 200 parts (``1:59:59:…:59.5``) made PyYAML raise OverflowError."""
     _refuse_long(node, letters=False)
     return yaml.SafeLoader.construct_yaml_float(loader, node)
 
 
-def _checked(construct, what: str):  # type: ignore[no-untyped-def]
+def _checked(construct: Callable[[Any, Any], Any], what: str) -> Callable[[Any, Any], Any]:
     """``construct`` with a wrong value (``!!timestamp foo``, ``!!bool maybe``, ``!!int x``) as a
     YAML error at the value's line and column: PyYAML itself lets AttributeError, KeyError or
     a bare ValueError escape for them."""
-    def constructor(loader, node):  # type: ignore[no-untyped-def]
+    def constructor(loader: Any, node: Any) -> Any:
         try:
             return construct(loader, node)
         except yaml.YAMLError:
@@ -108,7 +111,7 @@ LimitedLoader.add_constructor("tag:yaml.org,2002:timestamp",
 
 
 class _TooDeep(Exception):
-    def __init__(self, mark):  # type: ignore[no-untyped-def]
+    def __init__(self, mark: Any) -> None:
         self.mark = mark
 
 
@@ -119,8 +122,6 @@ MAX_TEXT_FILE_BYTES = 10_000_000
 def read_text(path: Path, what: str, limit: int = MAX_TEXT_FILE_BYTES) -> str:
     """A UTF-8 file's text, or a clear error (missing, a folder, a FIFO or device, larger than
     ``limit`` bytes, unreadable, wrong encoding). Reads at most ``limit + 1`` bytes."""
-    from briefbook.core.fileio import read_bounded
-
     path = Path(path)
     raw = read_bounded(path, limit, what)
     if b"\0" in raw:

@@ -56,7 +56,8 @@ _WHEN = re.compile(rf"(?<!\d)(?:{_FULL}|{_SHORT}){_TIME}(?![\d:：])")
 
 _LABELS = {
     "source": "来源|來源|稿源|出处|出處",
-    "date": "发布时间|發布時間|发布日期|發布日期|发表时间|發表時間|更新时间|更新時間|日期|时间|時間",
+    "date": ("发布时间|發布時間|发布日期|發布日期|发表时间|發表時間|更新时间|更新時間"
+             "|日期|时间|時間"),
     "author": "作者",
     "editor": "责任编辑|責任編輯|编辑|編輯|责编|責編",
 }
@@ -130,8 +131,8 @@ def _valid_month_day(month: int, day: int) -> bool:
     return True
 
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]"
-                      r"|第[一二三四五六七八九十\d]+[章节部分条])")
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
+                      r"|\d+[、.．]|第[一二三四五六七八九十\d]+[章节部分条])")
 _END_PUNCT = "。；：，、…,.;:"
 #: A site's breadcrumb trail (您当前的位置：首页 > 资讯 > 城市): page furniture, never a headline.
 _BREADCRUMB = re.compile(r"^(?:您?当前(?:的)?位置|首页\s*[>＞»›/])|\S\s*[>＞»›]\s*\S+\s*[>＞»›]")

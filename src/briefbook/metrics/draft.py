@@ -38,12 +38,14 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from briefbook.core.errors import BriefbookError
+from briefbook.core.safeyaml import load_yaml, read_text
 from briefbook.metrics.extract import SHARE_OF_TARGET, extract_mentions, guess_progress
-from briefbook.metrics.numbers import find_quantities
 from briefbook.metrics.genre import context_year, guess_genre, section_genre
+from briefbook.metrics.numbers import find_quantities
 from briefbook.metrics.periods import PeriodError, parse_period, relative_period
 
 __all__ = ["CATALOG_FIELDS", "DRAFT_FIELDS", "check_entry", "draft", "draft_entries",
@@ -207,7 +209,8 @@ def _topic(quote: str, topics: Sequence[str] = (), *, heading: str | None = None
 def _label(quote: str, span: str) -> str:
     """A starting label: the quote without its figure and leading verbs and modals."""
     label = quote.replace(span, "")
-    label = re.sub(r"^(?:力争|计划|拟|将|要|全年|今年|去年|新增|完成|累计|建成|实现|打造|建设|共)+", "", label)
+    label = re.sub(r"^(?:力争|计划|拟|将|要|全年|今年|去年|新增|完成|累计|建成|实现|打造"
+                   r"|建设|共)+", "", label)
     label = label.strip("，。、；：“”") or quote
     return label[:30]
 
@@ -267,10 +270,6 @@ def draft(article: Any, topics: Sequence[str] = ()) -> dict[str, Any]:
 
 def draft_entries(ref: str) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """(file, [(where, entry)]) for ``FILE`` (all its entries) or ``FILE#N`` (entry ``n: N``)."""
-    from pathlib import Path
-
-    from briefbook.core.safeyaml import load_yaml, read_text
-
     file, _, number = ref.partition("#")
     data, _node = load_yaml(read_text(Path(file), "the draft"), file)
     entries = data.get("observations") if isinstance(data, dict) else None
@@ -332,7 +331,8 @@ def check_entry(entry: Any, corpus: Any, where: str) -> None:
                              hint="write e.g. 2020年, 2023年底, 2020年6月—2021年7月, 十四五期间 "
                                   "or 未定期限") from None
     if entry.get("value") is not None and not _ok(str(entry["quote"]), entry["value"],
-                                                   str(entry.get("unit") or ""), entry.get("qualifier")):
+                                                   str(entry.get("unit") or ""),
+                                                   entry.get("qualifier")):
         raise BriefbookError(f"value {entry['value']} {entry.get('unit') or ''} does not follow "
                              f"from the quote {entry['quote']!r}", where=where,
                              hint="fix value/unit/qualifier, or take the entry from a fresh draft")

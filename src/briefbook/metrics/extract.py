@@ -67,7 +67,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from briefbook.metrics.genre import Genre, guess_genre, section_genre
+from briefbook.corpus.clean import is_heading, to_simplified
+from briefbook.metrics.genre import NO_GENRE, Genre, guess_genre, section_genre
 from briefbook.metrics.numbers import find_quantities
 
 __all__ = ["Mention", "extract_mentions", "guess_progress", "PLEDGE_CUES", "PROGRESS_DONE",
@@ -81,13 +82,15 @@ REPORT_CUES = ("完成", "新增", "已", "上线", "问世", "选派", "组织"
                "共有", "过去")
 #: Report markers that end a modal's scope: the figure is a fact, not part of the plan.
 STRONG_REPORT = ("已", "了", "截至", "累计", "去年", "目前", "现有", "共有", "过去", "同比")
-_SCOPE_MODAL = re.compile(r"将(?!近)|拟|(?<!行动)(?<!工作)(?<!发展)计划(?![，。；、）])|(?<![重主需纲摘概必首只])要(?![求素点闻])|力争|争取|确保|预计|届时")
+_SCOPE_MODAL = re.compile(r"将(?!近)|拟|(?<!行动)(?<!工作)(?<!发展)计划(?![，。；、）])"
+                          r"|(?<![重主需纲摘概必首只])要(?![求素点闻])|力争|争取|确保|预计|届时")
 _NUM = r"[一二两三四五六七八九十\d]+"
 _TARGET_FRAME = re.compile(rf"{_NUM}年内|今后{_NUM}个?年|未来{_NUM}年|"
                            r"^[^，。；]{0,14}(?:提出|明确|要求|部署)[，：]")
 _PAST_FRAME = re.compile(rf"过去{_NUM}?年|近{_NUM}年来|{_NUM}年来")
 _YEAR_OPENING = re.compile(r"^(?:\d{4})年(?![内底末])")
-_LIST_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．]\s*|[（(][一二三四五六七八九十\d]{1,3}[）)])")
+_LIST_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．]\s*"
+                        r"|[（(][一二三四五六七八九十\d]{1,3}[）)])")
 _LIST_LEAD = re.compile(r"将|拟|计划|要|清单|实事|以下|如下|要点|任务|方案")
 # A deadline or 力争 earlier in the sentence makes the figure a target, whatever the verb.
 _TARGET = re.compile(r"(?:到|至)\d{4}年(?:底|末)?|力争")
@@ -96,7 +99,8 @@ _NOT_BEFORE = {"要": "重主需纲摘概必首只", "将": "", "组织": "党",
                "实施": "", "计划": ""}
 _NOT_STARTING = {"将": ("将近",), "要": ("要求", "要素", "要点", "要闻"), "实现": ("实现了",),
                  "已": ("已脱贫",), "了": ("了解",)}
-_CUE_RE = re.compile("|".join(sorted(map(re.escape, PLEDGE_CUES + REPORT_CUES), key=len, reverse=True)))
+_CUE_RE = re.compile("|".join(sorted(map(re.escape, PLEDGE_CUES + REPORT_CUES), key=len,
+                                      reverse=True)))
 _MODAL = re.compile("将|要|力争|争取|计划|确保")
 #: Time words that end a done marker's reach (去年新增600个，今年再新增800个).
 _FUTURE = re.compile(r"今年|明年|年内|年底前|下半年|再")
@@ -200,7 +204,8 @@ def _modal_scope(text: str, s_lo: int, c_lo: int, start: int) -> str | None:
         return None
     modal = modals[-1]
     between = text[max(modal.end(), c_lo):start]
-    if any(w in between for w in STRONG_REPORT if w != "了") or re.search(r"[成解决到出立施增]了", between):
+    if (any(w in between for w in STRONG_REPORT if w != "了")
+            or re.search(r"[成解决到出立施增]了", between)):
         return None
     return modal.group()
 
@@ -268,7 +273,7 @@ def _done(text: str, start: int, end: int, published: dt.date | None) -> str | N
 
 
 def _guess(text: str, start: int, end: int, published: dt.date | None = None,
-           genre: Genre = Genre(None, None), list_frame: str | None = None,
+           genre: Genre = NO_GENRE, list_frame: str | None = None,
            ) -> tuple[str | None, str | None]:
     """The sentence's guess (rules 1–4), then the genre's (see the module docstring)."""
     kind, cue = _sentence_guess(text, start, end, published, list_frame)
@@ -287,8 +292,6 @@ def _guess(text: str, start: int, end: int, published: dt.date | None = None,
 def _simplified(text: str) -> str:
     """``text`` in simplified script, character for character (offsets stay valid): OpenCC
     t2s on the whole text, or character by character where a phrase changes length."""
-    from briefbook.corpus.clean import to_simplified
-
     out, _ = to_simplified(text)
     if len(out) == len(text):
         return out
@@ -300,8 +303,6 @@ def _line_genres(lines: list[str], title: str | None,
     """The genre each line of the text stands in: its section heading's, else the article's.
     Without ``headings`` (a plain text file), a line that reads as a heading starts a section
     and the first such line is the title when none is given."""
-    from briefbook.corpus.clean import is_heading
-
     if headings is None:
         marks = [is_heading(line.strip()) for line in lines]
         if title is None and lines and marks[0]:
@@ -359,14 +360,16 @@ PROGRESS_UNDERWAY = ("正在", "已开工", "开工建设", "在建", "施工中
 PROGRESS_DONE = ("全年", "已完成", "全部建成", "全部完成", "全面完成", "如期完成", "提前完成",
                  "超额完成", "建成投用", "全部交付", "竣工")
 #: A figure given as a share of a target: 完成年度目标的57%, 完成全年任务的六成 is not read.
-SHARE_OF_TARGET = re.compile(r"(?:完成|达到|占|为)了?[^，。；：]{0,8}?(?:目标|任务|计划)(?:任务)?的?"
-                             r"\s*(\d+(?:\.\d+)?)\s*[%％]")
+SHARE_OF_TARGET = re.compile(r"(?:完成|达到|占|为)了?[^，。；：]{0,8}?(?:目标|任务|计划)"
+                             r"(?:任务)?的?\s*(\d+(?:\.\d+)?)\s*[%％]")
 #: Counting to a day before the period's end: 截至6月底, 截至目前, 上半年, 1—6月, 前5个月.
-_INTERIM = re.compile(r"截至(?:目前|当前|现在|今天|日前|\d{4}年)?(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})月"
-                      r"(?:底|末|\d{1,2}日)?)?|上半年|[一二三]季度|前[一二三]季度|"
+_INTERIM = re.compile(r"截至(?:目前|当前|现在|今天|日前|\d{4}年)?"
+                      r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,2})月(?:底|末|\d{1,2}日)?)?"
+                      r"|上半年|[一二三]季度|前[一二三]季度|"
                       r"(?:1|一)(?:—|-|－|~|～|至)(?:\d{1,2}|[一二三四五六七八九十]{1,2})月|"
                       r"前(?:\d{1,2}|[一二三四五六七八九十]{1,2})个月")
-_YEAR_END = re.compile(r"截至(?:\d{4}年|去年|上年|今年)?(?:底|末|年底|年末|12月(?:底|末|31日)?|十二月(?:底|末)?)")
+_YEAR_END = re.compile(r"截至(?:\d{4}年|去年|上年|今年)?"
+                       r"(?:底|末|年底|年末|12月(?:底|末|31日)?|十二月(?:底|末)?)")
 _PROGRESS_RE = re.compile("|".join(sorted(map(re.escape, PROGRESS_UNDERWAY + PROGRESS_DONE),
                                           key=len, reverse=True)))
 _CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,

@@ -21,15 +21,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Genre", "PLAN_TITLE", "REPORT_TITLE", "context_year", "guess_genre",
+__all__ = ["NO_GENRE", "Genre", "PLAN_TITLE", "REPORT_TITLE", "context_year", "guess_genre",
            "section_genre"]
 
 #: Title words of an article that sets out what is to be done.
-PLAN_TITLE = ("工作要点", "要点", "计划", "预算", "方案", "安排", "任务", "清单", "实事项目", "公布",
-              "印发", "目标", "部署", "力争", "年内", "将", "今年", "再建", "启动")
+PLAN_TITLE = ("工作要点", "要点", "计划", "预算", "方案", "安排", "任务", "清单", "实事项目",
+              "公布", "印发", "目标", "部署", "力争", "年内", "将", "今年", "再建", "启动")
 #: Title words of an article that tells what was done (they win over plan words).
 REPORT_TITLE = ("盘点", "答卷", "成绩单", "回眸", "回顾", "年终", "总结", "进展", "完成",
-                "交出", "交账", "通报", "亮点", "成效", "进度", "上半年", "前三季度", "截至", "已", "全部", "收官")
+                "交出", "交账", "通报", "亮点", "成效", "进度", "上半年", "前三季度", "截至", "已",
+                "全部", "收官")
 #: Lead-paragraph words (the title said nothing): a plan is issued, a report counts up.
 PLAN_LEAD = ("印发", "工作要点", "预算草案", "行动计划", "实施方案", "清单明确")
 REPORT_LEAD = ("截至", "一年来", "过去一年", "已全部完成", "完成情况")
@@ -44,6 +45,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})(?:年|\s*[—–\-~～至到])")
 class Genre:
     kind: str | None     # plan | report | None
     cue: str | None      # the word that decided, e.g. 工作要点
+
+
+#: No genre decided (neither title, lead nor section said).
+NO_GENRE = Genre(None, None)
 
 
 def _first(text: str, words: Sequence[str]) -> str | None:
@@ -62,7 +67,7 @@ def guess_genre(title: str | None, paragraphs: Sequence[str] = ()) -> Genre:
             return Genre("report", cue)
         if cue := _first(text, plan_words):
             return Genre("plan", cue)
-    return Genre(None, None)
+    return NO_GENRE
 
 
 def section_genre(heading: str | None, article: Genre) -> Genre:

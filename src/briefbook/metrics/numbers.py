@@ -7,7 +7,8 @@ written (``人``, ``名``, ``个``, ``元`` …), an optional qualifier (``力�
 the magnitude it was written with (``万``/``亿``, kept for display: ``586亿元``) and its span.
 
 Decisions (each one tested in tests/metrics/test_numbers.py):
-- ``30.2万人`` = 302000 人; ``3000余万人次`` = 30,000,000 人次 qualifier 余; ``586亿元`` = 58,600,000,000 元 (unit stays 元, display ``586亿元``);
+- ``30.2万人`` = 302000 人; ``3000余万人次`` = 30,000,000 人次 qualifier 余;
+  ``586亿元`` = 58,600,000,000 元 (unit stays 元, display ``586亿元``);
   ``14.9万余名`` = 149000 名, qualifier 余; ``近30份`` = 30 份, qualifier 近; ``超万名`` = 10000 名.
 - Chinese numerals are parsed strictly: ``三年`` = 3 年, ``一百二十五个`` = 125 个; ``十四五`` is
   malformed as a number (it is the name of the 14th five-year plan) and never a quantity.
@@ -85,7 +86,8 @@ _TOKEN = re.compile(
 
 
 #: 七成 / 过半: a share in tenths (→ %), and more than half.
-_FRACTION = re.compile(r"(?P<pre>超过|将近|接近|大约|近|约|超|逾)?(?:(?P<tenths>[一二两三四五六七八九])成"
+_FRACTION = re.compile(r"(?P<pre>超过|将近|接近|大约|近|约|超|逾)?"
+                       r"(?:(?P<tenths>[一二两三四五六七八九])成"
                        r"(?![员功为立果熟本都交效长就型品绩年人])|(?P<half>过半))(?P<suffix>以上)?")
 _NOT_FRACTION = "数几一"      # 数成, 几成: vague; 一一成…: not a share; 一成不变 is an idiom
 
@@ -370,8 +372,10 @@ def parse_quantity(text: str) -> Quantity:
     """
     text = text.strip()
     tokens = scan(text)
-    if len(tokens) != 1 or tokens[0].start != 0 or tokens[0].end != len(text.translate(_FULLWIDTH)):
-        reason = tokens[0].kind if len(tokens) == 1 and tokens[0].kind != "quantity" else "not one quantity"
+    if (len(tokens) != 1 or tokens[0].start != 0
+            or tokens[0].end != len(text.translate(_FULLWIDTH))):
+        reason = (tokens[0].kind if len(tokens) == 1 and tokens[0].kind != "quantity"
+                  else "not one quantity")
         if len(tokens) == 1 and tokens[0].kind == "quantity":
             reason = "trailing text"
         raise NotAQuantity(text, reason)
@@ -397,7 +401,8 @@ def format_quantity(value: Decimal | int | float | str, unit: str, qualifier: st
     number = Decimal(str(value))
     mag = _choose_magnitude(number) if magnitude is None else magnitude
     shown = number / _MAGNITUDES[mag] if mag else number
-    digits = format(shown.normalize(), "f") if shown != shown.to_integral_value() else str(int(shown))
+    whole = shown == shown.to_integral_value()
+    digits = str(int(shown)) if whole else format(shown.normalize(), "f")
     if qualifier in PREFIX_QUALIFIERS:
         return f"{qualifier}{digits}{mag}{unit}"
     if qualifier in INFIX_QUALIFIERS:

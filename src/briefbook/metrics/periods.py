@@ -15,9 +15,9 @@ the five-year plans by name (``十三五``, ``十四五``, ``十五五``) are th
 Words relative to an article's date (``relative_period``; y = the publication year, one
 table, ``RELATIVE``): 明年 → y+1, 明年上半年, 明年底; 去年/上年/过去一年 → y−1; 今年/本年/年内 →
 y; 年底前/今年年底 → y年底 (ends 12-31); 上半年 → y年1月—y年6月, 下半年 → y年7月—y年12月;
-全年 → the year the article is about (a January year-end report's
-全年 is last year), else y. A comparison base (比上年, 较去年, 同比) is not a period. An interim day (截至6月底) is not
-one either: the report keeps its year and says ``progress: underway`` (extract.guess_progress).
+全年 → the year the article is about (a January year-end report's 全年 is last year), else y.
+A comparison base (比上年, 较去年, 同比) is not a period. An interim day (截至6月底) is not one
+either: the report keeps its year and says ``progress: underway`` (extract.guess_progress).
 """
 
 from __future__ import annotations
@@ -115,15 +115,17 @@ _COMPARISON = re.compile(r"(?:比|较|同比)(?:上年|去年)(?:同期)?|同比
 def relative_period(sentence: str, published: dt.date, pos: int | None = None,
                     year: int | None = None) -> tuple[str, str] | None:
     """(period, the words) for the relative period word nearest before ``pos`` in ``sentence``
-    (else the first after it in its clause: 新增800个，明年再新增1000个 — not 明年), read against the publication date; ``year`` is the year the
-    article is about, for 全年. None when the sentence has no such word."""
+    (else the first after it in its clause: 新增800个，明年再新增1000个 — not 明年), read against
+    the publication date; ``year`` is the year the article is about, for 全年. None when the
+    sentence has no such word."""
     masked = _COMPARISON.sub(lambda m: "＿" * len(m.group()), sentence)
     found = list(_RELATIVE_RE.finditer(masked))
     if not found:
         return None
     pos = len(sentence) if pos is None else pos
     before = [m for m in found if m.start() < pos]
-    after = [m for m in found if m.start() >= pos and not re.search("[，；：]", sentence[pos:m.start()])]
+    after = [m for m in found
+             if m.start() >= pos and not re.search("[，；：]", sentence[pos:m.start()])]
     if not before and not after:
         return None
     m = before[-1] if before else after[0]
