@@ -112,7 +112,7 @@ LATIN = [(0x0020, 0x007E), (0x00A0, 0x00FF)]
 
 
 def named_sets() -> list[dict]:
-    """The sets every main face must cover, in the order doctor and the README list them."""
+    """The sets every main face must cover, in the order doctor and assets/fonts/README.md list them."""
     return [
         {"key": "gb2312", "name": "GB2312", "source": "GB 2312-80 via Python's gb2312 codec",
          "points": gb2312_codepoints()},
