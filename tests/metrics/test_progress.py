@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -364,24 +363,6 @@ def test_same_day_reports_agree_when_both_are_results():
 
 
 # ------------------------------------------------------------------ how the books show it
-
-def test_every_status_has_a_slug_a_colour_and_a_style_in_both_stylesheets():
-    from briefbook.core import resources
-    from briefbook.charts import STATUS_COLOURS
-    from briefbook.render.book.model import STATUS_SLUGS
-
-    css = {name: (resources.TEMPLATES_DIR / name).read_text(encoding="utf-8")
-           for name in ("book.css", "edition.css")}
-    for status in Status:
-        slug, colour = STATUS_SLUGS[status.value], STATUS_COLOURS[status.value]
-        for name, text in css.items():
-            for rule in (f".badge.{slug}", f".key-figure.{slug}"):
-                assert re.search(re.escape(rule) + r"\s*\{", text), (name, rule)
-        badge = re.search(re.escape(f".badge.{slug}") + r"\s*\{[^}]*background:\s*(#[0-9a-f]{6})",
-                          css["book.css"])
-        assert badge and badge.group(1) == colour, status      # book.css = the charts' colour
-    assert STATUS_SLUGS["逾期未见达成"] == "overdue-unmet"
-
 
 def drawn_in(doc, colour: tuple[int, int, int]) -> bool:
     """Whether any page of ``doc`` has a pixel of ``colour`` (±5 per channel)."""

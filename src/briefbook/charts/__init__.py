@@ -1,7 +1,8 @@
 """Charts: plain data in, deterministic SVG out, lettered in the bundled Noto Sans CJK SC.
 
 Takes: small typed rows (``RatioRow``, ``StatusCount``, ``TimelinePoint``) built by the render
-stage. Gives: SVG bytes. Labels stay text (``svg.fonttype='none'``, family "Noto Sans CJK SC",
+stage; each status is drawn in its colour from the status table (metrics.status.STATUSES).
+Gives: SVG bytes. Labels stay text (``svg.fonttype='none'``, family "Noto Sans CJK SC",
 regular weight only): WeasyPrint sets them in the bundled faces (``briefbook.core.fonts``
 declares the main face, its plus face and the supplement under that name), so
 chart labels are searchable in the PDF, and drawing is ≈ 0.3 s faster per book than with
@@ -13,11 +14,14 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from types import MappingProxyType
 
 from briefbook.core import resources
+from briefbook.metrics.status import STATUSES, Status
 
 #: matplotlib measures labels with the main faces only (the plus faces and the supplement
 #: share their family name, so it could not fall back to them). A character only those hold
@@ -26,18 +30,10 @@ from briefbook.core import resources
 SANS = resources.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
 SANS_BOLD = resources.FONTS_DIR / "NotoSansCJKsc-Bold.otf"
 
-#: One colour per status, shared with the stylesheet's status badges (book.css).
-STATUS_COLOURS = {
-    "超额完成": "#1b7837",
-    "已完成": "#5aae61",
-    "推进中": "#2166ac",
-    "未达目标": "#e08214",
-    "逾期未见达成": "#8c2d04",
-    "未见报道": "#b2182b",
-    "逾期未见报道": "#67001f",
-    "无法比较": "#8c8c8c",
-    "仅有报道": "#92c5de",
-}
+#: The charts' colour of each status word: the status table's (metrics.status.STATUSES), which
+#: the PDF's badges share. render's chart_style_key hashes it, so a new colour redraws charts.
+STATUS_COLOURS: Mapping[str, str] = MappingProxyType(
+    {str(row.status): row.colour for row in STATUSES})
 INK = "#222222"
 MUTED = "#8a8a8a"
 PLEDGE = "#c9c9c9"
@@ -74,6 +70,7 @@ class TimelinePoint:
 @cache
 def _pyplot():
     """Import and configure matplotlib once (the import is the slow part of a cold start)."""
+    # imported here: matplotlib costs ~0.4 s at start-up, and most commands draw no chart
     import matplotlib
 
     matplotlib.use("Agg")
@@ -181,6 +178,7 @@ def quarter_starts(first: date, last: date) -> list[date]:
 def timeline(points: list[TimelinePoint], width: float = WIDTH_IN) -> bytes:
     """The events on a time axis: pledges made (up) and figures reported (down) at each."""
     plt = _pyplot()
+    # imported here: matplotlib costs ~0.4 s at start-up (see _pyplot)
     from matplotlib import dates as mdates
 
     fig, ax = plt.subplots(layout="constrained", figsize=(width, 1.9))
@@ -192,7 +190,7 @@ def timeline(points: list[TimelinePoint], width: float = WIDTH_IN) -> bytes:
             ax.bar(x, p.pledged, width=width, color="#4d4d4d")
             ax.text(x, p.pledged + peak * 0.05, f"承诺 {p.pledged}", ha="center", fontsize=8)
         if p.reported:
-            ax.bar(x, -p.reported, width=width, color=STATUS_COLOURS["已完成"])
+            ax.bar(x, -p.reported, width=width, color=STATUS_COLOURS[Status.DONE])
             ax.text(x, -p.reported - peak * 0.05, f"报道 {p.reported}", ha="center", va="top",
                     fontsize=8)
         ax.text(x, peak * 1.35, f"{p.label}\n{p.day.year}年{p.day.month}月{p.day.day}日",

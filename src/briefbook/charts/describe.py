@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from briefbook.charts import TimelinePoint, RatioRow, StatusCount
+from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 
 
 def cn_day(day) -> str:
@@ -25,7 +25,8 @@ def ratio_row(row: RatioRow) -> str:
         return f"{row.label}：承诺{row.pledged}，未见报道"
     if row.ratio is None:  # no ratio: say the status, unless the figure already does
         said = row.reported.endswith(f"（{row.status}）")
-        return f"{row.label}：承诺{row.pledged}，报道{row.reported}" + ("" if said else f"，{row.status}")
+        tail = "" if said else f"，{row.status}"
+        return f"{row.label}：承诺{row.pledged}，报道{row.reported}{tail}"
     return f"{row.label}：承诺{row.pledged}，报道{row.reported}，为承诺的{row.ratio:.0%}"
 
 

@@ -36,19 +36,24 @@ Rubric (printed in the book's methodology note from ``RUBRIC``), applied in this
    Only the calendar overrules it: a curated 推进中 is 逾期未见达成 once the deadline has
    passed before the "as of" date (as in 3).
 
-Each status's meaning, as the book prints it, is ``RUBRIC``; its CSS class and colour are
-``render.book.STATUS_SLUGS`` and ``charts.STATUS_COLOURS`` (every status has both, styled in
-templates/book.css and edition.css: tests/metrics/test_progress.py).
+Also gives the status table, ``STATUSES``: one ``StatusRow`` per status with its CSS class,
+colours and meaning. Everything that shows a status reads it: ``RUBRIC`` (the meanings the
+book prints), the book model's classes (``status_slug``), the charts' colours
+(``charts.STATUS_COLOURS``) and the status rules of both stylesheets, which
+templates/partials/status.css.j2 writes from it for the PDF and the HTML edition
+(tests/metrics/test_status_table.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, Protocol
 
-__all__ = ["DEADLINE_PASSED", "RUBRIC", "PeriodRelation", "Status", "assess", "is_result",
-           "month_label"]
+__all__ = ["DEADLINE_PASSED", "OTHER_SLUG", "RUBRIC", "STATUSES", "PeriodRelation", "Status",
+           "StatusRow", "assess", "is_result", "month_label", "status_row", "status_slug"]
 
 
 class Status(StrEnum):
@@ -63,23 +68,79 @@ class Status(StrEnum):
     REPORT_ONLY = "仅有报道"
 
 
-RUBRIC: list[tuple[Status, str]] = [
-    (Status.EXCEEDED, "报道的结果数字高于承诺数字，单位与时期相同；结果指报道注明已完成，"
-                      "或发表于承诺期限之后"),
-    (Status.DONE, "报道数字达到承诺数字（期限前的阶段数字已达到的亦同）；或承诺的事项（无数字）"
-                  "已报道完成"),
-    (Status.IN_PROGRESS, "承诺期限未过（或未定期限），报道称该事项正在建设、推进或已启动，或只给出"
-                         "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；发表于承诺期限之前、未注明"
-                         "已完成的报道，其数字视为阶段数字"),
-    (Status.SHORT, "报道的结果数字低于承诺数字，单位与时期相同"),
-    (Status.OVERDUE_UNMET, "承诺的期限已过（截至本册的“截至日期”），最近的报道仍称在推进，或只给出"
-                           "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；语料中未见达到承诺的报道"),
-    (Status.NO_REPORT, "有承诺，语料中尚无后续报道"),
-    (Status.OVERDUE, "承诺的期限已过（截至本册的“截至日期”），语料中仍无后续报道"),
-    (Status.INCOMPARABLE, "承诺与报道的单位、时期或所指事项不同，或同日两则报道数字不一，"
-                          "不能直接比较"),
-    (Status.REPORT_ONLY, "语料中只有报道的数字，没有对应的承诺"),
-]
+_SLUG = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_HEX = re.compile(r"#[0-9a-f]{6}")
+WHITE = "#ffffff"
+#: The class of a status word outside the table (the stylesheets' plain grey badge).
+OTHER_SLUG = "other"
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One status of the rubric and everything that shows it: its word, its CSS class, its
+    colours and the sentence the book prints for it. ``slug`` and the colours go into CSS
+    unescaped, so they are checked here: a slug is lower-case ASCII words joined by ``-``, a
+    colour is ``#rrggbb``."""
+
+    status: Status
+    slug: str     # CSS class: .badge.<slug>, .key-figure.<slug>
+    colour: str   # the status's colour: chart bars, the PDF's badges, summary cards' left edge
+    ink: str      # the badge's text colour
+    screen: str   # the HTML edition's badge: ``colour`` darkened to 4.5:1 against ``ink``
+    meaning: str  # the rubric's sentence (the book's methodology note)
+
+    def __post_init__(self) -> None:
+        if not _SLUG.fullmatch(self.slug):
+            raise ValueError(f"status slug {self.slug!r} is not a CSS class name")
+        for name in ("colour", "ink", "screen"):
+            if not _HEX.fullmatch(getattr(self, name)):
+                raise ValueError(f"{self.status}: {name} {getattr(self, name)!r} is not #rrggbb")
+
+
+#: The status table, in the rubric's order: the one place a status's class, colours and
+#: meaning are written (tests/metrics/test_status_table.py).
+STATUSES: tuple[StatusRow, ...] = (
+    StatusRow(Status.EXCEEDED, "exceeded", "#1b7837", WHITE, "#1b7837",
+              "报道的结果数字高于承诺数字，单位与时期相同；结果指报道注明已完成，"
+              "或发表于承诺期限之后"),
+    StatusRow(Status.DONE, "done", "#5aae61", WHITE, "#3f7f45",
+              "报道数字达到承诺数字（期限前的阶段数字已达到的亦同）；或承诺的事项（无数字）"
+              "已报道完成"),
+    StatusRow(Status.IN_PROGRESS, "progress", "#2166ac", WHITE, "#2166ac",
+              "承诺期限未过（或未定期限），报道称该事项正在建设、推进或已启动，或只给出"
+              "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；发表于承诺期限之前、未注明"
+              "已完成的报道，其数字视为阶段数字"),
+    StatusRow(Status.SHORT, "short", "#e08214", WHITE, "#a85a00",
+              "报道的结果数字低于承诺数字，单位与时期相同"),
+    StatusRow(Status.OVERDUE_UNMET, "overdue-unmet", "#8c2d04", WHITE, "#8c2d04",
+              "承诺的期限已过（截至本册的“截至日期”），最近的报道仍称在推进，或只给出"
+              "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；语料中未见达到承诺的报道"),
+    StatusRow(Status.NO_REPORT, "unreported", "#b2182b", WHITE, "#b2182b",
+              "有承诺，语料中尚无后续报道"),
+    StatusRow(Status.OVERDUE, "overdue", "#67001f", WHITE, "#67001f",
+              "承诺的期限已过（截至本册的“截至日期”），语料中仍无后续报道"),
+    StatusRow(Status.INCOMPARABLE, "incomparable", "#8c8c8c", WHITE, "#6b6b6b",
+              "承诺与报道的单位、时期或所指事项不同，或同日两则报道数字不一，"
+              "不能直接比较"),
+    StatusRow(Status.REPORT_ONLY, "reported-only", "#92c5de", "#1f1f1f", "#92c5de",
+              "语料中只有报道的数字，没有对应的承诺"),
+)
+_BY_WORD = {str(row.status): row for row in STATUSES}
+
+#: Each status's meaning, as the book prints it (read from the table).
+RUBRIC: tuple[tuple[Status, str], ...] = tuple((row.status, row.meaning) for row in STATUSES)
+
+
+def status_row(status: str) -> StatusRow | None:
+    """The table's row for a status word (None: a word the rubric does not give)."""
+    return _BY_WORD.get(str(status))
+
+
+def status_slug(status: str) -> str:
+    """The CSS class of a status word; ``OTHER_SLUG`` for a word outside the table."""
+    row = status_row(status)
+    return row.slug if row is not None else OTHER_SLUG
+
 
 PeriodRelation = Literal["same", "within", "different"]
 

@@ -58,6 +58,7 @@ def chart_style_key() -> str:
     from briefbook import charts
 
     digest = hashlib.sha256(Path(charts.__file__).read_bytes())
+    digest.update(repr(sorted(charts.STATUS_COLOURS.items())).encode())  # the status table's
     for face in (charts.SANS, charts.SANS_BOLD):
         digest.update(f"{face.name}:{face.stat().st_size}".encode())
     try:

@@ -11,6 +11,7 @@ from functools import cache
 import jinja2
 
 from briefbook.core import resources
+from briefbook.metrics.status import STATUSES
 from briefbook.render.book.model import Book
 from briefbook.render.book.markdown import commentary
 from briefbook.render.book.typeset import cn_date, cn_ordinal, ref, typeset, url
@@ -32,6 +33,7 @@ def environment() -> jinja2.Environment:
     env.filters["commentary"] = commentary
     env.filters["ref"] = ref
     env.filters["url"] = url
+    env.globals["statuses"] = STATUSES  # the status rules (partials/status.css.j2)
     return env
 
 

@@ -22,7 +22,7 @@ from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 from briefbook.charts.describe import describe
 from briefbook.corpus.model import known_on
 from briefbook.core.errors import BriefbookError
-from briefbook.metrics.status import month_label
+from briefbook.metrics.status import STATUSES, month_label, status_slug
 from briefbook.render.book.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
@@ -32,18 +32,6 @@ if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
     from briefbook.project.config import Event
     from briefbook.metrics.catalog import Catalog
 
-#: Stable ASCII class names for the statuses (CSS colours live in book.css).
-STATUS_SLUGS = {
-    "超额完成": "exceeded",
-    "已完成": "done",
-    "推进中": "progress",
-    "未达目标": "short",
-    "逾期未见达成": "overdue-unmet",
-    "未见报道": "unreported",
-    "逾期未见报道": "overdue",
-    "无法比较": "incomparable",
-    "仅有报道": "reported-only",
-}
 CHART_TITLES = {
     ChartKind.PLEDGED_VS_REPORTED: "承诺与报道对照",
     ChartKind.STATUS_BREAKDOWN: "各项承诺进展状态",
@@ -250,7 +238,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         steps = tuple(HistoryStep(month_label(s.day) if months[month_label(s.day)] == 1
                                   else cn_date(s.day),   # two changes in a month: their days
                                   cn_date(s.day), str(s.status),
-                                  STATUS_SLUGS.get(str(s.status), "other"), s.because)
+                                  status_slug(s.status), s.because)
                       for s in m.history)
         return steps if len(steps) > 1 else ()
 
@@ -260,7 +248,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         return MetricRow(
             id=m.id, label=m.label, topic=m.topic,
             pledged=figure(m.pledged), reported=figure(m.reported),
-            status=status, status_slug=STATUS_SLUGS.get(status, "other"),
+            status=status, status_slug=status_slug(status),
             status_reason=m.status_reason,
             ratio=f"{m.ratio:.0%}" if m.ratio is not None else None,
             history=history(m),
@@ -336,7 +324,7 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         cover=brief.cover, contents=brief.contents,
         summary_text=paragraphs_of(brief.summary.text if brief.summary else None),
         key_figures=key_figures,
-        tallies=tuple(StatusTally(s, STATUS_SLUGS.get(s, "other"), tallies[s],
+        tallies=tuple(StatusTally(s, status_slug(s), tallies[s],
                                   tuple(labels_by_status.get(s, ())))
                       for s in _status_order(rubric, tallies) if tallies[s]),
         metric_count=len(book_ids),
@@ -397,7 +385,7 @@ def _book_ids(brief: Brief, table_ids: list[str]) -> list[str]:
 
 
 def _status_order(rubric, tallies: Counter) -> list[str]:
-    order = [status for status, _meaning in rubric] or list(STATUS_SLUGS)
+    order = [status for status, _meaning in rubric] or [str(row.status) for row in STATUSES]
     return order + sorted(s for s in tallies if s not in order)
 
 
