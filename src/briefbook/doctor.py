@@ -11,6 +11,9 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass
 
+import cffi  # type: ignore[import-untyped]  # cffi ships no type information (no types-cffi here)
+from fontTools.ttLib import TTFont
+
 from briefbook.core import fonts
 
 MIN_PANGO = (1, 44)
@@ -25,16 +28,21 @@ class Finding:
 
 
 def findings() -> list[Finding]:
-    out = [Finding("Python", platform.python_version(), platform.python_version_tuple()[:2] == ("3", "11"),
-                   "use Python 3.11")]
+    out = [Finding("Python", platform.python_version(),
+                   platform.python_version_tuple()[:2] == ("3", "11"), "use Python 3.11")]
     try:
+        # imported here: a missing system library (Pango, HarfBuzz) must become a finding,
+        # not a crash of ``doctor`` itself
         import weasyprint
         from weasyprint.text import ffi
+
+        from briefbook.render.engine.pinned import PINNED_WEASYPRINT
     except Exception as exc:  # a missing system library surfaces here as OSError
         return out + [Finding("WeasyPrint", f"cannot load: {exc}", False,
                               "run `make system-deps` (installs Pango and HarfBuzz)")]
-    out.append(Finding("WeasyPrint", weasyprint.__version__, weasyprint.__version__ == "70.0",
-                       "reinstall with `make` (pinned 70.0)"))
+    out.append(Finding("WeasyPrint", weasyprint.__version__,
+                       weasyprint.__version__ == PINNED_WEASYPRINT,
+                       f"reinstall with `make` (pinned {PINNED_WEASYPRINT})"))
     pango = ffi.pango.pango_version()
     pango_version = (pango // 10000, pango // 100 % 100, pango % 100)
     out.append(Finding("Pango", ".".join(map(str, pango_version)), pango_version[:2] >= MIN_PANGO,
@@ -48,8 +56,6 @@ def findings() -> list[Finding]:
 
 def _harfbuzz_version() -> str:
     """WeasyPrint declares no version call for HarfBuzz, so ask the library directly."""
-    import cffi
-
     hb = cffi.FFI()
     hb.cdef("const char *hb_version_string (void);")
     for name in ("libharfbuzz.so.0", "harfbuzz"):
@@ -61,8 +67,6 @@ def _harfbuzz_version() -> str:
 
 
 def font_findings() -> list[Finding]:
-    from fontTools.ttLib import TTFont
-
     out = []
     expected = [*fonts.FACES, *map(fonts.plus_face, fonts.FACES), fonts.SUPPLEMENT]
     folder = fonts.fonts_dir()

@@ -11,12 +11,16 @@ Nothing is written when the folder is unsuitable; a failure part-way removes wha
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import write_atomic
+from briefbook.corpus.ingest import ingest
+from briefbook.corpus.sources import SOURCES_FILE, SourcesFile, save_sources
+from briefbook.corpus.store import CORRECTIONS_FILE, LOCK_FILE, render_lock
 from briefbook.project import PROJECT_FILE, Project, find_root, load_project
 
 EXAMPLE_ID = "sl-2024-01-15"
@@ -171,12 +175,6 @@ _PATH_MAX = 4096
 
 
 def _write(folder: Path, title: str) -> Project:
-    import json
-
-    from briefbook.corpus.ingest import ingest
-    from briefbook.corpus.sources import SOURCES_FILE, SourcesFile, save_sources
-    from briefbook.corpus.store import CORRECTIONS_FILE, LOCK_FILE, render_lock
-
     corpus = folder / "corpus"
     (corpus / "raw").mkdir(parents=True)
     (folder / "briefs").mkdir()
@@ -184,7 +182,8 @@ def _write(folder: Path, title: str) -> Project:
                                                                              ensure_ascii=False)))
     write_atomic(folder / ".gitignore", ".cache/\n")
     save_sources(corpus, SourcesFile(articles=[]))
-    write_atomic(corpus / CORRECTIONS_FILE, "# Reviewed repairs of damaged raw text.\nrepairs: []\n")
+    write_atomic(corpus / CORRECTIONS_FILE,
+                 "# Reviewed repairs of damaged raw text.\nrepairs: []\n")
     write_atomic(corpus / LOCK_FILE, render_lock([]))
     project = load_project(folder)
     source = folder / ".example-article.txt"

@@ -30,11 +30,23 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 
-from briefbook.checks.compare import (DEFAULT_BUDGET, DEFAULT_THRESHOLD, Budget, Comparison,
-                                      compare_documents)
-from briefbook.checks.rasterise import (DEFAULT_DPI, DEFAULT_MODE, MAX_DOCUMENT_PIXELS,
-                                        MAX_PAGE_PIXELS, MAX_PDF_PAGES, RenderedPage,
-                                        open_image, rasterise)
+from briefbook.checks.compare import (
+    DEFAULT_BUDGET,
+    DEFAULT_THRESHOLD,
+    Budget,
+    Comparison,
+    compare_documents,
+)
+from briefbook.checks.rasterise import (
+    DEFAULT_DPI,
+    DEFAULT_MODE,
+    MAX_DOCUMENT_PIXELS,
+    MAX_PAGE_PIXELS,
+    MAX_PDF_PAGES,
+    RenderedPage,
+    open_image,
+    rasterise,
+)
 from briefbook.checks.report import clear_report, png_bytes, write_report
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import read_bounded
@@ -62,7 +74,8 @@ class BaselineResult:
             return f"baseline recorded: {len(self.written)} file(s) in {self.baseline_dir}"
         if self.status == "unchanged":
             return f"matches baseline {self.baseline_dir}"
-        text = f"differs from baseline {self.baseline_dir}:\n{self.comparison.describe()}"
+        details = self.comparison.describe() if self.comparison is not None else ""
+        text = f"differs from baseline {self.baseline_dir}:\n{details}"
         if self.out_dir is not None:
             text += f"\nexpected/actual/diff images: {self.out_dir}"
         return text
@@ -117,7 +130,8 @@ def record_baseline(pages: list[RenderedPage], baseline_dir: Path) -> list[Path]
             "dpi": pages[0].dpi if pages else DEFAULT_DPI,
             "mode": "L" if not pages or pages[0].image.ndim == 2 else "RGB",
             "page_sizes_pt": [list(p.size_pt) for p in pages],
-            "renderer": f"pypdfium2 {pdfium.version.PYPDFIUM_INFO} / pdfium {pdfium.version.PDFIUM_INFO}",
+            "renderer": (f"pypdfium2 {pdfium.version.PYPDFIUM_INFO} / "
+                         f"pdfium {pdfium.version.PDFIUM_INFO}"),
         }
         _write_synced(staging / META_NAME, (json.dumps(meta, indent=2) + "\n").encode())
         names.append(META_NAME)
@@ -172,7 +186,7 @@ def load_baseline(baseline_dir: Path) -> tuple[dict, list[RenderedPage]]:
                              hint="re-record the baseline with --update")
     pages = []
     total = 0
-    for i, (path, size) in enumerate(zip(files, sizes)):
+    for i, (path, size) in enumerate(zip(files, sizes, strict=True)):  # same length: above
         im = open_image(path, what="a baseline page image", max_pixels=MAX_PAGE_PIXELS,
                         max_side=1 << 16, formats=("PNG",))
         with im:
@@ -206,7 +220,8 @@ def check_against_baseline(pdf_bytes: bytes, baseline_dir: Path, *, update: bool
     baseline_dir = Path(baseline_dir)
     if update:
         pages = rasterise(pdf_bytes, dpi=dpi or DEFAULT_DPI, mode=DEFAULT_MODE)
-        return BaselineResult("recorded", baseline_dir, written=record_baseline(pages, baseline_dir))
+        written = record_baseline(pages, baseline_dir)
+        return BaselineResult("recorded", baseline_dir, written=written)
     if not baseline_dir.exists():
         raise BriefbookError("no baseline recorded here yet; nothing was compared",
                              where=str(baseline_dir),

@@ -57,8 +57,8 @@ class Budget:
             return cls(pixels=int(text))
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%|px)?\s*", str(text))
         if not match:
-            raise BriefbookError(f"cannot read budget {text!r}",
-                                 hint='give a pixel count ("20" or "20px") or a percentage ("0.01%")')
+            raise BriefbookError(f"cannot read budget {text!r}", hint='give a pixel count '
+                                 '("20" or "20px") or a percentage ("0.01%")')
         number, unit = match.groups()
         if unit == "%":
             value = float(number)
@@ -94,7 +94,9 @@ class BBox:
 
     @property
     def mm(self) -> tuple[float, float, float, float]:
-        return tuple(round(px_to_mm(v, self.dpi), 2) for v in (self.x0, self.y0, self.x1, self.y1))
+        x0, y0, x1, y1 = (round(px_to_mm(v, self.dpi), 2)
+                          for v in (self.x0, self.y0, self.x1, self.y1))
+        return x0, y0, x1, y1
 
     def as_dict(self) -> dict:
         return {"px": [self.x0, self.y0, self.x1, self.y1], "mm": list(self.mm)}

@@ -53,6 +53,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from fontTools.cffLib import CFFFontSet
@@ -61,10 +62,11 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
-from briefbook.render.layout.footnotes import footnotes_off_their_page
 from briefbook.checks.rasterise import MAX_PDF_PAGES
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fonts import FACES, face_coverage
 from briefbook.core.resources import FONTS_DIR
+from briefbook.render.layout.footnotes import footnotes_off_their_page
 
 DEFAULT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 REQUIRED_METADATA = ("Title", "Author", "CreationDate")
@@ -132,8 +134,6 @@ def normalise_text(text: str) -> str:
 @functools.lru_cache(maxsize=4)
 def bundled_coverage(fonts_dir: str = str(FONTS_DIR)) -> frozenset[int]:
     """Code points the bundled faces print (``briefbook.core.fonts``: main, plus, supplement)."""
-    from briefbook.core.fonts import FACES, face_coverage
-
     if not all((Path(fonts_dir) / face).is_file() for face in FACES):
         raise BriefbookError("no bundled fonts found", where=fonts_dir)
     return face_coverage(Path(fonts_dir)).printable
@@ -187,7 +187,8 @@ class _EmbeddedFont:
 
     def _from_cff(self, cff) -> None:
         top = cff.topDictIndex[0]
-        self.family = getattr(top, "FamilyName", None) or (cff.fontNames[0] if cff.fontNames else None)
+        self.family = (getattr(top, "FamilyName", None)
+                       or (cff.fontNames[0] if cff.fontNames else None))
         # WeasyPrint shows glyph ids as codes (CIDToGIDMap /Identity) and subsets with
         # retain_gids, so the glyph it meant is below the glyph count; a viewer that follows
         # the standard finds it through the charset (``cid_to_gid``).
@@ -259,8 +260,8 @@ def _parse_to_unicode(data: bytes) -> dict[int, str]:
         for code, target in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
             mapping[int(code, 16)] = utf16(target)
     for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
-        for low, high, start in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>",
-                                           block):
+        for low, high, start in re.findall(
+                r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
             base = int(start, 16)
             for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
                 mapping[code] = utf16(f"{base + offset:0{len(start)}x}")
@@ -354,7 +355,8 @@ class _Font:
 NO_GLYPH = -1
 
 
-def _load_font(font_dict: DictionaryObject, programs: dict[object, _EmbeddedFont | str] | None = None
+def _load_font(font_dict: DictionaryObject,
+               programs: dict[object, _EmbeddedFont | str] | None = None,
                ) -> tuple[_Font, list[str]]:
     """``programs``: the font programs decoded so far, by object number (a book whose chapters
     were laid out apart has several font dictionaries sharing one program); filled in."""
@@ -576,7 +578,7 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
         report.fail("page-count", f"{report.page_count} page(s), expected {expected_pages}")
 
     # Metadata.
-    info = reader.metadata or {}
+    info: dict[Any, Any] = reader.metadata or {}
     for key, value in info.items():
         report.metadata[str(key).lstrip("/")] = str(value)
     root = _resolve(reader.trailer["/Root"])
@@ -587,7 +589,8 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
         if not report.metadata.get(key, "").strip():
             report.fail("metadata", f"document {key} is missing")
     if "CreationDate" in report.metadata and not _pdf_date_ok(report.metadata["CreationDate"]):
-        report.fail("metadata", f"CreationDate {report.metadata['CreationDate']!r} is not a PDF date")
+        report.fail("metadata",
+                    f"CreationDate {report.metadata['CreationDate']!r} is not a PDF date")
     for key in OPTIONAL_METADATA:
         if not report.metadata.get(key, "").strip():
             report.warn("metadata", f"document {key} is missing")

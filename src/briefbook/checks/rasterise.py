@@ -18,8 +18,9 @@ tables); ``compare``, ``lint`` and snapshots work at 75 DPI, the preview at 96, 
   the default 75 DPI 0.54 Mpx. (One 14,400×14,400 pt page — PDF's largest — is 225 Mpx at
   75 DPI and 900 Mpx at 150; it was rendered until memory ran out.)
 - ``MAX_DOCUMENT_PIXELS`` = 300 Mpx for all the pages of one document a command holds at
-  once (1 byte a pixel in grey, 3 in RGB; ``compare`` holds two documents, 600 MB at most): 300 A4 pages fit at the preview's
-  96 DPI (268 Mpx), and the largest book up to 200 DPI (271 Mpx).
+  once (1 byte a pixel in grey, 3 in RGB; ``compare`` holds two documents, 600 MB at most):
+  300 A4 pages fit at the preview's 96 DPI (268 Mpx), and the largest book up to 200 DPI
+  (271 Mpx).
 
 Page images (``open_image``: a baseline's page PNGs, a page image given to ``trace``) are read
 through ``fileio.read_bounded`` (at most ``MAX_IMAGE_BYTES``), and their header's size is
@@ -49,18 +50,18 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pypdfium2 as pdfium
+from PIL import Image, UnidentifiedImageError
+from PIL.Image import Image as PILImage
 
 from briefbook.core.errors import BriefbookError
-
-if TYPE_CHECKING:
-    from PIL.Image import Image as PILImage
+from briefbook.core.fileio import read_bounded
 
 #: 75 DPI catches a single changed CJK character at body size (≈11 px per em at 10.5 pt)
 #: while a greyscale A4 baseline page stays ≈20–40 KB as PNG. Measured numbers: see
@@ -196,10 +197,6 @@ def open_image(source: Path | str | bytes, *, where: str | None = None,
     ``max_bytes``, never a FIFO or device) or bytes — or a ``BriefbookError``. The format and
     the header's size are checked before any pixel is decoded; Pillow's decompression-bomb
     warning and error become a ``BriefbookError`` too. Pillow's global limit is not changed."""
-    from PIL import Image, UnidentifiedImageError
-
-    from briefbook.core.fileio import read_bounded
-
     if isinstance(source, bytes):
         data = source
     else:
@@ -242,8 +239,6 @@ def open_image(source: Path | str | bytes, *, where: str | None = None,
 def _bomb(exc: Exception, what: str, where: str | None, max_pixels: int) -> BriefbookError:
     """Pillow's decompression-bomb warning or error (its size check against its own global
     limit, made while opening) as a ``BriefbookError``."""
-    import re
-
     found = re.search(r"\((\d+) pixels\)", str(exc))
     size = f" ({_mpx(int(found.group(1)))})" if found else ""
     return BriefbookError(f"{what} is too large to decode{size}; the limit is "
@@ -253,8 +248,6 @@ def _bomb(exc: Exception, what: str, where: str | None, max_pixels: int) -> Brie
 
 
 def _pillow_limit() -> float:
-    from PIL import Image
-
     return Image.MAX_IMAGE_PIXELS or float("inf")
 
 

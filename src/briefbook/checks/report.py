@@ -98,6 +98,8 @@ def write_report(comparison: Comparison, old: Sequence[RenderedPage],
         mask = result.mask
         if mask is None:  # a page only one side has: all of it is the change
             only = expected if expected is not None else actual
+            if only is None:  # on neither side: no page to draw (a comparison never lists one)
+                continue
             mask = np.ones(only.shape[:2], dtype=bool)
         path = stem.with_name(f"{stem.name}-diff.png")
         write_atomic(path, png_bytes(diff_image(expected, actual, mask, result.bbox)))

@@ -24,6 +24,7 @@ import re
 from importlib import resources
 
 import anyio
+from markupsafe import escape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -121,8 +122,6 @@ def create_app(hub: Hub, *, title: str = "briefbook preview") -> Starlette:
     style = _asset("preview.css")
 
     async def index(request: Request) -> Response:
-        from markupsafe import escape
-
         return Response(page_html.replace("{{title}}", str(escape(title))), media_type="text/html",
                         headers=SECURITY_HEADERS)
 

@@ -11,6 +11,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import pypdfium2 as pdfium
+from PIL import Image
+
+from briefbook.checks.rasterise import rasterise
+
 #: Screen resolution for the preview (A4 ≈ 794 px wide): sharp enough to read body text.
 PREVIEW_DPI = 96
 
@@ -24,11 +29,7 @@ class PageView:
 
 
 def page_views(pdf: bytes, *, dpi: float = PREVIEW_DPI) -> list[PageView]:
-    import pypdfium2 as pdfium
-    from PIL import Image
-
-    from briefbook.checks.rasterise import rasterise
-
+    """One ``PageView`` per page of ``pdf``: its PNG at ``dpi`` and its text."""
     images = rasterise(pdf, dpi=dpi, mode="RGB")
     doc = pdfium.PdfDocument(pdf)
     try:

@@ -16,8 +16,13 @@ from collections.abc import Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
+import uvicorn
+
 from briefbook.core.errors import BriefbookError
+from briefbook.preview.app import Hub, create_app
 from briefbook.preview.session import PreviewSession
+from briefbook.preview.watch import watch
 
 HOST = "127.0.0.1"
 
@@ -25,7 +30,8 @@ HOST = "127.0.0.1"
 def bind(port: int) -> socket.socket:
     """A listening TCP socket on 127.0.0.1:``port`` or a clear error."""
     if not 0 <= port <= 65535:
-        raise BriefbookError(f"port {port} is out of range", hint="give --port between 1024 and 65535, or 0 for any free port")
+        raise BriefbookError(f"port {port} is out of range",
+                             hint="give --port between 1024 and 65535, or 0 for any free port")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     # Restarting right after a stop must work (connections of the last run in TIME_WAIT);
     # on Linux this never lets two servers listen on one port.
@@ -37,7 +43,8 @@ def bind(port: int) -> socket.socket:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             raise BriefbookError(f"port {port} on {HOST} is already in use",
-                                 hint="stop the other program, or pass --port N (or --port 0 for any free port)") from exc
+                                 hint="stop the other program, or pass --port N (or --port 0 "
+                                      "for any free port)") from exc
         if exc.errno == errno.EACCES:
             raise BriefbookError(f"not allowed to listen on port {port}",
                                  hint="use a port above 1024, or --port 0") from exc
@@ -50,12 +57,6 @@ def serve(session: PreviewSession, watch_folders: Iterable[Path], *, port: int =
           watch_files: Iterable[Path] = (),
           on_ready: Callable[[str], None] | None = None,
           on_render: Callable[[object], None] | None = None) -> None:
-    import anyio
-    import uvicorn
-
-    from briefbook.preview.app import Hub, create_app
-    from briefbook.preview.watch import watch
-
     sock = bind(port)
     url = f"http://{HOST}:{sock.getsockname()[1]}/"
     hub = Hub()

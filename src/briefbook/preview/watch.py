@@ -19,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
+import anyio
+from watchfiles import DefaultFilter, awatch
+
 STEP_MS = 50
 DEBOUNCE_MS = 1600
 #: A render starts once no change came for this long (a burst of saves is one render).
@@ -35,9 +38,6 @@ async def watch(brief: Path, folders: Iterable[Path], on_change: Callable[[bool]
                 stop_event, files: Iterable[Path] = ()) -> None:
     """Run until ``stop_event`` (an ``anyio.Event``) is set. ``files`` (the project file) are
     watched like the brief, through their folders, and count as a reload."""
-    import anyio
-    from watchfiles import DefaultFilter, awatch
-
     brief = brief.absolute()
     files = {Path(f).absolute() for f in files}
     folders = [Path(f).absolute() for f in folders if Path(f).is_dir()]
