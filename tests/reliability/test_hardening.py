@@ -63,7 +63,7 @@ def test_check_dev_zero_and_a_fifo_brief_fail_at_once(tmp_path):
 
 @pytest.mark.parametrize("what", ["brief", "yaml", "readers", "article", "pdf"])
 def test_every_reader_refuses_devices_fifos_and_folders(tmp_path, what):
-    from briefbook.brief.load import read_yaml
+    from briefbook.core.models import read_yaml
     from briefbook.core.safeyaml import read_text
     from briefbook.cli.commands_checks import _read_pdf
 

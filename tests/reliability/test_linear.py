@@ -19,6 +19,7 @@ import time
 import pytest
 
 from briefbook.brief import check
+from briefbook.core import suggest
 from briefbook.core.errors import BriefbookErrors
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
@@ -110,13 +111,13 @@ def test_did_you_mean_guesses_have_a_budget(tmp_path, monkeypatch):
     corpus of 5,000 paragraphs were a million comparisons (2,000 against 20,000: 25 minutes).
     Now ``MAX_GUESS_COMPARISONS`` bounds them; the first ids get a guess, the rest the listing."""
     compared = []
-    real = check.difflib.get_close_matches
+    real = suggest.difflib.get_close_matches
 
     def counting(word, possibilities, *args, **kwargs):
         compared.append(len(possibilities))
         return real(word, possibilities, *args, **kwargs)
 
-    monkeypatch.setattr(check.difflib, "get_close_matches", counting)
+    monkeypatch.setattr(suggest.difflib, "get_close_matches", counting)
     known = {f"art-2021-08-01/s1/p{i}" for i in range(5000)}
     brief = tmp_path / "brief.yaml"
     brief.write_text(HEAD + "sections:\n  - heading: 一\n    quotes: ["

@@ -4,7 +4,7 @@
 
 import yaml
 
-from briefbook.brief.load import Locator
+from briefbook.core.models import Locator
 
 
 class CountingList(list):

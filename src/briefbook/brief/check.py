@@ -13,7 +13,6 @@ often aliases repeat it, and the fonts' coverage is built once per process.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -22,9 +21,13 @@ from pathlib import Path
 
 import yaml
 
-from briefbook.brief.load import Loc, Locator, _fields_at, format_loc, read_brief, validate
+from briefbook.brief.load import BRIEF, read_brief
 from briefbook.brief.schema import Brief, Section
+from briefbook.core import coverage
+from briefbook.core.chars import BIDI_CONTROLS
 from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.core.models import Loc, Locator, fields_at, format_loc, validate
+from briefbook.core.suggest import LOOSE, MAX_COMPARISONS, Budget, did_you_mean
 
 
 def json_schema() -> str:
@@ -67,7 +70,7 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     it).
     """
     data, locator = read_brief(path)
-    brief, errors = validate({**(defaults or {}), **data}, locator)
+    brief, errors = validate({**(defaults or {}), **data}, locator, Brief, BRIEF.examples)
     errors += _dangling(data, locator, corpus_ids, metric_ids)
     errors += _empty_sections(data, locator)
     if metric_topics is not None:
@@ -83,6 +86,7 @@ def check_brief(path: Path, *, corpus_ids: Collection[str], metric_ids: Collecti
     if errors:
         raise BriefbookErrors(_bounded(sorted(errors, key=lambda e: _line_col(e.where)),
                                        unlisted))
+    assert brief is not None                # no errors: the schema was met
     return brief
 
 
@@ -115,31 +119,26 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
               metric_ids: Collection[str]) -> list[BriefbookError]:
     """Unknown ids, read from the raw mapping so they are found even when the schema fails."""
     errors: list[BriefbookError] = []
-    budget = MAX_GUESS_COMPARISONS
+    budget = Budget(MAX_GUESS_COMPARISONS)
 
-    def guess(known: Collection[str]) -> bool:
-        """Whether this unknown id gets a did-you-mean (one comparison per known id)."""
-        nonlocal budget
-        if len(errors) >= MAX_LISTED_ERRORS or len(known) > budget:
-            return False
-        budget -= len(known)
-        return True
+    def guessing() -> Budget | None:
+        """The budget for the next unknown id's did-you-mean; None past the errors listed."""
+        return budget if len(errors) < MAX_LISTED_ERRORS else None
 
     for loc, value in _refs(data, _METRIC_LISTS):
         if value not in metric_ids:
             errors.append(_unknown(locator, loc, "metric", value, metric_ids, "briefbook metrics",
-                                   guess=guess(metric_ids)))
+                                   budget=guessing()))
     for loc, value in _refs(data, _CORPUS_LISTS):
         if value not in corpus_ids:
             errors.append(_unknown(locator, loc, "corpus id", value, corpus_ids,
-                                   "briefbook sections", guess=guess(corpus_ids)))
+                                   "briefbook sections", budget=guessing()))
     return errors
 
 
-#: Did-you-mean guesses compare an unknown id with each known one (difflib, ~25 µs a pair of
-#: similar ids): a check spends at most this many comparisons on them (about 2 s) — 50 guesses
-#: against a corpus of 1,000 paragraphs, two against one of 20,000 — then names the listing.
-MAX_GUESS_COMPARISONS = 50_000
+#: Did-you-mean guesses compare an unknown id with each known one: a check spends at most this
+#: many comparisons on them (``core.suggest``: about 2 s), then names the listing.
+MAX_GUESS_COMPARISONS = MAX_COMPARISONS
 
 
 def _unprintable(locator: Locator, limit: int = MAX_LISTED_ERRORS,
@@ -148,21 +147,19 @@ def _unprintable(locator: Locator, limit: int = MAX_LISTED_ERRORS,
     one error for each character of each value (an alias's value once, at its anchor), the
     first ``limit`` in file order, and how many more there are. Each value is read once, so
     the work is linear in the file, and the errors written out are bounded."""
-    from briefbook.core.coverage import BIDI_CONTROLS, BIDI_HINT, HINT, describe, missing_characters
-
     errors = []
     found = 0
     for node in _scalars(locator.root):
-        for m in missing_characters(node.value).values():
+        for m in coverage.missing_characters(node.value).values():
             found += 1
             if found > limit:
                 continue
             bidi = m.char in BIDI_CONTROLS
             what = ("a bidirectional control character would reorder the printed text: "
                     if bidi else "a character the bundled fonts cannot print: ")
-            errors.append(BriefbookError(what + describe(m),
+            errors.append(BriefbookError(what + coverage.describe(m),
                                          where=f"{locator.path}:{_position(node, m.char)}",
-                                         hint=BIDI_HINT if bidi else HINT))
+                                         hint=coverage.BIDI_HINT if bidi else coverage.HINT))
     return errors, max(0, found - limit)
 
 
@@ -194,7 +191,7 @@ def _key_home(locator: Locator, loc: Loc, word: str) -> str:
     """Where ``word:`` belongs, as a hint: the innermost level around the block scalar at
     ``loc`` that knows that key, and the key of that level to line it up with."""
     for n in range(len(loc) - 1, -1, -1):
-        if isinstance(loc[n], str) and word in _fields_at(Brief, loc[:n]):
+        if isinstance(loc[n], str) and word in fields_at(Brief, loc[:n]):
             like = locator.key_node(loc[:n + 1])
             spaces = like.start_mark.column if like is not None else 0
             owner = _owner_word(loc[:n + 1])
@@ -256,7 +253,7 @@ def _known_keys(loc: Loc) -> set[str]:
     """The brief's field names at ``loc``'s own level, every level around it and a section's."""
     known = set(Section.model_fields)
     for n in range(len(loc)):
-        known.update(_fields_at(Brief, loc[:n]))
+        known.update(fields_at(Brief, loc[:n]))
     return known
 
 
@@ -372,7 +369,7 @@ def _topics(data: dict, locator: Locator, metric_topics: Mapping[str, str]) -> l
     errors = []
     for i, topic in enumerate(table["topics"]):
         if isinstance(topic, str) and topic.strip() not in known:
-            guesses = difflib.get_close_matches(topic.strip(), known, n=1, cutoff=0.3)
+            guesses = did_you_mean(topic.strip(), known, near=LOOSE)
             hint = (f"did you mean '{guesses[0]}'?" if guesses else "") + \
                 f" topics: {'、'.join(known)}"
             errors.append(locator.error(("table", "topics", i), f"unknown topic '{topic}'",
@@ -381,7 +378,7 @@ def _topics(data: dict, locator: Locator, metric_topics: Mapping[str, str]) -> l
     for i, metric in enumerate(metrics if isinstance(metrics, list) else []):
         topic = metric_topics.get(metric.strip()) if isinstance(metric, str) else None
         if topic is not None and topic not in topics:
-            guess = difflib.get_close_matches(topic, topics, n=1, cutoff=0.3)
+            guess = did_you_mean(topic, topics, near=LOOSE)
             hint = (f"did you mean topic '{topic}' instead of '{guess[0]}'? " if guess else "") + \
                 f"add '{topic}' to table.topics, or take '{metric}' out of table.metrics"
             errors.append(locator.error(
@@ -496,9 +493,9 @@ def _items(data: object, patterns) -> list[tuple[Loc, object]]:
 
 
 def _unknown(locator: Locator, loc: Loc, what: str, value: str, known: Collection[str],
-             listing: str, *, guess: bool = True) -> BriefbookError:
-    """An unknown id, with a did-you-mean when ``guess`` (see ``MAX_GUESS_COMPARISONS``), else
-    the command that lists the known ones."""
-    guesses = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6) if guess else []
+             listing: str, *, budget: Budget | None) -> BriefbookError:
+    """An unknown id, with a did-you-mean while ``budget`` lasts (see
+    ``MAX_GUESS_COMPARISONS``; None: no guess), else the command that lists the known ones."""
+    guesses = did_you_mean(value, known, budget=budget) if budget is not None else []
     hint = f"did you mean '{guesses[0]}'?" if guesses else f"`{listing}` lists them"
     return locator.error(loc, f"unknown {what} '{value}'", hint)

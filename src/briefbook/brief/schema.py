@@ -12,11 +12,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from briefbook.core.models import MAX_TEXT, Id, Text
+from briefbook.core.models import Id, Text
 from briefbook.project.config import Paper
 
 #: Limits on a brief (besides ``brief.load.MAX_BRIEF_BYTES`` and the YAML limits in
-#: ``brief.safeyaml``); each is a schema error at the field's file:line:column.
+#: ``core.safeyaml``); each is a schema error at the field's file:line:column.
 MAX_LONG_TEXT = 20_000    # summary text, commentary (characters)
 MAX_SECTIONS = 99         # sections are numbered 一 … 九十九
 MAX_CHARTS = 50           # charts in one list (the book's, or a section's)
@@ -78,8 +78,8 @@ class Table(Strict):
 
 
 class Appendix(Strict):
-    sources: bool = Field(True, description="list the articles cited")
-    methodology: bool = Field(True, description="explain the status rubric")
+    sources: bool = Field(default=True, description="list the articles cited")
+    methodology: bool = Field(default=True, description="explain the status rubric")
 
 
 class Brief(Strict):

@@ -20,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from briefbook.core.errors import BriefbookError, BriefbookErrors
+
+from briefbook.core.errors import BriefbookError
 from briefbook.project.config import Event, ProjectConfig
+from briefbook.project.load import read_config
 
 PROJECT_FILE = "briefbook.yaml"
 MAX_PROJECT_BYTES = 1_000_000
@@ -85,8 +87,6 @@ class Project:
 
 def load_project(root: Path) -> Project:
     """Read and validate ``root/briefbook.yaml``."""
-    from briefbook.project.load import read_config
-
     root = Path(root).resolve()
     if not (root / PROJECT_FILE).is_file():
         raise BriefbookError(f"no {PROJECT_FILE} here, so this is not a briefbook project",

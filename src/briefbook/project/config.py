@@ -68,19 +68,19 @@ class EventSpec(_Strict):
 class BriefDefaults(_Strict):
     """Front matter a brief of this project gets unless it says otherwise."""
 
-    issuer: Text | None = Field(None, description="who issues the books; PDF author")
-    classification: Text | None = Field(None, description="e.g. 内部资料")
-    paper: Paper | None = Field(None, description="A4 | A5 | B5 | letter")
+    issuer: Text | None = Field(default=None, description="who issues the books; PDF author")
+    classification: Text | None = Field(default=None, description="e.g. 内部资料")
+    paper: Paper | None = Field(default=None, description="A4 | A5 | B5 | letter")
 
 
 class DistributeSettings(_Strict):
     """Where ``build`` and ``editions`` run; the command line's options win."""
 
-    executor: Literal["local", "dask"] = Field("local", description="local processes, or a "
-                                               "Dask distributed cluster")
+    executor: Literal["local", "dask"] = Field(default="local", description="local processes, "
+                                               "or a Dask distributed cluster")
     scheduler: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                                 max_length=MAX_TEXT)] | None = Field(
-        None, description="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a "
+        default=None, description="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a "
                           "cluster on this machine for the length of the command)")
 
 

@@ -946,7 +946,7 @@ def _page_edges(decl: Declaration, values: Values,
             amounts = amounts[:4] or [0.0]
             four = (amounts * 4 if len(amounts) == 1 else amounts * 2 if len(amounts) == 2
                     else [*amounts, amounts[1]] if len(amounts) == 3 else amounts)
-            return {(prefix, side): amount for side, amount in zip(SIDES, four)}
+            return {(prefix, side): amount for side, amount in zip(SIDES, four, strict=False)}
         for side in SIDES:
             if name in (f"{prefix}-{side}", f"{prefix}-{side}-width"):
                 amounts = [_reach(b, page_width) for b in values.components(decl.value)]
