@@ -29,10 +29,11 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-
+from briefbook.core.errors import BriefbookError
+from briefbook.core.models import Locator
+from briefbook.core.safeyaml import load_yaml_file
 from briefbook.corpus.clean import PINYIN_SYLLABLE
 from briefbook.corpus.model import Defect
-from briefbook.core.errors import BriefbookError
 
 UNREPAIRED = "〓"  # U+3013 GETA MARK: the typographic sign for a missing character
 
@@ -116,16 +117,16 @@ def _int(value: str, key: str, where: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise BriefbookError(f"{key!r} must be a whole number, got {value!r}", where=where) from None
+        raise BriefbookError(f"{key!r} must be a whole number, got {value!r}",
+                             where=where) from None
 
 
 def load_corrections(path: Path) -> Corrections:
     """Read and check ``corrections.yaml`` (missing file = no corrections)."""
     if not path.exists():
         return Corrections()
-    from briefbook.core.safeyaml import load_yaml_file
-
-    data, _ = load_yaml_file(path, "the corrections file")
+    data, node = load_yaml_file(path, "the corrections file")
+    locator = Locator(path, node)
     data = data or {}
     if not isinstance(data, dict):
         raise BriefbookError("expected a mapping with 'repairs' and 'conversions'", where=str(path))
@@ -138,21 +139,22 @@ def load_corrections(path: Path) -> Corrections:
             raise BriefbookError(f"'{key}' must be a list", where=str(path))
     repairs = []
     for n, entry in enumerate(data.get("repairs") or [], 1):
-        where = f"{path}: repairs[{n}]"
+        where = locator.where(("repairs", n - 1))
         if not isinstance(entry, dict):
             raise BriefbookError("each repair must be a mapping", where=where)
         at = _need(entry, "at", where)
         m = re.fullmatch(r"(\d+):(\d+)", at)
         if not m:
             raise BriefbookError(f"'at' must be LINE:COLUMN, got {at!r}", where=where)
-        repairs.append(Repair(article=_need(entry, "article", where), raw=_need(entry, "raw", where),
+        repairs.append(Repair(article=_need(entry, "article", where),
+                              raw=_need(entry, "raw", where),
                               line=int(m[1]), column=int(m[2]),
                               offset=_int(_need(entry, "offset", where), "offset", where),
                               repair=_need(entry, "repair", where),
                               reason=_need(entry, "reason", where)))
     conversions = []
     for n, entry in enumerate(data.get("conversions") or [], 1):
-        where = f"{path}: conversions[{n}]"
+        where = locator.where(("conversions", n - 1))
         if not isinstance(entry, dict):
             raise BriefbookError("each conversion must be a mapping", where=where)
         conversions.append((_need(entry, "from", where), _need(entry, "to", where),

@@ -25,7 +25,6 @@ its line and column) and the option to pass.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
@@ -42,6 +41,7 @@ from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_ar
                                     load_corpus, render_lock)
 from briefbook.project.config import Event
 from briefbook.core.errors import BriefbookError
+from briefbook.core.suggest import did_you_mean
 from briefbook.core.fileio import read_bounded, write_atomic
 
 
@@ -191,7 +191,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     known = {e.id: e for e in known_events}
     for event_id in events:
         if event_id not in known:
-            close = difflib.get_close_matches(event_id, list(known), n=1, cutoff=0.5)
+            close = did_you_mean(event_id, list(known))
             hint = (f"did you mean {close[0]!r}? " if close else "") + (
                 "the project's events: " + ", ".join(known) if known else
                 "the project has no events yet: add them under `events:` in briefbook.yaml")

@@ -14,7 +14,6 @@ may be is decided here, once (``is_article_id``, ``ARTICLE_ID_RULE``, ``PARAGRAP
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from briefbook.core.errors import BriefbookError
+from briefbook.core.suggest import did_you_mean
 from briefbook.project.config import Event
 
 #: The one rule for article ids, as told to people (``ingest --id``, sources.yaml).
@@ -162,15 +162,16 @@ class Article:
         for section in self.sections:
             if section.id == sid:
                 return section
-        raise _unknown(sid, [s.id for s in self.sections], "section")
+        raise unknown_id(sid, [s.id for s in self.sections], "section")
 
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs())
 
 
-def _unknown(wanted: str, known: list[str], kind: str) -> BriefbookError:
-    close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
+def unknown_id(wanted: str, known: list[str], kind: str) -> BriefbookError:
+    """The error for an id of ``kind`` not in ``known``, with up to three close ones."""
+    close = did_you_mean(wanted, known, n=3)
     hint = ("did you mean " + ", ".join(close) + "?") if close else \
         "run `briefbook sections` to list the ids"
     return BriefbookError(f"unknown {kind} id {wanted!r}", where="corpus", hint=hint)
@@ -199,19 +200,19 @@ class Corpus:
         found = self._index.get(aid)
         if isinstance(found, Article):
             return found
-        raise _unknown(aid, [a.id for a in self.articles], "article")
+        raise unknown_id(aid, [a.id for a in self.articles], "article")
 
     def paragraph(self, pid: str) -> Paragraph:
         found = self._index.get(pid)
         if isinstance(found, Paragraph):
             return found
-        raise _unknown(pid, [p.id for p in self.paragraphs()], "paragraph")
+        raise unknown_id(pid, [p.id for p in self.paragraphs()], "paragraph")
 
     def resolve(self, any_id: str) -> Article | Section | Paragraph:
         found = self._index.get(any_id.strip().rstrip("/"))
         if found is not None:
             return found
-        raise _unknown(any_id, list(self._index), "corpus")
+        raise unknown_id(any_id, list(self._index), "corpus")
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for article in self.articles:

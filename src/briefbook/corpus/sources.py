@@ -2,8 +2,9 @@
 
 Takes: ``corpus/sources.yaml`` and the files under ``corpus/raw/``.
 Gives: validated ``SourceEntry`` records (each naming the project events it reports on, by
-id — the events themselves are the project's, in ``briefbook.yaml``), and raw text decoded as UTF-8 —
-or a ``BriefbookError`` naming the file when it is not UTF-8 (GBK, Big5), binary or empty.
+id — the events themselves are the project's, in ``briefbook.yaml``), with every schema problem
+at its ``sources.yaml:line:column``; and raw text decoded as UTF-8 — or a ``BriefbookError``
+naming the file when it is not UTF-8 (GBK, Big5), binary or empty.
 Writing goes through ``briefbook.core.fileio`` so the catalogue is never half-written.
 """
 
@@ -15,11 +16,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from briefbook.corpus.model import ARTICLE_ID_RULE, is_article_id
-from briefbook.core.errors import BriefbookError
+from briefbook.core.chars import BIDI_CONTROLS
+from briefbook.core.errors import BriefbookError, BriefbookErrors, shown
 from briefbook.core.fileio import read_bounded, write_atomic
+from briefbook.core.models import Locator, validate
+from briefbook.core.safeyaml import load_yaml_file
+from briefbook.corpus.model import ARTICLE_ID_RULE, is_article_id
 
 SOURCES_FILE = "sources.yaml"
 RAW_DIR = "raw"
@@ -55,40 +59,38 @@ class SourcesFile(BaseModel):
 
 
 def load_sources(corpus_dir: Path) -> SourcesFile:
+    """The validated catalogue of ``corpus_dir``, or one ``BriefbookErrors`` naming every
+    schema problem at its ``sources.yaml:line:column`` (``core.models``' wording)."""
     path = corpus_dir / SOURCES_FILE
     if not path.exists():
         raise BriefbookError("no sources catalogue", where=str(path),
                              hint="is --corpus pointing at a corpus folder?")
-    from briefbook.core.safeyaml import load_yaml_file
-
-    data, _ = load_yaml_file(path, "the sources catalogue")
-    try:
-        sources = SourcesFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise BriefbookError(f"{loc}: {first['msg']}", where=str(path)) from exc
+    data, node = load_yaml_file(path, "the sources catalogue")
+    locator = Locator(path, node)
+    sources, errors = validate(data, locator, SourcesFile)
+    if sources is None:
+        raise BriefbookErrors(errors)
     seen: set[str] = set()
-    for entry in sources.articles:
+    for i, entry in enumerate(sources.articles):
         raw_path(corpus_dir, entry)  # confined to raw/ before anything is read
         if entry.id in seen:
-            raise BriefbookError(f"duplicate article id {entry.id!r}", where=str(path))
+            raise BriefbookError(f"duplicate article id {entry.id!r}",
+                                 where=locator.where(("articles", i, "id")))
         seen.add(entry.id)
     return sources
 
 
 def article_lines(corpus_dir: Path) -> dict[str, int]:
     """The line of ``sources.yaml`` where each article's entry starts (for error messages)."""
-    from briefbook.core.safeyaml import load_yaml_file
-
-    _, node = load_yaml_file(corpus_dir / SOURCES_FILE, "the sources catalogue")
+    path = corpus_dir / SOURCES_FILE
+    data, node = load_yaml_file(path, "the sources catalogue")
+    locator = Locator(path, node)
+    articles = data.get("articles") if isinstance(data, dict) else None
     lines: dict[str, int] = {}
-    for key, value in getattr(node, "value", ()):
-        if getattr(key, "value", None) == "articles" and hasattr(value, "value"):
-            for item in value.value:
-                for k, v in getattr(item, "value", ()):
-                    if getattr(k, "value", None) == "id" and isinstance(v.value, str):
-                        lines[v.value] = item.start_mark.line + 1
+    for i, item in enumerate(articles if isinstance(articles, list) else []):
+        line = locator.line(("articles", i))
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and line is not None:
+            lines[item["id"]] = line
     return lines
 
 
@@ -101,9 +103,11 @@ def save_sources(corpus_dir: Path, sources: SourcesFile) -> None:
         for key in ("notes",):
             if art.get(key) is None:
                 art.pop(key, None)
-    header = ("# Raw articles of the corpus. Files under raw/ are verbatim copies; never edit them.\n"
+    header = ("# Raw articles of the corpus. Files under raw/ are verbatim copies; "
+              "never edit them.\n"
               "# published_inferred: the date is not printed in the copy and was inferred.\n"
-              "# title_supplied: the title is the corpus editor's (the copy has no headline, or another one).\n")
+              "# title_supplied: the title is the corpus editor's (the copy has no headline, "
+              "or another one).\n")
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
     write_atomic(corpus_dir / SOURCES_FILE, header + body)
 
@@ -145,8 +149,8 @@ def decode_raw(data: bytes, where: str) -> str:
 
 
 # Never part of an article: C0/C1 controls (tab, newlines and form feed aside) and the
-# bidirectional controls (see render.preflight.BIDI_CONTROLS).
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# bidirectional controls (briefbook.core.chars.BIDI_CONTROLS).
+_BIDI = "".join(sorted(BIDI_CONTROLS))
 _UNPRINTABLE = re.compile(f"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f{_BIDI}]")
 _BIDI_RE = re.compile(f"[{_BIDI}]")
 
@@ -169,8 +173,6 @@ def raw_path(corpus_dir: Path, entry: SourceEntry) -> Path:
     name = entry.file
 
     def refuse(why: str) -> BriefbookError:
-        from briefbook.core.errors import shown
-
         return BriefbookError(f"article {shown(entry.id)}: file {shown(name)!r} {why}",
                               where=where, hint=f"list the raw copy as {RAW_DIR}/<name>.txt, "
                               f"a file inside {Path(corpus_dir) / RAW_DIR}")

@@ -34,14 +34,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefbook.corpus import clean, header
-from briefbook.corpus.defects import (Corrections, apply_to_raw, attach_repairs, find_defects,
-                                      load_corrections)
-from briefbook.corpus.model import Article, Cleaning, Corpus, Credit
-from briefbook.corpus.segment import Block, segment
-from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import write_atomic
+from briefbook.core.safeyaml import read_text
+from briefbook.corpus import clean, header
+from briefbook.corpus.defects import (
+    Corrections,
+    apply_to_raw,
+    attach_repairs,
+    find_defects,
+    load_corrections,
+)
+from briefbook.corpus.model import Article, Caption, Cleaning, Corpus, Credit, Section, unknown_id
+from briefbook.corpus.segment import Block, segment
+from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
 
 #: Most paragraphs one article may have (a 10 MB article of ordinary news text has ~35,000).
 MAX_PARAGRAPHS = 50_000
@@ -167,10 +173,10 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         credit = None
         if t.kind == "caption":
             text, credit = clean.parse_caption(text)  # type: ignore[misc]
-        for name, rule in (("editor-note", clean.strip_editor_note),
+        for name, step in (("editor-note", clean.strip_editor_note),
                            ("punctuation", clean.normalise_punctuation),
                            ("spacing", clean.tidy_spacing)):
-            text, n = rule(text)
+            text, n = step(text)
             t.note(name, n)
         t.text = text
         blocks.append(Block(line=t.number, text=text, kind=t.kind, credit=credit))
@@ -214,7 +220,8 @@ def _last_text_ahead(texts: list[str], i: int, rules: Rules) -> int:
                clean.debris_rule(t, rules.debris) is None)
 
 
-def _mark_targets(traces: list[LineTrace], sections, captions) -> None:  # type: ignore[no-untyped-def]
+def _mark_targets(traces: list[LineTrace], sections: tuple[Section, ...],
+                  captions: tuple[Caption, ...]) -> None:
     by_line = {t.number: t for t in traces}
     for s in sections:
         if s.line in by_line and (s.heading or s.speaker):
@@ -247,7 +254,8 @@ def id_anchors(article: Article) -> dict[str, tuple[str, str]]:
 
 
 def render_lock(articles: list[Article]) -> str:
-    rows = ["# ids.lock — every corpus id and the raw line it points to (ID<TAB>ANCHOR<TAB>excerpt).",
+    rows = ["# ids.lock — every corpus id and the raw line it points to "
+            "(ID<TAB>ANCHOR<TAB>excerpt).",
             "# Checked on every build: a rule change that would re-point or drop an id fails.",
             "# Regenerate only on purpose (`briefbook corpus lock`) and review the diff."]
     for art in sorted(articles, key=lambda a: a.id):
@@ -261,8 +269,6 @@ def read_lock(path: Path) -> dict[str, str]:
         raise BriefbookError("the id lock is missing", where=str(path),
                              hint="create it with `briefbook corpus lock` and commit it")
     lock: dict[str, str] = {}
-    from briefbook.core.safeyaml import read_text
-
     for n, row in enumerate(read_text(path, "the id lock").splitlines(), 1):
         if not row.strip() or row.startswith("#"):
             continue
@@ -363,7 +369,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
 # --- JSON --------------------------------------------------------------------------------
 
 
-def _plain(value):  # type: ignore[no-untyped-def]
+def _plain(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if not f.name.startswith("_") and f.metadata.get("plain", True)}
@@ -376,7 +382,7 @@ def _plain(value):  # type: ignore[no-untyped-def]
     return value
 
 
-def to_plain(value):  # type: ignore[no-untyped-def]
+def to_plain(value: object) -> object:
     """Dataclasses → JSON-ready dicts/lists (dates as ISO strings)."""
     return _plain(value)
 
@@ -393,9 +399,7 @@ def build_one(corpus_dir: Path, article_id: str, rules: Rules = DEFAULT_RULES) -
     sources = load_sources(corpus_dir)
     entry = next((e for e in sources.articles if e.id == article_id), None)
     if entry is None:
-        from briefbook.corpus.model import _unknown
-
-        raise _unknown(article_id, sorted(e.id for e in sources.articles), "article")
+        raise unknown_id(article_id, sorted(e.id for e in sources.articles), "article")
     return build_article(entry, read_raw(corpus_dir, entry),
                          corrections=load_corrections(corpus_dir / CORRECTIONS_FILE),
                          rules=rules, where=str(corpus_dir / entry.file))

@@ -34,26 +34,25 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from briefbook.corpus.model import PARAGRAPH_ID, is_paragraph_id
-from briefbook.corpus.model import known_on
 from briefbook.core.errors import BriefbookError, BriefbookErrors
+from briefbook.core.models import Loc, Locator
+from briefbook.core.safeyaml import load_yaml, read_text
+from briefbook.core.suggest import LOOSE, did_you_mean
+from briefbook.corpus.model import PARAGRAPH_ID, is_paragraph_id, known_on
 from briefbook.metrics.numbers import QUALIFIERS, Quantity, find_quantities, format_quantity
 from briefbook.metrics.periods import PeriodError, parse_period
 from briefbook.metrics.status import DEADLINE_PASSED, PeriodRelation, Status, assess
 
 __all__ = ["CATALOG_FILE", "Catalog", "Metric", "Observation", "Step", "catalog_files",
            "default_catalog_path", "load_catalog"]
-
-CATALOG_FILE = "metrics.yaml"
 
 CATALOG_FILE = "metrics.yaml"
 #: Limits on ``metrics.yaml`` (reported as errors naming the file, never a hang).
@@ -222,7 +221,8 @@ class Metric(BaseModel):
                               new[-1] if new else None))
         return tuple(steps)
 
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Metric:
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Metric:
         copied = super().model_copy(update=update, deep=deep)
         copied.__dict__.pop("assessment", None)   # the copy may differ: assess it afresh
         copied.__dict__.pop("history", None)
@@ -265,7 +265,8 @@ class Step:
         """What changed the status, in the reader's words."""
         if self.cause is None:
             return DEADLINE_PASSED
-        return f"{'承诺' if self.cause.kind == 'pledged' else '报道'}{self.cause.display}（{self.cause.source}）"
+        kind = "承诺" if self.cause.kind == "pledged" else "报道"
+        return f"{kind}{self.cause.display}（{self.cause.source}）"
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,7 @@ class Catalog:
                 f"metric {metric_id!r} has no observation published by {self.as_of_day} "
                 f"(the first is of {self.later[metric_id]})", where=str(self.path),
                 hint="drop it from the brief, or set a later `as_of:`")
-        close = difflib.get_close_matches(metric_id, [m.id for m in self.metrics], n=3, cutoff=0.5)
+        close = did_you_mean(metric_id, [m.id for m in self.metrics], n=3)
         hint = ("did you mean " + ", ".join(close) + "?") if close else \
             "run `briefbook metrics` to list the ids"
         raise BriefbookError(f"unknown metric id {metric_id!r}", where=str(self.path), hint=hint)
@@ -312,21 +313,23 @@ class Catalog:
 
 # --------------------------------------------------------------------------- loading
 
-def _lines(node: yaml.Node) -> Any:
-    """Mirror a composed YAML node as nested dict/list of 1-based start lines."""
-    if isinstance(node, yaml.MappingNode):
-        return {"__line__": node.start_mark.line + 1,
-                **{k.value: _lines(v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}}
-    if isinstance(node, yaml.SequenceNode):
-        return [_lines(v) for v in node.value]
-    return node.start_mark.line + 1
+@dataclass(frozen=True)
+class _Item:
+    """One entry of a catalog file's ``metrics:`` or ``observations:`` list, and where it is."""
+
+    file: Path
+    raw: Any
+    locator: Locator
+    loc: Loc                                # ("metrics", i) or ("observations", i)
+
+    def line(self, *below: str | int) -> int | None:
+        """The 1-based line of this entry (or of the value ``below`` it) in its file."""
+        return self.locator.line((*self.loc, *below))
 
 
-def _read(path: Path, text: str | None = None) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
-    """(metric entries, their lines, linked observations, their lines) of one catalog file —
-    read from disk, or ``text`` as the file would hold it (errors name ``path`` either way)."""
-    from briefbook.core.safeyaml import load_yaml, read_text
-
+def _read(path: Path, text: str | None = None) -> tuple[list[_Item], list[_Item]]:
+    """(metric entries, linked observations) of one catalog file — read from disk, or ``text``
+    as the file would hold it (errors name ``path`` either way)."""
     if text is None:
         text = read_text(path, "the metrics catalog", MAX_CATALOG_BYTES)
     data, node = load_yaml(text, str(path))
@@ -345,12 +348,22 @@ def _read(path: Path, text: str | None = None) -> tuple[list[Any], list[Any], li
         raise BriefbookError(f"{len(metrics) + len(linked):,} metrics"
                              f"{' and linked observations' if linked else ''}; the limit is "
                              f"{MAX_METRICS:,}", where=str(path))
-    lines = _lines(node)
-    return metrics, lines.get("metrics") or [], linked, lines.get("observations") or []
+    locator = Locator(path, node)
+    return ([_Item(path, raw, locator, ("metrics", i)) for i, raw in enumerate(metrics)],
+            [_Item(path, raw, locator, ("observations", i)) for i, raw in enumerate(linked)])
+
+
+def _place(file: Path | str, line: int | None) -> str:
+    """``file:line``, or the file alone when the line is not known."""
+    return f"{file}:{line}" if line else str(file)
 
 
 def _obs_where(obs: Any) -> str | None:
-    file, line = (obs.get("file"), obs.get("line")) if isinstance(obs, dict) else (obs.file, obs.line)
+    """``file:line`` of an observation (its fields or the model), the file alone without a line."""
+    if isinstance(obs, dict):
+        file, line = obs.get("file"), obs.get("line")
+    else:
+        file, line = obs.file, obs.line
     return f"{file}:{line}" if file and line else (file or None)
 
 
@@ -429,166 +442,227 @@ def load_catalog(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None 
     Raises one ``BriefbookErrors`` listing every problem of every file (the first
     ``MAX_LISTED_ERRORS``, then how many more), each at ``file:line``.
     """
-    if path is None:
-        files = _default_files(corpus)
-    elif isinstance(path, (list, tuple)):
-        files = [Path(f) for f in path]
-    else:
-        files = [Path(path)]
-    entries: list[tuple[Path, Any, Any]] = []
-    linked: list[tuple[Path, Any, Any]] = []
+    files = _catalog_paths(corpus, path)
     errors: list[BriefbookError] = []
+    entries, linked = _read_all(files, texts or {}, errors)
+    unread = bool(errors)                   # a metric may be defined in a file not read
+    attached = _attach(entries, linked, unread, errors)
+    metrics: list[Metric] = []
+    seen: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        metric = _metric(entry, i, attached.get(i, []), errors)
+        if metric is None:
+            continue
+        errors += _id_and_topic(metric, entry, seen, topics, several=len(files) > 1)
+        metric = _checked_observations(metric, corpus, errors)
+        errors += _curation(metric, corpus)
+        metrics.append(metric)
+    if errors:
+        raise BriefbookErrors(bounded(errors))
+    return Catalog(metrics=metrics, path=files[0], files=tuple(files),
+                   topic_order=tuple(topics or ()))
+
+
+def _catalog_paths(corpus: Any, path: Path | list[Path] | tuple[Path, ...] | None) -> list[Path]:
+    """The catalog files to load: ``path`` (one or a list), else the corpus folder's."""
+    if path is None:
+        return _default_files(corpus)
+    if isinstance(path, (list, tuple)):
+        return [Path(f) for f in path]
+    return [Path(path)]
+
+
+def _read_all(files: list[Path], texts: dict[Path, str], errors: list[BriefbookError],
+              ) -> tuple[list[_Item], list[_Item]]:
+    """Every file's metric entries and linked observations; a file that cannot be read adds
+    its problems to ``errors`` and the others are read all the same."""
+    entries: list[_Item] = []
+    linked: list[_Item] = []
     for f in files:
         try:
-            raw_entries, raw_lines, raw_linked, linked_lines = _read(f, (texts or {}).get(f))
+            own, links = _read(f, texts.get(f))
         except BriefbookErrors as exc:
             errors += exc.errors
             continue
         except BriefbookError as exc:       # this file is unreadable: go on with the others
             errors.append(exc)
             continue
-        entries += [(f, raw, raw_lines[i] if i < len(raw_lines) else {})
-                    for i, raw in enumerate(raw_entries)]
-        linked += [(f, o, linked_lines[i] if i < len(linked_lines) else {})
-                   for i, o in enumerate(raw_linked)]
+        entries += own
+        linked += links
     if len(entries) > MAX_METRICS:
         raise BriefbookError(f"{len(entries):,} metrics; the limit is {MAX_METRICS:,}",
                              where=str(files[0]))
-    unread = bool(errors)                   # a metric may be defined in a file not read
-    metrics: list[Metric] = []
-    seen: dict[str, str] = {}
-    path = files[0]
+    return entries, linked
 
-    def err(line: int | str | None, message: str, hint: str | None = None) -> None:
-        where = line if isinstance(line, str) else (f"{path}:{line}" if line else str(path))
-        errors.append(BriefbookError(message, where=where, hint=hint))
 
-    # Reports linked to a metric defined elsewhere (`observations:` lists, `metrics link`).
-    by_id = {raw["id"]: i for i, (_, raw, _) in enumerate(entries)   # a list id: not hashable
-             if isinstance(raw, dict) and isinstance(raw.get("id"), str)}
-    attached: dict[int, list[tuple[Path, Any, Any]]] = {}
-    for f, o, olines in linked:
-        oline = olines.get("__line__") if isinstance(olines, dict) else None
-        mid = o.get("metric") if isinstance(o, dict) else None
-        if not isinstance(mid, str) or mid not in by_id:
-            if unread and isinstance(mid, str):
-                continue                    # perhaps defined in the file that failed
-            close = difflib.get_close_matches(str(mid), [k for k in by_id if isinstance(k, str)],
-                                              n=3, cutoff=0.5)
-            err(f"{f}:{oline}", f"linked observation: metric {mid!r} is not in the catalog",
+#: A linked observation: (its file, its fields without ``metric:``, its line).
+_Linked = tuple[Path, dict[str, Any], int | None]
+
+
+def _attach(entries: list[_Item], linked: list[_Item], unread: bool,
+            errors: list[BriefbookError]) -> dict[int, list[_Linked]]:
+    """Reports linked to a metric defined elsewhere (``observations:`` lists, ``metrics
+    link``), by the index of the metric's entry; one naming no metric of the catalog is an
+    error — unless ``unread`` (a file failed) and it may be defined there."""
+    by_id = {e.raw["id"]: i for i, e in enumerate(entries)   # a list id: not hashable
+             if isinstance(e.raw, dict) and isinstance(e.raw.get("id"), str)}
+    attached: dict[int, list[_Linked]] = {}
+    for item in linked:
+        mid = item.raw.get("metric") if isinstance(item.raw, dict) else None
+        if isinstance(mid, str) and mid in by_id:
+            attached.setdefault(by_id[mid], []).append(
+                (item.file, {k: v for k, v in item.raw.items() if k != "metric"}, item.line()))
+        elif not (unread and isinstance(mid, str)):   # else perhaps in the file that failed
+            close = did_you_mean(str(mid), list(by_id), n=3)
+            errors.append(BriefbookError(
+                f"linked observation: metric {mid!r} is not in the catalog",
+                where=_place(item.file, item.line()),
                 hint=("did you mean " + ", ".join(close) + "?") if close else
-                "define the metric first (`briefbook metrics link ID … --new`)")
-            continue
-        attached.setdefault(by_id[mid], []).append(
-            (f, {k: v for k, v in o.items() if k != "metric"}, oline))
+                "define the metric first (`briefbook metrics link ID … --new`)"))
+    return attached
 
-    for i, (path, raw, lmap) in enumerate(entries):
-        lmap = lmap if isinstance(lmap, dict) else {}
-        mline = lmap.get("__line__")
-        mid = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
-        if not isinstance(raw, dict):
-            err(mline, f"metric {mid}: expected a mapping")
+
+def _metric(entry: _Item, index: int, attached: list[_Linked],
+            errors: list[BriefbookError]) -> Metric | None:
+    """The typed metric of one entry — its own observations, then those linked to it, each
+    with its file and line — or None, its problems added to ``errors``."""
+    raw, mline = entry.raw, entry.line()
+    here = _place(entry.file, mline)
+    mid = raw.get("id", f"#{index + 1}") if isinstance(raw, dict) else f"#{index + 1}"
+    if not isinstance(raw, dict):
+        errors.append(BriefbookError(f"metric {mid}: expected a mapping", where=here))
+        return None
+    filled = {"line", "file", "as_of"} & set(raw)
+    if filled:
+        errors.append(BriefbookError(f"metric {mid}: {', '.join(sorted(filled))} is filled in by "
+                                     "the loader; remove it", where=here))
+        raw = {k: v for k, v in raw.items() if k not in filled}
+    raw_obs = raw.get("observations") or []
+    own: list[_Linked] = [(entry.file, o, entry.line("observations", j) or mline)
+                          for j, o in enumerate(raw_obs if isinstance(raw_obs, list) else [])]
+    observations = _observations(own + attached, mid, raw.get("unit", ""), errors)
+    try:
+        return Metric.model_validate({**raw, "observations": observations, "line": mline,
+                                      "file": str(entry.file)})
+    except ValidationError as exc:
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in e["loc"])
+            where = here
+            if len(e["loc"]) >= 2 and e["loc"][0] == "observations" \
+                    and isinstance(e["loc"][1], int) and e["loc"][1] < len(observations):
+                where = _obs_where(observations[e["loc"][1]]) or here
+            errors.append(BriefbookError(f"metric {mid}: {loc}: {e['msg']}", where=where))
+        return None
+
+
+def _observations(items: list[_Linked], mid: object, unit: object,
+                  errors: list[BriefbookError]) -> list[dict[str, Any]]:
+    """The observations' fields as the model reads them: the metric's ``unit`` unless one
+    says its own, and its file and line (fields only the loader fills are refused)."""
+    out: list[dict[str, Any]] = []
+    for j, (ofile, o, oline) in enumerate(items):
+        where = _place(ofile, oline)
+        if not isinstance(o, dict):
+            errors.append(BriefbookError(f"metric {mid}, observation {j + 1}: expected a mapping",
+                                         where=where))
             continue
-        filled = {"line", "file", "as_of"} & set(raw)
-        if filled:
-            err(mline, f"metric {mid}: {', '.join(sorted(filled))} is filled in by the loader; "
-                       "remove it")
-            raw = {k: v for k, v in raw.items() if k not in filled}
-        raw_obs = raw.get("observations") or []
-        obs_lines = lmap.get("observations") or []
-        observations: list[dict[str, Any]] = []
-        own = [(path, o, obs_lines[j].get("__line__") if j < len(obs_lines)
-                and isinstance(obs_lines[j], dict) else mline)
-               for j, o in enumerate(raw_obs if isinstance(raw_obs, list) else [])]
-        for j, (ofile, o, oline) in enumerate(own + attached.get(i, [])):
-            oline = f"{ofile}:{oline}"
-            if not isinstance(o, dict):
-                err(oline, f"metric {mid}, observation {j + 1}: expected a mapping")
-                continue
-            extra = {"published", "magnitude", "line", "file"} & set(o)
-            if extra:
-                err(oline, f"metric {mid}, observation {j + 1}: {', '.join(sorted(extra))} "
-                           "is filled in by the loader; remove it")
-            o = {k: v for k, v in o.items() if k not in extra}
-            o.setdefault("unit", raw.get("unit", ""))
-            o["line"] = int(oline.rsplit(":", 1)[1]) if oline.rsplit(":", 1)[1].isdigit() else None
-            o["file"] = oline.rsplit(":", 1)[0]
-            observations.append(o)
+        extra = {"published", "magnitude", "line", "file"} & set(o)
+        if extra:
+            errors.append(BriefbookError(f"metric {mid}, observation {j + 1}: "
+                                         f"{', '.join(sorted(extra))} is filled in by the loader; "
+                                         "remove it", where=where))
+        o = {k: v for k, v in o.items() if k not in extra}
+        o.setdefault("unit", unit)
+        o["line"], o["file"] = oline, str(ofile)
+        out.append(o)
+    return out
+
+
+def _id_and_topic(metric: Metric, entry: _Item, seen: dict[str, str],
+                  topics: Sequence[str] | None, *, several: bool) -> list[BriefbookError]:
+    """A metric id given twice, a topic not of the project's; ``seen`` (id → where it was
+    first) learns this one."""
+    errors = []
+    if metric.id in seen:
+        errors.append(BriefbookError(f"metric {metric.id}: duplicate id (first at "
+                                     f"{seen[metric.id]})", where=_place(entry.file, metric.line)))
+    if topics is not None and metric.topic not in topics:
+        close = did_you_mean(metric.topic, topics, near=LOOSE)
+        errors.append(BriefbookError(
+            f"metric {metric.id}: unknown topic {metric.topic!r}",
+            where=_place(entry.file, entry.line("topic") or metric.line),
+            hint=(f"did you mean {close[0]!r}? " if close else "")
+            + "topics are listed under `topics:` in briefbook.yaml: " + "、".join(topics)))
+    seen.setdefault(metric.id, f"{entry.file}:{metric.line}" if several else f"line {metric.line}")
+    return errors
+
+
+def _checked_observations(metric: Metric, corpus: Any, errors: list[BriefbookError]) -> Metric:
+    """``metric`` with each observation checked against the corpus (its source is a paragraph,
+    its quote is in it verbatim, its period reads as dates, its value follows from the quote)
+    and given its publication day and the quote's magnitude; problems go to ``errors``."""
+    checked: list[Observation] = []
+    for j, obs in enumerate(metric.observations):
+        label = f"metric {metric.id}, {obs.kind} observation {j + 1}"
+        where = _obs_where(obs) or str(metric.file)
         try:
-            metric = Metric.model_validate({**raw, "observations": observations, "line": mline,
-                                            "file": str(path)})
-        except ValidationError as exc:
-            for e in exc.errors():
-                loc = ".".join(str(x) for x in e["loc"])
-                line = mline
-                if len(e["loc"]) >= 2 and e["loc"][0] == "observations" and isinstance(e["loc"][1], int):
-                    line = _obs_where(observations[e["loc"][1]]) if e["loc"][1] < len(observations) else mline
-                err(line, f"metric {mid}: {loc}: {e['msg']}")
+            para = corpus.paragraph(obs.source)
+        except BriefbookError as exc:
+            errors.append(BriefbookError(f"{label}: source {obs.source!r} is not a paragraph of "
+                                         "the corpus", where=where, hint=exc.hint))
+            checked.append(obs)
             continue
-        if metric.id in seen:
-            err(mline, f"metric {metric.id}: duplicate id (first at {seen[metric.id]})")
-        if topics is not None and metric.topic not in topics:
-            close = difflib.get_close_matches(metric.topic, list(topics), n=1, cutoff=0.3)
-            tline = lmap.get("topic") if isinstance(lmap.get("topic"), int) else mline
-            err(tline, f"metric {metric.id}: unknown topic {metric.topic!r}",
-                hint=(f"did you mean {close[0]!r}? " if close else "")
-                + "topics are listed under `topics:` in briefbook.yaml: " + "、".join(topics))
-        seen.setdefault(metric.id, f"{path}:{mline}" if len(files) > 1 else f"line {mline}")
+        update: dict[str, Any] = {"published": corpus.article(obs.article_id).published}
+        try:
+            parse_period(obs.period)
+        except PeriodError as exc:
+            errors.append(BriefbookError(
+                f"{label}: period {obs.period!r}: {exc}", where=where,
+                hint="write e.g. 2020年, 2023年底, 2020年6月—2021年7月, 十四五期间 or 未定期限"))
+        if obs.quote not in para.text:
+            errors.append(BriefbookError(
+                f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
+                where=where, hint=f"the paragraph's closest text is "
+                                  f"{_nearest(obs.quote, para.text)!r}"))
+        if obs.value is not None:
+            found = find_quantities(obs.quote)
+            problem = _check_value(obs, found)
+            if problem:
+                errors.append(BriefbookError(f"{label}: {problem}; quote {obs.quote!r}",
+                                             where=where))
+            else:
+                match = next(q for q in found if q.unit == obs.unit and q.plain == obs.value)
+                update["magnitude"] = match.magnitude
+        elif obs.qualifier is not None:
+            errors.append(BriefbookError(f"{label}: a qualifier needs a value", where=where))
+        checked.append(obs.model_copy(update=update))
+    return metric.model_copy(update={"observations": tuple(checked)})
 
-        checked: list[Observation] = []
-        for j, obs in enumerate(metric.observations):
-            label = f"metric {metric.id}, {obs.kind} observation {j + 1}"
+
+def _curation(metric: Metric, corpus: Any) -> list[BriefbookError]:
+    """A curated status needs a reason citing paragraphs of the corpus, a reason needs a
+    status, and the rubric must allow the curation."""
+    here = _place(metric.file or "", metric.line)
+    errors = []
+    if metric.curated_status is not None:
+        cited = PARAGRAPH_ID.findall(metric.curated_reason or "")
+        if not cited:
+            errors.append(BriefbookError(f"metric {metric.id}: status_reason must cite a "
+                                         "paragraph id", where=here))
+        for pid in cited:
             try:
-                para = corpus.paragraph(obs.source)
+                corpus.paragraph(pid)
             except BriefbookError as exc:
-                err(_obs_where(obs), f"{label}: source {obs.source!r} is not a paragraph of the corpus",
-                    hint=exc.hint)
-                checked.append(obs)
-                continue
-            update: dict[str, Any] = {"published": corpus.article(obs.article_id).published}
-            try:
-                parse_period(obs.period)
-            except PeriodError as exc:
-                err(_obs_where(obs), f"{label}: period {obs.period!r}: {exc}",
-                    hint="write e.g. 2020年, 2023年底, 2020年6月—2021年7月, 十四五期间 or 未定期限")
-            if obs.quote not in para.text:
-                err(_obs_where(obs), f"{label}: quote {obs.quote!r} does not occur verbatim in {obs.source}",
-                    hint=f"the paragraph's closest text is {_nearest(obs.quote, para.text)!r}")
-            if obs.value is not None:
-                found = find_quantities(obs.quote)
-                problem = _check_value(obs, found)
-                if problem:
-                    err(_obs_where(obs), f"{label}: {problem}; quote {obs.quote!r}")
-                else:
-                    match = next(q for q in found if q.unit == obs.unit and q.plain == obs.value)
-                    update["magnitude"] = match.magnitude
-            elif obs.qualifier is not None:
-                err(_obs_where(obs), f"{label}: a qualifier needs a value")
-            checked.append(obs.model_copy(update=update))
-        metric = metric.model_copy(update={"observations": tuple(checked)})
-
-        if metric.curated_status is not None:
-            reason = metric.curated_reason or ""
-            cited = PARAGRAPH_ID.findall(reason)
-            if not cited:
-                err(mline, f"metric {metric.id}: status_reason must cite a paragraph id")
-            for pid in cited:
-                try:
-                    corpus.paragraph(pid)
-                except BriefbookError as exc:
-                    err(mline, f"metric {metric.id}: status_reason cites unknown {pid!r}", hint=exc.hint)
-        elif metric.curated_reason:
-            err(mline, f"metric {metric.id}: status_reason without status")
-        try:
-            metric.assessment  # noqa: B018 - raises ValueError when the rubric forbids the curation
-        except ValueError as exc:
-            err(mline, f"metric {metric.id}: {exc}")
-        metrics.append(metric)
-
-    if errors:
-        raise BriefbookErrors(bounded(errors))
-    return Catalog(metrics=metrics, path=files[0], files=tuple(files),
-                   topic_order=tuple(topics or ()))
+                errors.append(BriefbookError(f"metric {metric.id}: status_reason cites unknown "
+                                             f"{pid!r}", where=here, hint=exc.hint))
+    elif metric.curated_reason:
+        errors.append(BriefbookError(f"metric {metric.id}: status_reason without status",
+                                     where=here))
+    try:
+        metric.assessment  # noqa: B018 - raises ValueError when the rubric forbids the curation
+    except ValueError as exc:
+        errors.append(BriefbookError(f"metric {metric.id}: {exc}", where=here))
+    return errors
 
 
 #: Fields the loader fills in; never written in a catalog file.
