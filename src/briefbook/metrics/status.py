@@ -152,12 +152,25 @@ _LESS = {"近"}
 
 
 class Evidence(Protocol):
-    value: float | int | None
-    qualifier: str | None
-    period: str
-    source: str
-    progress: str | None          # done | underway | None (not said)
-    published: dt.date | None     # the article's day (None: unknown, read as a result)
+    """What the rubric reads of an observation (read-only: a catalog's are frozen)."""
+
+    @property
+    def value(self) -> float | int | None: ...
+
+    @property
+    def qualifier(self) -> str | None: ...
+
+    @property
+    def period(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def progress(self) -> str | None: ...         # done | underway | None (not said)
+
+    @property
+    def published(self) -> dt.date | None: ...    # the article's day (None: unknown: a result)
 
     @property
     def figure(self) -> str: ...
