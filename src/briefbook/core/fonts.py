@@ -31,6 +31,7 @@ import json
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 from briefbook.core import resources
 
@@ -216,6 +217,8 @@ def _cmap(path: Path) -> set[int]:
 
 @cache
 def face_coverage(folder: Path | None = None) -> Coverage:
+    """What the faces in ``folder`` (the bundled fonts by default) print: in every family and
+    weight (main and plus faces), and in the supplement. Read once per folder and process."""
     folder = Path(folder or fonts_dir())
     mains = []
     for name in FACES:
@@ -240,6 +243,7 @@ class SetCoverage:
 
 
 def coverage_by_set(folder: Path | None = None) -> list[SetCoverage]:
+    """How much of each named character set (GB2312, 通用规范汉字表 …) the faces print."""
     have = face_coverage(folder)
     return [SetCoverage(s.name, len(s.points), len(s.points & have.main),
                         len(s.points & have.printable)) for s in named_sets()]
@@ -262,9 +266,10 @@ def describe_set_coverage(row: SetCoverage) -> str:
 # right in all of them only if every glyph's CID equals its glyph id.
 
 
-def cid_mismatches(path: Path) -> int:
-    """How many glyphs of a CID-keyed CFF face have a CID other than their glyph id
-    (0 for a face that is not CID-keyed: TrueType or name-keyed CFF)."""
+def cid_mismatches(path: Path | BinaryIO) -> int:
+    """How many glyphs of a CID-keyed CFF face (a file, or its bytes as a binary file) have a
+    CID other than their glyph id (0 for a face that is not CID-keyed: TrueType or name-keyed
+    CFF)."""
     from fontTools.ttLib import TTFont  # imported here: ~0.2 s; only a stylesheet's own fonts
 
     with TTFont(path, lazy=True) as font:
@@ -277,7 +282,7 @@ def cid_mismatches(path: Path) -> int:
                    if gid and not (name.startswith("cid") and int(name[3:]) == gid))
 
 
-def renumber_cids(source: Path, target: Path) -> None:
+def renumber_cids(source: Path | BinaryIO, target: Path) -> None:
     """Write ``source`` to ``target`` with each glyph's CID set to its glyph id (Adobe-Identity-0
     ordering). Only the CFF charset changes: outlines, metrics, layout tables and the cmap, which
     all address glyphs by id, are copied as they are. Deterministic (no timestamp is touched)."""

@@ -21,7 +21,7 @@ import uvicorn
 
 from briefbook.core.errors import BriefbookError
 from briefbook.preview.app import Hub, create_app
-from briefbook.preview.session import PreviewSession
+from briefbook.preview.session import PreviewSession, Snapshot
 from briefbook.preview.watch import watch
 
 HOST = "127.0.0.1"
@@ -56,7 +56,7 @@ def bind(port: int) -> socket.socket:
 def serve(session: PreviewSession, watch_folders: Iterable[Path], *, port: int = 8765,
           watch_files: Iterable[Path] = (),
           on_ready: Callable[[str], None] | None = None,
-          on_render: Callable[[object], None] | None = None) -> None:
+          on_render: Callable[[Snapshot], None] | None = None) -> None:
     sock = bind(port)
     url = f"http://{HOST}:{sock.getsockname()[1]}/"
     hub = Hub()
