@@ -114,15 +114,32 @@ def test_ctrl_c_while_loading_commands_is_not_a_traceback(monkeypatch, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--pdf-variant", "pdf/x-4"], "unknown PDF variant 'pdf/x-4'"),
     (["--format", "html", "--pdf-variant", "pdf/a-3b"], "--pdf-variant applies to PDF output only"),
-    (["--format", "epub"], "unknown format 'epub'"),
+    (["--format", "html", "--sign", "key.p12"],
+     "--sign signs PDFs; the HTML edition cannot be signed"),
 ])
 def test_render_variant_and_format_mistakes(tmp_path, args, message):
     out = tmp_path / "sheet.out"
     result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "-o", out, *args)
     assert result.returncode == 1
     assert f"error: {message}" in result.stderr and "hint:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--pdf-variant", "pdf/x-4"], "Invalid value for '--pdf-variant': Value error, 'pdf/x-4' "
+                                   "is not one of 'pdf/a-3b', 'pdf/ua-1'."),
+    (["--format", "epub"], "Invalid value for '--format': Value error, 'epub' is not one of "
+                           "'pdf', 'html'."),
+])
+def test_render_choices_outside_their_set_are_usage_errors(tmp_path, args, message):
+    """--pdf-variant and --format are choices: a value outside them is a malformed command
+    line (exit 2) whose message names the option, the value and every value it may take."""
+    out = tmp_path / "sheet.out"
+    result = run("render", BRIEFS_DIR / "summary-sheet.yaml", "-o", out, *args)
+    assert result.returncode == 2
+    assert message in " ".join(result.stderr.replace("│", " ").split())
     assert "Traceback" not in result.stderr
     assert os.listdir(tmp_path) == []
 

@@ -81,8 +81,8 @@ def test_interrupted_build_leaves_no_partial_outputs(tmp_path, two_briefs, monke
     real = build_mod._render_one
 
     def interrupted(task):
-        if task[0].endswith("sheet-b.yaml"):
-            target = Path(task[1])
+        if task.brief.endswith("sheet-b.yaml"):
+            target = Path(task.target)
             # as if killed mid-write: a temporary file exists, no output
             (target.parent / f".{target.name}.abc123.part").write_bytes(b"%PDF-1.7 half")
             raise KeyboardInterrupt

@@ -288,7 +288,8 @@ def test_worker_with_other_project_inputs_refuses_the_brief(sheet_brief):
     import importlib
 
     build_mod = importlib.import_module("briefbook.distribute.build")
-    task = (str(sheet_brief), "out/summary-sheet.pdf", "in", "0" * 64, str(example_project().root))
+    task = build_mod.RenderTask(str(sheet_brief), "out/summary-sheet.pdf", "in", "0" * 64,
+                                str(example_project().root))
     outcome = build_mod._render_bytes(task)
     assert "pdf" not in outcome
     assert "another corpus, templates, fonts or briefbook version" in outcome["error"]

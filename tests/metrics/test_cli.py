@@ -51,7 +51,6 @@ def test_extract_a_file(tmp_path):
 
 
 @pytest.mark.parametrize("argv, needle", [
-    (["metrics", "--status", "done"], "unknown status"),
     (["metrics", "--topic", "health"], "unknown topic"),
     (["extract", "cjrb-2021-07-52"], "did you mean"),
 ])
@@ -61,6 +60,15 @@ def test_bad_input_is_one_clear_message(argv, needle, capsys):
     assert info.value.code == 1
     err = capsys.readouterr().err
     assert needle in err and "Traceback" not in err
+
+
+def test_an_unknown_status_is_a_usage_error_listing_the_statuses(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["metrics", "--status", "done"])
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.replace("│", " ").split())
+    assert "Invalid value for '--status': Value error, 'done' is not one of '超额完成'," in err
+    assert "'仅有报道'." in err and "Traceback" not in err
 
 
 def test_metrics_project_option_reads_that_projects_catalog(tmp_path):

@@ -557,7 +557,7 @@ class Fuzz:
 
     def _article(self, text: str) -> None:
         from briefbook.cli import main
-        from briefbook.cli.commands_metrics import draft_yaml
+        from briefbook.metrics.draftfile import draft_yaml
         from briefbook.corpus.ingest import ingest
         from briefbook.metrics.draft import draft
 

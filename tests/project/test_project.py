@@ -303,7 +303,7 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
 
 def test_distribution_settings_come_from_the_project_and_yield_to_the_command_line(tmp_path,
                                                                                   capsys):
-    from briefbook.cli.commands_build import _executor
+    from briefbook.distribute.executor import executor_settings
 
     project = copy_project(tmp_path / "p", briefs=False)
     config = project.config_path
@@ -311,10 +311,10 @@ def test_distribution_settings_come_from_the_project_and_yield_to_the_command_li
                       + "distribute: {executor: dask, scheduler: 'tcp://127.0.0.1:8786'}\n",
                       encoding="utf-8")
     project = load_project(project.root)
-    chosen = _executor(None, None, project)
+    chosen = executor_settings(project)
     assert (chosen.kind, chosen.scheduler) == ("dask", "tcp://127.0.0.1:8786")
-    assert _executor("local", None, project).kind == "local"
-    assert _executor(None, None, None).kind == "local"
+    assert executor_settings(project, "local").kind == "local"
+    assert executor_settings(None).kind == "local"
     config.write_text(config.read_text(encoding="utf-8").replace("executor: dask",
                                                                  "executor: spark"),
                       encoding="utf-8")

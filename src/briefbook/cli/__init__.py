@@ -12,9 +12,12 @@ no-change ``briefbook build``). ``--help`` and unknown commands load everything.
 from __future__ import annotations
 
 import os
+import sys
+from importlib import import_module
 
 import typer
 
+from briefbook import __version__
 from briefbook.core.errors import BriefbookError, shown_message
 
 app = typer.Typer(
@@ -28,8 +31,6 @@ app = typer.Typer(
 
 def _show_version(value: bool) -> None:
     if value:
-        from briefbook import __version__
-
         typer.echo(f"briefbook {__version__}")
         raise typer.Exit()
 
@@ -59,8 +60,6 @@ MODULES = ("commands_render", "commands_corpus", "commands_metrics", "commands_c
 
 def load_commands(command: str | None = None) -> typer.Typer:
     """Register ``command``'s module on ``app`` (all modules when None); returns ``app``."""
-    from importlib import import_module
-
     for module in MODULES:
         if command is None or COMMANDS.get(command) == module:
             import_module(f"briefbook.cli.{module}")
@@ -77,8 +76,6 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app and turn known failures into clear messages."""
     # Typer's standalone mode handles usage errors (exit 2) and Ctrl-C ("Aborted!", exit 1);
     # our own errors and bugs propagate out of it and are reported here.
-    import sys
-
     args = sys.argv[1:] if argv is None else argv
     first = next((a for a in args if not a.startswith("-")), None)
     try:

@@ -12,26 +12,32 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.core.errors import BriefbookError, shown_message
+from briefbook.distribute.build import build as run_build
+from briefbook.distribute.executor import ExecutorKind, executor_settings
+from briefbook.distribute.signing import CopyProtection, key_from_options
 
 SignOpt = Annotated[Path | None, typer.Option(
     "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
                    "$BRIEFBOOK_SIGN_PASSWORD")]
 SignPasswordOpt = Annotated[Path | None, typer.Option(
     "--sign-password-file", help="file whose first line is the key's password")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, max=64,
-                                      help="worker processes (default: CPU count)")]
-ExecutorOpt = Annotated[str, typer.Option(
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=64,
+                                             help="worker processes (default: CPU count)")]
+ExecutorOpt = Annotated[ExecutorKind | None, typer.Option(
     "--executor", help="where the work runs: local (worker processes, the default) or dask",
     show_default=False)]
-SchedulerOpt = Annotated[str, typer.Option(
+SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", metavar="ADDRESS", show_default=False,
     help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; default: a local "
          "cluster of --jobs workers on 127.0.0.1)")]
@@ -49,31 +55,13 @@ def _jobs(value: int | None) -> int:
     return value or os.cpu_count() or 1
 
 
-def _executor(kind: str | None, scheduler: str | None, project=None,  # type: ignore[no-untyped-def]
-              connect_timeout: float | None = None, workers_timeout: float | None = None):
-    """The executor settings: command-line options over the project's ``distribute:``
-    settings (briefbook.yaml) over the built-in ones (local processes)."""
-    from briefbook.distribute.executor import LOCAL, ExecutorSettings
-
-    defaults = LOCAL
-    if project is not None:
-        config = project.config.distribute
-        defaults = ExecutorSettings(config.executor, config.scheduler)
-    return defaults.override(kind, scheduler, connect_timeout=connect_timeout,
-                             workers_timeout=workers_timeout)
-
-
-def _note(progress):
+def _note(progress: Progress) -> Callable[[str], None]:
     """Print a line about a wait (a Dask scheduler, its workers) above the progress bar."""
     return lambda text: progress.console.print(shown_message(text), markup=False,
                                                highlight=False, soft_wrap=True)
 
 
-def _progress():
-    from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeElapsedColumn)
-
+def _progress() -> Progress:
     console = Console(stderr=True)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=True,
@@ -85,27 +73,26 @@ def build(
     briefs: Annotated[list[Path] | None, typer.Argument(
         help="brief files (default: the project's briefs/*.yaml)", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("dist"),
-    jobs: JobsOpt = None,  # type: ignore[assignment]
+    jobs: JobsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
     project: ProjectOpt = None,
-    executor: ExecutorOpt = None,  # type: ignore[assignment]
-    scheduler: SchedulerOpt = None,  # type: ignore[assignment]
+    executor: ExecutorOpt = None,
+    scheduler: SchedulerOpt = None,
     connect_timeout: ConnectTimeoutOpt = None,
     workers_timeout: WorkersTimeoutOpt = None,
 ) -> None:
     """Render many briefs in parallel; skip those whose inputs did not change."""
-    from briefbook.distribute.build import build as run_build
-
     start = time.perf_counter()
     proj = project_for(project, briefs[0] if briefs else None)
-    settings = _executor(executor, scheduler, proj, connect_timeout, workers_timeout)
+    settings = executor_settings(proj, executor, scheduler, connect_timeout=connect_timeout,
+                                 workers_timeout=workers_timeout)
     with _progress() as progress:
         task = progress.add_task("rendering", total=None)
 
-        def event(kind: str, brief: str, info: dict | None) -> None:
-            if kind == "plan":
+        def event(kind: str, brief: str, info: dict[str, Any] | None) -> None:
+            if kind == "plan" and info is not None:
                 progress.update(task, total=info["todo"])
-            elif kind == "failed":  # printed once, as it happens, above the progress bar
+            elif kind == "failed" and info is not None:  # printed once, above the bar
                 progress.console.print(_failure_line(brief, info["error"]), style="red",
                                        markup=False, highlight=False, soft_wrap=True)
                 progress.advance(task)
@@ -136,7 +123,7 @@ def editions(
     brief: Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)],
     readers: Annotated[Path, typer.Option("--readers", help="CSV with header name[,copy]")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
-    jobs: JobsOpt = None,  # type: ignore[assignment]
+    jobs: JobsOpt = None,
     max_readers: Annotated[int, typer.Option(
         "--max-readers", min=1, help="refuse a list longer than this (a guard against a "
         "wrong file; default 10,000)")] = 10_000,
@@ -148,32 +135,30 @@ def editions(
     passwords: Annotated[Path | None, typer.Option(
         "--passwords", help="with --encrypt: CSV file (mode 0600, outside --out) for the "
                             "reader passwords")] = None,
-    executor: ExecutorOpt = None,  # type: ignore[assignment]
-    scheduler: SchedulerOpt = None,  # type: ignore[assignment]
+    executor: ExecutorOpt = None,
+    scheduler: SchedulerOpt = None,
     connect_timeout: ConnectTimeoutOpt = None,
     workers_timeout: WorkersTimeoutOpt = None,
 ) -> None:
     """One PDF per reader, each marked with the reader's name and copy number on every page
     (and a faint dot code in the side margins that `briefbook trace` reads)."""
+    # imported here: editions loads pypdf, numpy and Pillow (the trace dots) (~0.4 s);
+    # `briefbook --help` must not
     from briefbook.distribute.editions import make_editions, read_readers
     from briefbook.distribute.finish import CopyFinish
-    from briefbook.distribute.signing import CopyProtection, key_from_options
 
     if not brief.is_file():
         raise BriefbookError("brief not found", where=str(brief))
     proj = project_for(project, brief)
-    settings = _executor(executor, scheduler, proj, connect_timeout, workers_timeout)
+    settings = executor_settings(proj, executor, scheduler, connect_timeout=connect_timeout,
+                                 workers_timeout=workers_timeout)
     start = time.perf_counter()
     finish = CopyFinish.new(CopyProtection(key_from_options(sign, sign_password_file), encrypt),
                             passwords)
-    if passwords is not None:  # as for -o: never through a link, never into a FIFO or device
-        from briefbook.core.fileio import check_writable_target
-
-        check_writable_target(passwords)
-    finish.check(out)
+    finish.check(out)  # the passwords file: a new or regular file, outside --out
     listed = read_readers(readers, max_readers=max_readers)  # validate before the slow render
-    if not brief.is_file():
-        raise BriefbookError("brief not found", where=str(brief))
+    # imported here: the render stage loads WeasyPrint (~1 s); a wrong readers list is
+    # refused before it loads
     from briefbook.render import Renderer
 
     renderer = Renderer(proj)

@@ -14,19 +14,20 @@ CID-keyed CFF font with each glyph's CID set to its glyph id (``briefbook.core.f
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from fontTools.ttLib import TTFont
 
-from briefbook.checks.baseline import check_against_baseline
 from briefbook.checks.compare import DEFAULT_THRESHOLD, Budget, Comparison, compare_documents
-from briefbook.checks.lint import lint_pdf
 from briefbook.checks.rasterise import DEFAULT_DPI, check_pdf_file_budget, rasterise
-from briefbook.checks.report import clear_report, write_report
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import atomic_path, read_bounded
+from briefbook.core.fonts import cid_mismatches, renumber_cids
 
 COMPARE_OUT = Path("test-artifacts/compare")
 VISUAL_OUT = Path("test-artifacts/visual")
@@ -35,8 +36,6 @@ MAX_PDF_BYTES = 200_000_000
 
 
 def _read_pdf(path: Path) -> bytes:
-    from briefbook.core.fileio import read_bounded
-
     data = read_bounded(path, MAX_PDF_BYTES, "a PDF")
     if not data.startswith(b"%PDF-"):
         raise BriefbookError("not a PDF file", where=str(path))
@@ -87,6 +86,9 @@ def compare(
     old_pages = rasterise(old_pdf, dpi=dpi, where=str(old))
     new_pages = rasterise(new_pdf, dpi=dpi, where=str(new))
     result = compare_documents(old_pages, new_pages, threshold=threshold, budget=parsed)
+    # imported here: checks.report loads Pillow (~0.1 s); `briefbook --help` must not
+    from briefbook.checks.report import clear_report, write_report
+
     print_table(result)
     if result.failed:
         write_report(result, old_pages, new_pages, out,
@@ -105,6 +107,10 @@ def lint(
 ) -> None:
     """Check fonts (embedded, subset, allowed, ToUnicode, no .notdef, glyphs found the
     standard way), text and metadata."""
+    # imported here: checks.lint loads pypdf and the render stage (~1 s); `briefbook --help`
+    # must not
+    from briefbook.checks.lint import lint_pdf
+
     try:
         report = lint_pdf(_read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
     except BriefbookError as exc:  # e.g. over the page budget: name the file
@@ -134,11 +140,10 @@ def snapshot(
     change or a missing baseline."""
     _check_threshold(threshold)
     parsed = Budget.parse(budget)
-    try:
-        from briefbook.render import render_pdf_bytes
-    except ImportError as exc:
-        raise BriefbookError("the render stage is not available in this build",
-                             hint="briefbook.render.render_pdf_bytes is missing") from exc
+    # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
+    from briefbook.checks.baseline import check_against_baseline
+    from briefbook.render import render_pdf_bytes
+
     if not brief.is_file():
         raise BriefbookError("no such brief", where=str(brief))
     pdf_bytes = render_pdf_bytes(brief, project)
@@ -169,17 +174,10 @@ def font_fix(
     """Write IN to OUT with every CID equal to its glyph id.
 
     Then every PDF viewer draws the glyphs WeasyPrint means; only the CFF charset changes."""
-    import io
-
-    from briefbook.core.fileio import atomic_path, read_bounded
-    from briefbook.core.fonts import cid_mismatches, renumber_cids
-
     if source.resolve() == target.resolve():
         raise BriefbookError("OUT must be another file than IN", where=str(target))
     data = read_bounded(source, MAX_FONT_BYTES, "a font")
     try:
-        from fontTools.ttLib import TTFont
-
         with TTFont(io.BytesIO(data), lazy=True) as font:
             cid_keyed = "CFF " in font and hasattr(font["CFF "].cff.topDictIndex[0], "ROS")
         mismatched = cid_mismatches(io.BytesIO(data)) if cid_keyed else 0
@@ -202,6 +200,7 @@ def trace(
     ] = None,
 ) -> None:
     """Name the reader and copy number of an edition from a PDF or a page image."""
+    # imported here: the trace decoder loads Pillow (~0.1 s); `briefbook --help` must not
     from briefbook.distribute.trace import trace_file
 
     result = trace_file(file, editions or file.parent)

@@ -17,12 +17,12 @@ from typing import Annotated
 import typer
 
 from briefbook.cli import app
+from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus import load_project_corpus
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Paragraph, Section
 from briefbook.corpus.store import build_one, to_plain, write_lock
-from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 
 corpus_app = typer.Typer(help="Review and maintain the cleaned corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")

@@ -16,7 +16,6 @@ pledged/reported guess and, for corpus text, the paragraph id.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import json
 from pathlib import Path
@@ -29,11 +28,11 @@ from rich.table import Table
 from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.core.errors import BriefbookError
-from briefbook.core.fileio import write_atomic
 from briefbook.corpus import load_project_corpus
-from briefbook.metrics.catalog import Metric, load_catalog
-from briefbook.metrics.extract import extract_mentions
+from briefbook.metrics.catalog import Metric, catalog_json_schema, load_catalog
+from briefbook.metrics.draftfile import write_draft
 from briefbook.metrics.link import LinkOptions, link_into_project
+from briefbook.metrics.mentions import corpus_parts, file_parts, mention_rows
 from briefbook.metrics.status import Status, month_label
 
 
@@ -75,7 +74,8 @@ def _day(text: str | None, what: str = "--as-of") -> dt.date | None:
 @metrics_app.callback(invoke_without_command=True)
 def metrics(ctx: typer.Context,
             topic: Annotated[str | None, typer.Option("--topic", help="only this topic")] = None,
-            status: Annotated[str | None, typer.Option("--status", help="only this status")] = None,
+            status: Annotated[Status | None, typer.Option(
+                "--status", help="only this status")] = None,
             as_of: Annotated[str | None, typer.Option(
                 "--as-of", help="statuses as of this day, YYYY-MM-DD: only articles published "
                 "by then count [default: the newest article's date]")] = None,
@@ -87,16 +87,13 @@ def metrics(ctx: typer.Context,
     proj = project_for(project)
     if topic is not None and topic not in proj.topics:
         raise BriefbookError(f"unknown topic {topic!r}", hint="one of " + "、".join(proj.topics))
-    statuses = [s.value for s in Status]
-    if status is not None and status not in statuses:
-        raise BriefbookError(f"unknown status {status!r}", hint="one of " + "、".join(statuses))
     day = _day(as_of)
     c = load_project_corpus(proj)
     full = load_catalog(c, catalog or None, topics=proj.topics)
     day = day or max((a.published for a in c.articles), default=dt.date.today())
     cat = full.as_of(day)
     chosen = [m for m in cat.metrics
-              if (topic is None or m.topic == topic) and (status is None or m.status.value == status)]
+              if (topic is None or m.topic == topic) and (status is None or m.status is status)]
     if as_json:
         typer.echo(json.dumps([metric_json(m) for m in chosen], ensure_ascii=False, indent=2))
         return
@@ -128,43 +125,13 @@ def metrics_draft(article_id: Annotated[str, typer.Argument(help="article id (`b
                   force: Annotated[bool, typer.Option("--force", help="overwrite --into")] = False,
                   project: ProjectOpt = None) -> None:
     """Candidate observations of an article as YAML: delete the unwanted, fill `metric:`."""
-    from briefbook.metrics.draft import draft
-
-    proj = project_for(project)
-    article = load_project_corpus(proj).article(article_id)
-    text = draft_yaml(draft(article, proj.topics))
-    if into is None:
-        typer.echo(text, nl=False)
+    made = write_draft(project_for(project), article_id, into, force=force)
+    if made.path is None:
+        typer.echo(made.text, nl=False)
         return
-    if into.exists() and not force:
-        raise BriefbookError("the draft file exists (it may hold your edits)", where=str(into),
-                             hint="choose another --into, or add --force to replace it")
-    write_atomic(into, text.encode("utf-8"))
-    typer.echo(f"wrote {into}: {text.count(chr(10) + '- n: ')} candidate observations of "
+    typer.echo(f"wrote {made.path}: {made.candidates} candidate observations of "
                f"{article_id}; delete the unwanted, then `briefbook metrics link METRIC_ID "
-               f"{into}#N …`")
-
-
-DRAFT_HEADER = """\
-# Draft observations — written by `briefbook metrics draft`; edit, then link.
-# Each entry is a figure the extractor found, already valid for the catalog: the quote is
-# the shortest clause carrying the number, verbatim in paragraph `source`.
-# Delete the entries you do not want. For each one you keep, either set `metric:` to a
-# metric id and run `briefbook metrics link METRIC_ID THIS_FILE`, or name it directly:
-# `briefbook metrics link METRIC_ID THIS_FILE#N …` (add --new for a metric not yet in the
-# catalog: its label and topic are taken from the first entry; check the guesses).
-# `progress` (reports): done — the outcome; underway — the work goes on; null — no cue:
-# a report published before the pledge's deadline then counts as a stage figure, a later one
-# as the outcome. Set it when the text says more than the guess.
-# `cue`, `period_cue`, `progress_cue` and `topic_cue` say what decided each guess; they are
-# not stored. Every other key is a catalog field and is linked as it stands.
-"""
-
-
-def draft_yaml(doc: dict[str, Any]) -> str:
-    import yaml
-
-    return DRAFT_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+               f"{made.path}#N …`")
 
 
 @metrics_app.command("link")
@@ -195,8 +162,6 @@ def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the o
 @metrics_app.command("schema")
 def metrics_schema(project: ProjectOpt = None) -> None:
     """The catalog file format (metrics.yaml, metrics/*.yaml) as JSON Schema."""
-    from briefbook.metrics.catalog import catalog_json_schema
-
     try:
         topics = project_for(project).topics
     except BriefbookError:
@@ -204,45 +169,17 @@ def metrics_schema(project: ProjectOpt = None) -> None:
     typer.echo(json.dumps(catalog_json_schema(topics), ensure_ascii=False, indent=2))
 
 
-def _targets(target: str, project: Path | None) -> list[tuple[str | None, str]]:
-    """(paragraph id or None, text) for a file path or a corpus id."""
-    path = Path(target)
-    if path.exists() and not path.is_dir():  # a file (a FIFO or device is refused, not read)
-        from briefbook.core.fileio import read_bounded
-        from briefbook.corpus.sources import MAX_ARTICLE_BYTES
-
-        data = read_bounded(path, MAX_ARTICLE_BYTES, "the text to extract from")
-        try:
-            return [(None, data.decode("utf-8-sig"))]
-        except UnicodeDecodeError as exc:
-            raise BriefbookError(f"cannot read the file: {exc}", where=target) from exc
-    c = load_project_corpus(project_for(project))
-    found = c.resolve(target)
-    if hasattr(found, "paragraphs"):
-        paras = found.paragraphs() if callable(found.paragraphs) else found.paragraphs
-        return [(p.id, p.text) for p in paras]
-    return [(found.id, found.text)]
-
-
 @app.command()
-def extract(target: Annotated[str, typer.Argument(help="article/section/paragraph id, or a text file")],
+def extract(target: Annotated[str, typer.Argument(
+                help="article/section/paragraph id, or a text file")],
             project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Every number-with-unit mention, with a pledged/reported guess from cue words."""
-    parts = _targets(target, project)
-    text = "\n".join(t for _, t in parts)
-    starts, pos = [], 0
-    for pid, t in parts:
-        starts.append((pos, pid))
-        pos += len(t) + 1
-    rows = []
-    published = None
-    first = next((pid for pid, _ in parts if pid), None)
-    if first:                        # corpus text: its date frames sentences opening with a year
-        published = load_project_corpus(project_for(project)).article(first.split("/", 1)[0]).published
-    offsets = [start for start, _pid in starts]
-    for m in extract_mentions(text, published):
-        pid = starts[bisect.bisect_right(offsets, m.start) - 1][1]  # the last start <= m.start
-        rows.append({"paragraph": pid, **m.to_json()})
+    path = Path(target)
+    if path.exists() and not path.is_dir():  # a file (a FIFO or device is refused, not read)
+        parts, published = file_parts(path, target), None
+    else:                            # corpus text: its date frames sentences opening with a year
+        parts, published = corpus_parts(load_project_corpus(project_for(project)), target)
+    rows = mention_rows(parts, published)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

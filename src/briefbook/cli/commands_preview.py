@@ -7,11 +7,16 @@ from typing import Annotated
 
 import typer
 
-from briefbook.cli import app
-from briefbook.cli.options import ProjectOpt, project_for
 # Typer runs an app with a single command as that command (no name on the command line):
 # register the render commands too, which costs only their definitions.
-from briefbook.cli import commands_render  # noqa: F401  (registers render, check, …)
+from briefbook.cli import (
+    app,
+    commands_render,  # noqa: F401  (registers render, check, …)
+)
+from briefbook.cli.options import ProjectOpt, project_for
+from briefbook.core import resources
+from briefbook.preview.server import serve
+from briefbook.preview.session import PreviewSession, Snapshot
 
 
 @app.command()
@@ -20,11 +25,8 @@ def preview(
     port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0: any free port)")] = 8765,
     project: ProjectOpt = None,
 ) -> None:
-    """Serve the book's pages on 127.0.0.1 and refresh them when the brief, corpus or templates change."""
-    from briefbook.core import resources
-    from briefbook.preview.server import serve
-    from briefbook.preview.session import PreviewSession
-
+    """Serve the book's pages on 127.0.0.1 and refresh them when the brief, corpus or templates
+    change."""
     found = project_for(project, brief)
     session = PreviewSession(brief.absolute(), project=found)
     # What a render reads besides the brief: the project file, corpus (with the metric
@@ -36,7 +38,7 @@ def preview(
     def ready(url: str) -> None:
         typer.echo(f"preview of {brief} at {url}  (Ctrl-C to stop)")
 
-    def rendered(snapshot) -> None:
+    def rendered(snapshot: Snapshot) -> None:
         if snapshot.error:
             typer.secho(snapshot.error, err=True, fg=typer.colors.RED)
         else:

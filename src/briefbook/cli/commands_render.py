@@ -1,19 +1,31 @@
 """Commands that make and vet books: ``init``, ``render``, ``check``, ``schema``, ``doctor``.
 
 Every brief is rendered with its own project (found by walking up from the brief's folder), or
-with the one ``--project`` names.
+with the one ``--project`` names; where each output goes, and in what form, is
+``distribute/outputs.py``'s.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from briefbook.brief import json_schema
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.core.errors import BriefbookError, shown_message
+from briefbook.core.fileio import write_atomic
+from briefbook.distribute.outputs import (
+    OutputFormat,
+    PdfVariant,
+    check_render_choices,
+    render_targets,
+)
+from briefbook.distribute.signing import key_from_options, sign_bytes
+from briefbook.project.config import project_json_schema
 
 BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
 
@@ -24,11 +36,11 @@ def render(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="PDF path (one brief)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="folder for the PDFs")] = None,
     project: ProjectOpt = None,
-    pdf_variant: Annotated[str | None, typer.Option(
-        "--pdf-variant", help="pdf/a-3b (archival, brief+metrics+sources attached) or pdf/ua-1 (tagged)",
-        show_default=False)] = None,
-    output_format: Annotated[str, typer.Option(
-        "--format", help="pdf, or html (one self-contained accessible file)")] = "pdf",
+    pdf_variant: Annotated[PdfVariant | None, typer.Option(
+        "--pdf-variant", help="pdf/a-3b (archival, brief+metrics+sources attached) or pdf/ua-1 "
+                              "(tagged); none: a plain PDF", show_default=False)] = None,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", help="pdf, or html (one self-contained accessible file)")] = OutputFormat.PDF,
     sign: Annotated[Path | None, typer.Option(
         "--sign", help="sign with this PKCS#12 key (.p12); password: --sign-password-file or "
                        "$BRIEFBOOK_SIGN_PASSWORD")] = None,
@@ -40,36 +52,15 @@ def render(
              "Pages and text are the same for any N; --jobs 1 gives the one-process bytes")] = None,
 ) -> None:
     """Render briefs to PDF (or HTML). A failed render leaves any existing file untouched."""
-    import time
-
-    from briefbook.distribute.signing import key_from_options
+    check_render_choices(output_format, pdf_variant, signed=sign is not None)
+    key = key_from_options(sign, sign_password_file)  # vetted before any rendering
+    targets = render_targets(briefs, output_format, output=output, out_dir=out_dir)
+    # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
     from briefbook.render import Renderer, render_to_file
-    from briefbook.render.formats.archival import check_variant
-    from briefbook.render.formats.html_edition import check_format, render_html_to_file
+    from briefbook.render.formats.html_edition import render_html_to_file
     from briefbook.render.layout.jobs import available_cores
 
-    suffix = check_format(output_format, pdf_variant)
-    check_variant(pdf_variant)
-
-    if suffix == "html" and sign is not None:
-        raise BriefbookError("--sign signs PDFs; the HTML edition cannot be signed",
-                             hint="drop --sign, or render a PDF")
-    key = key_from_options(sign, sign_password_file)  # vetted before any rendering
-    if output and len(briefs) > 1:
-        raise BriefbookError("-o names one file; use --out-dir for several briefs")
-    if output and output.suffix.lower() != f".{suffix}":
-        raise BriefbookError(f"-o {output}: this writes {suffix.upper()}, so the name must end "
-                             f"in .{suffix}",
-                             hint=f"name the output {output.with_suffix('.' + suffix).name}")
-    targets = [output or (out_dir or brief.parent) / f"{brief.stem}.{suffix}" for brief in briefs]
-    clashes = sorted({str(t) for t in targets if targets.count(t) > 1})
-    if clashes:
-        raise BriefbookError(f"several briefs would write the same PDF: {', '.join(clashes)}",
-                             hint="render them into different --out-dir folders")
-    from briefbook.core.fileio import check_writable_target
-
-    for target in targets:  # a link, FIFO, device or folder as output: refused before rendering
-        check_writable_target(target)
+    variant = pdf_variant.value if pdf_variant is not None else None  # the render stage's str
     jobs = jobs or available_cores()
     renderers: dict[Path, Renderer] = {}
     failures = 0
@@ -78,15 +69,12 @@ def render(
         try:
             found = project_for(project, brief)
             renderer = renderers.setdefault(found.root, Renderer(found))
-            if suffix == "html":
+            if output_format is OutputFormat.HTML:
                 pdf = render_html_to_file(brief, target, renderer)
             elif key is None:
-                pdf = render_to_file(brief, target, renderer, variant=pdf_variant, jobs=jobs)
+                pdf = render_to_file(brief, target, renderer, variant=variant, jobs=jobs)
             else:  # signed: the file appears only once signed
-                from briefbook.distribute.signing import sign_bytes
-                from briefbook.core.fileio import write_atomic
-
-                pdf = sign_bytes(renderer.render(brief, variant=pdf_variant, jobs=jobs), key)
+                pdf = sign_bytes(renderer.render(brief, variant=variant, jobs=jobs), key)
                 write_atomic(target, pdf)
         except BriefbookError as exc:
             failures += 1
@@ -100,6 +88,7 @@ def render(
 @app.command()
 def check(brief: BriefArg, project: ProjectOpt = None) -> None:
     """Validate a brief: every problem at once, with file:line:column."""
+    # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
     from briefbook.render import Renderer
 
     Renderer(project_for(project, brief)).check(brief)
@@ -111,12 +100,8 @@ def schema(of_project: Annotated[bool, typer.Option(
         "--project", help="the schema of briefbook.yaml instead of a brief's")] = False) -> None:
     """Print the brief's (or the project file's) JSON Schema, for editors."""
     if of_project:
-        from briefbook.project.config import project_json_schema
-
         typer.echo(project_json_schema(), nl=False)
         return
-    from briefbook.brief import json_schema
-
     typer.echo(json_schema(), nl=False)
 
 

@@ -27,31 +27,38 @@ manifest entry untouched; an interrupted build leaves no temporary files.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
-import json
 import os
 import signal
+import stat
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefbook import __version__
 from briefbook.core import resources
-from briefbook.distribute.executor import LOCAL, ExecutorSettings
-from briefbook.core.proc import run_jobs
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import file_kind, write_atomic
 from briefbook.core.fonts import CHARSETS_FILE
-from briefbook.core.fileio import write_atomic
+from briefbook.core.proc import run_jobs
+from briefbook.distribute.executor import LOCAL, ExecutorKind, ExecutorSettings
+from briefbook.distribute.manifest import (
+    MANIFEST,
+    pdf_pages,
+    read_manifest,
+    sha256_file,
+    write_manifest,
+)
+from briefbook.distribute.outputs import build_targets
+from briefbook.project import Project, load_project
 
 if TYPE_CHECKING:
-    from briefbook.project import Project
+    from briefbook.render import Renderer
 
-MANIFEST = "manifest.json"
-MANIFEST_FORMAT = 1
-
-
-def _hash_tree(digest, folder: Path) -> None:
+def _hash_tree(digest: Any, folder: Path) -> None:
     """Feed every file under ``folder`` (relative path + bytes, sorted) into ``digest``."""
     if not folder.exists():
         digest.update(f"missing:{folder.name}\0".encode())
@@ -100,71 +107,6 @@ def input_hash(brief: Path, shared: str) -> str:
     return digest.hexdigest()
 
 
-def sha256_file(path: Path) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
-#: A manifest lists one entry (~400 bytes) per output: 10,000 readers' copies take ~4 MB.
-MAX_MANIFEST_BYTES = 64 << 20
-
-
-def load_manifest(out_dir: Path, name: str = MANIFEST) -> dict | None:
-    """The body of ``OUT/manifest.json`` (or ``name``); None when there is none.
-
-    A file of that name that briefbook did not write — not a regular file, not UTF-8 JSON,
-    not an object with a list of ``outputs`` — would be replaced by the run: it is refused
-    with a ``BriefbookError`` instead, before anything is written. Read with
-    ``read_bounded``."""
-    from briefbook.core.fileio import check_writable_target, read_bounded
-
-    path = Path(out_dir) / name
-    if not os.path.lexists(path):
-        return None
-    check_writable_target(path)  # a link, FIFO, device or folder there: refused
-    what = f"the {name} manifest"
-    raw = read_bounded(path, MAX_MANIFEST_BYTES, what,
-                       hint="move it away, or choose another --out folder")
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        body = None
-    if not isinstance(body, dict) or not isinstance(body.get("outputs"), list):
-        raise BriefbookError(f"a file named {name} is already here and briefbook did not write "
-                             "it (it is not a briefbook manifest: no list of outputs); the run "
-                             "would replace it, so nothing was changed", where=str(path),
-                             hint="move it away, or choose another --out folder")
-    return body
-
-
-def read_manifest(out_dir: Path, name: str = MANIFEST) -> dict[str, dict]:
-    """Entries of ``OUT/manifest.json`` (or ``name``) by file name; {} when there is none.
-    A file of that name that is not a briefbook manifest is an error (``load_manifest``)."""
-    body = load_manifest(out_dir, name) or {}
-    return {e["file"]: e for e in body.get("outputs", [])
-            if isinstance(e, dict) and isinstance(e.get("file"), str)}
-
-
-def write_manifest(out_dir: Path, entries: Iterable[dict], *, name: str = MANIFEST,
-                   **extra) -> Path:
-    target = Path(out_dir) / name
-    body = {"format": MANIFEST_FORMAT, "briefbook": __version__, **extra,
-            "outputs": sorted(entries, key=lambda e: e["file"])}
-    write_atomic(target, json.dumps(body, ensure_ascii=False, indent=2) + "\n")
-    return target
-
-
-def pdf_pages(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -180,63 +122,75 @@ class BuildResult:
 
 # --- worker side -----------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One brief for a worker (local or Dask): the brief, where its PDF goes, its input hash,
+    the shared-inputs hash its renderer is keyed on, and the project folder (paths as text,
+    as the worker sees them)."""
+
+    brief: str
+    target: str
+    input_hash: str
+    shared: str
+    project_root: str
+
+
 #: The process's renderer and the shared-inputs hash it was made for. A renderer caches the
 #: corpus, catalog and templates it loaded, so a build that finds different shared inputs
 #: (metrics.yaml edited between two builds in one process) must not reuse it.
-_renderer = None
+_renderer: Renderer | None = None
 _renderer_key: str | None = None
 
 
-def _renderer_for(shared: str, project_root: str):
+def _renderer_for(task: RenderTask) -> Renderer:
     global _renderer, _renderer_key
-    key = f"{project_root}\0{shared}"
+    key = f"{task.project_root}\0{task.shared}"
     if _renderer is None or _renderer_key != key:
-        from briefbook.project import load_project
+        # imported here: the render stage loads WeasyPrint (~1 s); a build with nothing to
+        # do never needs it
         from briefbook.render import Renderer
 
-        _renderer, _renderer_key = Renderer(load_project(Path(project_root))), key
+        _renderer, _renderer_key = Renderer(load_project(Path(task.project_root))), key
     return _renderer
 
 
-def _render_one(task: tuple[str, str, str, str, str]) -> dict:
+def _render_one(task: RenderTask) -> dict[str, Any]:
     """Local worker: render one brief to its target; a dict describing the output, or
     ``error``."""
-    brief, target, in_hash, shared, project_root = task
+    # imported here: the render stage loads WeasyPrint (~1 s), see _renderer_for
     from briefbook.render import render_to_file
 
-    return _describe(brief, Path(target).name, in_hash,
-                     lambda: render_to_file(Path(brief), Path(target),
-                                            _renderer_for(shared, project_root)))
+    return _describe(task, lambda: render_to_file(Path(task.brief), Path(task.target),
+                                                  _renderer_for(task)))
 
 
 #: Shared-inputs hashes this Dask worker has checked against its own folders.
 _checked: set[str] = set()
 
 
-def _render_bytes(task: tuple[str, str, str, str, str]) -> dict:
+def _render_bytes(task: RenderTask) -> dict[str, Any]:
     """Dask worker: render one brief; its dict carries the PDF as ``pdf`` (the client writes
     it). The worker must see the same corpus, templates and fonts as the client: the brief is
     refused (not rendered from other inputs) when its own shared-inputs hash differs."""
-    brief, target, in_hash, shared, project_root = task
 
     def render() -> bytes:
-        if shared not in _checked:
-            from briefbook.project import load_project
-
-            if shared_inputs_hash(load_project(Path(project_root))) != shared:
+        if task.shared not in _checked:
+            if shared_inputs_hash(load_project(Path(task.project_root))) != task.shared:
                 raise BriefbookError(
                     "this Dask worker sees another corpus, templates, fonts or briefbook "
-                    "version than the client", where=brief,
+                    "version than the client", where=task.brief,
                     hint="give the workers the project folder at the same path (shared "
                          "storage) and the same briefbook release")
-            _checked.add(shared)
-        return _renderer_for(shared, project_root).render(Path(brief))
+            _checked.add(task.shared)
+        return _renderer_for(task).render(Path(task.brief))
 
-    return _describe(brief, Path(target).name, in_hash, render, keep=True)
+    return _describe(task, render, keep=True)
 
 
-def _describe(brief: str, file: str, in_hash: str, render: Callable[[], bytes], *,
-              keep: bool = False) -> dict:
+def _describe(task: RenderTask, render: Callable[[], bytes], *,
+              keep: bool = False) -> dict[str, Any]:
+    brief = task.brief
     try:
         pdf = render()
     except BriefbookError as exc:
@@ -244,26 +198,25 @@ def _describe(brief: str, file: str, in_hash: str, render: Callable[[], bytes], 
     except Exception as exc:  # a bug hit by this brief: a failed brief, not a dead build
         message = f"internal error: {type(exc).__name__}: {exc} (a bug in briefbook)"
         if os.environ.get("BRIEFBOOK_DEBUG"):
-            import traceback
-
             message += "\n" + traceback.format_exc()
         return {"brief": brief, "error": message}
-    entry = {"brief": brief, "file": file, "sha256": hashlib.sha256(pdf).hexdigest(),
-             "pages": pdf_pages(pdf), "bytes": len(pdf), "input_hash": in_hash}
+    entry: dict[str, Any] = {"brief": brief, "file": Path(task.target).name,
+                             "sha256": hashlib.sha256(pdf).hexdigest(), "pages": pdf_pages(pdf),
+                             "bytes": len(pdf), "input_hash": task.input_hash}
     if keep:
         entry["pdf"] = pdf
     return entry
 
 
-def _build_on_dask(settings: ExecutorSettings, workers: int,
-                   todo: list[tuple[str, str, str, str, str]],
-                   note: Callable[[str], None] | None = None) -> Iterator[dict]:
+def _build_on_dask(settings: ExecutorSettings, workers: int, todo: list[RenderTask],
+                   note: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
     """Render ``todo`` on the Dask cluster, one brief per task; write each PDF here.
     ``note(text)`` hears about waits for the scheduler and its workers."""
+    # imported here: dask_run loads Dask distributed (~0.5 s), for --executor dask only
     from briefbook.distribute import dask_run
 
     with dask_run.connect(settings, workers, note=note) as client:
-        targets = {task[0]: Path(task[1]) for task in todo}
+        targets = {task.brief: Path(task.target) for task in todo}
         for outcome in dask_run.run_tasks(client, _render_bytes, todo):
             pdf = outcome.pop("pdf", None)
             if pdf is not None:
@@ -279,7 +232,7 @@ def _build_on_dask(settings: ExecutorSettings, workers: int,
 
 
 @contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """Let SIGTERM unwind like Ctrl-C, so temporary files are cleaned up."""
     try:
         previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
@@ -297,7 +250,7 @@ def _sweep_temporaries(targets: Iterable[Path]) -> list[Path]:
     targets) that a killed worker or a killed build could not clean up itself."""
     removed = []
     for target in targets:
-        for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+        for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
             if tmp.is_symlink() or not tmp.is_file():
                 continue
             with contextlib.suppress(OSError):
@@ -306,17 +259,9 @@ def _sweep_temporaries(targets: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
-
-
-def _not_ours(target: Path, prior: dict | None) -> str | None:
+def _not_ours(target: Path, prior: dict[str, Any] | None) -> str | None:
     """Why ``build`` must not replace ``target`` (None when it may): only a new file, or a
     regular file the manifest records as build's output (damaged since or not), is replaced."""
-    import stat
-
     try:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
@@ -324,8 +269,6 @@ def _not_ours(target: Path, prior: dict | None) -> str | None:
     except OSError as exc:
         return f"cannot use the output path ({exc.strerror})"
     if not stat.S_ISREG(mode):
-        from briefbook.core.fileio import file_kind
-
         return f"the output path is {file_kind(mode)}, not a regular file; nothing was changed"
     if prior:
         return None
@@ -335,7 +278,7 @@ def _not_ours(target: Path, prior: dict | None) -> str | None:
 
 def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"),
           *, jobs: int = 1, force: bool = False,
-          on_event: Callable[[str, str, dict | None], None] | None = None,
+          on_event: Callable[[str, str, dict[str, Any] | None], None] | None = None,
           executor: ExecutorSettings = LOCAL) -> BuildResult:
     """Render ``briefs`` (default: the project's ``briefs/*.yaml``) into ``out_dir``; see the
     module doc.
@@ -360,13 +303,7 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     out_dir = Path(out_dir)
     jobs = max(1, int(jobs))
     notify = on_event or (lambda *_: None)
-    stems: dict[str, Path] = {}
-    for brief in briefs:
-        if brief.stem in stems and stems[brief.stem].resolve() != brief.resolve():
-            raise BriefbookError(f"two briefs would both write {brief.stem}.pdf: "
-                                 f"{stems[brief.stem]} and {brief}", where=str(brief))
-        stems[brief.stem] = brief
-    briefs = list(stems.values())
+    targets_of = build_targets(briefs, out_dir)
 
     shared = shared_inputs_hash(project)
     old = read_manifest(out_dir)
@@ -374,10 +311,9 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     # Only entries naming a plain file of this folder count (a crafted path is ignored).
     entries = {name: e for name, e in old.items()
                if isinstance(name, str) and Path(name).name == name and name.endswith(".pdf")}
-    todo: list[tuple[str, str, str, str, str]] = []
+    todo: list[RenderTask] = []
     refused: list[tuple[str, str]] = []
-    for brief in briefs:
-        target = out_dir / f"{brief.stem}.pdf"
+    for brief, target in targets_of.items():
         in_hash = input_hash(brief, shared)
         prior = entries.get(target.name)
         if (not force and prior and prior.get("input_hash") == in_hash
@@ -388,8 +324,8 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
         if why:
             refused.append((str(brief), f"{target}: {why}"))
             continue
-        todo.append((str(brief), str(target), in_hash, shared, str(project.root)))
-    for tmp in _sweep_temporaries(Path(t[1]) for t in todo):
+        todo.append(RenderTask(str(brief), str(target), in_hash, shared, str(project.root)))
+    for tmp in _sweep_temporaries(Path(t.target) for t in todo):
         notify("stale", str(tmp), None)
     notify("plan", "", {"todo": len(todo) + len(refused), "skipped": len(result.skipped)})
     for brief, message in refused:
@@ -398,7 +334,7 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     for brief in result.skipped:
         notify("skipped", brief, None)
 
-    def take(outcome: dict) -> None:
+    def take(outcome: dict[str, Any]) -> None:
         if "error" in outcome:
             result.failed.append((outcome["brief"], outcome["error"]))
             notify("failed", outcome["brief"], outcome)
@@ -409,7 +345,7 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
         result.built.append(brief)
         notify("built", brief, outcome)
 
-    targets = [Path(task[1]) for task in todo]
+    targets = [Path(task.target) for task in todo]
     # Claim the new outputs before any worker writes one: if this build is killed outright
     # (SIGKILL, power loss) the next build finds them recorded as its own ("pending") and
     # redoes them, instead of refusing PDFs nobody recorded.
@@ -418,10 +354,10 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
         write_manifest(out_dir, [*entries.values(), *({"file": n, "pending": True}
                                                       for n in pending)])
     try:
-        with _sigterm_as_interrupt():
+        with sigterm_as_interrupt():
             outcomes = (_build_on_dask(executor, jobs, todo,
                                        lambda text: notify("note", text, None))
-                        if executor.kind == "dask" and todo
+                        if executor.kind == ExecutorKind.DASK and todo
                         else run_jobs(_render_one, todo, jobs=jobs))
             with contextlib.closing(outcomes):
                 for outcome in outcomes:

@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import socket
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-from briefbook.distribute.executor import ExecutorSettings
 from briefbook.core.errors import BriefbookError
+from briefbook.distribute.executor import ExecutorSettings
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -46,7 +49,9 @@ CLOSE_TIMEOUT_S = 10
 
 
 try:
+    import dask
     import distributed
+    from distributed import get_worker
     from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError as exc:  # pragma: no cover - requirements.lock installs them
     raise BriefbookError("the Dask executor needs the packages dask and distributed",
@@ -60,9 +65,6 @@ class IgnoreCtrlC(WorkerPlugin):
     name = "briefbook-ignore-ctrl-c"
 
     def setup(self, worker) -> None:
-        import signal
-        import threading
-
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -74,8 +76,6 @@ def local_cluster(workers: int, *, quiet: bool = False):
     itself; a cluster shutting down after Ctrl-C logs harmless errors). The workers'
     statistical profiler (a stack sample every 10 ms, for the dashboard) is off: nobody reads
     it here."""
-    import dask
-
     with dask.config.set({"distributed.worker.profile.enabled": False}):
         return _local_cluster(workers, quiet)
 
@@ -140,8 +140,6 @@ def _split_address(address: str) -> tuple[str, int]:
 def _check_listening(address: str, timeout: float) -> None:
     """A plain TCP connection to ``address``, closed at once: a closed port or an unknown
     host is a clear error now, not after the client's retries."""
-    import socket
-
     host, port = _split_address(address)
     hint = ("start it with `dask scheduler` and check the address, or leave out --scheduler "
             "to run a local cluster")
@@ -250,8 +248,6 @@ class SharedData(WorkerPlugin):
 
 def shared_data(name: str) -> Any:
     """In a task: the value sent with ``run_tasks(..., shared=...)`` under ``name``."""
-    from distributed import get_worker
-
     plugin = get_worker().plugins.get(name)
     if plugin is None:
         raise BriefbookError(f"this Dask worker has no {name!r} data (plugin not installed)")

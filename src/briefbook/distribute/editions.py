@@ -33,23 +33,61 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
+import glob
 import hashlib
 import io
 import itertools
+import json
 import os
 import re
+import shutil
+import stat
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+)
 
 from briefbook.core import resources
-from briefbook.distribute.finish import CopyFinish
-from briefbook.distribute.executor import LOCAL, ExecutorSettings
-from briefbook.core.proc import run_jobs, signals_held
+from briefbook.core.coverage import HINT, describe, missing_characters
 from briefbook.core.errors import BriefbookError, BriefbookErrors
-from briefbook.core.fileio import atomic_path
+from briefbook.core.fileio import (
+    _owner_alive,
+    atomic_path,
+    check_writable_target,
+    make_staging,
+    read_bounded,
+    write_atomic,
+)
 from briefbook.core.fonts import Slot, font_face_css
+from briefbook.core.proc import run_jobs, signals_held
+from briefbook.distribute.build import sigterm_as_interrupt
+from briefbook.distribute.executor import LOCAL, ExecutorKind, ExecutorSettings
+from briefbook.distribute.finish import CopyFinish
+from briefbook.distribute.manifest import (
+    EDITIONS_MANIFEST,
+    pdf_pages,
+    read_manifest,
+    sha256_file,
+    write_manifest,
+)
+from briefbook.distribute.signing import stage_passwords, take_passwords
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
+
+    from briefbook.render import Renderer
 
 #: Where the mark sits, in mm from the page's top-right corner (right edge aligned with the
 #: text block's right margin of book.css). Tests compare copies to the base outside this box.
@@ -63,7 +101,6 @@ def mark_box_mm(width_mm: float) -> tuple[float, float, float, float]:
     return (width_mm / 3, MARK_TOP_MM - 1.5, width_mm - MARK_RIGHT_MM + 1.0, MARK_TOP_MM + 6.0)
 
 
-EDITIONS_MANIFEST = "editions.json"  # not build's manifest.json: both may share a folder
 MAX_NAME = 40
 #: Readers per run (``--max-readers``): 10,000 copies of the full book take ~4 min and ~4 GB
 #: of disk on 2 cores (benchmarks/RESULTS.md: 1,000 in 25 s); more is a mistake more often
@@ -111,8 +148,6 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
     """Parse and validate a readers CSV; every problem at once, each at ``file:line``.
 
     More than ``max_readers`` readers (``--max-readers``) is refused before any is checked."""
-    from briefbook.core.fileio import read_bounded
-
     path = Path(path)
     raw = read_bounded(path, MAX_READERS_BYTES, "the readers list")
     try:
@@ -129,8 +164,6 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
     if header not in (["name"], ["name", "copy"]):
         raise BriefbookError(f"header is {','.join(rows[0])!r}; expected 'name' or 'name,copy'",
                              where=f"{path}:1")
-    from briefbook.core.coverage import HINT, describe, missing_characters
-
     errors: list[BriefbookError] = []
     readers: list[Reader] = []
     names: dict[str, int] = {}
@@ -199,8 +232,6 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
 
 def page_size(pdf: bytes) -> tuple[float, float]:
     """The one page size of ``pdf`` in points; an error if its pages differ."""
-    from pypdf import PdfReader
-
     sizes = {(round(float(p.mediabox.width), 3), round(float(p.mediabox.height), 3))
              for p in PdfReader(io.BytesIO(pdf)).pages}
     if len(sizes) != 1:
@@ -212,7 +243,8 @@ class Stamper:
     """Renders stamp sheets (WeasyPrint) and writes stamped copies of one base PDF (pypdf)."""
 
     def __init__(self, base: bytes):
-        from pypdf import PdfReader
+        # imported here: WeasyPrint and the render engine cost ~1 s; a readers list with
+        # mistakes is refused (read_readers) before they load
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -230,6 +262,7 @@ class Stamper:
 
     def sheet(self, marks: Sequence[str]) -> bytes:
         """One page per mark; nothing else on the pages. Its fonts cover exactly ``marks``."""
+        # imported here: WeasyPrint and the render engine, see __init__
         import jinja2
         from weasyprint import HTML
 
@@ -246,24 +279,18 @@ class Stamper:
         # A process that rendered a book draws run marks (render/engine/runs.py): finish them here too.
         return finish_runs(pdf)
 
-    def stamp_page(self, mark: str):
+    def stamp_page(self, mark: str) -> PageObject:
         """The stamp for one reader: a one-page sheet of its own, so its font holds only
         ``mark``'s glyphs."""
-        from pypdf import PdfReader
-
         sheet = PdfReader(io.BytesIO(self.sheet([mark])))
         if len(sheet.pages) != 1:
             raise BriefbookError(f"stamp sheet has {len(sheet.pages)} pages for one reader"
                                  " (a mark too long for one line?)")
         return sheet.pages[0]
 
-    def stamp(self, stamp_page, out, under: bytes = b"") -> None:
+    def stamp(self, stamp_page: PageObject, out: Any, under: bytes = b"") -> None:
         """Write to ``out`` a full copy of the base PDF drawing ``stamp_page`` on every page
         (and ``under``, self-contained content operators, before each page's own content)."""
-        from pypdf import PdfWriter
-        from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject,
-                                   FloatObject, NameObject)
-
         writer = PdfWriter(clone_from=self.reader)
         writer.pdf_header = self.reader.pdf_header  # keep the base's version (pypdf says 1.3)
         form = DecodedStreamObject()
@@ -309,22 +336,30 @@ def _edition_name(stem: str, copy: int, width: int) -> str:
     return f"{stem}-{copy:0{width}d}.pdf"
 
 
-def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], CopyFinish]
-                 ) -> list[dict]:
-    """Local worker: write the copies of a chunk of readers. Returns manifest entries.
+@dataclass(frozen=True)
+class StampTask:
+    """A chunk of readers for a local worker: the base PDF (as a file path, not bytes: large
+    task payloads fill the pool's pipe, and on Python 3.11.2 (Debian 12) a pool stopped by
+    Ctrl-C then hangs joining its feeder) and its sha256, the folder the copies go to, the
+    brief's stem and the copy numbers' width (file names), and the run's ``CopyFinish``."""
 
-    The base PDF travels as a file path, not bytes: large task payloads fill the pool's pipe,
-    and on Python 3.11.2 (Debian 12) a pool stopped by Ctrl-C then hangs joining its feeder.
-    """
-    from briefbook.distribute.build import sha256_file
+    base_path: str
+    base_sha: str
+    out_dir: str
+    stem: str
+    width: int
+    readers: tuple[Reader, ...]
+    finish: CopyFinish
 
-    base_path, base_sha, out_dir, stem, width, chunk, finish = task
-    stamper = _stamper_for(base_sha, lambda: Path(base_path).read_bytes())
+
+def _stamp_chunk(task: StampTask) -> list[dict[str, Any]]:
+    """Local worker: write the copies of a chunk of readers. Returns manifest entries."""
+    stamper = _stamper_for(task.base_sha, lambda: Path(task.base_path).read_bytes())
+    finish = task.finish
     entries = []
-    for name, copy in chunk:
-        reader = Reader(name, copy)
+    for reader in task.readers:
         stamp_page = stamper.stamp_page(reader.mark)
-        target = Path(out_dir) / _edition_name(stem, reader.copy, width)
+        target = Path(task.out_dir) / _edition_name(task.stem, reader.copy, task.width)
         under, extra = finish.under(reader.copy, stamper.width, stamper.height)
         with atomic_path(target) as tmp:
             with open(tmp, "wb") as handle:
@@ -337,21 +372,20 @@ def _stamp_chunk(task: tuple[str, str, str, str, int, list[tuple[str, int]], Cop
     return entries
 
 
-def _stamp_chunk_bytes(shared: str, chunk: list[tuple[str, int]]) -> list[tuple[dict, bytes]]:
+def _stamp_chunk_bytes(shared: str, chunk: tuple[Reader, ...]
+                       ) -> list[tuple[dict[str, Any], bytes]]:
     """Dask worker: the copies of a chunk of readers as (entry, PDF bytes), written by the
     client. The base PDF and stamp inputs come with the run's worker plugin (``shared``),
     once per worker, not with each task."""
+    # imported here: dask_run loads Dask distributed (~0.5 s), for --executor dask only
     from briefbook.distribute.dask_run import shared_data
-
-    import tempfile
 
     inputs = shared_data(shared)
     stamper = _stamper_for(inputs["base_sha256"], lambda: inputs["base"])
     finish: CopyFinish = inputs["finish"]
     copies = []
     with tempfile.TemporaryDirectory(prefix="briefbook-copy-") as scratch:
-        for name, copy in chunk:
-            reader = Reader(name, copy)
+        for reader in chunk:
             under, extra = finish.under(reader.copy, stamper.width, stamper.height)
             tmp = Path(scratch) / "copy.pdf"
             with open(tmp, "wb") as handle:
@@ -363,14 +397,14 @@ def _stamp_chunk_bytes(shared: str, chunk: list[tuple[str, int]]) -> list[tuple[
     return copies
 
 
-def _stamp_on_dask(client, base: bytes, base_sha: str, staging: Path, stem: str, width: int,
-                   chunks: list[list[tuple[str, int]]], finish: CopyFinish,
-                   ) -> Iterator[list[dict]]:
+def _stamp_on_dask(client: Any, base: bytes, base_sha: str, staging: Path, stem: str,
+                   width: int, chunks: list[tuple[Reader, ...]], finish: CopyFinish,
+                   ) -> Iterator[list[dict[str, Any]]]:
     """Stamp ``chunks`` on the Dask cluster of ``client`` (dask_run.connect); write each
     returned copy into ``staging`` (atomically, so an interrupt leaves no partial file);
     yield each chunk's entries."""
+    # imported here: dask_run loads Dask distributed (~0.5 s), for --executor dask only
     from briefbook.distribute import dask_run
-    from briefbook.core.fileio import write_atomic
 
     shared = {"base": base, "base_sha256": base_sha, "stem": stem, "width": width,
               "finish": finish}
@@ -412,8 +446,6 @@ MAX_PASSWORDS_BYTES = 64 << 20
 def _previous_outputs(out_dir: Path) -> list[dict]:
     """The entries of ``editions.json`` that are well-formed (plain file names); [] if none.
     An ``editions.json`` that editions did not write is an error (``load_manifest``)."""
-    from briefbook.distribute.build import read_manifest
-
     return [e for e in read_manifest(out_dir, EDITIONS_MANIFEST).values()
             if isinstance(e.get("file"), str) and _plain_name(e["file"])]
 
@@ -435,10 +467,6 @@ def _ours(entry: dict, out_dir: Path, stem: str) -> bool:
 
 def _unchanged(path: Path, sha256: object) -> bool:
     """``path`` is a regular file (not a link) whose sha256 is ``sha256``."""
-    import stat
-
-    from briefbook.distribute.build import sha256_file
-
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
@@ -452,10 +480,6 @@ def _unchanged(path: Path, sha256: object) -> bool:
 
 def _write_plan(staging: Path, plan: dict) -> None:
     """Decide: once the plan is on disk the run's copies go in, even if this process dies."""
-    import json
-
-    from briefbook.core.fileio import write_atomic
-
     write_atomic(staging / PLAN_FILE, json.dumps(plan, ensure_ascii=False) + "\n")
     with contextlib.suppress(OSError):  # the plan's name in the folder, on disk too
         fd = os.open(staging, os.O_RDONLY)
@@ -470,9 +494,6 @@ def _commit(out_dir: Path, staging: Path, plan: dict) -> None:
     passwords file to its place, write ``editions.json``, remove this brief's old copies.
     Every step can be repeated, so a commit cut short (SIGKILL, power loss) is finished by
     running it again from the same plan."""
-    from briefbook.distribute.build import write_manifest
-    from briefbook.core.fileio import check_writable_target
-
     for name in plan["copies"]:
         staged = staging / name
         if os.path.lexists(staged):  # not moved in yet
@@ -495,10 +516,6 @@ def _move_passwords(staged: Path, target: Path, token: str) -> None:
     """Move the staged passwords file (mode 0600) to ``target``, a new or regular file. On
     another file system it is copied to a 0600 temporary file beside ``target`` (named after
     the run, so a repeated commit reuses it), which is renamed over ``target``."""
-    import errno
-
-    from briefbook.core.fileio import check_writable_target, read_bounded
-
     if not os.path.lexists(staged):
         return  # moved by an earlier attempt of this commit
     check_writable_target(target)
@@ -553,8 +570,6 @@ def _valid_plan(plan: object) -> bool:
 def _private_to_me(folder: Path) -> bool:
     """A real folder owned by this user that nobody else may write into (mkdtemp's 0700): its
     plan and staged files were written by this user's run, not planted by someone else."""
-    import stat
-
     try:
         info = os.lstat(folder)
     except OSError:
@@ -569,13 +584,8 @@ def _recover(out_dir: Path, on_stale: Callable[[Path], None],
     that had decided to commit (its plan is there) is finished — its copies moved in, its
     passwords file moved to its place, ``editions.json`` written; then the staging folder,
     with whatever an undecided run had staged (copies, passwords), is removed."""
-    import json
-    import shutil
-
-    from briefbook.core.fileio import _owner_alive, read_bounded
-
     try:
-        candidates = sorted(out_dir.glob(f"{glob_escape(STAGING_PREFIX)}*.tmp"))
+        candidates = sorted(out_dir.glob(f"{glob.escape(STAGING_PREFIX)}*.tmp"))
     except OSError:
         return
     for staging in candidates:
@@ -615,14 +625,8 @@ def _unfinished(exc: BaseException, what: str, staging: Path) -> BriefbookError:
                                "and rerun")
 
 
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
-
-
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
-                  base: bytes | None = None, renderer=None,
+                  base: bytes | None = None, renderer: Renderer | None = None,
                   on_progress: Callable[[int], None] | None = None,
                   finish: CopyFinish | None = None,
                   executor: ExecutorSettings = LOCAL, chunk: int = CHUNK,
@@ -661,21 +665,13 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     error, never overwritten. So is an ``editions.json`` that editions did not write. The
     passwords target must be a new or regular file (not a link, FIFO, device or folder).
     """
-    import shutil
-
-    from briefbook.distribute.build import _sigterm_as_interrupt, pdf_pages
-    from briefbook.distribute.signing import stage_passwords, take_passwords
-    from briefbook.core.fileio import check_writable_target, make_staging
-
     brief, out_dir = Path(brief), Path(out_dir)
     readers = list(readers)
     finish = finish or CopyFinish.new()
     note = on_note or (lambda _text: None)
     if not readers:
         raise BriefbookError("no readers")
-    if finish.passwords is not None:
-        check_writable_target(finish.passwords)  # a link, FIFO, device or folder: refused
-        finish.check(out_dir)
+    finish.check(out_dir)  # the passwords file: a new or regular file, outside out_dir
     if out_dir.is_dir():  # before anything is checked: a killed run's commit is finished first
         _recover(out_dir, on_stale or (lambda _p: None), note)
     # What is in the way is refused before the (slow) render.
@@ -696,7 +692,8 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         # The cluster first: a scheduler that cannot be reached, or has no workers, is an
         # error before the (slow) render, and nothing is staged.
         client = None
-        if executor.kind == "dask":
+        if executor.kind is ExecutorKind.DASK:
+            # imported here: dask_run loads Dask distributed (~0.5 s), for --executor dask only
             from briefbook.distribute import dask_run
 
             client = cluster.enter_context(dask_run.connect(executor, jobs, note=note))
@@ -715,20 +712,19 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         decided = committed = False
         try:
             base_sha = hashlib.sha256(base).hexdigest()
-            chunks = [[(r.name, r.copy) for r in readers[i:i + chunk]]
-                      for i in range(0, len(readers), max(1, chunk))]
+            chunks = [tuple(readers[i:i + chunk]) for i in range(0, len(readers), max(1, chunk))]
             if client is not None:
                 batches = _stamp_on_dask(client, base, base_sha, staging, brief.stem, width,
                                          chunks, finish)
             else:
                 base_path = staging / ".base.pdf"  # read by the workers; goes with the staging
                 base_path.write_bytes(base)
-                batches = run_jobs(_stamp_chunk, [(str(base_path), base_sha, str(staging),
-                                                   brief.stem, width, c, finish) for c in chunks],
-                                   jobs=jobs)
+                batches = run_jobs(_stamp_chunk, [StampTask(str(base_path), base_sha, str(staging),
+                                                            brief.stem, width, c, finish)
+                                                  for c in chunks], jobs=jobs)
             entries: list[dict] = []
             progress = on_progress or (lambda _n: None)
-            with _sigterm_as_interrupt(), contextlib.closing(batches):
+            with sigterm_as_interrupt(), contextlib.closing(batches):
                 # workers are stopped before the staging folder goes
                 for done in batches:
                     entries += done

@@ -15,9 +15,10 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import check_writable_target
 from briefbook.distribute import trace
 from briefbook.distribute.signing import CopyProtection, check_passwords_target, protect_file
-from briefbook.core.errors import BriefbookError
 
 
 @dataclass
@@ -38,8 +39,10 @@ class CopyFinish:
         return cls(secrets.token_bytes(16), protection, passwords)
 
     def check(self, out_dir: Path) -> None:
-        """Refuse a passwords file inside the editions folder (before any rendering)."""
+        """Refuse (before any rendering) a passwords file that is a link, FIFO, device or
+        folder (as for -o: never written through), or inside the editions folder."""
         if self.passwords is not None:
+            check_writable_target(self.passwords)
             self.passwords = check_passwords_target(self.passwords, out_dir)
 
     def under(self, copy: int, width_pt: float, height_pt: float) -> tuple[bytes, dict]:

@@ -25,14 +25,21 @@ they never go into a PDF, ``editions.json`` or the terminal.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
+import io
 import os
 import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_bounded
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import SimpleSigner
 
 PASSWORD_ENV = "BRIEFBOOK_SIGN_PASSWORD"
 SIGNATURE_FIELD = "BriefbookSignature"
@@ -49,7 +56,8 @@ class SigningKey:
     subject: str
     not_after: str
 
-    def signer(self):
+    def signer(self) -> SimpleSigner:
+        # imported here: pyhanko costs ~0.5 s; only --sign needs it
         from pyhanko.sign import signers
 
         signer = signers.SimpleSigner.load_pkcs12_data(self.p12, other_certs=(),
@@ -74,8 +82,6 @@ def read_password(password_file: Path | None) -> bytes:
     """The key password: the file's first line (trailing newline dropped), else the
     environment variable, else empty (an unprotected key file)."""
     if password_file is not None:
-        from briefbook.core.fileio import read_bounded
-
         # Bounded, and never a FIFO or device (/dev/zero would grow without end, a FIFO hang).
         text = read_bounded(Path(password_file), MAX_PASSWORD_FILE, "the key's password file",
                             hint="its first line is the password; give a regular file")
@@ -85,14 +91,13 @@ def read_password(password_file: Path | None) -> bytes:
 
 def load_key(path: Path, password: bytes, *, now: dt.datetime | None = None) -> SigningKey:
     """Open and vet a PKCS#12 signing key; a ``BriefbookError`` says what is wrong."""
+    # imported here: cryptography's X.509 and PKCS#12 cost ~0.1 s; only --sign needs them
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     path = Path(path)
     hint_pw = (f"put the password in a file and pass --sign-password-file FILE, or set "
                f"{PASSWORD_ENV}")
-    from briefbook.core.fileio import read_bounded
-
     # Bounded, and never a FIFO or device: /dev/zero would grow without end, a FIFO hang.
     data = read_bounded(path, MAX_KEY_FILE, "a PKCS#12 signing key (.p12/.pfx)",
                         hint="a PKCS#12 file is a few KB; give the .p12 file itself")
@@ -105,7 +110,7 @@ def load_key(path: Path, password: bytes, *, now: dt.datetime | None = None) -> 
         raise BriefbookError("the PKCS#12 file holds no private key with its certificate",
                              where=str(path),
                              hint="export the key together with its certificate (.p12)")
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     subject = cert.subject.rfc4514_string()
     if now < cert.not_valid_before_utc:
         raise BriefbookError(f"the certificate ({subject}) is not valid before "
@@ -145,6 +150,7 @@ def new_password() -> str:
 
 def encrypt_file(src: Path, dst: Path, user_password: str, owner_password: str) -> None:
     """Rewrite ``src`` as ``dst`` encrypted with AES-256 (R6); printing allowed, changes not."""
+    # imported here: pikepdf (~0.1 s) is needed only with --encrypt
     import pikepdf
 
     with pikepdf.open(src) as pdf:
@@ -158,6 +164,7 @@ def encrypt_file(src: Path, dst: Path, user_password: str, owner_password: str) 
 def sign_file(src: Path, dst: Path, key: SigningKey, *, password: str | None = None) -> None:
     """Write ``dst``: ``src`` plus an incremental PAdES B-B signature over the whole file.
     ``password`` opens an encrypted ``src`` (its owner password)."""
+    # imported here: pyhanko costs ~0.5 s; only --sign needs it
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -247,9 +254,6 @@ def check_passwords_target(target: Path, out_dir: Path) -> Path:
 def stage_passwords(target: Path, rows: list[dict]) -> Path:
     """Write the passwords CSV to a 0600 temporary file beside ``target``; the caller renames
     it into place (with the copies) or removes it."""
-    import csv
-    import io
-
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
     out.writerow(["copy", "name", "file", "password", "owner_password"])

@@ -40,11 +40,20 @@ from __future__ import annotations
 
 import binascii
 import hashlib
+import itertools
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image
+
+from briefbook.checks.rasterise import check_pdf_budget, open_image
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fileio import read_bounded
+from briefbook.distribute.manifest import EDITIONS_MANIFEST
 
 CODE_BITS = 24
 CRC_BITS = 16
@@ -267,8 +276,6 @@ def _decode_soft(soft, covered, strict: bool = False) -> int | None:
     """A code from the word's soft bits (> 0: a 1) and their coverage (pairs seen), or None.
     Symbols never seen are erasures; then (unless ``strict``: at most one wrong symbol) the
     least reliable symbols are erased one by one."""
-    import numpy as np
-
     bits = [(1 if s > 0 else 0) ^ w for s, w in zip(soft, WHITENING, strict=True)]
     symbols = [int("".join(map(str, bits[i:i + 4])), 2) for i in range(0, WORD_BITS, 4)]
     reliability = np.abs(np.asarray(soft)).reshape(RS_N, SYMBOL_BITS).min(1)
@@ -321,8 +328,6 @@ def read_code(grey) -> int | None:
 
 def _box_mean(dark, w: int):
     """Mean of ``dark`` over the w×w box centred on each pixel (zeros outside the image)."""
-    import numpy as np
-
     r = w // 2
     padded = np.pad(dark.astype(np.float32), ((r + 1, r), (r + 1, r)))  # a zero row first
     rows = padded.cumsum(0, dtype=np.float32)
@@ -333,8 +338,6 @@ def _box_mean(dark, w: int):
 
 def _max_of_shifts(a, shifts, fill: float):
     """out[y, x] = max over (dy, dx) in ``shifts`` of a[y + dy, x + dx] (``fill`` outside)."""
-    import numpy as np
-
     m = max(max(abs(dy), abs(dx)) for dy, dx in shifts)
     padded = np.pad(a, m, constant_values=fill)
     h, w = a.shape
@@ -363,8 +366,6 @@ def _spot_sizes(scale: float) -> tuple[int, int]:
 def _dots(img, scale: float):
     """(x, y) of small dark spots with white around them (a dot: nothing else of the code
     is within 1 mm of it); and the box-mean darkness image used to sample cells."""
-    import numpy as np
-
     w, d = _spot_sizes(scale)
     centre = _box_mean(255.0 - img, w)
     e = int(round(d * 0.71))
@@ -381,8 +382,6 @@ def _lined_up(xs, ys, scale: float, angle: float):
     """Which spots have other spots straight above or below them (within 8 mm, ±0.4 mm
     across) and none beside them (0.4–2.2 mm across): the dots of a column do, text does not.
     "Above" is along direction ``angle`` (0: upright; π/2: sideways), within ±2.9° of it."""
-    import numpy as np
-
     u = xs * math.cos(angle) - ys * math.sin(angle)
     v = xs * math.sin(angle) + ys * math.cos(angle)
     # Counted on a grid of 0.2 mm across by 1 mm along.
@@ -406,8 +405,6 @@ def _lined_up(xs, ys, scale: float, angle: float):
 def _lattices(xs, ys, scale: float, base: float):
     """Dot lattices (columns and rows) within 7° of direction ``base`` (0: upright, π/2:
     sideways) in the spots' positions, likeliest first (at most 3)."""
-    import numpy as np
-
     if len(xs) < 12:
         return
     bin_px = 0.5 * scale
@@ -437,8 +434,6 @@ def _lattices(xs, ys, scale: float, base: float):
 
 def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
     """The dot lattice whose columns run at about ``theta``, or None."""
-    import numpy as np
-
     bin_px = 0.5 * scale
     u = xs * math.cos(theta) - ys * math.sin(theta)
     bins = np.floor((u - u.min()) / bin_px).astype(np.int64)
@@ -527,8 +522,6 @@ def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
 def _sample(darkness, lattice: _Lattice, flip: bool):
     """Cells' darkness, [column, row] over the lattice's rows (NaN off the image), for the
     page upright (``flip`` False) or turned by 180° (columns and rows reversed)."""
-    import numpy as np
-
     h, w = darkness.shape
     k0, k1 = lattice.k_range
     k = np.arange(k0 - 2, k1 + 3)
@@ -565,10 +558,6 @@ def _groups(columns: list[float], pitch: float) -> list[list[int]]:
 def _read_cells(cells, groups, row_span: tuple[int, int], search: _Search) -> bool:
     """Try the word's start rows and the columns' directions over sampled cells; True when
     ``search`` is done."""
-    import itertools
-
-    import numpy as np
-
     n_columns, n_rows = cells.shape
     singles = [g[0] for g in groups if len(g) == 1]
     directions = []
@@ -629,8 +618,6 @@ def decode(grey, known=None, anyhow: bool = True) -> tuple[int | None, float]:
     (codes of a run), a code read that is not among them does not end the search: it is the
     answer only if no known code is read at all. ``anyhow`` False: whole upright pages only
     (fast)."""
-    import numpy as np
-
     img = np.asarray(grey)
     search = _Search(known)
     if img.ndim == 2 and min(img.shape) >= 16:
@@ -659,14 +646,10 @@ def _reduction(shape) -> int:
 
 def _work_image(img):
     """``img`` as float32, shrunk by a whole factor (box mean) to about 150 dpi or more."""
-    import numpy as np
-
     factor = _reduction(img.shape)
     if factor == 1:
         return img.astype(np.float32)
     if img.dtype == np.uint8:  # Pillow's box reduction: several times numpy's speed
-        from PIL import Image
-
         return np.asarray(Image.fromarray(img).reduce(factor), dtype=np.float32)
     height, width = img.shape[0] // factor, img.shape[1] // factor
     blocks = img[:height * factor, :width * factor].reshape(height, factor, width, factor)
@@ -675,8 +658,6 @@ def _work_image(img):
 
 def _read_anyhow(img, search: _Search) -> bool:
     """Format 2 from a part of a page, at any of the four quarter turns ± 7°."""
-    import numpy as np
-
     # Spots once, at the smaller guess (the right one for a whole page either way up).
     xs, ys, darkness = _dots(img, min(_scales(img.shape)))
     if len(xs) == 0:
@@ -700,8 +681,6 @@ def _aligned_soft(img, xs, ys, step_y: float):
     """Soft pair values (upper cell's darkness − lower's) at cells (xs, ys) of a whole page,
     at the offset within ±0.7 mm where they are strongest (rasterisers round differently);
     and their mean magnitude there."""
-    import numpy as np
-
     height, width = img.shape
     sx = width / REF_W_MM
     radius = max(1, int(round(DOT_MM * sx / 2)))
@@ -733,8 +712,6 @@ def _aligned_soft(img, xs, ys, step_y: float):
 
 
 def _read_whole_page(img, search: _Search) -> bool:
-    import numpy as np
-
     height, width = img.shape
     sx, sy = width / REF_W_MM, height / REF_H_MM
     columns, pairs = np.meshgrid(np.arange(len(COLUMNS_MM)), np.arange(PAIRS), indexing="ij")
@@ -757,8 +734,6 @@ _V1_TOP_MM, _V1_ROWS, _V1_BITS = 40.0, 108, 40
 def _read_whole_page_v1(img, search: _Search) -> bool:
     """Format 1: 24 bits + CRC-16 (init 0xFFFF), bit i in column i mod 4 at rows 40–254 mm,
     read from a whole page by its proportions."""
-    import numpy as np
-
     height, width = img.shape
     sx, sy = width / REF_W_MM, height / REF_H_MM
     pairs = [(column, row) for row in range(0, _V1_ROWS, 2) for column in range(len(COLUMNS_MM))]
@@ -791,8 +766,6 @@ MAX_RENDER_PIXELS = 4_500_000
 
 
 def _read_input(path: Path) -> bytes:
-    from briefbook.core.fileio import read_bounded
-
     return read_bounded(path, MAX_TRACE_BYTES, "the file to trace (a PDF or a page image)",
                         hint="trace reads a PDF copy or a PNG/JPEG of one of its pages")
 
@@ -801,10 +774,6 @@ def pdf_page_images(data: bytes, where: str, dpi: int = TRACE_DPI):
     """Each page of the PDF ``data`` rasterised in grey (pypdfium2) at ``dpi`` (at most
     ``MAX_RENDER_PIXELS``), after the page count and every page's size at ``dpi`` are checked
     against the budgets (checks/rasterise.py)."""
-    import pypdfium2 as pdfium
-
-    from briefbook.checks.rasterise import check_pdf_budget
-
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -836,10 +805,6 @@ def read_file_codes(path: Path, known=None) -> list[PageResult]:
     run) a known code is preferred over another one read on the same page. Every page of a
     PDF is read as a whole upright page; the first ``MAX_SLOW_PAGES`` on which that fails
     are read anyhow too."""
-    import numpy as np
-
-    from briefbook.checks.rasterise import open_image
-
     path = Path(path)
     data = _read_input(path)
     if data.startswith(b"%PDF-"):
@@ -865,11 +830,6 @@ def read_file_codes(path: Path, known=None) -> list[PageResult]:
 
 def load_codes(editions_dir: Path) -> dict[str, dict]:
     """Manifest entries of an editions folder by trace code."""
-    import json
-
-    from briefbook.distribute.editions import EDITIONS_MANIFEST
-    from briefbook.core.fileio import read_bounded
-
     manifest = Path(editions_dir) / EDITIONS_MANIFEST
     if not manifest.exists() and not manifest.is_symlink():
         raise BriefbookError(f"no {EDITIONS_MANIFEST} in this folder; trace needs the manifest "
