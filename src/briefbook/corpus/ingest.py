@@ -31,18 +31,33 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefbook.core.coverage import HINT, describe, missing_characters
+from briefbook.core.errors import BriefbookError, shown
+from briefbook.core.fileio import read_bounded, write_atomic
+from briefbook.core.suggest import did_you_mean
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
 from briefbook.corpus.model import ARTICLE_ID_RULE, Article, PageHeader, is_article_id
-from briefbook.corpus.sources import (MAX_ARTICLE_BYTES, RAW_DIR, SOURCES_FILE, SourceEntry,
-                                      SourcesFile, decode_raw, load_sources, read_raw,
-                                      save_sources)
-from briefbook.corpus.store import (CORRECTIONS_FILE, LOCK_FILE, Build, build_article,
-                                    load_corpus, render_lock)
+from briefbook.corpus.sources import (
+    MAX_ARTICLE_BYTES,
+    RAW_DIR,
+    SOURCES_FILE,
+    SourceEntry,
+    SourcesFile,
+    decode_raw,
+    load_sources,
+    read_raw,
+    save_sources,
+)
+from briefbook.corpus.store import (
+    CORRECTIONS_FILE,
+    LOCK_FILE,
+    Build,
+    build_article,
+    load_corpus,
+    render_lock,
+)
 from briefbook.project.config import Event
-from briefbook.core.errors import BriefbookError
-from briefbook.core.suggest import did_you_mean
-from briefbook.core.fileio import read_bounded, write_atomic
 
 
 def named_events(text: str, events: Iterable[Event]) -> list[Event]:
@@ -80,6 +95,7 @@ def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date |
     each, with the options to pass."""
     headline = page.headline if page else None
     printed_date = page.date if page else None
+    printed_time = page.time if page else None
     printed_outlet = clean.normalise_punctuation(page.source)[0].strip() \
         if page and page.source else None
     warnings: list[str] = []
@@ -105,8 +121,8 @@ def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date |
         if printed_date is not None:
             date = printed_date
             from_page.append("date")
-        elif page is not None and page.time:
-            missing.append((f"it prints its date as {page.time!r} without the year, and no full "
+        elif printed_time:
+            missing.append((f"it prints its date as {printed_time!r} without the year, and no full "
                             "date with that month and day appears elsewhere on it",
                             "--date YYYY-MM-DD"))
         else:
@@ -115,9 +131,9 @@ def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date |
                             "from the text)"))
     elif printed_date is not None and date != printed_date:
         warnings.append(f"--date {date} differs from the date the page prints "
-                        f"({printed_date}, printed as {page.time!r}); using {date}")
+                        f"({printed_date}, printed as {printed_time!r}); using {date}")
     if date_inferred and printed_date is not None:
-        warnings.append(f"--date-inferred, but the page prints its date ({page.time}); "
+        warnings.append(f"--date-inferred, but the page prints its date ({printed_time}); "
                         "the date is recorded as inferred, as given")
 
     if outlet is None:
@@ -155,9 +171,9 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     file = Path(file)
     where = str(file)
     if not is_article_id(article_id):
-        shown = article_id if len(article_id) <= 40 else article_id[:40] + "…"
-        raise BriefbookError(f"bad article id {shown!r}"
-                             + (f" ({len(article_id)} characters)" if shown != article_id
+        cut = article_id if len(article_id) <= 40 else article_id[:40] + "…"
+        raise BriefbookError(f"bad article id {cut!r}"
+                             + (f" ({len(article_id)} characters)" if cut != article_id
                                 else ""), where=where, hint=f"an article id is {ARTICLE_ID_RULE}")
     published: dt.date | None = None
     if date is not None:
@@ -211,18 +227,18 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
               "published": meta.published, "published_inferred": meta.published_inferred,
               "outlet": meta.outlet}
     entry = draft.model_copy(update=fields)
-    build = Build(article=dataclasses.replace(build.article, **fields), trace=build.trace)
+    article = dataclasses.replace(build.article, title=meta.title,
+                                  title_supplied=meta.title_supplied, published=meta.published,
+                                  published_inferred=meta.published_inferred,
+                                  outlet=meta.outlet)
+    build = Build(article=article, trace=build.trace)
 
     _check_printable(build.article, text, where)
     # The title and outlet print in every book's appendix of sources: a character the fonts
     # lack would break all of them, so it is refused here, with its code point.
-    from briefbook.core.coverage import missing_characters
-
     for field, value in (("title", entry.title), ("outlet", entry.outlet)):
         missing = missing_characters(value)
         if missing:
-            from briefbook.core.errors import shown
-
             chars = ", ".join(f"U+{ord(c):04X}" for c in missing)
             raise BriefbookError(f"the {field} {shown(value)!r} has characters the bundled fonts "
                                  f"cannot print ({chars})", where=where,
@@ -241,8 +257,6 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
 def _check_printable(article: Article, raw: str, where: str) -> None:
     """Refuse an article the bundled faces cannot print (the render's preflight coverage),
     naming each character's line and column in the raw file."""
-    from briefbook.core.coverage import HINT, describe, missing_characters
-
     # the page's headline prints too when the title is the editor's (the book notes it)
     headline = article.page.headline if article.title_supplied and article.page else None
     missing = missing_characters("\n".join(filter(None, (article.title, headline,
