@@ -74,8 +74,9 @@ def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
+    # imported here, after use("Agg"): pyplot takes its backend when first imported
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    from matplotlib import pyplot as plt  # after use("Agg"), as above
 
     for face in (SANS, SANS_BOLD):
         font_manager.fontManager.addfont(str(face))
