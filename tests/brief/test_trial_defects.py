@@ -12,15 +12,8 @@ import pytest
 
 from briefbook.brief.schema import Brief, Breaks
 from briefbook.core.errors import BriefbookError, BriefbookErrors
-from briefbook.render import Renderer
-from plugins.example import example_project
 
 HEAD = "    title: 简报\n    issuer: 城市治理研究组\n    date: 2021-08-01\n"
-
-
-@pytest.fixture(scope="module")
-def renderer():
-    return Renderer(example_project())
 
 
 def write(tmp_path, text: str, name: str = "brief.yaml"):

@@ -16,7 +16,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def pdfs(tmp_path, docs):
+def sample_pdf_files(tmp_path, docs):
+    """The base, char and nochart sample documents written to PDF files."""
     paths = {}
     for variant in ("base", "char", "nochart"):
         paths[variant] = tmp_path / f"{variant}.pdf"
@@ -24,17 +25,17 @@ def pdfs(tmp_path, docs):
     return paths
 
 
-def test_compare_identical_exits_0(pdfs, tmp_path):
+def test_compare_identical_exits_0(sample_pdf_files, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["compare", str(pdfs["base"]), str(pdfs["base"]), "--out", str(out)])
+    result = runner.invoke(app, ["compare", str(sample_pdf_files["base"]), str(sample_pdf_files["base"]), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.count("identical") == 2 and "unchanged" in result.output
     assert not out.exists() or not list(out.iterdir())
 
 
-def test_compare_change_exits_1_with_table_and_diffs(pdfs, tmp_path):
+def test_compare_change_exits_1_with_table_and_diffs(sample_pdf_files, tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["compare", str(pdfs["base"]), str(pdfs["char"]), "--out", str(out)])
+    result = runner.invoke(app, ["compare", str(sample_pdf_files["base"]), str(sample_pdf_files["char"]), "--out", str(out)])
     assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
     assert lines[1].split()[:2] == ["1", "identical"]
@@ -44,18 +45,18 @@ def test_compare_change_exits_1_with_table_and_diffs(pdfs, tmp_path):
     assert summary["actual_pdf"].endswith("char.pdf")
 
 
-def test_compare_budget_lets_a_small_change_pass(pdfs, tmp_path):
-    args = ["compare", str(pdfs["base"]), str(pdfs["char"]), "--out", str(tmp_path / "o")]
+def test_compare_budget_lets_a_small_change_pass(sample_pdf_files, tmp_path):
+    args = ["compare", str(sample_pdf_files["base"]), str(sample_pdf_files["char"]), "--out", str(tmp_path / "o")]
     assert runner.invoke(app, args + ["--budget", "100"]).exit_code == 0
     assert runner.invoke(app, args + ["--budget", "0.01%"]).exit_code == 1  # 54 px < 65 px
     assert runner.invoke(app, args + ["--dpi", "60", "--budget", "40"]).exit_code == 1
 
 
-def test_bad_input_is_one_clear_line(pdfs, tmp_path, capsys):
+def test_bad_input_is_one_clear_line(sample_pdf_files, tmp_path, capsys):
     (tmp_path / "x.pdf").write_text("hello")
-    for argv, expected in ([["compare", str(pdfs["base"]), str(tmp_path / "nope.pdf")], "no such file"],
-                           [["compare", str(pdfs["base"]), str(tmp_path / "x.pdf")], "not a PDF file"],
-                           [["compare", str(pdfs["base"]), str(pdfs["base"]), "--budget", "lots"], "cannot read budget"],
+    for argv, expected in ([["compare", str(sample_pdf_files["base"]), str(tmp_path / "nope.pdf")], "no such file"],
+                           [["compare", str(sample_pdf_files["base"]), str(tmp_path / "x.pdf")], "not a PDF file"],
+                           [["compare", str(sample_pdf_files["base"]), str(sample_pdf_files["base"]), "--budget", "lots"], "cannot read budget"],
                            [["lint", str(tmp_path / "x.pdf")], "not a PDF file"]):
         with pytest.raises(SystemExit) as info:
             main(argv)
@@ -64,12 +65,12 @@ def test_bad_input_is_one_clear_line(pdfs, tmp_path, capsys):
         assert expected in err and "Traceback" not in err
 
 
-def test_lint_good_and_bad(pdfs):
-    good = runner.invoke(app, ["lint", str(pdfs["base"]), "--pages", "2",
+def test_lint_good_and_bad(sample_pdf_files):
+    good = runner.invoke(app, ["lint", str(sample_pdf_files["base"]), "--pages", "2",
                                "--expect-text", "进展简报", "--expect-text", "586亿元"])
     assert good.exit_code == 0, good.output
     assert good.output.startswith("ok: 2 page(s), 3 font(s)")
-    bad = runner.invoke(app, ["lint", str(pdfs["nochart"]), "--pages", "3",
+    bad = runner.invoke(app, ["lint", str(sample_pdf_files["nochart"]), "--pages", "3",
                               "--expect-text", "图1 留汉大学生人数"])
     assert bad.exit_code == 1
     fails = [l for l in bad.output.splitlines() if l.startswith("FAIL")]

@@ -17,11 +17,6 @@ DEBRIS = ["展开频道", "收起频道", "新闻中心", "【字体", "一周�
           "2021-07-25 22:30", "2020-12-22 07:08", "摄"]
 
 
-@pytest.fixture(scope="module")
-def corpus(seed_dir):
-    return load_corpus(seed_dir)
-
-
 def everything(art: Article) -> str:
     parts = [art.text] + [s.heading or "" for s in art.sections] + [c.text for c in art.captions]
     return "\n".join(parts)

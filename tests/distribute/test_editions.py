@@ -22,7 +22,8 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def copies(tmp_path_factory, sheet_brief, sheet_pdf):
+def three_readers_copies(tmp_path_factory, sheet_brief, sheet_pdf):
+    """Copies for three readers, one of whose names is an HTML script tag."""
     out = tmp_path_factory.mktemp("editions")
     csv = out.parent / "readers.csv"
     csv.write_text(f'name,copy\n张三,7\n李四,8\n"{HOSTILE}",12\n', encoding="utf-8")
@@ -30,8 +31,8 @@ def copies(tmp_path_factory, sheet_brief, sheet_pdf):
     return out, entries
 
 
-def test_one_file_per_reader_named_by_copy_number(copies):
-    out, entries = copies
+def test_one_file_per_reader_named_by_copy_number(three_readers_copies):
+    out, entries = three_readers_copies
     assert sorted(p.name for p in out.iterdir()) == [
         "editions.json", "summary-sheet-007.pdf", "summary-sheet-008.pdf", "summary-sheet-012.pdf"]
     manifest = json.loads((out / "editions.json").read_text(encoding="utf-8"))
@@ -41,8 +42,8 @@ def test_one_file_per_reader_named_by_copy_number(copies):
     assert not list(out.glob(".*"))  # no temporary files
 
 
-def test_mark_is_text_in_bundled_fonts_and_rest_is_identical_text(copies, sheet_pdf):
-    out, _ = copies
+def test_mark_is_text_in_bundled_fonts_and_rest_is_identical_text(three_readers_copies, sheet_pdf):
+    out, _ = three_readers_copies
     base = lint_pdf(sheet_pdf)
     for name, mark in (("007", "张三 第007份"), ("012", f"{HOSTILE} 第012份")):
         report = lint_pdf((out / f"summary-sheet-{name}.pdf").read_bytes())
@@ -53,10 +54,10 @@ def test_mark_is_text_in_bundled_fonts_and_rest_is_identical_text(copies, sheet_
             assert page.replace(mark, "").strip() == base_page.strip()
 
 
-def test_pixels_differ_only_inside_the_mark_box_and_the_trace_dots(copies, sheet_pdf):
+def test_pixels_differ_only_inside_the_mark_box_and_the_trace_dots(three_readers_copies, sheet_pdf):
     from briefbook.distribute.trace import dot_boxes_mm
 
-    out, _ = copies
+    out, _ = three_readers_copies
     base_pages = rasterise(sheet_pdf, dpi=DPI)
     copy_pages = rasterise(out / "summary-sheet-008.pdf", dpi=DPI)
     assert len(copy_pages) == len(base_pages)
@@ -97,10 +98,10 @@ def _mapped_characters(pdf: bytes) -> set[str]:
     return chars
 
 
-def test_copy_is_one_revision_that_truncation_cannot_unmark(copies, sheet_pdf):
+def test_copy_is_one_revision_that_truncation_cannot_unmark(three_readers_copies, sheet_pdf):
     import pypdfium2 as pdfium
 
-    out, _ = copies
+    out, _ = three_readers_copies
     data = (out / "summary-sheet-008.pdf").read_bytes()
     assert not data.startswith(sheet_pdf[:len(sheet_pdf) // 2])  # not the base plus an update
     assert data[:8] == sheet_pdf[:8]  # same PDF version as the base
@@ -118,8 +119,8 @@ def test_copy_is_one_revision_that_truncation_cannot_unmark(copies, sheet_pdf):
         assert all("李四 第008份" in text for text in texts), f"unmarked at byte {end}"
 
 
-def test_stamp_font_holds_only_the_readers_own_mark(copies, sheet_pdf):
-    out, entries = copies
+def test_stamp_font_holds_only_the_readers_own_mark(three_readers_copies, sheet_pdf):
+    out, entries = three_readers_copies
     base_chars = _mapped_characters(sheet_pdf)
     marks = {e["copy"]: Reader(e["name"], e["copy"]).mark for e in entries}
     for copy, mark in marks.items():

@@ -27,7 +27,7 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory, sheet_brief, sheet_pdf):
+def twenty_readers_copies(tmp_path_factory, sheet_brief, sheet_pdf):
     out = tmp_path_factory.mktemp("traced")
     surnames = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许"
     readers = [Reader(f"{surname}读者", 100 + i) for i, surname in enumerate(surnames)]
@@ -63,22 +63,22 @@ def unmark(src: Path, dst: Path) -> None:
         pdf.save(dst, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
-def test_manifest_keeps_a_distinct_trace_code_per_copy(edition):
-    _out, entries = edition
+def test_manifest_keeps_a_distinct_trace_code_per_copy(twenty_readers_copies):
+    _out, entries = twenty_readers_copies
     codes = [e["trace"] for e in entries]
     assert len(set(codes)) == COPIES and all(len(c) == 6 for c in codes)
 
 
-def test_every_copy_traces_from_its_pdf(edition):
-    out, entries = edition
+def test_every_copy_traces_from_its_pdf(twenty_readers_copies):
+    out, entries = twenty_readers_copies
     for entry in entries:
         result = trace_file(out / entry["file"], out)
         assert (result.entry["copy"], result.entry["name"]) == (entry["copy"], entry["name"])
         assert result.pages == [1] and result.total_pages == 1
 
 
-def test_every_page_traces_from_150_dpi_jpeg_q80_and_png(edition, tmp_path):
-    out, entries = edition
+def test_every_page_traces_from_150_dpi_jpeg_q80_and_png(twenty_readers_copies, tmp_path):
+    out, entries = twenty_readers_copies
     for index, entry in enumerate(entries):
         for number, image in enumerate(page_images(out / entry["file"]), 1):
             formats = [(f"p{number}.jpg", {"quality": 80})]  # all 20 as JPEG, the harder case
@@ -90,10 +90,10 @@ def test_every_page_traces_from_150_dpi_jpeg_q80_and_png(edition, tmp_path):
                 assert (found["copy"], found["name"]) == (entry["copy"], entry["name"]), name
 
 
-def test_traces_after_the_mark_and_the_metadata_are_removed(edition, tmp_path):
+def test_traces_after_the_mark_and_the_metadata_are_removed(twenty_readers_copies, tmp_path):
     from pypdf import PdfReader
 
-    out, entries = edition
+    out, entries = twenty_readers_copies
     for entry in entries[:5]:
         stripped = tmp_path / f"stripped-{entry['copy']}.pdf"
         unmark(out / entry["file"], stripped)
@@ -110,8 +110,8 @@ def test_traces_after_the_mark_and_the_metadata_are_removed(edition, tmp_path):
         assert trace_file(tmp_path / "stripped.jpg", out).entry["copy"] == entry["copy"]
 
 
-def test_cli_names_reader_and_copy(edition, tmp_path):
-    out, entries = edition
+def test_cli_names_reader_and_copy(twenty_readers_copies, tmp_path):
+    out, entries = twenty_readers_copies
     entry = entries[7]
     page_images(out / entry["file"])[0].save(tmp_path / "scan.jpg", quality=80)
     result = run("trace", tmp_path / "scan.jpg", "--editions", out)
@@ -124,8 +124,8 @@ def test_cli_names_reader_and_copy(edition, tmp_path):
 
 # --- bad input ---------------------------------------------------------------------------------
 
-def test_a_page_from_no_edition_is_reported_not_guessed(edition, tmp_path, sheet_pdf):
-    out, _ = edition
+def test_a_page_from_no_edition_is_reported_not_guessed(twenty_readers_copies, tmp_path, sheet_pdf):
+    out, _ = twenty_readers_copies
     page_images(sheet_pdf)[0].save(tmp_path / "plain.jpg", quality=80)  # the unmarked book
     (tmp_path / "plain.pdf").write_bytes(sheet_pdf)
     result = run("trace", tmp_path / "plain.jpg", "--editions", out)
@@ -142,8 +142,8 @@ def test_a_page_from_no_edition_is_reported_not_guessed(edition, tmp_path, sheet
     assert result.returncode == 1 and "not a PDF or a page image" in result.stderr
 
 
-def test_a_copy_from_another_run_is_not_attributed(edition, tmp_path, sheet_brief, sheet_pdf):
-    out, entries = edition
+def test_a_copy_from_another_run_is_not_attributed(twenty_readers_copies, tmp_path, sheet_brief, sheet_pdf):
+    out, entries = twenty_readers_copies
     other = tmp_path / "other"
     made = make_editions(sheet_brief, [Reader(entries[0]["name"], entries[0]["copy"])], other,
                          base=sheet_pdf)  # same reader, same copy number, another run
@@ -153,8 +153,8 @@ def test_a_copy_from_another_run_is_not_attributed(edition, tmp_path, sheet_brie
     assert "no copy in" in result.stderr and "another editions run" in result.stderr
 
 
-def test_an_editions_folder_without_its_manifest(edition, tmp_path):
-    out, entries = edition
+def test_an_editions_folder_without_its_manifest(twenty_readers_copies, tmp_path):
+    out, entries = twenty_readers_copies
     lonely = tmp_path / "copies"
     lonely.mkdir()
     (lonely / "copy.pdf").write_bytes((out / entries[0]["file"]).read_bytes())

@@ -24,7 +24,7 @@ MARGIN_MM = 22.0  # the book's side margins (templates/book.css): a cut there ta
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory, sheet_brief, sheet_pdf):
+def two_readers_copies(tmp_path_factory, sheet_brief, sheet_pdf):
     out = tmp_path_factory.mktemp("cut")
     entries = make_editions(sheet_brief, [Reader("赵读者", 3), Reader("钱读者", 4)], out,
                             base=sheet_pdf)
@@ -52,30 +52,30 @@ def traced_copy(image: Image.Image, folder, out, name: str, **save) -> int:
     return trace_file(path, out).entry["copy"]
 
 
-def test_the_cut_margin_held_dots_of_every_bit(edition):
+def test_the_cut_margin_held_dots_of_every_bit(two_readers_copies):
     """Sanity for the tests below: a 22 mm cut takes every dot of that side."""
     boxes = dot_boxes_mm(210.0, 297.0)
     assert max(box[2] for box in boxes if box[0] < 105) < MARGIN_MM
     assert min(box[0] for box in boxes if box[0] > 105) > 210.0 - MARGIN_MM
 
 
-def test_150_dpi_jpeg_with_the_left_margin_cut_off_traces(edition, tmp_path):
-    out, entries = edition
+def test_150_dpi_jpeg_with_the_left_margin_cut_off_traces(two_readers_copies, tmp_path):
+    out, entries = two_readers_copies
     for entry in entries:
         image = cut(page_image(out / entry["file"]), left=MARGIN_MM)
         assert traced_copy(image, tmp_path, out, "left.jpg", quality=75) == entry["copy"]
 
 
-def test_150_dpi_jpeg_with_the_right_margin_cut_off_traces(edition, tmp_path):
-    out, entries = edition
+def test_150_dpi_jpeg_with_the_right_margin_cut_off_traces(two_readers_copies, tmp_path):
+    out, entries = two_readers_copies
     for entry in entries:
         image = cut(page_image(out / entry["file"]), right=MARGIN_MM)
         assert traced_copy(image, tmp_path, out, "right.jpg", quality=75) == entry["copy"]
 
 
-def test_a_phone_photo_cut_on_three_sides_turned_and_squeezed_traces(edition, tmp_path):
+def test_a_phone_photo_cut_on_three_sides_turned_and_squeezed_traces(two_readers_copies, tmp_path):
     """One side margin, the header and the footer gone, turned 1.5°, JPEG quality 50."""
-    out, entries = edition
+    out, entries = two_readers_copies
     entry = entries[1]
     image = cut(page_image(out / entry["file"]), right=MARGIN_MM, top=30, bottom=30)
     image = image.rotate(1.5, resample=Image.BICUBIC, expand=True, fillcolor="white")
@@ -83,8 +83,8 @@ def test_a_phone_photo_cut_on_three_sides_turned_and_squeezed_traces(edition, tm
 
 
 def test_a_page_with_both_side_margins_cut_or_no_mark_is_not_given_a_code(
-        edition, tmp_path, sheet_pdf):
-    out, entries = edition
+        two_readers_copies, tmp_path, sheet_pdf):
+    out, entries = two_readers_copies
     both = cut(page_image(out / entries[0]["file"]), left=MARGIN_MM, right=MARGIN_MM)
     plain = cut(page_image(sheet_pdf), left=MARGIN_MM)  # the unmarked book, cut like a copy
     for name, image in (("both.jpg", both), ("plain.jpg", plain)):
@@ -93,7 +93,7 @@ def test_a_page_with_both_side_margins_cut_or_no_mark_is_not_given_a_code(
             trace_file(tmp_path / name, out)
 
 
-def test_each_bit_is_drawn_in_both_side_margins(edition):
+def test_each_bit_is_drawn_in_both_side_margins(two_readers_copies):
     """From the drawing itself: the columns that carry each bit of the word."""
     width, height = 595.28, 841.89
     ops = trace.dot_content(0x5A5A5A, width, height).decode()

@@ -33,7 +33,6 @@ from briefbook.render import Renderer
 from briefbook.render.layout.incremental import IncrementalRenderer
 import numpy as np
 
-from plugins.pdfjs import PdfJs, available
 from plugins.engines import engine_differences, missing_tools, versions
 from plugins.example import BRIEFS_DIR, example_project
 
@@ -47,28 +46,22 @@ CHAPTERED = "topic-public-health"
 KEY_PASSWORD = b"engine matrix key"
 
 
-@pytest.fixture(scope="module")
-def renderer() -> Renderer:
+@pytest.fixture(scope="module", autouse=True)
+def engines_installed() -> None:
+    """Every test here fails at once, naming them, when Poppler, MuPDF or Ghostscript is
+    missing."""
     problems = missing_tools()
     assert not problems, f"missing engines {problems}: run make (scripts/ensure-system-deps.sh)"
-    return Renderer(example_project())
 
 
 @pytest.fixture(scope="module")
-def pdfjs():
-    """pdf.js in one Chromium for the whole module, as a fifth engine."""
-    reason = available()
-    assert reason is None, reason
-    with PdfJs() as js:
-        def draw(pdf, *, dpi, password):
-            return [np.asarray(image.convert("L")) for image in
-                    js.render_pages(pdf, dpi=dpi, password=password)]
-        yield draw
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("engines")
+def pdfjs(pdfjs_browser):
+    """pdf.js (one Chromium for the whole module) as a fifth engine: a PDF's pages as greyscale
+    arrays."""
+    def draw(pdf, *, dpi, password):
+        return [np.asarray(image.convert("L")) for image in
+                pdfjs_browser.render_pages(pdf, dpi=dpi, password=password)]
+    return draw
 
 
 @pytest.fixture(scope="module")
@@ -101,32 +94,32 @@ def assert_same_in_every_engine(kind: str, pdf: Path, password: str | None = Non
 
 @pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_every_page_of_every_example(plain, folder, pdfjs, example):
+def test_every_page_of_every_example(plain, module_folder, pdfjs, example):
     assert_same_in_every_engine(f"{example} (plain)",
-                                _write(folder, f"{example}.pdf", plain(example)), pdfjs=pdfjs)
+                                _write(module_folder, f"{example}.pdf", plain(example)), pdfjs=pdfjs)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("variant", ["pdf/a-3b", "pdf/ua-1"])
 @pytest.mark.parametrize("example", VARIANT_EXAMPLES)
-def test_archival_and_tagged_variants(renderer, folder, pdfjs, example, variant):
+def test_archival_and_tagged_variants(renderer, module_folder, pdfjs, example, variant):
     pdf = renderer.render(BRIEFS_DIR / f"{example}.yaml", variant=variant)
     name = f"{example}-{variant.replace('/', '-')}.pdf"
-    assert_same_in_every_engine(f"{example} ({variant})", _write(folder, name, pdf), pdfjs=pdfjs)
+    assert_same_in_every_engine(f"{example} ({variant})", _write(module_folder, name, pdf), pdfjs=pdfjs)
 
 
 @pytest.mark.slow
-def test_jobs_2_stitched_book(renderer, folder, pdfjs, tmp_path, monkeypatch):
+def test_jobs_2_stitched_book(renderer, module_folder, pdfjs, tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFBOOK_CACHE", str(tmp_path / "cache"))
     brief = BRIEFS_DIR / f"{CHAPTERED}.yaml"
     renderer.render(brief, jobs=2)  # the first render learns the chapters' pages
     pdf = renderer.render(brief, jobs=2)
     assert renderer.last_layout.runs == 2 and not renderer.last_layout.whole, renderer.last_layout
-    assert_same_in_every_engine(f"{CHAPTERED} (--jobs 2)", _write(folder, "jobs2.pdf", pdf), pdfjs=pdfjs)
+    assert_same_in_every_engine(f"{CHAPTERED} (--jobs 2)", _write(module_folder, "jobs2.pdf", pdf), pdfjs=pdfjs)
 
 
 @pytest.mark.slow
-def test_preview_incremental_book(folder, pdfjs, tmp_path, monkeypatch):
+def test_preview_incremental_book(module_folder, pdfjs, tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFBOOK_CACHE", str(tmp_path / "cache"))
     incremental = IncrementalRenderer(Renderer(example_project()))
     brief = tmp_path / f"{CHAPTERED}.yaml"
@@ -139,11 +132,11 @@ def test_preview_incremental_book(folder, pdfjs, tmp_path, monkeypatch):
     pdf = incremental.render(brief)
     assert incremental.last.reused > 0, "the edit should reuse the other chapters"
     assert_same_in_every_engine(f"{CHAPTERED} (preview, incremental)",
-                                _write(folder, "incremental.pdf", pdf), pdfjs=pdfjs)
+                                _write(module_folder, "incremental.pdf", pdf), pdfjs=pdfjs)
 
 
 @pytest.fixture(scope="module")
-def copies(plain, tmp_path_factory):
+def protected_copies(plain, tmp_path_factory):
     """An edition copy, a signed copy and an encrypted copy of the summary sheet. Made in a
     thread of their own: pyHanko signs with ``asyncio.run``, and Playwright's sync API (pdf.js)
     keeps an event loop running in this one."""
@@ -176,8 +169,8 @@ def _make_copies(base: bytes, root: Path) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["edition", "signed", "encrypted"])
-def test_copies(copies, pdfjs, kind):
-    pdf, password = copies[kind]
+def test_copies(protected_copies, pdfjs, kind):
+    pdf, password = protected_copies[kind]
     if kind == "encrypted":
         with pytest.raises(pikepdf.PasswordError):
             pikepdf.open(pdf)
@@ -185,7 +178,7 @@ def test_copies(copies, pdfjs, kind):
 
 
 @pytest.mark.slow
-def test_printing_through_ghostscript_pdfwrite_keeps_the_pages(plain, folder, pdfjs):
+def test_printing_through_ghostscript_pdfwrite_keeps_the_pages(plain, module_folder, pdfjs):
     """CUPS filters hand a PDF to Ghostscript's pdfwrite; what comes out must still be the book:
     same page count, every page within the budget of the original in every engine, the same
     characters on every page but for a glyph shared by two code points."""
@@ -195,8 +188,8 @@ def test_printing_through_ghostscript_pdfwrite_keeps_the_pages(plain, folder, pd
 
     from plugins.engines import PageDifference, differing, pages
 
-    original = _write(folder, "print-in.pdf", plain("full-book"))
-    printed = folder / "print-out.pdf"
+    original = _write(module_folder, "print-in.pdf", plain("full-book"))
+    printed = module_folder / "print-out.pdf"
     subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pdfwrite",
                     "-dPDFSETTINGS=/prepress", f"-sOutputFile={printed}", str(original)],
                    check=True, timeout=180)

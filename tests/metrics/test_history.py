@@ -88,7 +88,8 @@ def test_the_seed_catalog_as_of_three_days(corpus):
 
 
 @pytest.fixture()
-def corpus_copy(tmp_path):
+def corpus_copy_without_metrics_dir(tmp_path):
+    """A copy of the example corpus folder alone (no project), without its metrics/ folder."""
     from plugins.example import CORPUS_DIR
 
     dst = tmp_path / "corpus"
@@ -96,21 +97,21 @@ def corpus_copy(tmp_path):
     return dst
 
 
-def test_a_catalog_split_over_files_is_one_id_space(corpus_copy):
+def test_a_catalog_split_over_files_is_one_id_space(corpus_copy_without_metrics_dir):
     from briefbook.corpus import load_corpus
 
-    main = yaml.safe_load((corpus_copy / "metrics.yaml").read_text(encoding="utf-8"))
+    main = yaml.safe_load((corpus_copy_without_metrics_dir / "metrics.yaml").read_text(encoding="utf-8"))
     moved = [m for m in main["metrics"] if m["topic"] == "公共卫生"]
     main["metrics"] = [m for m in main["metrics"] if m["topic"] != "公共卫生"]
-    (corpus_copy / "metrics.yaml").write_text(yaml.safe_dump(main, allow_unicode=True), encoding="utf-8")
-    (corpus_copy / "metrics").mkdir()
-    (corpus_copy / "metrics" / "health.yaml").write_text(
+    (corpus_copy_without_metrics_dir / "metrics.yaml").write_text(yaml.safe_dump(main, allow_unicode=True), encoding="utf-8")
+    (corpus_copy_without_metrics_dir / "metrics").mkdir()
+    (corpus_copy_without_metrics_dir / "metrics" / "health.yaml").write_text(
         yaml.safe_dump({"metrics": moved}, allow_unicode=True), encoding="utf-8")
-    c = load_corpus(corpus_copy)
+    c = load_corpus(corpus_copy_without_metrics_dir)
     cat = load_catalog(c)
     assert len(cat.metrics) == 31 and cat.get("emergency-circle-central").file.endswith("health.yaml")
     # the same id twice across files, and a linked report naming no metric: both said where
-    (corpus_copy / "metrics" / "more.yaml").write_text(yaml.safe_dump({
+    (corpus_copy_without_metrics_dir / "metrics" / "more.yaml").write_text(yaml.safe_dump({
         "metrics": [moved[0]],
         "observations": [{"metric": "life-circl", "kind": "reported", "value": 15, "period": "2021年",
                           "source": "cjrb-2021-07-25/s3/p3", "quote": "去年新增留汉大学生30.2万人"}]},

@@ -75,7 +75,8 @@ def prepared(tmp_path_factory):
 
 
 @pytest.fixture()
-def project(prepared, tmp_path):
+def xinan_project(prepared, tmp_path):
+    """A private copy of the prepared 溪南 project (its articles ingested and drafted)."""
     root = tmp_path / "xinan"
     shutil.copytree(prepared, root)
     return root
@@ -150,22 +151,22 @@ def test_the_draft_names_every_catalog_field():
     assert not set(CATALOG_FIELDS) & set(DRAFT_FIELDS)
 
 
-def test_link_round_trips_every_field(project):
-    mid = project / "midyear.yaml"
+def test_link_round_trips_every_field(xinan_project):
+    mid = xinan_project / "midyear.yaml"
     doc = yaml.safe_load(mid.read_text(encoding="utf-8"))
     by_value = {e["value"]: e for e in doc["observations"]}
     # what an analyst adds by hand: progress where the guess was empty, a summary
     by_value[41] |= {"progress": "done", "summary": "新增绿道41公里"}
     mid.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    plan = entries(project / "plan.yaml")
+    plan = entries(xinan_project / "plan.yaml")
 
-    run("metrics", "link", "greenways", f"{project}/plan.yaml#{plan[80]['n']}",
-        f"{mid}#{by_value[41]['n']}", "--new", "--label", "城市绿道", "--project", str(project))
-    run("metrics", "link", "elderly-homes", f"{project}/plan.yaml#{plan[6000]['n']}", "--new",
-        "--label", "适老化改造", "--topic", "民生保障", "--project", str(project))
-    run("metrics", "link", "elderly-homes", f"{mid}#{by_value[3100]['n']}", "--project", str(project))
+    run("metrics", "link", "greenways", f"{xinan_project}/plan.yaml#{plan[80]['n']}",
+        f"{mid}#{by_value[41]['n']}", "--new", "--label", "城市绿道", "--project", str(xinan_project))
+    run("metrics", "link", "elderly-homes", f"{xinan_project}/plan.yaml#{plan[6000]['n']}", "--new",
+        "--label", "适老化改造", "--topic", "民生保障", "--project", str(xinan_project))
+    run("metrics", "link", "elderly-homes", f"{mid}#{by_value[3100]['n']}", "--project", str(xinan_project))
 
-    linked = yaml.safe_load((project / "corpus/metrics/linked.yaml").read_text(encoding="utf-8"))
+    linked = yaml.safe_load((xinan_project / "corpus/metrics/linked.yaml").read_text(encoding="utf-8"))
     [greenways] = linked["metrics"][:1]
     written = greenways["observations"][1]
     assert written == {"kind": "reported", "value": 41, "period": "2024年", "progress": "done",
@@ -177,7 +178,7 @@ def test_link_round_trips_every_field(project):
         "source": "xnwb-2024-07-16/s1/p3", "quote": "全市为3100户困难老年人家庭完成适老化改造"}]
 
     # loaded back, every catalog field of each draft entry is what the draft said
-    data = statuses(project, "2024-07-31")
+    data = statuses(xinan_project, "2024-07-31")
     pairs = [(data["greenways"]["observations"][0], plan[80]),
              (data["greenways"]["observations"][1], by_value[41]),
              (data["elderly-homes"]["observations"][1], by_value[3100])]
@@ -188,14 +189,14 @@ def test_link_round_trips_every_field(project):
             assert loaded[field] == entry.get(field), (field, entry["n"])
 
 
-def test_link_refuses_unknown_keys_and_bad_progress(project, capsys):
-    mid = project / "midyear.yaml"
+def test_link_refuses_unknown_keys_and_bad_progress(xinan_project, capsys):
+    mid = xinan_project / "midyear.yaml"
     doc = yaml.safe_load(mid.read_text(encoding="utf-8"))
     entry = next(e for e in doc["observations"] if e["value"] == 23)
     entry["progres"] = "done"                           # a typo must not be dropped silently
     mid.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     err = fail(capsys, "metrics", "link", "childcare", f"{mid}#{entry['n']}", "--new",
-               "--project", str(project))
+               "--project", str(xinan_project))
     assert f"midyear.yaml#{entry['n']}" in err and "unknown key(s) progres" in err
     assert "progress" in err                            # the hint lists the catalog fields
 
@@ -203,9 +204,9 @@ def test_link_refuses_unknown_keys_and_bad_progress(project, capsys):
     entry["progress"] = "finished"
     mid.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     err = fail(capsys, "metrics", "link", "childcare", f"{mid}#{entry['n']}", "--new",
-               "--project", str(project))
+               "--project", str(xinan_project))
     assert "progress 'finished'" in err and "underway" in err
-    assert not (project / "corpus/metrics/linked.yaml").exists()
+    assert not (xinan_project / "corpus/metrics/linked.yaml").exists()
 
 
 # ------------------------------------------------------------------ statuses over the year
@@ -225,10 +226,10 @@ def link_all(root: Path, *, greenway_result: bool = True) -> None:
             "--new", "--project", str(root))
 
 
-def test_statuses_as_of_july_and_january(project):
-    link_all(project)
+def test_statuses_as_of_july_and_january(xinan_project):
+    link_all(xinan_project)
 
-    july = statuses(project, "2024-07-31")
+    july = statuses(xinan_project, "2024-07-31")
     s = {k: m["status"] for k, m in july.items()}
     # Under way before the deadline: 推进中 — "报道称该事项正在建设、推进或已启动"
     assert s["old-compounds"] == "推进中" and "正在建设或推进" in july["old-compounds"]["status_reason"]
@@ -242,14 +243,14 @@ def test_statuses_as_of_july_and_january(project):
     assert "按阶段数字计" in july["greenways"]["status_reason"]
     assert "2024年12月31日之前" in july["greenways"]["status_reason"]
 
-    early = statuses(project, "2025-01-05")
+    early = statuses(xinan_project, "2025-01-05")
     # the deadline has passed, no year-end report yet: none of the four is still 推进中
     assert {k: m["status"] for k, m in early.items()} == dict.fromkeys(s, "逾期未见达成")
     assert "期限已过" in MEANING[Status.OVERDUE_UNMET]
     for m in early.values():
         assert "期限2024年12月31日已过，截至2025年1月5日语料中未见达到承诺的报道" in m["status_reason"]
 
-    jan = statuses(project, "2025-01-31")
+    jan = statuses(xinan_project, "2025-01-31")
     s = {k: m["status"] for k, m in jan.items()}
     # results (全年, published after the deadline), same unit and period
     assert s["old-compounds"] == "超额完成"     # 126 > 120: "结果数字高于承诺数字"
@@ -263,9 +264,9 @@ def test_statuses_as_of_july_and_january(project):
     assert jan["old-compounds"]["ratio"] == pytest.approx(126 / 120)
 
 
-def test_history_says_when_the_deadline_passed(project):
-    link_all(project)
-    jan = statuses(project, "2025-01-31")
+def test_history_says_when_the_deadline_passed(xinan_project):
+    link_all(xinan_project)
+    jan = statuses(xinan_project, "2025-01-31")
     steps = lambda m: [(h["date"], h["status"], h["because"]) for h in jan[m]["history"]]  # noqa: E731
     assert steps("elderly-homes") == [
         ("2024-01-18", "未见报道", "承诺6000户（xnwb-2024-01-18/s1/p1）"),
@@ -278,10 +279,10 @@ def test_history_says_when_the_deadline_passed(project):
         ("2025-01-14", "超额完成", "报道126个（xnwb-2025-01-14/s1/p1）")]
 
 
-def test_a_stage_figure_left_alone_falls_overdue(project):
-    link_all(project, greenway_result=False)
+def test_a_stage_figure_left_alone_falls_overdue(xinan_project):
+    link_all(xinan_project, greenway_result=False)
     [g] = [m for m in json.loads(run("metrics", "--json", "--as-of", "2025-01-31",
-                                     "--project", str(project)).output) if m["id"] == "greenways"]
+                                     "--project", str(xinan_project)).output) if m["id"] == "greenways"]
     assert g["status"] == "逾期未见达成" and "按阶段数字计" in g["status_reason"]
     assert "只给出尚未达到承诺的阶段数字" in MEANING[Status.OVERDUE_UNMET]
     assert [h["status"] for h in g["history"]] == ["未见报道", "推进中", "逾期未见达成"]
@@ -375,15 +376,15 @@ def drawn_in(doc, colour: tuple[int, int, int]) -> bool:
 
 
 @pytest.mark.slow
-def test_a_january_book_prints_the_new_status_its_history_and_rubric_line(project):
+def test_a_january_book_prints_the_new_status_its_history_and_rubric_line(xinan_project):
     import pypdfium2
 
     from briefbook.project import load_project
     from briefbook.render import Renderer, render_to_file
     from briefbook.render.formats.html_edition import render_html_to_file
 
-    link_all(project)
-    brief = project / "brief.yaml"
+    link_all(xinan_project)
+    brief = xinan_project / "brief.yaml"
     brief.write_text("""\
 title: 溪南市为民办实事跟踪
 issuer: 测试组
@@ -397,8 +398,8 @@ sections:
     metrics: [elderly-homes]
 appendix: {sources: true, methodology: true}
 """, encoding="utf-8")
-    renderer = Renderer(load_project(project), chart_cache=False)
-    pdf = project / "brief.pdf"
+    renderer = Renderer(load_project(xinan_project), chart_cache=False)
+    pdf = xinan_project / "brief.pdf"
     render_to_file(brief, pdf, renderer)
     doc = pypdfium2.PdfDocument(str(pdf))
     pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
@@ -416,5 +417,5 @@ appendix: {sources: true, methodology: true}
     brief.write_text(brief.read_text(encoding="utf-8").replace("2024-07-31", "2025-01-31"),
                      encoding="utf-8")
 
-    html = render_html_to_file(brief, project / "brief.html", renderer).decode("utf-8")
+    html = render_html_to_file(brief, xinan_project / "brief.html", renderer).decode("utf-8")
     assert 'class="badge overdue-unmet">逾期未见达成' in html

@@ -129,15 +129,6 @@ def expect_status_rules(css: str, background: str) -> None:
         assert card.get("border-left-color") == row.colour, (row.status, card)
 
 
-@pytest.fixture(scope="module")
-def renderer():
-    from plugins.example import example_project
-
-    from briefbook.render import Renderer
-
-    return Renderer(example_project(), chart_cache=False)
-
-
 def test_the_pdfs_page_styles_every_status_from_the_table_in_print_colours(renderer):
     html = renderer.html(renderer.book(FULL))
     styles = STYLE.findall(html)

@@ -52,7 +52,8 @@ def fail(capsys, *args: str) -> Failed:
 
 
 @pytest.fixture()
-def project(tmp_path):
+def qingshan_project(tmp_path):
+    """A new 青山 project with two articles ingested and drafted; (its folder, its corpus)."""
     (tmp_path / "briefbook.yaml").write_text(PROJECT, encoding="utf-8")
     corpus = tmp_path / "corpus"
     (corpus / "raw").mkdir(parents=True)
@@ -74,8 +75,8 @@ def keep(draft: Path, values: list[int]) -> dict[int, int]:
     return {e["value"]: e["n"] for e in doc["observations"]}
 
 
-def test_drafts_are_valid_catalog_observations(project):
-    tmp, corpus = project
+def test_drafts_are_valid_catalog_observations(qingshan_project):
+    tmp, corpus = qingshan_project
     plan = yaml.safe_load((tmp / "plan.yaml").read_text(encoding="utf-8"))
     assert plan["draft_of"] == "qsrb-2023-02-15"
     by_value = {e["value"]: e for e in plan["observations"]}
@@ -91,8 +92,8 @@ def test_drafts_are_valid_catalog_observations(project):
 
 
 @pytest.mark.slow
-def test_plan_and_report_to_a_rendered_brief(project):
-    tmp, corpus = project
+def test_plan_and_report_to_a_rendered_brief(qingshan_project):
+    tmp, corpus = qingshan_project
     plan = keep(tmp / "plan.yaml", [30, 2000])
     report = keep(tmp / "report.yaml", [36, 2000])
     out = run("metrics", "link", "pocket-parks", f"{tmp}/plan.yaml#{plan[30]}",
@@ -140,8 +141,8 @@ appendix: {sources: true, methodology: true}
         assert shown in flat, shown
 
 
-def test_link_refuses_a_missing_metric_and_a_stale_quote(project, capsys):
-    tmp, corpus = project
+def test_link_refuses_a_missing_metric_and_a_stale_quote(qingshan_project, capsys):
+    tmp, corpus = qingshan_project
     plan = keep(tmp / "plan.yaml", [30])
     r = fail(capsys, "metrics", "link", "no-such-metric", f"{tmp}/plan.yaml#{plan[30]}",
             "--project", str(corpus.parent))
@@ -165,8 +166,8 @@ def test_link_refuses_a_missing_metric_and_a_stale_quote(project, capsys):
     assert not (corpus / "metrics" / "linked.yaml").exists()
 
 
-def test_draft_does_not_clobber_an_edited_draft(project, capsys):
-    tmp, corpus = project
+def test_draft_does_not_clobber_an_edited_draft(qingshan_project, capsys):
+    tmp, corpus = qingshan_project
     r = fail(capsys, "metrics", "draft", "qsrb-2023-02-16", "--project", str(corpus.parent))
     assert r.exit_code == 1 and "qsrb-2023-02-15" in r.output      # did you mean
     before = (tmp / "plan.yaml").read_bytes()
@@ -176,8 +177,8 @@ def test_draft_does_not_clobber_an_edited_draft(project, capsys):
     assert (tmp / "plan.yaml").read_bytes() == before
 
 
-def test_evidence_after_as_of_is_an_error_at_its_line(project):
-    tmp, corpus = project
+def test_evidence_after_as_of_is_an_error_at_its_line(qingshan_project):
+    tmp, corpus = qingshan_project
     plan = keep(tmp / "plan.yaml", [30])
     report = keep(tmp / "report.yaml", [36])
     run("metrics", "link", "pocket-parks", f"{tmp}/plan.yaml#{plan[30]}", "--new",
@@ -203,8 +204,8 @@ def test_evidence_after_as_of_is_an_error_at_its_line(project):
     assert book.table[0].status == "未见报道" and book.table[0].reported is None
 
 
-def test_two_same_day_reports_that_disagree_are_incomparable(project, capsys):
-    tmp, corpus = project
+def test_two_same_day_reports_that_disagree_are_incomparable(qingshan_project, capsys):
+    tmp, corpus = qingshan_project
     plan = keep(tmp / "plan.yaml", [45])
     report = keep(tmp / "report.yaml", [41])
     run("metrics", "link", "old-compounds", f"{tmp}/plan.yaml#{plan[45]}", "--new",

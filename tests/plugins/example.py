@@ -1,7 +1,12 @@
-"""The example project (the repository root: the Wuhan corpus) and throw-away copies of it.
+"""Pytest plugin: the example project (the repository root: the Wuhan corpus) and throw-away
+copies of it.
 
-Tests import the folders from here instead of from the package: where a project lives is
-never the package's business.
+Gives: its folders (``REPO``, ``CORPUS_DIR``, ``BRIEFS_DIR``), ``example_project()``,
+``copy_project(target)`` and ``project_with_stylesheet(target, css)``, and the fixtures
+``example`` (the project, per session), ``corpus`` (its corpus, loaded once per session),
+``project_copy`` and ``corpus_copy`` (a private copy of the project, or of its corpus folder,
+that a test may change). Tests import the folders from here instead of from the package: where
+a project lives is never the package's business.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from briefbook.corpus import Corpus, load_corpus
 from briefbook.project import PROJECT_FILE, Project, load_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,6 +49,18 @@ def example() -> Project:
 def project_copy(tmp_path: Path) -> Project:
     """A private copy of the example project that a test may change."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """The corpus folder of a private copy of the example project, which a test may change."""
+    return copy_project(tmp_path / "project", briefs=False).corpus_dir
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    """The example corpus, loaded once per session (tests only read it)."""
+    return load_corpus(CORPUS_DIR)
 
 
 def project_with_stylesheet(target: Path, css: str) -> Path:

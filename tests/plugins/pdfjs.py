@@ -16,7 +16,8 @@ the page and pdf.js's worker fetch from their own origin only.
 
 ``with PdfJs() as js:`` starts one browser for many PDFs; ``render_pages`` and ``page_texts``
 at module level start one per call. ``available()`` says why this machine cannot (the caller
-fails with that reason; tests here never skip).
+fails with that reason; tests here never skip). As a pytest plugin it gives the module-scoped
+fixture ``pdfjs_browser``: one started ``PdfJs`` for the tests of a module.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ import base64
 import io
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
@@ -355,3 +357,16 @@ def page_texts(pdf_path: str | Path, password: str | None = None) -> list[str]:
     """``PdfJs.page_texts`` with a browser of its own (started and closed here)."""
     with PdfJs() as js:
         return js.page_texts(pdf_path, password=password)
+
+
+@pytest.fixture(scope="module")
+def pdfjs_browser() -> Iterator[PdfJs]:
+    """pdf.js in one Chromium for the tests of a module; fails (never skips) with the reason
+    when this machine cannot run it, and at the end asserts that nothing outside was fetched
+    and the page logged no error."""
+    reason = available()
+    if reason:
+        pytest.fail(reason)
+    with PdfJs() as engine:
+        yield engine
+        assert engine.blocked == [] and engine.errors == []

@@ -56,7 +56,8 @@ def _leaks(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project_beside_secrets(tmp_path_factory):
+    """A copy of the example project with no briefs, beside a folder of secret files."""
     root = tmp_path_factory.mktemp("foreign")
     project = copy_project(root / "project", briefs=False)
     project.briefs_dir.mkdir(exist_ok=True)
@@ -68,10 +69,10 @@ def project(tmp_path_factory):
 
 
 @pytest.mark.parametrize("secret", ["shadow", "env"])
-def test_a_brief_linked_outside_the_project_is_not_read(project, capsys, secret):
-    link = project.briefs_dir / f"{secret}-link.yaml"
+def test_a_brief_linked_outside_the_project_is_not_read(project_beside_secrets, capsys, secret):
+    link = project_beside_secrets.briefs_dir / f"{secret}-link.yaml"
     link.unlink(missing_ok=True)
-    link.symlink_to(project.root.parent / "secrets" / secret)
+    link.symlink_to(project_beside_secrets.root.parent / "secrets" / secret)
     err = _check(capsys, link)
     assert "symbolic link to a file outside the project folder" in err
     assert "it was not read" in err
@@ -79,20 +80,20 @@ def test_a_brief_linked_outside_the_project_is_not_read(project, capsys, secret)
 
 
 @pytest.mark.parametrize("secret", ["shadow", "env"])
-def test_the_preview_state_does_not_serve_a_linked_secret(project, secret):
+def test_the_preview_state_does_not_serve_a_linked_secret(project_beside_secrets, secret):
     """What `/state` serves as `error` is the session's snapshot error."""
-    link = project.briefs_dir / f"{secret}-preview.yaml"
+    link = project_beside_secrets.briefs_dir / f"{secret}-preview.yaml"
     link.unlink(missing_ok=True)
-    link.symlink_to(project.root.parent / "secrets" / secret)
-    error = PreviewSession(link, project).render().summary()["error"]
+    link.symlink_to(project_beside_secrets.root.parent / "secrets" / secret)
+    error = PreviewSession(link, project_beside_secrets).render().summary()["error"]
     assert error and "symbolic link" in error
     assert _leaks(error) == []
 
 
 @pytest.mark.parametrize("secret", ["shadow", "env"])
-def test_a_copied_secret_is_not_a_brief_and_no_key_is_named(project, capsys, secret):
-    copy = project.briefs_dir / f"{secret}-copy.yaml"
-    copy.write_text((project.root.parent / "secrets" / secret).read_text(encoding="utf-8"),
+def test_a_copied_secret_is_not_a_brief_and_no_key_is_named(project_beside_secrets, capsys, secret):
+    copy = project_beside_secrets.briefs_dir / f"{secret}-copy.yaml"
+    copy.write_text((project_beside_secrets.root.parent / "secrets" / secret).read_text(encoding="utf-8"),
                     encoding="utf-8")
     err = _check(capsys, copy)
     assert "this is not a brief: none of its 3 top-level key(s)" in err
@@ -111,31 +112,31 @@ def test_a_project_file_that_is_a_secret_names_no_key(tmp_path, capsys):
     assert "this is not a project file" in err and _leaks(err) == []
 
 
-def test_a_link_inside_the_project_still_works(project, capsys):
-    real = project.briefs_dir / "real.yaml"
+def test_a_link_inside_the_project_still_works(project_beside_secrets, capsys):
+    real = project_beside_secrets.briefs_dir / "real.yaml"
     real.write_text(MINIMAL, encoding="utf-8")
-    inside = project.briefs_dir / "inside.yaml"
+    inside = project_beside_secrets.briefs_dir / "inside.yaml"
     inside.unlink(missing_ok=True)
     inside.symlink_to("real.yaml")
     assert "inside.yaml: ok" in _ok(capsys, inside)
     # also through a linked folder whose target is in the project
-    (project.root / "drafts").mkdir(exist_ok=True)
-    (project.root / "drafts" / "d.yaml").write_text(MINIMAL, encoding="utf-8")
-    linked_folder = project.briefs_dir / "drafts"
+    (project_beside_secrets.root / "drafts").mkdir(exist_ok=True)
+    (project_beside_secrets.root / "drafts" / "d.yaml").write_text(MINIMAL, encoding="utf-8")
+    linked_folder = project_beside_secrets.briefs_dir / "drafts"
     linked_folder.unlink(missing_ok=True)
-    linked_folder.symlink_to(project.root / "drafts")
+    linked_folder.symlink_to(project_beside_secrets.root / "drafts")
     assert "d.yaml: ok" in _ok(capsys, linked_folder / "d.yaml")
 
 
-def test_a_folder_linked_out_of_the_project_is_refused(project, capsys):
-    out = project.briefs_dir / "elsewhere"
+def test_a_folder_linked_out_of_the_project_is_refused(project_beside_secrets, capsys):
+    out = project_beside_secrets.briefs_dir / "elsewhere"
     out.unlink(missing_ok=True)
-    out.symlink_to(project.root.parent / "secrets")
+    out.symlink_to(project_beside_secrets.root.parent / "secrets")
     err = _check(capsys, out / "env")
     assert "outside the project folder" in err and _leaks(err) == []
 
 
-def test_outside_a_project_a_link_may_not_leave_its_folder(project, tmp_path, capsys):
+def test_outside_a_project_a_link_may_not_leave_its_folder(project_beside_secrets, tmp_path, capsys):
     """A draft kept outside the project, checked with --project: its own folder bounds it."""
     (tmp_path / "secret").write_text(ENV, encoding="utf-8")
     loose = tmp_path / "loose"
@@ -143,8 +144,8 @@ def test_outside_a_project_a_link_may_not_leave_its_folder(project, tmp_path, ca
     (loose / "b.yaml").symlink_to(tmp_path / "secret")
     (loose / "ok.yaml").write_text(MINIMAL, encoding="utf-8")
     (loose / "same.yaml").symlink_to("ok.yaml")
-    assert "same.yaml: ok" in _ok(capsys, loose / "same.yaml", "--project", str(project.root))
-    err = _check(capsys, loose / "b.yaml", "--project", str(project.root))
+    assert "same.yaml: ok" in _ok(capsys, loose / "same.yaml", "--project", str(project_beside_secrets.root))
+    err = _check(capsys, loose / "b.yaml", "--project", str(project_beside_secrets.root))
     assert "outside its folder" in err and _leaks(err) == []
 
 

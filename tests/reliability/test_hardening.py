@@ -230,13 +230,6 @@ def test_write_atomic_refuses_a_link_made_while_writing(tmp_path):
 # --- one command deleting another's files ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sheet_pdf():
-    from briefbook.render import Renderer
-
-    return Renderer(example_project()).render(SHEET)
-
-
 def test_editions_of_one_brief_keep_another_briefs_copies(tmp_path, sheet_pdf):
     other = tmp_path / "briefs" / "other.yaml"
     other.parent.mkdir()

@@ -1,18 +1,13 @@
-"""Renders the example briefs once per test session with one long-lived Renderer."""
+"""Fixtures for the render tests: every example brief rendered once per session (with the
+session's ``renderer``, plugins/renders.py), and a writer of brief files."""
 
 from pathlib import Path
 
 import pytest
 
-from briefbook.render import Renderer
-from plugins.example import BRIEFS_DIR, example_project
+from plugins.example import BRIEFS_DIR
 
 EXAMPLES = sorted(p.stem for p in BRIEFS_DIR.glob("*.yaml"))
-
-
-@pytest.fixture(scope="session")
-def renderer() -> Renderer:
-    return Renderer(example_project())
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +16,9 @@ def example_pdfs(renderer) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def brief_file(tmp_path):
-    """Write a brief from text; returns its path."""
+def write_brief(tmp_path):
+    """A writer of briefs: ``write_brief(text, name="brief.yaml")`` writes the text to a file in
+    the test's folder and returns its path."""
 
     def write(text: str, name: str = "brief.yaml") -> Path:
         path = tmp_path / name

@@ -26,24 +26,24 @@ def archival(renderer) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def pdf(archival):
+def archival_doc(archival):
     with pikepdf.open(io.BytesIO(archival)) as document:
         yield document
 
 
 @pytest.mark.slow
-def test_xmp_identifies_pdf_a_3b(pdf):
-    meta = pdf.open_metadata()
+def test_xmp_identifies_pdf_a_3b(archival_doc):
+    meta = archival_doc.open_metadata()
     assert meta["pdfaid:part"] == "3"
     assert meta["pdfaid:conformance"] == "B"
     assert meta["dc:title"] == "超大城市治理简报"
-    assert pdf.pdf_version == "1.7"
-    assert len(pdf.trailer.ID) == 2  # file identifier, required by PDF/A
+    assert archival_doc.pdf_version == "1.7"
+    assert len(archival_doc.trailer.ID) == 2  # file identifier, required by PDF/A
 
 
 @pytest.mark.slow
-def test_output_intent_carries_an_rgb_icc_profile(pdf):
-    (intent,) = pdf.Root.OutputIntents
+def test_output_intent_carries_an_rgb_icc_profile(archival_doc):
+    (intent,) = archival_doc.Root.OutputIntents
     assert intent.S == "/GTS_PDFA1"
     profile = intent.DestOutputProfile
     assert int(profile.N) == 3
@@ -52,37 +52,37 @@ def test_output_intent_carries_an_rgb_icc_profile(pdf):
 
 
 @pytest.mark.slow
-def test_every_font_is_embedded(pdf):
-    fonts = pdf_structure.fonts(pdf)
+def test_every_font_is_embedded(archival_doc):
+    fonts = pdf_structure.fonts(archival_doc)
     assert fonts
     missing = [str(f.get("/BaseFont")) for f in fonts.values() if pdf_structure.font_file(f) is None]
     assert missing == []
 
 
 @pytest.mark.slow
-def test_no_transparency_or_forbidden_graphics_state(pdf):
-    for gs in pdf_structure.graphics_states(pdf):
+def test_no_transparency_or_forbidden_graphics_state(archival_doc):
+    for gs in pdf_structure.graphics_states(archival_doc):
         assert gs.get("/SMask", "/None") == "/None"
         assert float(gs.get("/CA", 1)) == 1 and float(gs.get("/ca", 1)) == 1
         assert gs.get("/BM", "/Normal") in ("/Normal", "/Compatible")
         assert "/TR" not in gs and "/TR2" not in gs  # transfer functions: forbidden in PDF/A
-    for page in pdf.pages:
+    for page in archival_doc.pages:
         assert "/Group" not in page.obj  # no transparency group to reconcile with the intent
-    assert "/Encrypt" not in pdf.trailer
-    assert "/JavaScript" not in pdf.Root.get("/Names", {})
+    assert "/Encrypt" not in archival_doc.trailer
+    assert "/JavaScript" not in archival_doc.Root.get("/Names", {})
 
 
 @pytest.mark.slow
-def test_annotations_are_printable(pdf):
-    annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+def test_annotations_are_printable(archival_doc):
+    annotations = [a for page in archival_doc.pages for a in page.obj.get("/Annots", [])]
     assert annotations  # the book has links (contents, footnotes)
     assert all(int(a.get("/F", 0)) & 4 for a in annotations)
 
 
 @pytest.mark.slow
-def test_provenance_is_attached_as_associated_files(pdf):
-    associated = {str(f.UF): f for f in pdf.Root.AF}
-    assert len(pdf.Root.AF) == 3  # each once (WeasyPrint 70.0 lists them twice)
+def test_provenance_is_attached_as_associated_files(archival_doc):
+    associated = {str(f.UF): f for f in archival_doc.Root.AF}
+    assert len(archival_doc.Root.AF) == 3  # each once (WeasyPrint 70.0 lists them twice)
     assert sorted(associated) == ["brief.yaml", "metrics.json", "sources.json"]
     assert associated["brief.yaml"].AFRelationship == "/Source"
     assert associated["metrics.json"].AFRelationship == "/Data"
@@ -96,7 +96,7 @@ def test_provenance_is_attached_as_associated_files(pdf):
         assert str(stream.Params.ModDate).startswith("D:20210809")
         assert str(spec.Desc)
     # listed in the name tree too, so ordinary readers show them as attachments
-    assert len(pdf.Root.Names.EmbeddedFiles.Names) == 6
+    assert len(archival_doc.Root.Names.EmbeddedFiles.Names) == 6
 
 
 @pytest.mark.slow

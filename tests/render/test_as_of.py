@@ -183,18 +183,13 @@ def write_copy(folder, name: str, day: dt.date):
     return path
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory):
-    return tmp_path_factory.mktemp("as-of")
-
-
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(day=as_of_days())
-def test_no_example_book_holds_anything_after_its_day(folder, day):
+def test_no_example_book_holds_anything_after_its_day(module_folder, day):
     r = example_renderer()
     for name in EXAMPLES:
-        book = r.book(write_copy(folder, name, day))
+        book = r.book(write_copy(module_folder, name, day))
         assert book.as_of_iso == day.isoformat()
         assert later_in_book(book, day) == [], name
         assert later_in_html(r.html(book), day) == [], name
@@ -230,7 +225,7 @@ def test_assemble_takes_catalog_and_events_on_its_day_and_the_checks_see_a_leak(
         "2021年7月", "2021-07-25"]
 
 
-def test_between_the_plenums_the_book_knows_two(folder):
+def test_between_the_plenums_the_book_knows_two(module_folder):
     """As of 2021-03-01 (between the 2020-12-18 and 2021-07-25 plenums): two events on the
     timeline, its caption counts two, and no step, source or status comes from July 2021."""
     r = example_renderer()
@@ -250,7 +245,7 @@ def test_between_the_plenums_the_book_knows_two(folder):
     assert graduates.history_line == "2020年6月 未见报道 → 2021年1月 逾期未见报道"
 
 
-def test_an_event_held_after_the_day_is_not_named(folder):
+def test_an_event_held_after_the_day_is_not_named(module_folder):
     """An article published before an event it reports on (a preview): as of a day between
     the two, the article is plotted on its own day and its source entry names no event."""
     r = example_renderer()
@@ -325,9 +320,9 @@ def test_a_timeline_drawn_as_of_a_day_names_no_later_month():
     assert "2021" not in svg
 
 
-def test_rendered_between_the_plenums_the_later_plenum_is_absent(brief_file):
+def test_rendered_between_the_plenums_the_later_plenum_is_absent(write_brief):
     r = example_renderer()
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-02\nas_of: 2021-03-01\n"
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-02\nas_of: 2021-03-01\n"
                       "summary: {text: 摘要。, metrics: [graduates-retained]}\n"
                       "charts: [{kind: timeline}]\n"
                       "sections: [{heading: 甲, quotes: [hbrb-2020-06-29/s6/p1, "

@@ -110,8 +110,8 @@ def test_same_brief_same_bytes(example_pdfs):
     assert again == example_pdfs["full-book"]
 
 
-def test_paper_size_follows_the_brief(renderer, brief_file):
-    path = brief_file("title: 测试\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\ncover: false\n"
+def test_paper_size_follows_the_brief(renderer, write_brief):
+    path = write_brief("title: 测试\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\ncover: false\n"
                       "contents: false\nappendix: {sources: false, methodology: false}\n"
                       "summary: {text: 一段文字。}\n")
     doc = pdfium.PdfDocument(renderer.render(path))
@@ -119,8 +119,8 @@ def test_paper_size_follows_the_brief(renderer, brief_file):
     assert (round(width * 25.4 / 72), round(height * 25.4 / 72)) == (148, 210)
 
 
-def test_character_outside_the_fonts_is_a_clear_error(renderer, brief_file):
-    path = brief_file("title: 测试𠀀\nissuer: 研究组\ndate: 2021-08-01\n")
+def test_character_outside_the_fonts_is_a_clear_error(renderer, write_brief):
+    path = write_brief("title: 测试𠀀\nissuer: 研究组\ndate: 2021-08-01\n")
     with pytest.raises(BriefbookError) as info:
         renderer.render(path)
     assert "U+20000" in str(info.value) and "测试𠀀" in str(info.value)
@@ -129,8 +129,8 @@ def test_character_outside_the_fonts_is_a_clear_error(renderer, brief_file):
 HOSTILE = '<img src="file:///etc/passwd"><script>alert(1)</script>{{ 7*7 }}<style>*{color:red}</style>'
 
 
-def test_hostile_text_prints_literally(renderer, brief_file):
-    path = brief_file(
+def test_hostile_text_prints_literally(renderer, write_brief):
+    path = write_brief(
         "title: 简报\nissuer: '研究组<b>粗</b>'\ndate: 2021-08-01\ncover: false\ncontents: false\n"
         f"summary:\n  text: '{HOSTILE}'\nsections:\n  - heading: '{{{{ 7*7 }}}}'\n"
         f"    commentary: '{HOSTILE}'\n")
@@ -185,8 +185,8 @@ def test_chart_labels_are_text_in_bundled_fonts(example_pdfs):
     assert report.ok, report.failures
 
 
-def test_a5_cover_keeps_its_colophon_and_cites_without_an_appendix(renderer, brief_file):
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\n"
+def test_a5_cover_keeps_its_colophon_and_cites_without_an_appendix(renderer, write_brief):
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\n"
                       "question: 本册回答一个问题：测试？\n"
                       "sections: [{heading: 甲, quotes: [cjrb-2021-07-25/s3/p3]}]\n"
                       "appendix: {sources: false, methodology: false}\n")
@@ -196,8 +196,8 @@ def test_a5_cover_keeps_its_colophon_and_cites_without_an_appendix(renderer, bri
     assert "项指标" not in cover  # a book with no metrics does not claim "0 项"
 
 
-def test_default_question_names_no_city(renderer, brief_file):
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n")
+def test_default_question_names_no_city(renderer, write_brief):
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n")
     cover = normalise_text(page_texts(renderer.render(path))[0])
     assert "本册回答一个问题：承诺了什么，后来报道了什么？" in cover
 

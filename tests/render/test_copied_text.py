@@ -27,7 +27,6 @@ from briefbook.corpus import load_corpus
 from briefbook.render import Renderer
 from briefbook.render.engine.bridge import finish_runs
 from briefbook.render.engine.runs import TAG
-from plugins.pdfjs import PdfJs, available
 from plugins.example import BRIEFS_DIR, CORPUS_DIR, copy_project
 
 #: Text written for this test: each paragraph mixes Han with the Latin runs the quarter-em
@@ -63,19 +62,14 @@ def pdfium_text(path: Path) -> str:
         document.close()
 
 
-@pytest.fixture(scope="module")
-def pdfjs():
-    reason = available()
-    assert reason is None, reason
-    with PdfJs() as js:
-        yield lambda path: "\n".join(js.page_texts(path))
-
-
 EXTRACTORS = ["pdftotext", "pdfium", "pdf.js"]
 
 
 @pytest.fixture(scope="module")
-def extract(pdfjs):
+def extract(pdfjs_browser):
+    def pdfjs(path: Path) -> str:
+        return "\n".join(pdfjs_browser.page_texts(path))
+
     def run(name: str, path: Path) -> str:
         return {"pdftotext": pdftotext, "pdfium": pdfium_text, "pdf.js": pdfjs}[name](path)
     return run

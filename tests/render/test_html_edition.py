@@ -27,7 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 
 
 @pytest.fixture(scope="module")
-def edition(renderer, tmp_path_factory) -> Path:
+def full_book_html(renderer, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("html") / "full-book.html"
     render_html_to_file(FULL, out, renderer)
     return out
@@ -70,9 +70,9 @@ def test_formats_and_variants_are_checked():
 
 
 @pytest.mark.slow
-def test_phone_reads_the_whole_book_without_sideways_scrolling(browser, edition, renderer):
+def test_phone_reads_the_whole_book_without_sideways_scrolling(browser, full_book_html, renderer):
     requests: list[str] = []
-    page = open_page(browser, edition, 375, requests)
+    page = open_page(browser, full_book_html, 375, requests)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "phone-top.png"))
     page.screenshot(path=str(ARTIFACTS / "phone-full.png"), full_page=True)
@@ -103,8 +103,8 @@ def test_phone_reads_the_whole_book_without_sideways_scrolling(browser, edition,
 
 
 @pytest.mark.slow
-def test_charts_are_inline_svg_with_text_alternatives(browser, edition):
-    page = open_page(browser, edition, 1024, [])
+def test_charts_are_inline_svg_with_text_alternatives(browser, full_book_html):
+    page = open_page(browser, full_book_html, 1024, [])
     charts = page.evaluate("""[...document.querySelectorAll('figure svg')].map(s => ({
         role: s.getAttribute('role'), title: s.querySelector('title').textContent,
         desc: s.querySelector('desc').textContent, width: s.getBoundingClientRect().width}))""")
@@ -117,8 +117,8 @@ def test_charts_are_inline_svg_with_text_alternatives(browser, edition):
 
 
 @pytest.mark.slow
-def test_embedded_fonts_load_and_cover_the_text(browser, edition):
-    page = open_page(browser, edition, 1024, [])
+def test_embedded_fonts_load_and_cover_the_text(browser, full_book_html):
+    page = open_page(browser, full_book_html, 1024, [])
     faces = page.evaluate("""[...document.fonts].map(f => [f.family, f.weight, f.status])""")
     assert sorted(faces) == [["BB Sans", "400", "loaded"], ["BB Sans", "700", "loaded"],
                              ["BB Serif", "400", "loaded"], ["BB Serif", "700", "loaded"]]
@@ -130,8 +130,8 @@ def test_embedded_fonts_load_and_cover_the_text(browser, edition):
 
 
 @pytest.mark.slow
-def test_prints_to_pages(browser, edition):
-    page = open_page(browser, edition, 1024, [])
+def test_prints_to_pages(browser, full_book_html):
+    page = open_page(browser, full_book_html, 1024, [])
     pdf = page.pdf(format="A4", print_background=True)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 10

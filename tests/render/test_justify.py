@@ -32,8 +32,8 @@ def line_edges(pdf: bytes) -> list[tuple[float, float]]:
 
 
 @pytest.fixture
-def sheet(brief_file):
-    return brief_file("title: 测试\nissuer: 研究组\ndate: 2021-08-01\ncover: false\n"
+def sheet(write_brief):
+    return write_brief("title: 测试\nissuer: 研究组\ndate: 2021-08-01\ncover: false\n"
                       "contents: false\nappendix: {sources: false, methodology: false}\n"
                       f"summary: {{text: '{TEXT}'}}\n")
 
@@ -64,11 +64,11 @@ def test_cjk_units_count_only_cjk_characters():
     assert justify.cjk_runs("出台22条") == [(0, 2), (4, 5)]
 
 
-def test_latin_run_at_a_line_edge_keeps_the_line_flush(renderer, brief_file):
+def test_latin_run_at_a_line_edge_keeps_the_line_flush(renderer, write_brief):
     """Paragraphs that put "2021" at every possible spot near a line break: wherever it ends
     or starts a line, the line is still flush (its quarter-em is dropped at the edge)."""
     paragraphs = "\n\n".join("测" * n + "2021年" + "测" * 70 for n in range(30, 46))
-    pdf = renderer.render(brief_file(
+    pdf = renderer.render(write_brief(
         "title: 测试\nissuer: 研究组\ndate: 2021-08-01\ncover: false\ncontents: false\n"
         "appendix: {sources: false, methodology: false}\n"
         "summary:\n  text: |\n" + "".join(f"    {line}\n" for line in paragraphs.split("\n"))))

@@ -44,11 +44,11 @@ def test_two_section_topic_note_fits_two_a4_pages(example_pdfs):
 
 
 @pytest.mark.slow
-def test_breaks_choose_where_pages_start(renderer, brief_file):
+def test_breaks_choose_where_pages_start(renderer, write_brief):
     text = NOTE.read_text(encoding="utf-8")
     counts = {}
     for breaks in ("chapters", "sections", "none"):
-        pdf = renderer.render(brief_file(text + f"breaks: {breaks}\n", f"{breaks}.yaml"))
+        pdf = renderer.render(write_brief(text + f"breaks: {breaks}\n", f"{breaks}.yaml"))
         pages = page_texts(pdf)
         counts[breaks] = len(pages)
         if breaks != "none":  # each section opens its page
@@ -60,9 +60,9 @@ def test_breaks_choose_where_pages_start(renderer, brief_file):
 
 
 @pytest.mark.slow
-def test_no_page_holds_only_a_masthead(renderer, brief_file):
+def test_no_page_holds_only_a_masthead(renderer, write_brief):
     # no cover, no summary, chapters: the table still starts under the masthead
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\ncover: false\n"
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-01\ncover: false\n"
                       "contents: false\nbreaks: chapters\ntable: {topics: [公共卫生]}\n"
                       "appendix: {sources: false, methodology: false}\n")
     first = page_texts(renderer.render(path))[0]
@@ -118,9 +118,9 @@ def test_ids_and_dates_never_break_in_table_columns(example_pdfs):
 
 
 @pytest.mark.slow
-def test_string_too_long_for_its_box_is_broken_not_cut_off(renderer, brief_file):
+def test_string_too_long_for_its_box_is_broken_not_cut_off(renderer, write_brief):
     word = "A" * 160
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\ncover: false\n"
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-01\npaper: A5\ncover: false\n"
                       f"contents: false\nsections: [{{heading: 甲, commentary: 编号{word}。}}]\n"
                       "appendix: {sources: false, methodology: false}\n")
     pdf = renderer.render(path)
@@ -189,8 +189,8 @@ def test_commentary_markdown_subset():
 
 
 @pytest.mark.slow
-def test_commentary_lists_and_links_print(renderer, brief_file):
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\ncover: false\n"
+def test_commentary_lists_and_links_print(renderer, write_brief):
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-01\ncover: false\n"
                       "contents: false\nappendix: {sources: false, methodology: false}\n"
                       "sections:\n  - heading: 甲\n    commentary: |\n"
                       "      见[通报](https://example.org/a/b)。\n\n      - 第一项\n"
@@ -203,8 +203,8 @@ def test_commentary_lists_and_links_print(renderer, brief_file):
 
 # ---- defects: charts -----------------------------------------------------------------------
 
-def test_chart_without_metrics_plots_the_books_metrics_not_the_catalog(renderer, brief_file):
-    path = brief_file("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n"
+def test_chart_without_metrics_plots_the_books_metrics_not_the_catalog(renderer, write_brief):
+    path = write_brief("title: 简报\nissuer: 研究组\ndate: 2021-08-01\n"
                       "table: {topics: [公共卫生]}\ncharts: [{kind: status-breakdown}]\n")
     book = renderer.book(path)
     (job,) = book.charts

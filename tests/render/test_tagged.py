@@ -27,7 +27,7 @@ def tagged(renderer) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def pdf(tagged):
+def tagged_doc(tagged):
     with pikepdf.open(io.BytesIO(tagged)) as document:
         yield document
 
@@ -38,8 +38,8 @@ def html(renderer) -> str:
 
 
 @pytest.fixture(scope="module")
-def elements(pdf):
-    return pdf_structure.structure(pdf)
+def elements(tagged_doc):
+    return pdf_structure.structure(tagged_doc)
 
 
 def kinds(elements, name):
@@ -63,22 +63,22 @@ def test_alt_text_reads_the_numbers():
 
 
 @pytest.mark.slow
-def test_document_language_title_and_identification(pdf):
-    assert str(pdf.Root.Lang) == "zh-Hans"
-    assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle) is True
-    assert bool(pdf.Root.MarkInfo.Marked) is True
-    meta = pdf.open_metadata()
+def test_document_language_title_and_identification(tagged_doc):
+    assert str(tagged_doc.Root.Lang) == "zh-Hans"
+    assert bool(tagged_doc.Root.ViewerPreferences.DisplayDocTitle) is True
+    assert bool(tagged_doc.Root.MarkInfo.Marked) is True
+    meta = tagged_doc.open_metadata()
     assert meta["pdfuaid:part"] == "1"
     assert meta["dc:title"] == "超大城市治理简报"
-    assert all(page.obj.Tabs == "/S" for page in pdf.pages)  # tab order follows structure
+    assert all(page.obj.Tabs == "/S" for page in tagged_doc.pages)  # tab order follows structure
 
 
 @pytest.mark.slow
-def test_reading_order_follows_the_pages(pdf, elements):
-    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
-    top = pdf_structure.children(pdf.Root.StructTreeRoot.K[0])
+def test_reading_order_follows_the_pages(tagged_doc, elements):
+    pages = {page.obj.objgen: i for i, page in enumerate(tagged_doc.pages)}
+    top = pdf_structure.children(tagged_doc.Root.StructTreeRoot.K[0])
     order = [pages[e.Pg.objgen] for e in top]
-    assert order == sorted(order) and order[0] == 0 and order[-1] == len(pdf.pages) - 1
+    assert order == sorted(order) and order[0] == 0 and order[-1] == len(tagged_doc.pages) - 1
 
 
 @pytest.mark.slow
@@ -147,10 +147,10 @@ def test_charts_have_text_alternatives_from_their_data(elements):
 
 
 @pytest.mark.slow
-def test_all_content_is_tagged_or_an_artifact(pdf):
-    assert pdf_structure.unmarked_drawing(pdf) == []
+def test_all_content_is_tagged_or_an_artifact(tagged_doc):
+    assert pdf_structure.unmarked_drawing(tagged_doc) == []
     # running header (title, classification) and page number: artifacts on inner pages
-    assert all(pdf_structure.artifacts(pdf, i) >= 2 for i in range(1, len(pdf.pages)))
+    assert all(pdf_structure.artifacts(tagged_doc, i) >= 2 for i in range(1, len(tagged_doc.pages)))
 
 
 @pytest.mark.slow
