@@ -303,7 +303,7 @@ def test_a_value_over_the_limit_is_not_stored(tmp_path):
 
 
 def _moves_key(renderer: Renderer) -> tuple[FootnoteMoves, str]:
-    moves = FootnoteMoves(renderer, renderer.writer.css_text)
+    moves = FootnoteMoves(renderer.layout_cache, renderer.writer.css_text)
     return moves, moves.key("moves", renderer.html(renderer.book(NOTE)))
 
 
@@ -320,7 +320,7 @@ def test_forged_footnote_moves_do_not_break_pages(own_secret_and_cache, clean_pa
 
 def test_layout_facts_of_a_special_file_or_junk_are_discarded(own_secret_and_cache):
     renderer = Renderer(example_project(), chart_cache=False)
-    facts = LayoutFacts(renderer, "p { }")
+    facts = LayoutFacts(renderer.layout_cache, "p { }")
     facts.folder.mkdir(parents=True)
     keys = [facts.key("chapter", str(i)) for i in range(4)]
     os.mkfifo(facts.folder / f"{keys[0]}.json")

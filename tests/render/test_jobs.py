@@ -95,7 +95,7 @@ def test_wrong_or_damaged_layout_facts_cost_time_not_pages(own_cache, example_pd
     renderer.render(brief, jobs=2)  # seeds the facts
     facts = list((own_cache / "layout").glob("*.json"))
     # signed as the render signs them (unsigned entries are refused: tests/reliability/test_cache)
-    store = LayoutFacts(renderer, renderer.writer.css_text).store
+    store = LayoutFacts(renderer.layout_cache, renderer.writer.css_text).store
     for i, path in enumerate(facts):
         value = json.loads(store.get(path.stem))
         if isinstance(value, dict) and "pages" in value:

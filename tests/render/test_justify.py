@@ -1,6 +1,7 @@
 """Justified Chinese paragraphs end flush at the right margin (render/engine/justify.py)."""
 
 from collections import defaultdict
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -42,7 +43,10 @@ def test_patch_is_active_for_the_pinned_weasyprint():
     import weasyprint
 
     assert weasyprint.__version__ == pinned.PINNED_WEASYPRINT
-    assert justify.install()
+    assert pinned.install()
+    # the one pin in the source is the one pip installs
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"weasyprint=={pinned.PINNED_WEASYPRINT}"' in pyproject
 
 
 def test_justified_lines_are_flush(renderer, sheet):

@@ -7,10 +7,10 @@ clip paths, ``use``, text, the metadata block), with no scripts, no event attrib
 ``url()`` that leaves the drawing (only ``#id`` references), and no CSS that could load or hide
 anything (``@import``, escapes).
 
-Cached charts are signed (``render.diskcache``): a forged entry fails its signature before it
-gets here. This check is the second layer, so that a chart read from disk can never carry
-active content into the HTML edition even if the cache's secret were known. It cannot tell a
-forged number from a true one; only the signature can.
+Cached charts are signed (``render.layout.diskcache``): a forged entry fails its signature
+before it gets here. This check is the second layer, so that a chart read from disk can never
+carry active content into the HTML edition even if the cache's secret were known. It cannot
+tell a forged number from a true one; only the signature can.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Book model → HTML, through the Jinja2 templates in ``templates/``.
 
-Takes: a ``Book`` (render.book). Gives: one HTML string. Autoescape is always on and
+Takes: a ``Book`` (book.model). Gives: one HTML string. Autoescape is always on and
 undefined names are errors: brief and corpus text can only ever appear as text.
 """
 
@@ -12,8 +12,8 @@ import jinja2
 
 from briefbook.core import resources
 from briefbook.metrics.status import STATUSES
-from briefbook.render.book.model import Book
 from briefbook.render.book.markdown import commentary
+from briefbook.render.book.model import Book
 from briefbook.render.book.typeset import cn_date, cn_ordinal, ref, typeset, url
 
 

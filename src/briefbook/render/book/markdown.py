@@ -31,6 +31,8 @@ TAGS = {"em_open": "<em>", "em_close": "</em>", "strong_open": "<strong>",
 
 @cache
 def _parser():
+    # imported here: markdown-it costs ~0.3 s at start-up, and only a brief with commentary
+    # needs it
     from markdown_it import MarkdownIt
 
     return MarkdownIt("zero", {"html": False}).enable(RULES)

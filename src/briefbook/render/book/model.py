@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING
 from briefbook.brief.schema import Brief, Chart, ChartKind
 from briefbook.charts import RatioRow, StatusCount, TimelinePoint
 from briefbook.charts.describe import describe
-from briefbook.corpus.model import known_on
 from briefbook.core.errors import BriefbookError
+from briefbook.corpus.model import Article, Paragraph, known_on
 from briefbook.metrics.status import STATUSES, month_label, status_slug
 from briefbook.render.book.typeset import cn_date, cn_ordinal
 
 if TYPE_CHECKING:  # typing only: the book model never imports the heavy stages
     import datetime as dt
 
-    from briefbook.corpus.model import Article, Corpus, Paragraph, Section
-    from briefbook.project.config import Event
+    from briefbook.corpus.model import Cleaning, Corpus, Section
     from briefbook.metrics.catalog import Catalog
+    from briefbook.project.config import Event
 
 CHART_TITLES = {
     ChartKind.PLEDGED_VS_REPORTED: "承诺与报道对照",
@@ -295,7 +295,8 @@ def assemble(brief: Brief, corpus: Corpus, catalog: Catalog,
         for ref in spec.quotes:
             found = _paragraphs(corpus.resolve(ref))
             if not found:
-                raise BriefbookError(f"sections[{n - 1}].quotes: {ref!r} has no paragraphs to quote",
+                raise BriefbookError(f"sections[{n - 1}].quotes: {ref!r} has no paragraphs "
+                                     "to quote",
                                      hint="quote one of its neighbours (`briefbook sections`)")
             for para in found:
                 section = corpus.article(para.article_id).section(para.section_id)
@@ -344,7 +345,7 @@ def _catalog_on(catalog: Catalog, day: dt.date) -> Catalog:
     return catalog if catalog.as_of_day == day else catalog.as_of(day)
 
 
-def _known_events(article, events: Mapping[str, Event]) -> list[Event]:  # type: ignore[no-untyped-def]
+def _known_events(article: Article, events: Mapping[str, Event]) -> list[Event]:
     """The article's events among ``events`` (those known on the book's day), in its order."""
     return [events[e] for e in article.events if e in events]
 
@@ -368,7 +369,8 @@ def _nothing_to_plot(kind: ChartKind, rows: tuple, metrics) -> str | None:
 def _table_ids(brief: Brief, catalog) -> list[str]:
     if not brief.table:
         return []
-    ids = [m.id for m in catalog.metrics] if brief.table.metrics == "all" else list(brief.table.metrics)
+    ids = ([m.id for m in catalog.metrics] if brief.table.metrics == "all"
+           else list(brief.table.metrics))
     if brief.table.topics:
         ids = [i for i in ids if catalog.get(i).topic in brief.table.topics]
     return ids
@@ -403,8 +405,6 @@ def metric_size(catalog: Catalog, metric_id: str) -> int:
 
 def _paragraphs(node: Article | Section | Paragraph) -> list[Paragraph]:
     """The paragraphs a corpus id stands for: itself, its section's, or its article's."""
-    from briefbook.corpus.model import Article, Paragraph
-
     if isinstance(node, Paragraph):
         return [node]
     if isinstance(node, Article):
@@ -431,11 +431,12 @@ def _timeline_rows(metrics, corpus, events: Mapping[str, Event],
     several) and one per article that reports on no event, each counting the observations
     from its articles; by date. Only the articles published and the events held by ``day``
     (``events`` holds only those already)."""
-    points: dict[str, tuple[str, object, str | None]] = {}   # key -> (label, date, kind)
+    points: dict[str, tuple[str, dt.date, str | None]] = {}   # key -> (label, date, kind)
     for article in corpus.articles:
         if known_on(article, day):
             points.setdefault(*_timeline_point(article, events))
-    pledged, reported = Counter(), Counter()
+    pledged: Counter[str] = Counter()
+    reported: Counter[str] = Counter()
     for m in metrics:
         for obs in m.observations:
             article = corpus.article(corpus.paragraph(obs.source).article_id)
@@ -446,7 +447,8 @@ def _timeline_rows(metrics, corpus, events: Mapping[str, Event],
         for key, (label, day, kind) in sorted(points.items(), key=lambda kv: kv[1][1]))
 
 
-def _timeline_point(article, events: Mapping[str, Event]):  # type: ignore[no-untyped-def]
+def _timeline_point(article: Article,
+                    events: Mapping[str, Event]) -> tuple[str, tuple[str, dt.date, str | None]]:
     known = _known_events(article, events)
     if known:
         event = known[0]
@@ -468,7 +470,7 @@ def _chart_title(kind: ChartKind, rows: tuple) -> str:
     return CHART_TITLES[kind]
 
 
-def _first_cited(corpus, paragraph_ids: list[str]) -> list:  # type: ignore[no-untyped-def]
+def _first_cited(corpus: Corpus, paragraph_ids: list[str]) -> list[Article]:
     """The articles behind ``paragraph_ids``, in order of first citation."""
     order = dict.fromkeys(corpus.paragraph(pid).article_id for pid in paragraph_ids)
     return [corpus.article(aid) for aid in order]
@@ -488,7 +490,7 @@ def _source_notes(article) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _title_note(article) -> str | None:  # type: ignore[no-untyped-def]
+def _title_note(article: Article) -> str | None:
     """The editor's title: for a page without a headline, or instead of the page's own (a
     title equal to the page's headline is the page's: no note)."""
     headline = article.page.headline if article.page else None
@@ -497,7 +499,7 @@ def _title_note(article) -> str | None:  # type: ignore[no-untyped-def]
     return f"标题为编者所拟，原文标题为《{headline}》" if headline else "原文无标题，标题为编者所拟"
 
 
-def _script_note(cleaning) -> str | None:  # type: ignore[no-untyped-def]
+def _script_note(cleaning: Cleaning) -> str | None:
     """Conversion to simplified and removed pinyin, as cleaning counted them."""
     if cleaning.simplified and cleaning.pinyin:
         return "所据网页为繁体并夹注拼音，已转为简体、删去注音"

@@ -1,7 +1,7 @@
 """No gap on a printed line that a text extractor reads as a space: each gap inside a run of text
 rides on the advance of the glyph before it.
 
-Takes: the bytes of a PDF that WeasyPrint wrote with ``render/engine/runs.py`` installed (each run of
+Takes: the bytes of a PDF that WeasyPrint wrote with ``engine/runs.py`` installed (each run of
 text on a line inside a ``/BriefbookRun`` mark that holds its characters). Gives: the same PDF,
 each page drawing the same glyphs at the same places, with
 
@@ -32,6 +32,9 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
+
+import pikepdf
 
 from briefbook.render.engine.runs import TAG, TEXT_KEY
 
@@ -66,8 +69,6 @@ class _FontWidths:
 
 def _widths(font) -> _FontWidths | None:
     """The /W widths of a Type0 font with Identity-H encoding (None for any other font)."""
-    import pikepdf
-
     if font.get("/Subtype") != "/Type0" or font.get("/Encoding") != "/Identity-H":
         return None
     descendant = font.DescendantFonts[0]
@@ -127,8 +128,6 @@ def _glyphs(line: bytes, widths: _FontWidths) -> tuple[float, list[list]] | None
 
 def finish_runs(pdf_bytes: bytes, *, bridge: bool = True) -> bytes:
     """``pdf_bytes`` with its runs finished (see the module docstring)."""
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         changed = False
         clones: dict[tuple[int, int], list] = {}  # font object → its copies (see _clone)
@@ -143,8 +142,6 @@ def finish_runs(pdf_bytes: bytes, *, bridge: bool = True) -> bytes:
 
 
 def _content(page) -> bytes:
-    import pikepdf
-
     contents = page.obj.get("/Contents")
     if isinstance(contents, pikepdf.Array):
         return b"\n".join(part.read_bytes() for part in contents)
@@ -236,7 +233,7 @@ def _bridge_lines(pdf, lines: list[bytes], fonts, clones) -> dict[int, list[byte
 
 def _join(shows: list[_Show]) -> None:
     """Give the last glyph of each show of one run the gap to the next show of that run."""
-    for before, after in zip(shows, shows[1:]):
+    for before, after in pairwise(shows):
         if not before.glyphs or abs(after.y - before.y) > 0.01 * before.size:
             continue
         gap = (after.start - before.end) / before.size / before.scale * 1000
@@ -284,21 +281,20 @@ def _clone(pdf, fonts, font_name: str, wanted: dict[int, float], clones) -> str:
     """The resource name of a copy of ``font_name`` whose /W gives each glyph of ``wanted`` its
     width there. Copies are shared: each holds one width per glyph, and a glyph wanted at another
     width goes to the next copy (a book needs as many copies as one glyph has gap widths)."""
-    import pikepdf
-
     original = fonts[font_name]
     copies = clones.setdefault(original.objgen, [])
-    for name, type0, widths in copies:
-        if all(widths.get(cid, width) == width for cid, width in wanted.items()):
-            break
-    else:
+    found: tuple[str, pikepdf.Object, dict[int, float]] | None = next((c for c in copies
+                  if all(c[2].get(cid, width) == width for cid, width in wanted.items())), None)
+    if found is None:
         descendant = original.DescendantFonts[0]
         copy = pikepdf.Dictionary({k: v for k, v in descendant.items() if k != "/W"})
-        type0 = pikepdf.Dictionary({k: v for k, v in original.items()
-                                    if k != "/DescendantFonts"})
-        type0.DescendantFonts = pikepdf.Array([pdf.make_indirect(copy)])
-        name, type0, widths = f"{font_name}w{len(copies)}", pdf.make_indirect(type0), {}
-        copies.append((name, type0, widths))
+        head = pikepdf.Dictionary({k: v for k, v in original.items()
+                                   if k != "/DescendantFonts"})
+        head.DescendantFonts = pikepdf.Array([pdf.make_indirect(copy)])
+        fresh: dict[int, float] = {}
+        found = (f"{font_name}w{len(copies)}", pdf.make_indirect(head), fresh)
+        copies.append(found)
+    name, type0, widths = found
     if any(cid not in widths for cid in wanted):
         widths.update(wanted)
         type0.DescendantFonts[0].W = pikepdf.Array(

@@ -30,7 +30,8 @@ class AssetFetcher(URLFetcher):
 
     def __init__(
         self,
-        roots: Iterable[Path] = (resources.ASSETS_DIR, resources.FONTS_DIR, resources.TEMPLATES_DIR),
+        roots: Iterable[Path] = (resources.ASSETS_DIR, resources.FONTS_DIR,
+                                 resources.TEMPLATES_DIR),
         generated: Mapping[str, tuple[bytes, str]] | None = None,
     ):
         super().__init__(allowed_protocols={"file", GENERATED_SCHEME})

@@ -1,6 +1,7 @@
 """Line-level Chinese typesetting WeasyPrint 70.0 lacks: justification and clean line edges.
 
-Takes: nothing (``install()`` patches three WeasyPrint functions, once per process).
+Takes: nothing (``patch()`` replaces three WeasyPrint functions; ``engine.pinned.install``
+calls it once per process, on the pinned version only).
 Gives: ``text-align: justify`` that also stretches the gaps between Han characters and
 full-width marks, so justified Chinese lines end flush at the right margin (clreq 3.8); and
 the quarter-em beside a Latin run (``.latin.han-before/.han-after``, see typeset.py) dropped
@@ -20,19 +21,17 @@ baselines in tests/ fail loudly, so the change is seen).
 
 from __future__ import annotations
 
-from briefbook.render.engine.pinned import pinned_patch
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
+from weasyprint.text import line_break
+from weasyprint.text.ffi import pango
 
-import re
+from briefbook.core.chars import FULL_WIDTH_RUN
 
-# Han, CJK symbols and full-width forms, plus the marks Chinese sets full-width (— ‘ ’ “ ” … ·).
-CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                 "\uff00-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7]")
-
-CJK_RUN = re.compile(f"{CJK.pattern}+")
 
 def cjk_runs(text: str) -> list[tuple[int, int]]:
-    """(start, end) character offsets of each run of CJK characters."""
-    return [m.span() for m in CJK_RUN.finditer(text)]
+    """(start, end) character offsets of each run of full-width characters (``core.chars``)."""
+    return [m.span() for m in FULL_WIDTH_RUN.finditer(text)]
 
 
 def cjk_units(text: str) -> int:
@@ -95,14 +94,8 @@ def _after(line, target) -> list:
     return out
 
 
-@pinned_patch
-def install() -> None:
-    """Patch WeasyPrint (once; see render/engine/pinned.py)."""
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
-    from weasyprint.text.ffi import pango
-
+def patch() -> None:
+    """Patch WeasyPrint (only through ``engine.pinned.install``: once, on the pinned version)."""
 
     spaces_only = inline.count_expandable_spaces
     set_text = line_break.Layout.set_text

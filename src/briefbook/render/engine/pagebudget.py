@@ -1,8 +1,9 @@
 """A page budget inside WeasyPrint's layout: a book that runs past it stops, with a clear error.
 
-Takes: nothing (``install()`` wraps WeasyPrint's page maker, once per process, on the pinned
-version; see render/engine/pinned.py). Gives: layout that raises ``BriefbookError`` as soon as one
-layout pass makes more than ``MAX_LAYOUT_PAGES`` pages, instead of laying out all of them.
+Takes: nothing (``patch()`` wraps WeasyPrint's page maker; ``engine.pinned.install`` calls it
+once per process, on the pinned version only). Gives: layout that raises ``BriefbookError`` as
+soon as one layout pass makes more than ``MAX_LAYOUT_PAGES`` pages, instead of laying out all
+of them.
 
 Why here and not in the stylesheet check: sizes that are each within the stylesheet's bounds
 can still multiply the page count (``* { font-size: 72pt }`` made the 20-page example book
@@ -14,8 +15,9 @@ book the text budget allows on A4), so every book briefbook writes can also be c
 
 from __future__ import annotations
 
+from weasyprint import layout
+
 from briefbook.core.errors import BriefbookError
-from briefbook.render.engine.pinned import pinned_patch
 
 #: Pages one layout pass may make (the whole book, or one chapter with ``--jobs``); equal to
 #: ``checks.rasterise.MAX_PDF_PAGES`` (a test keeps them equal; render does not import checks).
@@ -26,11 +28,9 @@ class TooManyPages(BriefbookError):
     """A layout pass ran past ``MAX_LAYOUT_PAGES``."""
 
 
-@pinned_patch
-def install() -> None:
-    """Wrap ``weasyprint.layout.make_all_pages`` (the generator ``layout_document`` lists)."""
-    from weasyprint import layout
-
+def patch() -> None:
+    """Wrap ``weasyprint.layout.make_all_pages`` (the generator ``layout_document`` lists; only
+    through ``engine.pinned.install``)."""
     make_all_pages = layout.make_all_pages
 
     def make_pages_within_budget(*args, **kwargs):

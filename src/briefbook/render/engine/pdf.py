@@ -1,6 +1,6 @@
 """HTML → PDF with WeasyPrint, locked down and strict.
 
-Takes: a complete HTML string (from ``render.html``) and the in-memory resources it links to.
+Takes: a complete HTML string (from ``book.html``) and the in-memory resources it links to.
 Gives: PDF bytes. Any WeasyPrint warning — a ``.notdef`` glyph, a font face that failed to
 load, a refused URL, a CSS rule it ignored — fails the render with a clear error, and a hint
 for that kind of warning, because a warning today is a flawed page in print tomorrow. Before
@@ -18,10 +18,17 @@ import contextlib
 import logging
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
 
 from briefbook.core import resources
 from briefbook.core.errors import BriefbookError
+from briefbook.core.fonts import font_face_css
 from briefbook.project.stylesheet import GeneratedText
+from briefbook.render.engine import pinned
 from briefbook.render.engine.fetcher import AssetFetcher
 
 STYLESHEET = resources.TEMPLATES_DIR / "book.css"
@@ -50,15 +57,9 @@ class PdfWriter:
 
     def __init__(self, stylesheet: Path = STYLESHEET, *, project_stylesheet: Path | None = None,
                  project_root: Path | None = None):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        from briefbook.core.fonts import font_face_css
-        from briefbook.render.engine import justify, pagebudget, runs
-
-        self.cjk_justify = justify.install()
-        self.marks_runs = runs.install()
-        pagebudget.install()  # a layout pass stops past MAX_LAYOUT_PAGES (render/engine/pagebudget.py)
+        #: whether briefbook's WeasyPrint patches are active (justification, run marks, the
+        #: page budget, tag names: ``engine.pinned``); False on any other WeasyPrint version
+        self.patched = pinned.install()
         roots = [resources.ASSETS_DIR, resources.FONTS_DIR, resources.TEMPLATES_DIR]
         if project_root is not None:
             roots.append(project_root)  # the project stylesheet's own fonts and images
@@ -76,20 +77,22 @@ class PdfWriter:
         for sheet in (stylesheet, project_stylesheet):
             if sheet is None:
                 continue
-            self.css_text += ("\n" if self.css_text else "") + Path(sheet).read_text(encoding="utf-8")
+            text = Path(sheet).read_text(encoding="utf-8")
+            self.css_text += ("\n" if self.css_text else "") + text
             with weasyprint_warnings() as warnings:
                 self.stylesheets.append(CSS(filename=str(sheet), font_config=self.font_config,
                                             url_fetcher=self.fetcher))
             raise_on_warnings(warnings, self.fetcher, where=str(sheet))
 
     def write(self, html: str, generated: Mapping[str, tuple[bytes, str]] | None = None,
-              *, where: str = "render", options: Mapping | None = None) -> bytes:
-        """``options``: extra ``write_pdf`` keywords (PDF variants, see render.archival)."""
+              *, where: str = "render", options: Mapping[str, Any] | None = None) -> bytes:
+        """``options``: extra ``write_pdf`` keywords (PDF variants, see formats.archival)."""
         with self.strict(where, generated=generated or {}):
             return self.layout(html).write_pdf(**dict(options or {}))
 
     @contextlib.contextmanager
-    def strict(self, where: str, *, generated: Mapping | None = None) -> Iterator[None]:
+    def strict(self, where: str, *,
+               generated: Mapping[str, tuple[bytes, str]] | None = None) -> Iterator[None]:
         """Run the block with WeasyPrint's warnings (and refused URLs) turned into one clear
         error; ``generated``, if given, are the in-memory resources (charts) it may load."""
         if generated is not None:
@@ -99,12 +102,10 @@ class PdfWriter:
             yield
         raise_on_warnings(warnings, self.fetcher, where=where)
 
-    def layout(self, html: str, extra_css: str | None = None):
+    def layout(self, html: str, extra_css: str | None = None) -> Document:
         """WeasyPrint's ``Document`` for ``html`` (pages laid out, nothing written), with
-        ``extra_css`` cascaded after the stylesheets (a chapter's seam, render.chapters).
+        ``extra_css`` cascaded after the stylesheets (a chapter's seam, layout.chapters).
         The caller collects warnings and sets ``fetcher.generated``."""
-        from weasyprint import CSS, HTML
-
         stylesheets = list(self.stylesheets)
         if extra_css:
             stylesheets.append(CSS(string=extra_css, font_config=self.font_config))

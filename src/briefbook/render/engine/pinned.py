@@ -1,35 +1,40 @@
-"""The one guard around every patch briefbook makes to WeasyPrint.
+"""The one guard around every patch briefbook makes to WeasyPrint, and the one place its pin
+is written in the source.
 
-Takes: a function that patches WeasyPrint. Gives: ``install()``, which runs it once per process
-and only on the WeasyPrint version the patches were written against (``PINNED_WEASYPRINT``, the
-pin in pyproject.toml); on any other version WeasyPrint is left untouched, ``install()`` returns
-False, and the page baselines in tests/ fail loudly so the change is seen. Used by justify.py,
-runs.py and tagging.py.
+Takes: nothing. Gives: ``PINNED_WEASYPRINT`` (the version the patches were written against; it
+equals the ``weasyprint==`` pin in pyproject.toml, tests/render/test_justify.py keeps them equal,
+and ``briefbook doctor`` reads it from here) and ``install()``, which checks the installed
+WeasyPrint against the pin once per process and, on that version only, installs every patch:
+
+- ``justify.patch``: Chinese justification and clean line edges;
+- ``runs.patch``: each run of text on a line marked with its characters (``bridge`` finishes it);
+- ``pagebudget.patch``: layout stops past ``MAX_LAYOUT_PAGES`` pages;
+- ``tags.patch``: structure names for the tagged PDF/UA variant (used only when it is written).
+
+On any other version WeasyPrint is left untouched, ``install()`` returns False, and the page
+baselines in tests/ fail loudly so the change is seen.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+
+import weasyprint
+
+from briefbook.render.engine import justify, pagebudget, runs, tags
 
 PINNED_WEASYPRINT = "70.0"
 
+#: every patch, in the order they are installed
+PATCHES = (justify.patch, runs.patch, pagebudget.patch, tags.patch)
 
-def pinned_patch(apply: Callable[[], None]) -> Callable[[], bool]:
-    """``apply`` as an ``install()`` that patches once, on the pinned version only, and returns
-    whether the patch is active."""
-    done = False
 
-    @functools.wraps(apply)
-    def install() -> bool:
-        nonlocal done
-        if not done:
-            import weasyprint
-
-            if weasyprint.__version__ != PINNED_WEASYPRINT:
-                return False
-            apply()
-            done = True
-        return True
-
-    return install
+@functools.cache
+def install() -> bool:
+    """Install every patch (once per process) if WeasyPrint is the pinned version; whether
+    they are active."""
+    if weasyprint.__version__ != PINNED_WEASYPRINT:
+        return False
+    for patch in PATCHES:
+        patch()
+    return True

@@ -1,31 +1,37 @@
 """Each run of text on a printed line, marked in the PDF with the characters it holds.
 
-Takes: nothing (``install()`` replaces WeasyPrint 70.0's drawing of a line box, once per
-process). Gives: every run of text of a line box drawn inside ``/BriefbookRun <</T (…)>> BDC …
-EMC``, ``T`` holding the run's characters exactly as the brief and the corpus have them, for
-``render/engine/bridge.py`` to finish: it makes the run's gaps part of the glyph advances (and drops
-the marks) or, for PDF/A, turns each mark into an ``/ActualText`` span.
+Takes: nothing (``patch()`` replaces WeasyPrint 70.0's drawing of a line box;
+``engine.pinned.install`` calls it once per process, on the pinned version only). Gives: every
+run of text of a line box drawn inside ``/BriefbookRun <</T (…)>> BDC … EMC``, ``T`` holding the
+run's characters exactly as the brief and the corpus have them, for ``engine/bridge.py`` to
+finish: it makes the run's gaps part of the glyph advances (and drops the marks) or, for PDF/A,
+turns each mark into an ``/ActualText`` span.
 
 A run is the line's text boxes and inline boxes between anything else: an inline-block or an
 image (a status badge, say) — whose own lines are runs of their own —, a footnote call or marker,
 anything raised or lowered (checks/footnotes.py finds calls by their size and raise). The glyphs,
 their positions and every tag stay as they were: the mark sits inside the line's block and
 around the runs' own marked content (each text box's MCID sequence under PDF/UA), so the nesting
-holds. Pinned to WeasyPrint 70.0 like justify.py and tagging.py; checked by
+holds. Pinned to WeasyPrint 70.0 like justify.py and tags.py; checked by
 tests/render/test_copied_text.py with pdftotext, pdfium and pdf.js.
 """
 
 from __future__ import annotations
 
-from briefbook.render.engine.pinned import pinned_patch
+import pydyf
+from weasyprint import draw
+from weasyprint.formatting_structure import boxes
+from weasyprint.stacking import StackingContext
 
-#: the marked-content tag and the property holding the run's text (render/engine/bridge.py reads both)
+from briefbook.core.chars import ZERO_WIDTH
+
+#: the marked-content tag and the property holding the run's text (engine/bridge.py reads both)
 TAG = "BriefbookRun"
 TEXT_KEY = "T"
 
 #: Break opportunities that are not text, left out of a run's text: ``<wbr>`` (WeasyPrint keeps
 #: it as U+200B in the text box), word joiner, zero-width no-break space.
-INVISIBLE = "\u200b\u2060\ufeff"
+INVISIBLE = ZERO_WIDTH
 #: Inline pseudo-elements kept out of the runs: a footnote's call and marker are found in the
 #: PDF by their own size and raise (checks/footnotes.py), which a PDF/A run's ActualText hides.
 APART = ("::footnote-call", "::footnote-marker")
@@ -67,14 +73,8 @@ def text_runs(children, text_box_type, inline_box_type) -> list[tuple[int, int, 
     return runs
 
 
-@pinned_patch
-def install() -> None:
-    """Replace WeasyPrint's drawing of a line box (once; see render/engine/pinned.py)."""
-    import pydyf
-    from weasyprint import draw
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.stacking import StackingContext
-
+def patch() -> None:
+    """Replace WeasyPrint's drawing of a line box (only through ``engine.pinned.install``)."""
     draw_inline_level = draw.draw_inline_level
 
     def draw_line(stream, page, box, offset_x=0, text_overflow="clip", block_ellipsis="none"):

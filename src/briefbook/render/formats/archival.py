@@ -8,8 +8,9 @@ cites (JSON: values, quotes, paragraph ids, statuses, as-of date) and its source
 WeasyPrint 70.0 does the PDF/A-3 side itself: XMP ``pdfaid:part=3``/``conformance=B``, an
 sRGB output intent with its ICC profile, file identifiers, and for each attachment a
 ``/Filespec`` with ``/AFRelationship`` listed in the catalog's ``/AF`` array — twice each, so
-``finish`` keeps one (checked in tests/render/test_archival.py). What it lacks for PDF/UA — header/footer text as artifacts,
-header cells' scope, linked footnotes — ``render.tagging`` adds after it.
+``finish`` keeps one (checked in tests/render/test_archival.py). What it lacks for PDF/UA —
+header/footer text as artifacts, header cells' scope, linked footnotes — ``formats.tagging``
+adds after it.
 
 Attachments carry the book's date as their creation and modification time, so two renders of
 the same inputs give the same bytes.
@@ -21,25 +22,30 @@ import base64
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import pikepdf
+from weasyprint import Attachment
 
 from briefbook.core.errors import BriefbookError
+from briefbook.corpus.model import known_on
+from briefbook.render.book.model import Book
+from briefbook.render.formats.tagging import repair
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from briefbook.project.config import Event
+    from briefbook.corpus.model import Corpus
     from briefbook.metrics.catalog import Catalog, Observation
-    from briefbook.render.book.model import Book
+    from briefbook.project.config import Event
 
 #: variant → what it asks of WeasyPrint. ``pdf/a-3b`` embeds the provenance files.
 VARIANTS = {
     "pdf/a-3b": {"pdf_variant": "pdf/a-3b"},
     "pdf/ua-1": {"pdf_variant": "pdf/ua-1"},
 }
-#: the outputs whose in-line gaps ride on glyph widths (render/engine/bridge.py): every one but PDF/A,
+#: the outputs whose in-line gaps ride on glyph widths (engine/bridge.py): every one but PDF/A,
 #: which asks that /W equal the font program's widths (its runs carry ActualText instead)
 BRIDGED_VARIANTS = (None, "pdf/ua-1")
 #: what each variant is for, for ``--help`` and error messages
@@ -73,9 +79,11 @@ def cited_metric_ids(book: Book) -> list[str]:
     return list(dict.fromkeys(r.id for r in rows))
 
 
-def _observation(obs: Observation | None, corpus) -> dict | None:
-    if obs is None:
-        return None
+def _observation(obs: Observation | None, corpus: Corpus) -> dict[str, Any] | None:
+    return None if obs is None else _observed(obs, corpus)
+
+
+def _observed(obs: Observation, corpus: Corpus) -> dict[str, Any]:
     article = corpus.article(obs.article_id)
     return {
         "value": obs.value, "unit": obs.unit, "qualifier": obs.qualifier,
@@ -95,7 +103,7 @@ def metrics_document(book: Book, catalog: Catalog, corpus) -> dict:
             "ratio": None if m.ratio is None else round(m.ratio, 4),
             "pledged": _observation(m.pledged, corpus),
             "reported": _observation(m.reported, corpus),
-            "observations": [_observation(o, corpus) | {"kind": o.kind} for o in m.observations],
+            "observations": [_observed(o, corpus) | {"kind": o.kind} for o in m.observations],
         })
     return {"title": book.title, "as_of": book.as_of_iso or book.date_iso, "metrics": metrics}
 
@@ -103,8 +111,6 @@ def metrics_document(book: Book, catalog: Catalog, corpus) -> dict:
 def sources_document(book: Book, corpus, events: Mapping[str, Event]) -> dict:
     """The corpus as the book knew it: the articles published, and the events held, on or
     before the book's day (``corpus.model.known_on``), and which of them it cites."""
-    from briefbook.corpus.model import known_on
-
     cited = {ref.split("/", 1)[0] for ref in cited_paragraphs(book)}
     day = dt.date.fromisoformat(book.as_of_iso or book.date_iso)
     return {"title": book.title, "as_of": day.isoformat(), "sources": [
@@ -118,7 +124,8 @@ def sources_document(book: Book, corpus, events: Mapping[str, Event]) -> dict:
 
 def cited_paragraphs(book: Book) -> list[str]:
     """Paragraph ids the book cites, in metric rows and quotes."""
-    rows = list(book.key_figures) + list(book.table or ()) + [r for s in book.sections for r in s.rows]
+    rows = list(book.key_figures) + list(book.table or ())
+    rows += [r for s in book.sections for r in s.rows]
     refs = [f.citation.ref for r in rows for f in (r.pledged, r.reported) if f is not None]
     return refs + [q.citation.ref for s in book.sections for q in s.quotes]
 
@@ -136,25 +143,24 @@ def provenance_files(brief_path: Path, book: Book, catalog: Catalog, corpus,
         raise BriefbookError(f"cannot read the brief to embed it: {exc.strerror}",
                              where=str(brief_path)) from exc
     return [
-        ProvenanceFile(BRIEF_FILE, brief_bytes, "application/yaml", "简报定义（YAML），本册据此生成", "Source"),
+        ProvenanceFile(BRIEF_FILE, brief_bytes, "application/yaml",
+                       "简报定义（YAML），本册据此生成", "Source"),
         ProvenanceFile(METRICS_FILE, _json(metrics_document(book, catalog, corpus)),
-                       "application/json", "本册引用的指标：数值、原文引语、段落编号、状态、截至日期", "Data"),
-        ProvenanceFile(SOURCES_FILE, _json(sources_document(book, corpus, events)), "application/json",
-                       "资料来源清单", "Data"),
+                       "application/json",
+                       "本册引用的指标：数值、原文引语、段落编号、状态、截至日期", "Data"),
+        ProvenanceFile(SOURCES_FILE, _json(sources_document(book, corpus, events)),
+                       "application/json", "资料来源清单", "Data"),
     ]
 
 
 def write_options(variant: str | None, files: list[ProvenanceFile], book: Book) -> dict:
     """Keyword arguments for ``Document.write_pdf`` for ``variant`` (``{}`` for a plain PDF)."""
-    if check_variant(variant) is None:
+    checked = check_variant(variant)
+    if checked is None:
         return {}
-    from weasyprint import Attachment
-
-    options = dict(VARIANTS[variant])
-    if options.get("pdf_variant") == "pdf/ua-1":
-        from briefbook.render.formats import tagging
-
-        tagging.install()
+    # pdf/ua-1's tag names come with the other WeasyPrint patches (engine.pinned, installed by
+    # the writer that lays the book out).
+    options: dict[str, Any] = dict(VARIANTS[checked])
     if variant == "pdf/a-3b":
         when = dt.datetime.fromisoformat(book.date_iso)
         options["attachments"] = [
@@ -170,8 +176,6 @@ def finish(variant: str, pdf: bytes) -> bytes:
     """What WeasyPrint leaves undone for ``variant`` (tag-tree repairs for PDF/UA, /AF for
     PDF/A-3)."""
     if variant == "pdf/ua-1":
-        from briefbook.render.formats.tagging import repair
-
         return repair(pdf)
     if variant == "pdf/a-3b":
         return dedupe_associated_files(pdf)
@@ -181,8 +185,6 @@ def finish(variant: str, pdf: bytes) -> bytes:
 def dedupe_associated_files(data: bytes) -> bytes:
     """WeasyPrint 70.0 lists each attachment twice in the catalog's ``/AF`` (once from the
     name tree, once from the file specifications): keep each file specification once."""
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(data)) as pdf:
         associated = pdf.Root.get("/AF")
         if associated is None:

@@ -1,7 +1,7 @@
 """The HTML edition: the same book as one self-contained, accessible HTML file.
 
-Takes: a brief (through a ``Renderer``: the same ``Book``, templates and drawn charts as the
-PDF). Gives: one UTF-8 HTML string — no external requests — with
+Takes: a brief and a ``BookSource`` (``render.Renderer``: the same ``Book``, templates and
+drawn charts as the PDF). Gives: one UTF-8 HTML string — no external requests — with
 
 - every figure, quote, status, citation and source of the PDF (the same templates render it);
 - charts as inline SVG with ``role="img"``, a ``<title>`` (the caption) and a ``<desc>`` (the
@@ -25,17 +25,18 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import uharfbuzz as hb
+from fontTools.ttLib import TTFont
 from markupsafe import Markup, escape
 
 from briefbook.core import resources
+from briefbook.core.coverage import check_coverage
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import write_atomic
-
-if TYPE_CHECKING:
-    from briefbook.render import Renderer
-    from briefbook.render.book.model import ChartJob
+from briefbook.render.book.html import environment
+from briefbook.render.book.model import Book, ChartJob, chart_jobs
 
 EDITION_CSS = resources.TEMPLATES_DIR / "edition.css"
 FORMATS = ("pdf", "html")
@@ -51,11 +52,20 @@ FACES = (
 def check_format(output_format: str, variant: str | None) -> str:
     """The file suffix for ``--format``; refuses a PDF variant for HTML."""
     if output_format not in FORMATS:
-        raise BriefbookError(f"unknown format {output_format!r}", hint="use --format pdf or --format html")
+        raise BriefbookError(f"unknown format {output_format!r}",
+                             hint="use --format pdf or --format html")
     if output_format == "html" and variant is not None:
         raise BriefbookError("--pdf-variant applies to PDF output only",
                              hint="drop --pdf-variant, or render the PDF and the HTML separately")
     return output_format
+
+
+class BookSource(Protocol):
+    """What the HTML edition needs of ``render.Renderer``: the book and its drawn charts."""
+
+    def book(self, brief_path: Path) -> Book: ...
+
+    def charts(self, book: Book) -> dict[str, tuple[bytes, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -89,9 +99,6 @@ def inline_svg(svg: bytes, chart: ChartJob) -> Markup:
 
 def subset_font(path: Path, characters: str) -> bytes:
     """``path`` cut down to ``characters`` (all layout features kept), as WOFF."""
-    import uharfbuzz as hb
-    from fontTools.ttLib import TTFont
-
     face = hb.Face(hb.Blob.from_file_path(str(path)))
     request = hb.SubsetInput()
     for char in sorted(set(characters)):
@@ -113,15 +120,13 @@ def font_faces(characters: str) -> str:
     for family, weight, filename in FACES:
         data = base64.b64encode(subset_font(resources.FONTS_DIR / filename, characters)).decode()
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-                     f'font-display: swap; src: url(data:font/woff;base64,{data}) format("woff"); }}')
+                     f'font-display: swap; src: url(data:font/woff;base64,{data}) '
+                     'format("woff"); }}')
     return "\n".join(rules)
 
 
-def render_html(renderer: Renderer, brief_path: Path) -> str:
-    from briefbook.render.book.model import chart_jobs
-    from briefbook.render.book.html import environment
-    from briefbook.core.coverage import check_coverage
-
+def render_html(renderer: BookSource, brief_path: Path) -> str:
+    """The HTML edition of the brief at ``brief_path``."""
     book = renderer.book(Path(brief_path))
     drawn = renderer.charts(book)
     charts = {job.name: inline_svg(drawn[job.name][0], job) for job in chart_jobs(book)}
@@ -133,7 +138,7 @@ def render_html(renderer: Renderer, brief_path: Path) -> str:
     return template.render(book=book, edition=EditionView(css, charts))
 
 
-def render_html_to_file(brief_path: Path, out: Path, renderer: Renderer) -> bytes:
+def render_html_to_file(brief_path: Path, out: Path, renderer: BookSource) -> bytes:
     """Render the HTML edition and write it atomically; returns its bytes."""
     data = render_html(renderer, Path(brief_path)).encode("utf-8")
     write_atomic(Path(out), data)

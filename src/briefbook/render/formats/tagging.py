@@ -11,45 +11,23 @@ Gives: the same pages, byte-for-byte the same drawing operators, with:
 - footnotes as ``Note`` elements with an ``/ID``, and each footnote call a ``Reference``
   element pointing at its note (``/Ref``), in document order (call k ↔ note k).
 
-The last needs names WeasyPrint does not give: ``install()`` maps the footnote call and marker
+The last needs names WeasyPrint does not give: ``engine.tags`` (installed with the other
+WeasyPrint patches by ``engine.pinned.install``) maps the footnote call and marker
 pseudo-elements to ``Reference`` and ``Lbl`` (instead of ``NonStruct``) and inline elements
-such as ``strong`` to ``Span``. Pinned to WeasyPrint 70.0 like render/engine/justify.py; checked by
-tests/render/test_tagged.py, which walks the structure tree.
+such as ``strong`` to ``Span``. Checked by tests/render/test_tagged.py, which walks the
+structure tree.
 """
 
 from __future__ import annotations
 
-from briefbook.render.engine.pinned import pinned_patch
-
 import io
 
-#: HTML element (or pseudo-element) → structure type, where WeasyPrint's choice falls short
-TAG_NAMES = {
-    "span::footnote-call": "Reference",
-    "span::footnote-marker": "Lbl",
-    "strong": "Span",
-    "em": "Span",
-    "figure": "Div",
-    "nav": "TOC",
-    "header": "Div",
-}
+import pikepdf
 
-@pinned_patch
-def install() -> None:
-    """Teach WeasyPrint's tagger the names above (once; see render/engine/pinned.py)."""
-    from weasyprint.pdf import tags
-
-    original = tags._get_pdf_tag
-
-    def pdf_tag(tag):
-        return TAG_NAMES.get(tag) or original(tag)
-
-    tags._get_pdf_tag = pdf_tag
+from briefbook.core.errors import BriefbookError
 
 
 def _reachable(root) -> set[tuple[int, int]]:
-    import pikepdf
-
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -70,8 +48,6 @@ def _reachable(root) -> set[tuple[int, int]]:
 
 
 def _children(element):
-    import pikepdf
-
     kids = element.get("/K")
     if isinstance(kids, pikepdf.Array):
         return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
@@ -88,8 +64,6 @@ def _walk(element):
 
 def mark_artifacts(pdf) -> int:
     """Turn marked content owned by no element of the tree into pagination artifacts."""
-    import pikepdf
-
     tree = pdf.Root.StructTreeRoot
     reachable = _reachable(tree.K)
     nums = tree.ParentTree.Nums
@@ -110,20 +84,21 @@ def mark_artifacts(pdf) -> int:
             continue
         instructions = pikepdf.parse_content_stream(page)
         changed = []
-        for operands, operator in instructions:
+        for instruction in instructions:
+            operands, operator = instruction.operands, instruction.operator
             if (str(operator) == "BDC" and len(operands) == 2
                     and isinstance(operands[1], pikepdf.Dictionary)
                     and int(operands[1].get("/MCID", -1)) in wanted):
-                operands = [pikepdf.Name.Artifact, artifact]
+                changed.append(pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name.Artifact, artifact], operator))
                 count += 1
-            changed.append(pikepdf.ContentStreamInstruction(operands, operator))
+            else:
+                changed.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(changed))
     return count
 
 
 def scope_headers(pdf) -> int:
-    import pikepdf
-
     count = 0
     for element in _walk(pdf.Root.StructTreeRoot.K[0]):
         if element.get("/S") == "/TH":
@@ -138,8 +113,6 @@ def scope_headers(pdf) -> int:
 
 def link_footnotes(pdf) -> int:
     """Notes get ids; the k-th footnote call refers to the k-th note."""
-    import pikepdf
-
     elements = list(_walk(pdf.Root.StructTreeRoot.K[0]))
     calls = [e for e in elements if e.get("/S") == "/Reference"]
     notes = []
@@ -149,10 +122,9 @@ def link_footnotes(pdf) -> int:
             element.S = pikepdf.Name.Note
             notes.append(element)
     if len(calls) != len(notes):
-        from briefbook.core.errors import BriefbookError
-
         raise BriefbookError(f"tagged PDF: {len(calls)} footnote calls but {len(notes)} notes",
-                             hint="a footnote lost on layout; render without --pdf-variant and report it")
+                             hint="a footnote lost on layout; render without --pdf-variant "
+                                  "and report it")
     for n, (call, note) in enumerate(zip(calls, notes, strict=True), start=1):
         note.ID = pikepdf.String(f"note-{n}")
         call.Ref = pikepdf.Array([note])
@@ -167,24 +139,24 @@ def wrap_list_bodies(pdf) -> int:
     itself, beside or instead of an ``LBody``; here everything after the label moves into
     one ``LBody``, in its order, and MCIDs it held are re-pointed at it in the parent tree.
     """
-    import pikepdf
-
     parents = _parent_arrays(pdf)
     count = 0
     for item in [e for e in _walk(pdf.Root.StructTreeRoot.K[0]) if e.get("/S") == "/LI"]:
         kids = item.get("/K")
         kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
         labels = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl"]
-        rest = [k for k in kids if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl")]
-        if len(rest) == 1 and isinstance(rest[0], pikepdf.Dictionary) and rest[0].get("/S") == "/LBody":
+        rest = [k for k in kids
+                if not (isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Lbl")]
+        if (len(rest) == 1 and isinstance(rest[0], pikepdf.Dictionary)
+                and rest[0].get("/S") == "/LBody"):
             continue
         body = pdf.make_indirect(pikepdf.Dictionary(
             Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item, Pg=item.Pg,
             K=pikepdf.Array()))
         for kid in rest:
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") == "/LBody":
-                grandchildren = kid.get("/K")
-                grandchildren = list(grandchildren) if isinstance(grandchildren, pikepdf.Array) else [grandchildren]
+                below = kid.get("/K")
+                grandchildren = list(below) if isinstance(below, pikepdf.Array) else [below]
                 for g in grandchildren:
                     _adopt(body, g, parents, item.Pg)
             else:
@@ -196,8 +168,6 @@ def wrap_list_bodies(pdf) -> int:
 
 def _parent_arrays(pdf) -> dict[tuple[int, int], object]:
     """Page object id → its array in the parent tree (MCID → owning element)."""
-    import pikepdf
-
     nums = pdf.Root.StructTreeRoot.ParentTree.Nums
     by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)
               if isinstance(nums[i + 1], pikepdf.Array)}
@@ -206,8 +176,6 @@ def _parent_arrays(pdf) -> dict[tuple[int, int], object]:
 
 
 def _adopt(body, kid, parents, page) -> None:
-    import pikepdf
-
     if isinstance(kid, pikepdf.Dictionary):
         if "/S" in kid:
             kid.P = body
@@ -217,8 +185,6 @@ def _adopt(body, kid, parents, page) -> None:
 
 
 def repair(data: bytes) -> bytes:
-    import pikepdf
-
     with pikepdf.open(io.BytesIO(data)) as pdf:
         if "/StructTreeRoot" not in pdf.Root:
             return data

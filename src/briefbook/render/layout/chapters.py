@@ -1,7 +1,7 @@
 """A book's HTML cut into chapters that can each be laid out alone, and the "seam" CSS that
 makes a chapter laid out alone look exactly as it does inside the whole book.
 
-Takes: the book's HTML (``render.html``) and the stylesheet's text. Gives: ``Chapter`` values
+Takes: the book's HTML (``book.html``) and the stylesheet's text. Gives: ``Chapter`` values
 (a complete HTML document each, the counters it advances, the running strings it sets, the
 anchors whose page numbers it prints) and ``seam_css(...)`` for a chapter at a given place.
 
@@ -29,6 +29,11 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
+
+import cssselect2
+import tinycss2
+import tinyhtml5
 
 CHAPTER_CLASS = "chapter"
 #: Document counters a chapter hands to the next: name → (what advances it, where it is reset).
@@ -81,8 +86,6 @@ class StyleFacts:
 
 @cache
 def style_facts(css_text: str) -> StyleFacts:
-    import tinycss2
-
     margins: list[MarginRule] = []
     string_sets: list[tuple[str, str]] = []
     targets: list[tuple[str, str]] = []
@@ -109,17 +112,17 @@ def style_facts(css_text: str) -> StyleFacts:
                         raise NotSplittable(f"string-set {value!r} on {selector!r}")
                     string_sets.append((selector, name))
                 elif decl.lower_name == "content" and "target-counter" in value:
-                    if not re.fullmatch(r'leader\("."\)\s*target-counter\(attr\(href\),\s*page\)', value):
+                    if not re.fullmatch(
+                            r'leader\("."\)\s*target-counter\(attr\(href\),\s*page\)', value):
                         raise NotSplittable(f"content {value!r}")
                     targets.append((selector, value))
-                elif decl.lower_name == "content" and ("counter(pages)" in value or "string(" in value):
+                elif decl.lower_name == "content" and ("counter(pages)" in value
+                                                       or "string(" in value):
                     raise NotSplittable(f"page-based content outside @page: {value!r}")
     return StyleFacts(tuple(margins), tuple(string_sets), tuple(targets), first_other)
 
 
 def _declarations(content):
-    import tinycss2
-
     return [d for d in tinycss2.parse_blocks_contents(content or [], skip_comments=True,
                                                       skip_whitespace=True)
             if d.type == "declaration"]
@@ -177,16 +180,13 @@ def _text_cut(html: str) -> tuple[str, list[str], str] | None:
     else:
         starts.insert(0, body.end())
     bounds = starts + [end]
-    parts = [html[a:b] for a, b in zip(bounds, bounds[1:])]
+    parts = [html[a:b] for a, b in pairwise(bounds)]
     return html[:body.end()], parts, html[end:]
 
 
 @lru_cache(maxsize=512)
 def _split_parsed(html: str, css_text: str) -> tuple[Chapter, ...]:
     """``split`` by one parse of the whole document (memoised: callers pass pieces again)."""
-    import cssselect2
-    import tinyhtml5
-
     facts = style_facts(css_text)
     root = tinyhtml5.parse(html, namespace_html_elements=False)
     head, body = root.find("head"), root.find("body")
@@ -236,8 +236,6 @@ def _split_parsed(html: str, css_text: str) -> tuple[Chapter, ...]:
 
 @cache
 def _compiled(selector: str):
-    import cssselect2
-
     return tuple(cssselect2.compile_selector_list(selector))
 
 

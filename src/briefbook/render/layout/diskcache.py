@@ -54,7 +54,7 @@ from functools import cache
 from pathlib import Path
 
 from briefbook.core.errors import BriefbookError
-from briefbook.core.fileio import read_fd
+from briefbook.core.fileio import read_fd, write_atomic
 
 KEY_BYTES = 32
 _KEY_NAME = re.compile(r"[0-9a-f]{64}")
@@ -252,8 +252,6 @@ class DiskCache:
 
     def put(self, key: str, value: bytes) -> None:
         """Store ``value`` under ``key``, signed; silently nothing if it cannot be kept."""
-        from briefbook.core.fileio import write_atomic
-
         path = self.path(key)
         secret_ = secret()
         if secret_ is None or len(value) > self.limit or not self._folder_ok():

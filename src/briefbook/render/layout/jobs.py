@@ -1,10 +1,11 @@
 """Parallel layout: a book's chapters laid out in several processes, stitched into one PDF.
 
-Takes: a ``Renderer`` (project, fonts and stylesheet loaded), the book's HTML and charts, and a
-job count. Gives: PDF bytes with the pages and text of ``Renderer.render`` — not its bytes:
-each process writes its own font subsets (``render.stitch``).
+Takes: a ``Writer`` (``layout.writer``: fonts and stylesheet loaded), the layout cache folder,
+the book's HTML and charts, and a job count. Gives: PDF bytes with the pages and text of a
+one-process render — not its bytes: each process writes its own font subsets
+(``layout.stitch``).
 
-How: the chapters (``render.chapters``; each starts a page) are cut into ``jobs`` runs of
+How: the chapters (``layout.chapters``; each starts a page) are cut into ``jobs`` runs of
 consecutive chapters, balanced by their expected page counts. Each run is laid out and
 written as one WeasyPrint document with the seam CSS that puts it in its place in the book:
 this process lays out the first run, forked children the others (they inherit the loaded
@@ -18,7 +19,7 @@ chapter, its seam counters, the stylesheet and WeasyPrint's version); a chapter 
 is guessed from its length. After the layout every run's seam is checked against the true
 numbers, and the runs whose seam was wrong are laid out again (in parallel) — so a guess
 costs time, never a wrong page. A footnote pushed off its page is handled as the whole
-render handles it (``move_quotes_to_next_page``), and the book laid out again.
+render handles it (``layout.notes.move_quotes_to_next_page``), and the book laid out again.
 
 A child reports an error as text; one that dies (killed, out of memory) ends the render with
 a clear error. Children are killed with their parent (PDEATHSIG) and never outlive a render.
@@ -27,16 +28,33 @@ a clear error. Children are killed with their parent (PDEATHSIG) and never outli
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
+import signal
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import pairwise
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
 
 from briefbook.core.errors import BriefbookError
-from briefbook.render.layout.chapters import (Chapter, NotSplittable, breaks_chapters, join, place,
-                                       seam_css, split)
+from briefbook.core.proc import die_with_parent, signals_held
+from briefbook.render.layout.chapters import (
+    Chapter,
+    NotSplittable,
+    breaks_chapters,
+    join,
+    place,
+    seam_css,
+    split,
+)
 from briefbook.render.layout.facts import LayoutFacts
+from briefbook.render.layout.footnotes import numbers_off_their_page
 from briefbook.render.layout.stitch import Piece, stitch, write_piece
+from briefbook.render.layout.writer import Charts, Writer
 
 MAX_PASSES = 4
 
@@ -84,31 +102,30 @@ class ParallelStats:
     whole: bool = False
 
 
-def write_once(renderer, html: str, charts: dict, *, jobs: int, where: str,
-               options: dict | None = None,
+def write_once(writer: Writer, cache: Path, html: str, charts: Charts, *, jobs: int,
+               where: str, options: Mapping[str, Any] | None = None,
                stats: ParallelStats | None = None) -> tuple[bytes, set[int]]:
     """The book's PDF, laid out by ``jobs`` processes where it can be (a plain PDF of a book
-    whose chapters start pages), and the footnotes that print off their call's page."""
-    from briefbook.render.layout.footnotes import numbers_off_their_page
-
+    whose chapters start pages), and the footnotes that print off their call's page. Layout
+    facts are kept in ``cache`` (``layout.facts``)."""
     stats = stats if stats is not None else ParallelStats()
     stats.whole = False
     try:
         if jobs < 2 or options or not can_fork() or not breaks_chapters(html):
             raise NotSplittable("one process, a PDF variant, or parts that do not start pages")
-        chapters = split(html, renderer.writer.css_text)
+        chapters = split(html, writer.css_text)
         if len(chapters) < 2 or not all(c.anchor for c in chapters[1:]):
             raise NotSplittable("fewer than two chapters, or one without an anchor")
-        facts = LayoutFacts(renderer, renderer.writer.css_text)
-        laid = _lay_out(renderer, chapters, facts, charts, jobs=jobs, where=where, stats=stats)
+        facts = LayoutFacts(cache, writer.css_text)
+        laid = _lay_out(writer, chapters, facts, charts, jobs=jobs, where=where, stats=stats)
     except NothingKnown:
         # Nothing to place the chapters by: lay the book out whole (the reference anyway) and
         # keep each chapter's page count and anchors, so the next render runs in parallel.
         stats.whole = True
-        return _whole_keeping_facts(renderer, html, charts, chapters, facts, where=where)
+        return _whole_keeping_facts(writer, html, charts, chapters, facts, where=where)
     except NotSplittable:
         stats.whole = True
-        pdf = renderer.writer.write(html, charts, where=where, options=options)
+        pdf = writer.write(html, charts, where=where, options=options)
         return pdf, numbers_off_their_page(pdf)
     return stitch([r.piece for r in laid]), {n for r in laid for n in r.moved}
 
@@ -122,9 +139,9 @@ def _chapter_keys(facts: LayoutFacts, chapters: list[Chapter]) -> list[str]:
     return [facts.chapter_key(c, k) for c, k in zip(chapters, counters, strict=True)]
 
 
-def _lay_out(renderer, chapters: list[Chapter], facts: LayoutFacts, charts: dict, *, jobs: int,
-             where: str, stats: ParallelStats) -> list[Laid]:
-    css_text = renderer.writer.css_text
+def _lay_out(writer: Writer, chapters: list[Chapter], facts: LayoutFacts, charts: Charts, *,
+             jobs: int, where: str, stats: ParallelStats) -> list[Laid]:
+    css_text = writer.css_text
     keys = _chapter_keys(facts, chapters)
     known = [facts.get(k) for k in keys]
     if not any(known):
@@ -142,7 +159,7 @@ def _lay_out(renderer, chapters: list[Chapter], facts: LayoutFacts, charts: dict
         seams = _run_seams(runs, chapters, counts, total, anchor_pages, css_text)
         wanted = [(r.joined.html, css) for r, css in zip(runs, seams, strict=True)]
         todo = [(i, key) for i, key in enumerate(wanted) if key not in done]
-        results = _run_all(renderer, [(html, css, charts, _targets(runs[i]),
+        results = _run_all(writer, [(html, css, charts, _targets(runs[i]),
                                        tuple(c.anchor for c in runs[i].chapters))
                                       for i, (html, css) in todo], jobs=jobs, where=where)
         stats.laid_out += len(todo)
@@ -151,7 +168,7 @@ def _lay_out(renderer, chapters: list[Chapter], facts: LayoutFacts, charts: dict
         laid = [done[key] for key in wanted]
         # The true numbers, from this layout.
         counts = [b - a for result in laid
-                  for a, b in zip(result.starts, result.starts[1:] + (result.pages,))]
+                  for a, b in pairwise((*result.starts, result.pages))]
         total = sum(counts)
         first = 1
         anchor_pages = {}
@@ -174,12 +191,10 @@ def _cost(chapter: Chapter) -> int:
     return len(chapter.html)
 
 
-def _whole_keeping_facts(renderer, html: str, charts: dict, chapters: list[Chapter],
+def _whole_keeping_facts(writer: Writer, html: str, charts: Charts, chapters: list[Chapter],
                          facts: LayoutFacts, *, where: str) -> tuple[bytes, set[int]]:
-    from briefbook.render.layout.footnotes import numbers_off_their_page
-
-    with renderer.writer.strict(where, generated=charts or {}):
-        document = renderer.writer.layout(html)
+    with writer.strict(where, generated=charts or {}):
+        document = writer.layout(html)
         pdf = document.write_pdf()
     anchor_pages: dict[str, int] = {}
     for i, page in enumerate(document.pages):
@@ -187,7 +202,7 @@ def _whole_keeping_facts(renderer, html: str, charts: dict, chapters: list[Chapt
             anchor_pages.setdefault(name, i + 1)
     starts = [1] + [anchor_pages.get(c.anchor or "", 0) for c in chapters[1:]]
     if starts == sorted(set(starts)) and starts[1:] and starts[1] > 1:
-        counts = [b - a for a, b in zip(starts, starts[1:] + [len(document.pages) + 1])]
+        counts = [b - a for a, b in pairwise([*starts, len(document.pages) + 1])]
         facts.put(_chapter_keys(facts, chapters), counts, anchor_pages, chapters)
     return pdf, numbers_off_their_page(pdf)
 
@@ -217,8 +232,9 @@ def _runs(chapters: list[Chapter], counts: list[int], jobs: int) -> list[Run]:
         goal = total * part / jobs
         end = start + 1
         # Cut where the pages so far come closest to this part's share (each run ≥ 1 chapter).
-        while end < len(chapters) - (jobs - part) and \
-                abs(done + sum(counts[start:end + 1]) - goal) <= abs(done + sum(counts[start:end]) - goal):
+        while end < len(chapters) - (jobs - part) and (
+                abs(done + sum(counts[start:end + 1]) - goal)
+                <= abs(done + sum(counts[start:end]) - goal)):
             end += 1
         runs.append(Run(start, tuple(chapters[start:end])))
         done += sum(counts[start:end])
@@ -251,12 +267,10 @@ def _anchor_pages(chapters, counts, known) -> dict[str, int]:
 
 # ---- laying out a run (in this process or a child) -------------------------------------------
 
-def _lay_out_run(renderer, html: str, seam: str, charts: dict, targets: list[str],
+def _lay_out_run(writer: Writer, html: str, seam: str, charts: Charts, targets: list[str],
                  chapter_anchors: tuple[str | None, ...], *, where: str) -> Laid:
-    from briefbook.render.layout.footnotes import numbers_off_their_page
-
-    with renderer.writer.strict(where, generated=charts or {}):
-        document = renderer.writer.layout(html, seam)
+    with writer.strict(where, generated=charts or {}):
+        document = writer.layout(html, seam)
         piece = write_piece(document, document.pages, targets)
     page_of: dict[str, int] = {}
     for i, page in enumerate(document.pages):
@@ -269,14 +283,11 @@ def _lay_out_run(renderer, html: str, seam: str, charts: dict, targets: list[str
                 tuple(sorted(numbers_off_their_page(piece.pdf))))
 
 
-def _run_all(renderer, tasks: list[tuple], *, jobs: int, where: str) -> list[Laid]:
+def _run_all(writer: Writer, tasks: Sequence[tuple[Any, ...]], *, jobs: int,
+             where: str) -> list[Laid]:
     """Lay out each task's run: the first in this process, the others in forked children."""
-    import multiprocessing
-
-    from briefbook.core.proc import signals_held
-
-    def work(task) -> Laid:
-        return _lay_out_run(renderer, *task, where=where)
+    def work(task: tuple[Any, ...]) -> Laid:
+        return _lay_out_run(writer, *task, where=where)
 
     if not tasks:
         return []
@@ -318,12 +329,9 @@ def _run_all(renderer, tasks: list[tuple], *, jobs: int, where: str) -> list[Lai
         gc.unfreeze()
 
 
-def _child(send, work, task, parent_pid: int) -> None:
+def _child(send: Connection, work: Callable[[tuple[Any, ...]], Laid], task: tuple[Any, ...],
+           parent_pid: int) -> None:
     """A forked child: lay out one run and send the result (or the error, as text) home."""
-    import signal
-
-    from briefbook.core.proc import die_with_parent
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     die_with_parent(parent_pid)

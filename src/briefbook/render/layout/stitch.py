@@ -1,7 +1,7 @@
 """Several PDFs of one book's consecutive pages, stitched into the book's PDF.
 
 Takes: ``Piece`` values in page order — each the PDF WeasyPrint wrote for some of the book's
-chapters (laid out with their seams, ``render.chapters``), the anchors it really holds, and
+chapters (laid out with their seams, ``layout.chapters``), the anchors it really holds, and
 its pages' bookmarks. Gives: one PDF whose pages are the pieces' pages, unchanged, with what
 WeasyPrint would have written for the whole book across them:
 
@@ -26,6 +26,12 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
+
+import pikepdf
+import uharfbuzz as hb
+from weasyprint.document import Document
+from weasyprint.text.ffi import harfbuzz
 
 from briefbook.core.fonts import face_files
 
@@ -66,8 +72,6 @@ def _faces(document) -> tuple[tuple[str, str], ...]:
     """Which bundled font file each of the written document's PDF fonts was subset from
     (told by the file's size, which differs between the bundled faces; a font that matches
     no bundled file, or several, is left out and keeps its own subsets)."""
-    from weasyprint.text.ffi import harfbuzz
-
     by_size: dict[int, list[Path]] = {}
     for path in face_files():
         by_size.setdefault(path.stat().st_size, []).append(path)
@@ -85,8 +89,6 @@ def _faces(document) -> tuple[tuple[str, str], ...]:
 
 
 def stitch(pieces: list[Piece]) -> bytes:
-    import pikepdf
-
     if len(pieces) == 1:
         return pieces[0].pdf
     book = pikepdf.open(io.BytesIO(pieces[0].pdf))
@@ -139,8 +141,6 @@ def _share_font_programs(book, sources: dict[str, str]) -> None:
     the glyphs the pieces use. WeasyPrint subsets with the glyph ids kept (and the text is
     drawn by glyph id through an identity CID map), so each piece's text draws the same
     outlines from the shared program; each piece keeps its own widths and ToUnicode map."""
-    import pikepdf
-
     groups: dict[str, dict] = {}
     for page in book.pages:
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
@@ -171,8 +171,6 @@ def _share_font_programs(book, sources: dict[str, str]) -> None:
 
 def _glyph_ids(widths) -> set[int]:
     """The glyph ids a CID font's /W array lists (``c [w …]`` and ``c_first c_last w``)."""
-    import pikepdf
-
     ids: set[int] = set()
     items = list(widths)
     i = 0
@@ -190,8 +188,6 @@ def _glyph_ids(widths) -> set[int]:
 def _subset(path: str, glyphs: set[int]) -> bytes:
     """``path`` subset to ``glyphs`` as WeasyPrint subsets: ids kept, then trailing glyphs and
     hinting dropped (its two HarfBuzz passes, with its default ``hinting=False``)."""
-    import uharfbuzz as hb
-
     face = hb.Face(hb.Blob.from_file_path(path))
     first = hb.SubsetInput()
     first.glyph_set.update(sorted(glyphs))
@@ -207,7 +203,7 @@ def _subset(path: str, glyphs: set[int]) -> bytes:
     return hb.subset(kept, second).blob.data
 
 
-def _named_destinations(pdf) -> dict[str, object]:
+def _named_destinations(pdf) -> dict[str, Any]:
     """name → destination array, from the flat name array WeasyPrint writes."""
     try:
         array = pdf.Root.Names.Dests.Names
@@ -218,8 +214,6 @@ def _named_destinations(pdf) -> dict[str, object]:
 
 def _bookmark_tree(pieces: list[Piece]) -> list:
     """WeasyPrint's own bookmark tree, built over all the pieces' pages."""
-    from weasyprint.document import Document
-
     pages = [SimpleNamespace(height=height, bookmarks=list(marks))
              for piece in pieces for height, marks in piece.bookmarks]
     return Document.make_bookmark_tree(SimpleNamespace(pages=pages), SCALE, transform_pages=True)
@@ -227,10 +221,8 @@ def _bookmark_tree(pieces: list[Piece]) -> list:
 
 def _write_outline(book, tree: list) -> None:
     """The outline dictionaries for ``tree``, as ``weasyprint.pdf.anchors.add_outlines``."""
-    import pikepdf
-
     def items(subtrees, parent) -> tuple[list, int]:
-        made = []
+        made: list[Any] = []
         count = len(subtrees)
         for title, (page, x, y), children, state in subtrees:
             item = book.make_indirect(pikepdf.Dictionary(
