@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import pytest
-
 from plugins.example import BRIEFS_DIR
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
@@ -37,7 +36,8 @@ def test_python_dash_m_briefbook_prints_pyproject_version():
     "title: [unclosed\n",
     "title: !!python/object/apply:os.system ['true']\n",
     "",
-    "title: 简报\nissuer: 组\ndate: 2021-08-01\nsections:\n  - heading: 甲\n    metrics: [no-such]\n",
+    "title: 简报\nissuer: 组\ndate: 2021-08-01\n"
+    "sections:\n  - heading: 甲\n    metrics: [no-such]\n",
 ])
 def test_bad_brief_fails_cleanly_and_keeps_the_old_pdf(tmp_path, content):
     brief = tmp_path / "brief.yaml"

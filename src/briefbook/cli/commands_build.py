@@ -74,7 +74,8 @@ def build(
         help="brief files (default: the project's briefs/*.yaml)", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("dist"),
     jobs: JobsOpt = None,
-    force: Annotated[bool, typer.Option("--force", help="render even when nothing changed")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="render even when nothing changed")] = False,
     project: ProjectOpt = None,
     executor: ExecutorOpt = None,
     scheduler: SchedulerOpt = None,

@@ -9,14 +9,15 @@ A PDF over the page or pixel budgets (``checks.rasterise``: 300 pages, 40 Mpx a 
 clear error before anything is rendered; ``compare`` checks both PDFs before rendering either.
 ``trace`` takes a PDF copy or a page image and an editions folder and names the reader and
 copy number from the copy's dot code (distribute/trace.py). ``font fix IN OUT`` writes a
-CID-keyed CFF font with each glyph's CID set to its glyph id (``briefbook.core.fonts.renumber_cids``).
+CID-keyed CFF font with each glyph's CID set to its glyph id
+(``briefbook.core.fonts.renumber_cids``).
 """
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from fontTools.ttLib import TTFont
@@ -70,10 +71,14 @@ def print_table(comparison: Comparison) -> None:
 def compare(
     old: Annotated[Path, typer.Argument(help="The expected PDF.")],
     new: Annotated[Path, typer.Argument(help="The actual PDF.")],
-    out: Annotated[Path, typer.Option(help="Folder for expected/actual/diff PNGs and summary.json.")] = COMPARE_OUT,
+    out: Annotated[Path, typer.Option(
+        help="Folder for expected/actual/diff PNGs and summary.json.")] = COMPARE_OUT,
     dpi: Annotated[float, typer.Option(help="Rasterisation resolution.")] = DEFAULT_DPI,
-    threshold: Annotated[float, typer.Option(help="YIQ colour distance 0…1 a pixel must exceed to count as changed.")] = DEFAULT_THRESHOLD,
-    budget: Annotated[str, typer.Option(help='Changed pixels a page may have: a count ("20") or a percentage ("0.01%").')] = "0",
+    threshold: Annotated[float, typer.Option(
+        help="YIQ colour distance 0…1 a pixel must exceed to count as changed.")
+    ] = DEFAULT_THRESHOLD,
+    budget: Annotated[str, typer.Option(
+        help='Changed pixels a page may have: a count ("20") or a percentage ("0.01%").')] = "0",
 ) -> None:
     """Compare two PDFs page by page; exit 1 if any page changed beyond the budget."""
     _check_threshold(threshold)
@@ -102,8 +107,9 @@ def compare(
 @app.command()
 def lint(
     pdf: Annotated[Path, typer.Argument(help="The PDF to check.")],
-    expect_text: Annotated[Optional[list[str]], typer.Option("--expect-text", help="Text that must occur (repeatable; whitespace ignored).")] = None,
-    pages: Annotated[Optional[int], typer.Option(help="Expected page count.")] = None,
+    expect_text: Annotated[list[str] | None, typer.Option(
+        "--expect-text", help="Text that must occur (repeatable; whitespace ignored).")] = None,
+    pages: Annotated[int | None, typer.Option(help="Expected page count.")] = None,
 ) -> None:
     """Check fonts (embedded, subset, allowed, ToUnicode, no .notdef, glyphs found the
     standard way), text and metadata."""
@@ -129,11 +135,16 @@ def lint(
 def snapshot(
     brief: Annotated[Path, typer.Argument(help="The brief (YAML) to render.")],
     baseline: Annotated[Path, typer.Option(help="Folder holding the baseline page PNGs.")],
-    update: Annotated[bool, typer.Option("--update", help="Record or re-record the baseline (look at the render or diff first); without it a missing baseline is an error.")] = False,
-    dpi: Annotated[Optional[float], typer.Option(help=f"Resolution (default: the baseline's, or {DEFAULT_DPI} when recording).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Folder for diff images (default test-artifacts/visual/<baseline name>).")] = None,
+    update: Annotated[bool, typer.Option(
+        "--update", help="Record or re-record the baseline (look at the render or diff first); "
+                         "without it a missing baseline is an error.")] = False,
+    dpi: Annotated[float | None, typer.Option(
+        help=f"Resolution (default: the baseline's, or {DEFAULT_DPI} when recording).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Folder for diff images (default test-artifacts/visual/<baseline name>).")] = None,
     threshold: Annotated[float, typer.Option(help="YIQ colour distance 0…1.")] = DEFAULT_THRESHOLD,
-    budget: Annotated[str, typer.Option(help='Changed pixels a page may have ("20" or "0.01%").')] = "0",
+    budget: Annotated[str, typer.Option(
+        help='Changed pixels a page may have ("20" or "0.01%").')] = "0",
     project: ProjectOpt = None,
 ) -> None:
     """Render BRIEF and compare it with the baseline (record it with --update); exit 1 on a

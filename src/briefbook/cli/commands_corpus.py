@@ -11,6 +11,7 @@ shows raw vs. cleaned with the rule per change.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -20,20 +21,23 @@ from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus import load_project_corpus
+from briefbook.corpus.clean import to_simplified
+from briefbook.corpus.ingest import IngestReport, named_events
 from briefbook.corpus.ingest import ingest as run_ingest
-from briefbook.corpus.model import Article, Caption, Paragraph, Section
+from briefbook.corpus.model import Article, Caption, Defect, Paragraph, Section
 from briefbook.corpus.store import build_one, to_plain, write_lock
+from briefbook.project.config import Event
 
 corpus_app = typer.Typer(help="Review and maintain the cleaned corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 
 
 
-def _echo_json(value) -> None:  # type: ignore[no-untyped-def]
+def _echo_json(value: object) -> None:
     typer.echo(json.dumps(to_plain(value), ensure_ascii=False, indent=2))
 
 
-def _summary(a: Article) -> dict:
+def _summary(a: Article) -> dict[str, object]:
     return {"id": a.id, "outlet": a.outlet, "published": a.published.isoformat(),
             "published_inferred": a.published_inferred, "title": a.title,
             "title_supplied": a.title_supplied,
@@ -44,7 +48,7 @@ def _summary(a: Article) -> dict:
             "page": to_plain(a.page), "cleaning": to_plain(a.cleaning)}
 
 
-def _defect_line(d) -> str:  # type: ignore[no-untyped-def]
+def _defect_line(d: Defect) -> str:
     fate = f"repaired → {d.repair}" if d.repair is not None else "UNREPAIRED (〓)"
     where = "" if d.in_body else " (in page debris)"
     return f"{d.position} offset {d.offset} {d.raw!r} {fate}{where}"
@@ -72,7 +76,7 @@ def sources(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
             typer.echo(f"    defect {_defect_line(d)}")
 
 
-def _events_line(a: Article, events) -> str:  # type: ignore[no-untyped-def]
+def _events_line(a: Article, events: Mapping[str, Event]) -> str:
     return "、".join(f"{events[e].name} ({e}, {events[e].date})" for e in a.events) or "—"
 
 
@@ -130,7 +134,8 @@ def _show_caption(c: Caption) -> str:
 
 
 @app.command()
-def show(any_id: Annotated[str, typer.Argument(metavar="ID", help="article, section or paragraph id")],
+def show(any_id: Annotated[str, typer.Argument(
+             metavar="ID", help="article, section or paragraph id")],
          project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Print an article, section or paragraph, cleaned."""
     c = load_project_corpus(project_for(project))
@@ -161,16 +166,19 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
            article_id: Annotated[str, typer.Option(
                "--id", help="short id: lower-case letters, digits and '-', e.g. cjrb-2021-07-25")],
            date: Annotated[str | None, typer.Option(
-               "--date", help="publication date YYYY-MM-DD [default: the date the page prints]")] = None,
+               "--date", help="publication date YYYY-MM-DD [default: the date the page prints]")
+           ] = None,
            outlet: Annotated[str | None, typer.Option(
                "--outlet", help="e.g. 长江日报 [default: the page's 来源]")] = None,
            title: Annotated[str | None, typer.Option(
                "--title", help="[default: the page's headline]")] = None,
            event: Annotated[list[str] | None, typer.Option(
-               "--event", help="id of a project event the article reports on (repeatable)")] = None,
-           date_inferred: Annotated[bool, typer.Option("--date-inferred",
-                                                       help="date not printed in the text")] = False,
-           dry_run: Annotated[bool, typer.Option("--dry-run", help="report only, store nothing")] = False,
+               "--event", help="id of a project event the article reports on (repeatable)")
+           ] = None,
+           date_inferred: Annotated[bool, typer.Option(
+               "--date-inferred", help="date not printed in the text")] = False,
+           dry_run: Annotated[bool, typer.Option(
+               "--dry-run", help="report only, store nothing")] = False,
            project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Clean a new article, report defects and changes per rule, and store it."""
     proj = project_for(project)
@@ -194,9 +202,6 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
                f"{_origin(report, 'date')}")
     typer.echo(f"events {_events_line(a, proj.events_by_id)} · dateline {a.dateline or '—'}")
     if not a.events:
-        from briefbook.corpus.clean import to_simplified
-        from briefbook.corpus.ingest import named_events
-
         named = named_events(to_simplified(file.read_text(encoding="utf-8-sig",
                                                           errors="replace"))[0], proj.events)
         if named:
@@ -212,7 +217,7 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
         typer.echo("  unrepaired defects show as 〓; add reviewed repairs to corrections.yaml")
 
 
-def _origin(report, field: str) -> str:  # type: ignore[no-untyped-def]
+def _origin(report: IngestReport, field: str) -> str:
     return " (from the page)" if field in report.from_page else " (given)"
 
 
@@ -245,5 +250,6 @@ def defects_cmd(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
         _echo_json(found)
         return
     for d in found:
-        typer.echo(f"{d.article_id} {_defect_line(d)}\n    {d.reason or 'no repair in corrections.yaml'}")
+        reason = d.reason or "no repair in corrections.yaml"
+        typer.echo(f"{d.article_id} {_defect_line(d)}\n    {reason}")
     typer.echo(f"{len(found)} defect(s)")

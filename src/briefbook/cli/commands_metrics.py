@@ -119,9 +119,11 @@ def metrics(ctx: typer.Context,
 
 
 @metrics_app.command("draft")
-def metrics_draft(article_id: Annotated[str, typer.Argument(help="article id (`briefbook sources`)")],
+def metrics_draft(article_id: Annotated[str, typer.Argument(
+                      help="article id (`briefbook sources`)")],
                   into: Annotated[Path | None, typer.Option(
-                      "--into", help="write the draft here (default: print it)", dir_okay=False)] = None,
+                      "--into", help="write the draft here (default: print it)",
+                      dir_okay=False)] = None,
                   force: Annotated[bool, typer.Option("--force", help="overwrite --into")] = False,
                   project: ProjectOpt = None) -> None:
     """Candidate observations of an article as YAML: delete the unwanted, fill `metric:`."""
@@ -135,13 +137,18 @@ def metrics_draft(article_id: Annotated[str, typer.Argument(help="article id (`b
 
 
 @metrics_app.command("link")
-def metrics_link(metric_id: Annotated[str, typer.Argument(help="the metric the observations belong to")],
+def metrics_link(metric_id: Annotated[str, typer.Argument(
+                     help="the metric the observations belong to")],
                  refs: Annotated[list[str], typer.Argument(
-                     help="draft entries: FILE#N, or FILE for its entries whose `metric:` is METRIC_ID")],
+                     help="draft entries: FILE#N, or FILE for its entries whose `metric:` is "
+                          "METRIC_ID")],
                  new: Annotated[bool, typer.Option("--new", help="create METRIC_ID")] = False,
-                 label: Annotated[str | None, typer.Option("--label", help="label of a --new metric")] = None,
-                 topic: Annotated[str | None, typer.Option("--topic", help="topic of a --new metric")] = None,
-                 unit: Annotated[str | None, typer.Option("--unit", help="unit of a --new metric")] = None,
+                 label: Annotated[str | None, typer.Option(
+                     "--label", help="label of a --new metric")] = None,
+                 topic: Annotated[str | None, typer.Option(
+                     "--topic", help="topic of a --new metric")] = None,
+                 unit: Annotated[str | None, typer.Option(
+                     "--unit", help="unit of a --new metric")] = None,
                  into: Annotated[Path | None, typer.Option(
                      "--into", help="catalog file to add to [default: CORPUS/metrics/linked.yaml]",
                      dir_okay=False)] = None,

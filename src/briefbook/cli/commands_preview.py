@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,18 +15,25 @@ from briefbook.cli import (
 )
 from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.core import resources
-from briefbook.preview.server import serve
-from briefbook.preview.session import PreviewSession, Snapshot
+
+if TYPE_CHECKING:
+    from briefbook.preview.session import Snapshot
 
 
 @app.command()
 def preview(
     brief: Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)],
-    port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0: any free port)")] = 8765,
+    port: Annotated[int, typer.Option(
+        "--port", help="port on 127.0.0.1 (0: any free port)")] = 8765,
     project: ProjectOpt = None,
 ) -> None:
     """Serve the book's pages on 127.0.0.1 and refresh them when the brief, corpus or templates
     change."""
+    # imported here: the preview server loads uvicorn and starlette (~0.2 s); `briefbook
+    # --help` must not
+    from briefbook.preview.server import serve
+    from briefbook.preview.session import PreviewSession
+
     found = project_for(project, brief)
     session = PreviewSession(brief.absolute(), project=found)
     # What a render reads besides the brief: the project file, corpus (with the metric

@@ -25,7 +25,9 @@ from briefbook.distribute.outputs import (
     render_targets,
 )
 from briefbook.distribute.signing import key_from_options, sign_bytes
+from briefbook.doctor import findings
 from briefbook.project.config import project_json_schema
+from briefbook.scaffold import init_project
 
 BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
 
@@ -33,7 +35,8 @@ BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default
 @app.command()
 def render(
     briefs: Annotated[list[Path], typer.Argument(help="one or more brief files (YAML)")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="PDF path (one brief)")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="PDF path (one brief)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="folder for the PDFs")] = None,
     project: ProjectOpt = None,
     pdf_variant: Annotated[PdfVariant | None, typer.Option(
@@ -110,23 +113,21 @@ def init(folder: Annotated[Path, typer.Argument(help="new project folder (missin
          title: Annotated[str | None, typer.Option("--title", help="the project's name")] = None,
          ) -> None:
     """Start a project: briefbook.yaml, an example article, its metrics and a brief."""
-    from briefbook.scaffold import init_project
-
     made = init_project(folder, title=title)
     typer.echo(f"created project {made.root}")
     typer.echo(f"next: cd {folder} && briefbook render briefs/example.yaml")
 
 
 @app.command()
-def doctor(quiet: Annotated[bool, typer.Option("--quiet", help="print only problems")] = False) -> None:
+def doctor(quiet: Annotated[bool, typer.Option(
+        "--quiet", help="print only problems")] = False) -> None:
     """Check that this machine can render: libraries, versions, fonts."""
-    from briefbook.doctor import findings
-
     results = findings()
     for f in results:
         if quiet and f.ok:
             continue
-        mark = typer.style("ok  ", fg=typer.colors.GREEN) if f.ok else typer.style("FAIL", fg=typer.colors.RED)
+        mark = (typer.style("ok  ", fg=typer.colors.GREEN) if f.ok
+                else typer.style("FAIL", fg=typer.colors.RED))
         typer.echo(f"{mark} {f.name:<34} {f.value}" + ("" if f.ok else f"  → {f.fix}"))
     if not all(f.ok for f in results):
         raise typer.Exit(1)

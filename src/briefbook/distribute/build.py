@@ -11,8 +11,8 @@ still has the recorded sha256. The input hash covers everything a render reads: 
 bytes, the project file (``briefbook.yaml``) and its stylesheet, the whole corpus folder (raw
 articles, sources, corrections, ids.lock, metrics.yaml), ``templates/``,
 ``assets/fonts/*charset*.txt`` and ``charsets.json``, the font files ``assets/fonts/*.otf``
-and the package version. Code changes between releases are covered only by the version: after editing
-the package, pass ``--force``.
+and the package version. Code changes between releases are covered only by the version: after
+editing the package, pass ``--force``.
 
 Workers are separate processes started with the *spawn* method (WeasyPrint and its C
 libraries are not fork-safe), each holding one long-lived ``Renderer``, so corpus, catalog,
@@ -20,8 +20,10 @@ fonts and stylesheet load once per worker. That renderer is keyed on the shared-
 a later build in the same process that sees edited shared inputs gets a fresh one.
 With ``--executor dask`` the briefs are rendered by Dask workers instead (one brief per task),
 which must see the brief and project folders at the same paths; each returns its PDF and this
-process writes it, so the outputs and manifest are those of a local build. A failed brief leaves its previous PDF and
-manifest entry untouched; an interrupted build leaves no temporary files.
+process writes it, so the outputs and manifest are those of a local build. A failed brief leaves
+its previous PDF and manifest entry untouched; an interrupted build leaves no temporary files.
+Each worker task is a ``RenderTask``; output paths come from ``outputs.build_targets``, the
+manifest from ``manifest.py``.
 """
 
 from __future__ import annotations
@@ -33,10 +35,10 @@ import os
 import signal
 import stat
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from briefbook import __version__
 from briefbook.core import resources
@@ -328,11 +330,11 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     for tmp in _sweep_temporaries(Path(t.target) for t in todo):
         notify("stale", str(tmp), None)
     notify("plan", "", {"todo": len(todo) + len(refused), "skipped": len(result.skipped)})
-    for brief, message in refused:
-        result.failed.append((brief, message))
-        notify("failed", brief, {"brief": brief, "error": message})
-    for brief in result.skipped:
-        notify("skipped", brief, None)
+    for name, message in refused:
+        result.failed.append((name, message))
+        notify("failed", name, {"brief": name, "error": message})
+    for name in result.skipped:
+        notify("skipped", name, None)
 
     def take(outcome: dict[str, Any]) -> None:
         if "error" in outcome:
@@ -355,10 +357,12 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
                                                       for n in pending)])
     try:
         with sigterm_as_interrupt():
-            outcomes = (_build_on_dask(executor, jobs, todo,
-                                       lambda text: notify("note", text, None))
-                        if executor.kind == ExecutorKind.DASK and todo
-                        else run_jobs(_render_one, todo, jobs=jobs))
+            # both are generators: closing one stops its workers
+            outcomes = cast(Generator[dict[str, Any], None, None],
+                            _build_on_dask(executor, jobs, todo,
+                                           lambda text: notify("note", text, None))
+                            if executor.kind == ExecutorKind.DASK and todo
+                            else run_jobs(_render_one, todo, jobs=jobs))
             with contextlib.closing(outcomes):
                 for outcome in outcomes:
                     take(outcome)

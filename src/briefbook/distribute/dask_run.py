@@ -249,7 +249,7 @@ class SharedData(WorkerPlugin):
 def shared_data(name: str) -> Any:
     """In a task: the value sent with ``run_tasks(..., shared=...)`` under ``name``."""
     plugin = get_worker().plugins.get(name)
-    if plugin is None:
+    if not isinstance(plugin, SharedData):
         raise BriefbookError(f"this Dask worker has no {name!r} data (plugin not installed)")
     return plugin.value
 

@@ -45,10 +45,10 @@ import shutil
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -180,7 +180,8 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
                                  f"{max_readers:,}", where=where,
                                  hint="split the list, or raise the limit with --max-readers N")
         if len(cells) != len(header):
-            errors.append(BriefbookError(f"{len(cells)} field(s), expected {len(header)}", where=where))
+            errors.append(BriefbookError(f"{len(cells)} field(s), expected {len(header)}",
+                                         where=where))
             continue
         name = unicodedata.normalize("NFC", cells[0].strip())
         if not name:
@@ -255,8 +256,9 @@ class Stamper:
         self.width, self.height = page_size(base)
         self.fetcher = AssetFetcher()
         self.font_config = FontConfiguration()
-        css = font_face_css(slots=STAMP_SLOTS) + STAMP_CSS.format(width=self.width, height=self.height, top=MARK_TOP_MM,
-                               right=MARK_RIGHT_MM, size=MARK_FONT_PT)
+        css = font_face_css(slots=STAMP_SLOTS) + STAMP_CSS.format(
+            width=self.width, height=self.height, top=MARK_TOP_MM, right=MARK_RIGHT_MM,
+            size=MARK_FONT_PT)
         self.stylesheet = CSS(string=css, base_url=str(resources.TEMPLATES_DIR) + "/",
                               font_config=self.font_config, url_fetcher=self.fetcher)
 
@@ -276,7 +278,8 @@ class Stamper:
                        url_fetcher=self.fetcher).write_pdf(stylesheets=[self.stylesheet],
                                                            font_config=self.font_config)
         raise_on_warnings(warnings, self.fetcher, where="stamp sheet")
-        # A process that rendered a book draws run marks (render/engine/runs.py): finish them here too.
+        # A process that rendered a book draws run marks (render/engine/runs.py): finish them
+        # here too.
         return finish_runs(pdf)
 
     def stamp_page(self, mark: str) -> PageObject:
@@ -293,8 +296,11 @@ class Stamper:
         (and ``under``, self-contained content operators, before each page's own content)."""
         writer = PdfWriter(clone_from=self.reader)
         writer.pdf_header = self.reader.pdf_header  # keep the base's version (pypdf says 1.3)
+        contents = stamp_page.get_contents()
+        if contents is None:
+            raise BriefbookError("the stamp sheet's page is empty")
         form = DecodedStreamObject()
-        form.set_data(stamp_page.get_contents().get_data())
+        form.set_data(contents.get_data())
         form.update({
             NameObject("/Type"): NameObject("/XObject"),
             NameObject("/Subtype"): NameObject("/Form"),
@@ -315,6 +321,7 @@ class Stamper:
                 resources = DictionaryObject()
                 page[NameObject("/Resources")] = resources
             resources = resources.get_object()
+            assert isinstance(resources, DictionaryObject)  # a page's resources: a dictionary
             if id(resources) not in done:  # WeasyPrint shares one resources dict
                 done.add(id(resources))
                 xobjects = resources.get("/XObject")
@@ -322,6 +329,7 @@ class Stamper:
                     xobjects = DictionaryObject()
                     resources[NameObject("/XObject")] = xobjects
                 xobjects = xobjects.get_object()
+                assert isinstance(xobjects, DictionaryObject)  # /XObject: a dictionary
                 if "/BBStamp" in xobjects:
                     raise BriefbookError("the base PDF is already stamped")
                 xobjects[NameObject("/BBStamp")] = form_ref
@@ -548,7 +556,7 @@ def _move_passwords(staged: Path, target: Path, token: str) -> None:
     staged.unlink()
 
 
-def _valid_plan(plan: object) -> bool:
+def _valid_plan(plan: object) -> TypeGuard[dict[str, Any]]:
     """A plan as ``make_editions`` writes it: plain copy names, a manifest, a passwords
     target path. Anything else is not carried out (the staging is swept instead)."""
     if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
@@ -713,16 +721,20 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
         try:
             base_sha = hashlib.sha256(base).hexdigest()
             chunks = [tuple(readers[i:i + chunk]) for i in range(0, len(readers), max(1, chunk))]
+            # both are generators: closing one stops its workers
+            batches: Generator[list[dict[str, Any]], None, None]
             if client is not None:
-                batches = _stamp_on_dask(client, base, base_sha, staging, brief.stem, width,
-                                         chunks, finish)
+                batches = cast(Generator[list[dict[str, Any]], None, None],
+                               _stamp_on_dask(client, base, base_sha, staging, brief.stem, width,
+                                              chunks, finish))
             else:
                 base_path = staging / ".base.pdf"  # read by the workers; goes with the staging
                 base_path.write_bytes(base)
-                batches = run_jobs(_stamp_chunk, [StampTask(str(base_path), base_sha, str(staging),
-                                                            brief.stem, width, c, finish)
-                                                  for c in chunks], jobs=jobs)
-            entries: list[dict] = []
+                tasks = [StampTask(str(base_path), base_sha, str(staging), brief.stem, width, c,
+                                   finish) for c in chunks]
+                batches = cast(Generator[list[dict[str, Any]], None, None],
+                               run_jobs(_stamp_chunk, tasks, jobs=jobs))
+            entries: list[dict[str, Any]] = []
             progress = on_progress or (lambda _n: None)
             with sigterm_as_interrupt(), contextlib.closing(batches):
                 # workers are stopped before the staging folder goes

@@ -14,8 +14,9 @@ cutting it at the first ``%%EOF`` still gives only a marked copy, never an unmar
 
 Bad input is refused before anything is rendered (``load_key``): a key or password file that
 is not a regular file (a FIFO, a device) or is too large (both are read with
-``fileio.read_bounded``), a wrong password or a file that is not PKCS#12, a certificate not yet valid or expired, a certificate whose key usage
-does not include digitalSignature. The key's password is read from a file
+``fileio.read_bounded``), a wrong password or a file that is not PKCS#12, a certificate not
+yet valid or expired, a certificate whose key usage does not include digitalSignature. The
+key's password is read from a file
 (``--sign-password-file``) or the ``BRIEFBOOK_SIGN_PASSWORD`` environment variable — never
 from the command line, where other users of the machine could see it. Reader passwords are
 returned to the caller, which writes them to a separate file (``write_passwords``, mode 0600);

@@ -43,6 +43,7 @@ import hashlib
 import itertools
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def rs_encode(data: list[int]) -> list[int]:
     return list(data) + remainder[len(data):]
 
 
-def rs_decode(word: list[int], erasures: list[int] = (), max_errors: int = RS_PARITY // 2
+def rs_decode(word: list[int], erasures: Sequence[int] = (), max_errors: int = RS_PARITY // 2
               ) -> list[int] | None:
     """The codeword nearest ``word`` if 2·errors + erasures ≤ 4 and errors ≤ ``max_errors``
     (``erasures``: positions whose symbol is unknown), else None. Berlekamp–Massey with
@@ -191,14 +192,14 @@ def rs_decode(word: list[int], erasures: list[int] = (), max_errors: int = RS_PA
         elif 2 * length <= r - 1 + len(erasures):
             updated = [a ^ _mul(delta, b) for a, b in
                        zip(locator + [0] * (len(shifted) - len(locator)),
-                           shifted + [0] * (len(locator) - len(shifted)))]
+                           shifted + [0] * (len(locator) - len(shifted)), strict=True)]
             previous = [_mul(_inv(delta), a) for a in locator]
             length = r - length + len(erasures)
             locator = updated
         else:
             locator = [a ^ _mul(delta, b) for a, b in
                        zip(locator + [0] * (len(shifted) - len(locator)),
-                           shifted + [0] * (len(locator) - len(shifted)))]
+                           shifted + [0] * (len(locator) - len(shifted)), strict=True)]
             previous = shifted
     while len(locator) > 1 and locator[-1] == 0:
         locator.pop()
@@ -299,7 +300,7 @@ class _Search:
     """Readings found so far: the first code in ``known`` ends the search; otherwise the
     first code read at all is the answer."""
 
-    def __init__(self, known=None):
+    def __init__(self, known: set[int] | None = None) -> None:
         self.known = known
         self.first: int | None = None  # the first code read
         self.found: int | None = None  # the first code read that is known
@@ -439,7 +440,7 @@ def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
     bins = np.floor((u - u.min()) / bin_px).astype(np.int64)
     counts = np.bincount(bins).astype(np.float64)
     smooth = np.convolve(counts, [1, 1, 1], "same")
-    centres = []
+    centres: list[int] = []
     for b in np.argsort(-smooth, kind="stable"):
         if smooth[b] < max(10, 0.3 * smooth.max()):
             break
@@ -566,7 +567,7 @@ def _read_cells(cells, groups, row_span: tuple[int, int], search: _Search) -> bo
         for g in groups:
             if len(g) == 2:
                 forward[g[0]], forward[g[1]] = True, False
-        for index, f in zip(singles, choice):
+        for index, f in zip(singles, choice, strict=False):  # the first three singles
             forward[index] = f
         directions.append(forward)
         if len(singles) == 1 and len(groups) == 1:
@@ -714,14 +715,15 @@ def _aligned_soft(img, xs, ys, step_y: float):
 def _read_whole_page(img, search: _Search) -> bool:
     height, width = img.shape
     sx, sy = width / REF_W_MM, height / REF_H_MM
-    columns, pairs = np.meshgrid(np.arange(len(COLUMNS_MM)), np.arange(PAIRS), indexing="ij")
-    columns, pairs = columns.ravel(), pairs.ravel()
+    grid_columns, grid_pairs = np.meshgrid(np.arange(len(COLUMNS_MM)), np.arange(PAIRS),
+                                           indexing="ij")
+    columns, pairs = grid_columns.ravel(), grid_pairs.ravel()
     xs = np.asarray(COLUMNS_MM)[columns] * sx
     ys = (TOP_MM + 2 * pairs * PITCH_MM) * sy
     soft, contrast = _aligned_soft(img, xs, ys, PITCH_MM * sy)
     if contrast < MIN_CONTRAST:
         return search.offer(None, contrast)
-    bits = np.array([_bit_at(c, j) for c, j in zip(columns, pairs, strict=True)])
+    bits = np.array([_bit_at(int(c), int(j)) for c, j in zip(columns, pairs, strict=True)])
     total = np.bincount(bits, weights=soft, minlength=WORD_BITS)
     return search.offer(_decode_soft(total, np.ones(WORD_BITS)), contrast)
 
@@ -821,11 +823,11 @@ def read_file_codes(path: Path, known=None) -> list[PageResult]:
         raise BriefbookError("not a PDF or a page image (PNG, JPEG)", where=str(path))
     image = open_image(data, where=str(path))  # its size is checked before it is decoded
     with image:
-        grey = image.convert("L")
-    factor = _reduction(grey.size[::-1])
+        page = image.convert("L")
+    factor = _reduction(page.size[::-1])
     if factor > 1:  # as _work_image would, without a float copy of a 48-Mpx photo
-        grey = grey.reduce(factor)
-    return [PageResult(1, decode(np.asarray(grey), known)[0])]
+        page = page.reduce(factor)
+    return [PageResult(1, decode(np.asarray(page), known)[0])]
 
 
 def load_codes(editions_dir: Path) -> dict[str, dict]:
@@ -875,9 +877,10 @@ def trace_file(path: Path, editions_dir: Path) -> TraceResult:
                                   "100 dpi or more, of a copy made by `briefbook editions`")
     by_code: dict[str, list[int]] = {}
     for r in found:
-        by_code.setdefault(code_text(r.code), []).append(r.page)
-    known = {c: pages for c, pages in by_code.items() if c in codes}
-    if not known:
+        if r.code is not None:
+            by_code.setdefault(code_text(r.code), []).append(r.page)
+    ours = {c: pages for c, pages in by_code.items() if c in codes}
+    if not ours:
         raise BriefbookError(f"it carries trace code {', '.join(by_code)}, which no copy in "
                              f"{editions_dir} has", where=str(path),
                              hint="it comes from another editions run; trace it against that "
@@ -886,7 +889,7 @@ def trace_file(path: Path, editions_dir: Path) -> TraceResult:
         detail = "; ".join(f"{c} on page(s) {', '.join(map(str, p))}" for c, p in by_code.items())
         raise BriefbookError(f"pages carry different trace codes ({detail}): pages of several "
                              "copies were combined", where=str(path))
-    code, pages = next(iter(known.items()))
+    code, pages = next(iter(ours.items()))
     return TraceResult(codes[code], pages, len(results))
 
 
