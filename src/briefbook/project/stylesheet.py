@@ -61,7 +61,7 @@ budget) at the declaration that adds the most.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -152,7 +152,7 @@ def check_stylesheet(path: Path, root: Path, *, where: str) -> str:
     return text
 
 
-def _problems(text: str, base: Path, root: Path):  # type: ignore[no-untyped-def]
+def _problems(text: str, base: Path, root: Path):
     rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     deep = _too_deep(rules)
     if deep is not None:  # every later step (and WeasyPrint) recurses through the nesting
@@ -179,7 +179,7 @@ def _too_deep(rules: list) -> tuple[int, int] | None:
     return None
 
 
-def _walk(nodes, base: Path, root: Path, font_face: bool = False):  # type: ignore[no-untyped-def]
+def _walk(nodes, base: Path, root: Path, font_face: bool = False):
     """``font_face``: inside an ``@font-face`` rule, where a url() names a font file."""
     for node in nodes or ():
         kind = getattr(node, "type", None)
@@ -207,7 +207,7 @@ def _walk(nodes, base: Path, root: Path, font_face: bool = False):  # type: igno
                     yield from _walk(children, base, root, font_face)
 
 
-def _check_url(node, url: str, base: Path, root: Path,  # type: ignore[no-untyped-def]
+def _check_url(node, url: str, base: Path, root: Path,
                font_face: bool = False):
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or url.startswith("/"):
@@ -224,7 +224,7 @@ def _check_url(node, url: str, base: Path, root: Path,  # type: ignore[no-untype
         yield from _check_font(node, url, target)
 
 
-def _check_font(node, url: str, font: Path):  # type: ignore[no-untyped-def]
+def _check_font(node, url: str, font: Path):
     """A font whose CIDs are not its glyph ids prints right in pdfium and Poppler only."""
     try:
         mismatched = cid_mismatches(font)
@@ -276,7 +276,7 @@ class Declaration:
         return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _contents(block) -> list:  # type: ignore[no-untyped-def]
+def _contents(block) -> list:
     return tinycss2.parse_blocks_contents(block or [], skip_comments=True, skip_whitespace=True)
 
 
@@ -340,7 +340,7 @@ def _nesting_problems(rules: Iterable, depth: int = 0) -> Iterator[tuple[int, in
                 rule.content, skip_comments=True, skip_whitespace=True), depth + 1)
 
 
-def _nested_rules(rule, size: int) -> Iterator[tuple[int, int, str, str]]:  # type: ignore[no-untyped-def]
+def _nested_rules(rule, size: int) -> Iterator[tuple[int, int, str, str]]:
     for node in _contents(rule.content):
         if node.type != "qualified-rule":
             continue
@@ -383,7 +383,7 @@ def _split(tokens: Sequence, separator: str) -> list[list]:
     return groups
 
 
-def _arguments(function) -> list[list]:  # type: ignore[no-untyped-def]
+def _arguments(function) -> list[list]:
     """A function's comma-separated arguments, whitespace dropped."""
     return [[t for t in group if t.type not in ("whitespace", "comment")]
             for group in _split(function.arguments, ",")]
@@ -413,15 +413,16 @@ class Bound:
 
     def scaled(self, factor: float) -> Bound:
         k = _magnitude(factor)
-        return Bound(*(_magnitude(getattr(self, f.name) * k) if k else 0.0
-                       for f in fields(self)[:-1]),
-                     exact=None if self.exact is None else self.exact * factor)
+        families = {f.name: _magnitude(getattr(self, f.name) * k) if k else 0.0
+                    for f in fields(self)[:-1]}
+        return Bound(**families, exact=None if self.exact is None else self.exact * factor)
 
     def __add__(self, other: Bound) -> Bound:
         exact = (self.exact + other.exact
                  if self.exact is not None and other.exact is not None else None)
-        return Bound(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)[:-1]),
-                     exact=exact)
+        families = {f.name: getattr(self, f.name) + getattr(other, f.name)
+                    for f in fields(self)[:-1]}
+        return Bound(**families, exact=exact)
 
     def widest(self, other: Bound) -> Bound:
         return Bound(*(max(getattr(self, f.name), getattr(other, f.name))
@@ -484,7 +485,7 @@ class Values:
             else:
                 yield self.leaf(token)
 
-    def each(self, var, evaluate):  # type: ignore[no-untyped-def]
+    def each(self, var, evaluate):
         """``evaluate`` applied to what a ``var(--name, fallback)`` may stand for: the fallback
         and every definition of ``--name`` — unless ``--name`` is already being evaluated (a
         definition that refers back to itself has no value in CSS) or stands for more than
@@ -527,7 +528,7 @@ class Values:
                        + f"; the limit is {MAX_VAR_TOKENS} tokens, {MAX_VAR_DEPTH} deep",
                        "nested var() multiply: define the value directly")
 
-    def leaf(self, token) -> Bound:  # type: ignore[no-untyped-def]
+    def leaf(self, token) -> Bound:
         kind = token.type
         if kind == "number":
             return _number(token.value)
@@ -552,14 +553,15 @@ class Values:
         return ZERO
 
     # -- inside math functions ------------------------------------------------------------
-    def math(self, function, depth: int) -> Bound:  # type: ignore[no-untyped-def]
+    def math(self, function, depth: int) -> Bound:
         name = function.lower_name
-        args = [self.expression(a, depth + 1) for a in _split(function.arguments, ",")]
-        args = [a for a in args if a is not None]
+        bounds = [self.expression(a, depth + 1) for a in _split(function.arguments, ",")]
+        args = [a for a in bounds if a is not None]
         if not args:
             return ZERO
         exact = [a.exact for a in args]
-        known = all(e is not None for e in exact)
+        values = [e for e in exact if e is not None]
+        known = len(values) == len(exact)
         if name == "calc":
             return args[0]
         if name in ("min", "max", "clamp", "mod", "rem"):
@@ -568,7 +570,7 @@ class Values:
                 widest = widest.widest(arg)
             if known and name in ("min", "max", "clamp"):
                 value = {"min": min, "max": max}.get(name, lambda *v: max(v[0], min(v[1], v[2])))(
-                    *exact) if name != "clamp" or len(exact) == 3 else None
+                    *values) if name != "clamp" or len(values) == 3 else None
                 return widest if value is None else replace(widest, exact=value)
             return widest
         if name in ("round", "hypot"):
@@ -585,10 +587,11 @@ class Values:
         if name in ("asin", "acos", "atan", "atan2"):
             return Bound(other=math.pi)
         if name in ("tan", "pow", "sqrt", "exp", "log") and known:
-            function_of = {"tan": math.tan, "pow": math.pow, "sqrt": math.sqrt,
-                           "exp": math.exp, "log": lambda x, b=math.e: math.log(x, b)}
+            function_of: dict[str, Callable[..., float]] = {
+                "tan": math.tan, "pow": math.pow, "sqrt": math.sqrt, "exp": math.exp,
+                "log": lambda x, b=math.e: math.log(x, b)}
             try:
-                return _number(function_of[name](*exact))
+                return _number(function_of[name](*values))
             except (ArithmeticError, ValueError, TypeError):
                 return UNBOUNDED
         return UNBOUNDED
@@ -627,7 +630,7 @@ class Values:
             total = product if total is None else total + product
         return total
 
-    def operand(self, token, depth: int) -> Bound:  # type: ignore[no-untyped-def]
+    def operand(self, token, depth: int) -> Bound:
         if token.type == "() block":
             return self.expression(token.content, depth + 1) or ZERO
         if token.type == "function" and token.lower_name == "var":
@@ -642,7 +645,7 @@ class Values:
         return self.leaf(token)
 
 
-def _var_parts(var) -> tuple[str, list]:  # type: ignore[no-untyped-def]
+def _var_parts(var) -> tuple[str, list]:
     """A var()'s custom property name and its fallback tokens."""
     arguments = _split(var.arguments, ",")
     name = "".join(t.value for t in arguments[0] if t.type == "ident")
@@ -841,7 +844,7 @@ def _value_problems(rules: list) -> Iterator[tuple[int, int, str, str | None]]:
     yield from _page_problems(decls, values)
 
 
-def _bounded(where, decl: Declaration, values: Values, tokens, check):  # type: ignore[no-untyped-def]
+def _bounded(where, decl: Declaration, values: Values, tokens, check):
     for bound in values.components(tokens):
         message = check(bound)
         if message:
@@ -871,7 +874,7 @@ def _font_parts(tokens: list) -> tuple[list, list]:
 
 # ---- pages ---------------------------------------------------------------------------------
 
-def _page_problems(decls: list[Declaration], values: Values):  # type: ignore[no-untyped-def]
+def _page_problems(decls: list[Declaration], values: Values):
     """Each ``@page`` rule of the project, on each page size it may apply to, keeps a text area
     of at least ``MIN_PAGE_AREA_MM`` once its margins, paddings and borders are taken out (a
     side it does not set keeps the book's margin for that page)."""
@@ -904,6 +907,7 @@ def _page_problems(decls: list[Declaration], values: Values):  # type: ignore[no
             min_w, min_h = MIN_PAGE_AREA_MM
             if text_w < min_w or text_h < min_h:
                 rule = group[0].at_rule
+                assert rule is not None             # a page declaration is inside its @page
                 yield (rule.source_line, rule.source_column,
                        f"this @page rule leaves a text area of {max(text_w, 0):.0f} × "
                        f"{max(text_h, 0):.0f} mm on a page of {width:g} × {height:g} mm"
@@ -1077,7 +1081,7 @@ COUNTER_HINT = ("give it a finite range (range: 1 99) and short symbols; a count
                 "range falls back to decimal")
 
 
-def _symbol(token) -> str:  # type: ignore[no-untyped-def]
+def _symbol(token) -> str:
     return token.value
 
 
@@ -1119,7 +1123,7 @@ class TextCost:
         self.styles = styles
         self.quote_chars = quote_chars
 
-    def chars(self, tokens: Iterable, element=None, depth: int = 0) -> int:  # type: ignore[no-untyped-def]
+    def chars(self, tokens: Iterable, element=None, depth: int = 0) -> int:
         """``element`` (a ``cssselect2.ElementWrapper``) gives attr() its value and counters()
         its depth; without it attr() counts its fallback and counters() one level."""
         if depth > MAX_NESTING:
@@ -1137,7 +1141,7 @@ class TextCost:
                 total += self._function(token, element, depth)
         return total
 
-    def _function(self, token, element, depth: int) -> int:  # type: ignore[no-untyped-def]
+    def _function(self, token, element, depth: int) -> int:
         name = token.lower_name
         args = _arguments(token)
         if name == "var":
@@ -1166,7 +1170,7 @@ class TextCost:
         return 1  # url(), image(), element(), string(), content()…: one box
 
 
-def _levels(element) -> int:  # type: ignore[no-untyped-def]
+def _levels(element) -> int:
     """How many counters() may join: the element's depth (statically: one)."""
     if element is None:
         return 1
@@ -1247,7 +1251,7 @@ class GeneratedText:
         generated = cls(Path(path).read_text(encoding="utf-8-sig"), str(path))
         return generated if generated.entries else None
 
-    def matcher(self):  # type: ignore[no-untyped-def]
+    def matcher(self):
         if self._matcher is None:
             import cssselect2
 
@@ -1264,7 +1268,7 @@ class GeneratedText:
                         self._matcher.add_selector(selector, index)
         return self._matcher
 
-    def count(self, root) -> dict[int, tuple[int, int]]:  # type: ignore[no-untyped-def]
+    def count(self, root) -> dict[int, tuple[int, int]]:
         """``{entry index: (characters, elements)}`` for the book under ``root``."""
         matcher = self.matcher()
         tally: dict[int, list[int]] = {}
@@ -1295,7 +1299,7 @@ class GeneratedText:
                 entry[0] = longest * items
         return {index: (chars, elements) for index, (chars, elements) in tally.items()}
 
-    def check(self, root) -> None:  # type: ignore[no-untyped-def]
+    def check(self, root) -> None:
         counted = self.count(root)
         total = sum(chars for chars, _ in counted.values())
         if total <= MAX_GENERATED_CHARS:
