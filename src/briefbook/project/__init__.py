@@ -95,6 +95,8 @@ def load_project(root: Path) -> Project:
                                   "--project pointing at the folder that holds briefbook.yaml")
     project = Project(root=root, config=read_config(root / PROJECT_FILE))
     if project.stylesheet is not None:
+        # imported here: the stylesheet checker (tinycss2, cssselect2, the font tables) costs
+        # ~0.1 s at start-up, and only a project with its own stylesheet needs it
         from briefbook.project.stylesheet import check_stylesheet
 
         check_stylesheet(project.stylesheet, project.root,

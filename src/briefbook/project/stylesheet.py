@@ -66,6 +66,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
 import tinycss2
 
 from briefbook.core.errors import BriefbookError, BriefbookErrors
@@ -1253,8 +1254,6 @@ class GeneratedText:
 
     def matcher(self):
         if self._matcher is None:
-            import cssselect2
-
             self._matcher = cssselect2.Matcher()
             for index, (decl, kind) in enumerate(self.entries):
                 try:
