@@ -121,7 +121,7 @@ def font_faces(characters: str) -> str:
         data = base64.b64encode(subset_font(resources.FONTS_DIR / filename, characters)).decode()
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
                      f'font-display: swap; src: url(data:font/woff;base64,{data}) '
-                     'format("woff"); }}')
+                     'format("woff"); }')
     return "\n".join(rules)
 
 
