@@ -65,10 +65,10 @@ def test_check_dev_zero_and_a_fifo_brief_fail_at_once(tmp_path):
 def test_every_reader_refuses_devices_fifos_and_folders(tmp_path, what):
     from briefbook.core.models import read_yaml
     from briefbook.core.safeyaml import read_text
-    from briefbook.cli.commands_checks import _read_pdf
+    from briefbook.checks.files import read_pdf
 
     readers = {"brief": read_yaml, "yaml": lambda p: read_text(p, "the sources catalogue"),
-               "readers": read_readers, "pdf": _read_pdf,
+               "readers": read_readers, "pdf": read_pdf,
                "article": lambda p: ingest(p, corpus_dir=CORPUS_DIR, article_id="x",
                                            date="2021-07-26", outlet="x", dry_run=True,
                                            known_events=EVENTS)}

@@ -22,38 +22,18 @@ from typing import Annotated
 import typer
 from fontTools.ttLib import TTFont
 
-from briefbook.checks.compare import DEFAULT_THRESHOLD, Budget, Comparison, compare_documents
-from briefbook.checks.rasterise import DEFAULT_DPI, check_pdf_file_budget, rasterise
+from briefbook.checks.compare import DEFAULT_THRESHOLD, Budget, Comparison
+from briefbook.checks.files import check_threshold, compare_files, read_pdf
+from briefbook.checks.rasterise import DEFAULT_DPI
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import atomic_path, read_bounded
 from briefbook.core.fonts import cid_mismatches, renumber_cids
+from briefbook.distribute.trace import trace_file
 
 COMPARE_OUT = Path("test-artifacts/compare")
 VISUAL_OUT = Path("test-artifacts/visual")
-#: Largest PDF ``compare``/``lint`` read: ten times the largest book a brief can make.
-MAX_PDF_BYTES = 200_000_000
-
-
-def _read_pdf(path: Path) -> bytes:
-    data = read_bounded(path, MAX_PDF_BYTES, "a PDF")
-    if not data.startswith(b"%PDF-"):
-        raise BriefbookError("not a PDF file", where=str(path))
-    return data
-
-
-def _check_dpi(dpi: float) -> float:
-    if not 10 <= dpi <= 1200:  # also refuses NaN
-        raise BriefbookError(f"--dpi {dpi:g} is out of range", hint="use a value between 10 and "
-                             "1200 (the default is 75)")
-    return dpi
-
-
-def _check_threshold(threshold: float) -> float:
-    if not 0.0 <= threshold <= 1.0:
-        raise BriefbookError(f"--threshold {threshold} must be between 0 and 1")
-    return threshold
 
 
 def print_table(comparison: Comparison) -> None:
@@ -81,26 +61,11 @@ def compare(
         help='Changed pixels a page may have: a count ("20") or a percentage ("0.01%").')] = "0",
 ) -> None:
     """Compare two PDFs page by page; exit 1 if any page changed beyond the budget."""
-    _check_threshold(threshold)
-    parsed = Budget.parse(budget)
-    old_pdf, new_pdf = _read_pdf(old), _read_pdf(new)
-    _check_dpi(dpi)
-    # Both within their page and pixel budgets before either is rendered.
-    check_pdf_file_budget(old_pdf, dpi, where=str(old))
-    check_pdf_file_budget(new_pdf, dpi, where=str(new))
-    old_pages = rasterise(old_pdf, dpi=dpi, where=str(old))
-    new_pages = rasterise(new_pdf, dpi=dpi, where=str(new))
-    result = compare_documents(old_pages, new_pages, threshold=threshold, budget=parsed)
-    # imported here: checks.report loads Pillow (~0.1 s); `briefbook --help` must not
-    from briefbook.checks.report import clear_report, write_report
-
+    result = compare_files(old, new, out, dpi=dpi, threshold=threshold, budget=budget)
     print_table(result)
     if result.failed:
-        write_report(result, old_pages, new_pages, out,
-                     extra={"expected_pdf": str(old), "actual_pdf": str(new)})
         typer.echo(f"CHANGED — diff images in {out}/")
         raise typer.Exit(1)
-    clear_report(out)
     typer.echo("unchanged")
 
 
@@ -118,7 +83,7 @@ def lint(
     from briefbook.checks.lint import lint_pdf
 
     try:
-        report = lint_pdf(_read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
+        report = lint_pdf(read_pdf(pdf), expected_pages=pages, expected_texts=expect_text or ())
     except BriefbookError as exc:  # e.g. over the page budget: name the file
         exc.where = exc.where or str(pdf)
         raise
@@ -149,7 +114,7 @@ def snapshot(
 ) -> None:
     """Render BRIEF and compare it with the baseline (record it with --update); exit 1 on a
     change or a missing baseline."""
-    _check_threshold(threshold)
+    check_threshold(threshold)
     parsed = Budget.parse(budget)
     # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
     from briefbook.checks.baseline import check_against_baseline
@@ -211,8 +176,6 @@ def trace(
     ] = None,
 ) -> None:
     """Name the reader and copy number of an edition from a PDF or a page image."""
-    # imported here: the trace decoder loads Pillow (~0.1 s); `briefbook --help` must not
-    from briefbook.distribute.trace import trace_file
 
     result = trace_file(file, editions or file.parent)
     entry = result.entry

@@ -10,6 +10,6 @@ name and copy number stamped on every page, with ``editions.json``; ``finish``, 
 ``manifest`` — the manifests both write; ``outputs`` — where a rendered book goes and in what
 form; ``executor`` and ``dask_run`` — where the work runs (local processes or Dask).
 
-Heavy libraries (WeasyPrint, pypdf, Dask) are imported only where work is done, so a build
-with nothing to do stays near-instant.
+WeasyPrint (with the render stage) and Dask are imported only where work is done, and so is
+pypdf in ``build``: a build with nothing to do stays near-instant.
 """
