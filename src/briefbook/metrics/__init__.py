@@ -5,8 +5,10 @@ Takes: the corpus (``briefbook.corpus``) and its catalog files (``metrics.yaml``
 Gives: ``load_catalog(corpus) -> Catalog`` (``load_project_catalog(project, corpus)`` for a
 project's) (catalog.py; ``Catalog.as_of(day)``, each
 metric's computed ``history``), the status rubric (status.py), period wording → deadlines
-(periods.py), Chinese number parsing (numbers.py), number-mention extraction (extract.py)
-and drafting observations from an article (draft.py).
+(periods.py), Chinese number parsing (numbers.py), number-mention extraction (extract.py;
+of a text file or corpus text with paragraph ids: mentions.py), drafting observations from an
+article (draft.py; the draft file `metrics draft` writes: draftfile.py) and linking kept
+draft entries into a catalog file (link.py).
 """
 
 from briefbook.corpus.model import Corpus
