@@ -20,6 +20,23 @@ def test_module_entry_point_runs():
     assert result.returncode == 0 and "render" in result.stdout
 
 
+def test_help_loads_no_render_stage():
+    """`briefbook --help` lists every command without importing the render stage, the charts,
+    matplotlib, WeasyPrint, pypdf or Dask: each command imports those only when it runs."""
+    script = ("import sys\n"
+              "from briefbook.cli import main\n"
+              "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+              "heavy = ('briefbook.render', 'briefbook.charts', 'matplotlib', 'weasyprint',\n"
+              "         'pypdf', 'distributed', 'pyhanko')\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy\n"
+              "             or m.startswith(heavy[:2])))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "compare" in result.stdout and "editions" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_python_dash_m_briefbook_prints_pyproject_version():
     import tomllib
     from pathlib import Path
