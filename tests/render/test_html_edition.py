@@ -144,3 +144,21 @@ def _paragraphs(node):
     from briefbook.render.book.model import _paragraphs
 
     return _paragraphs(node)
+
+
+def test_font_faces_are_whole_css_rules():
+    """The edition's @font-face rules parse as CSS with nothing left over (a stray `}` after
+    each rule once slipped in when a line was split, and no browser test noticed: browsers
+    recover from it)."""
+    import tinycss2
+
+    from briefbook.render.formats.html_edition import FACES, font_faces
+
+    rules = tinycss2.parse_stylesheet(font_faces("武汉市2021年"), skip_comments=True,
+                                      skip_whitespace=True)
+    assert [r.type for r in rules] == ["at-rule"] * len(FACES), rules
+    for rule in rules:
+        assert rule.lower_at_keyword == "font-face"
+        names = [d.lower_name for d in tinycss2.parse_declaration_list(rule.content,
+                 skip_comments=True, skip_whitespace=True)]
+        assert names == ["font-family", "font-weight", "font-display", "src"], names
