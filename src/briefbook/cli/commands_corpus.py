@@ -21,8 +21,7 @@ from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus import load_project_corpus
-from briefbook.corpus.clean import to_simplified
-from briefbook.corpus.ingest import IngestReport, named_events
+from briefbook.corpus.ingest import IngestReport
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Defect, Paragraph, Section
 from briefbook.corpus.store import build_one, to_plain, write_lock
@@ -201,12 +200,9 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
                f"{_origin(report, 'outlet')} · published: {a.published}"
                f"{_origin(report, 'date')}")
     typer.echo(f"events {_events_line(a, proj.events_by_id)} · dateline {a.dateline or '—'}")
-    if not a.events:
-        named = named_events(to_simplified(file.read_text(encoding="utf-8-sig",
-                                                          errors="replace"))[0], proj.events)
-        if named:
-            typer.echo("  the text names " + "、".join(f"{e.name} ({e.id})" for e in named)
-                       + "; if it reports on it, ingest again with --event ID")
+    if report.named:
+        typer.echo("  the text names " + "、".join(f"{e.name} ({e.id})" for e in report.named)
+                   + "; if it reports on it, ingest again with --event ID")
     typer.echo("changes per rule:")
     for rule, n in report.rule_counts.items():
         typer.echo(f"  {rule:<28} {n}")

@@ -73,6 +73,8 @@ class IngestReport:
     raw_path: Path
     warnings: tuple[str, ...] = ()  # given values the page contradicts (the given one is used)
     from_page: tuple[str, ...] = ()  # which of "title", "date", "outlet" the page gave
+    #: with no ``events`` given: the project events the text names (the analyst may add them)
+    named: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,9 +251,10 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
                              where=where, hint="remove the stray file or choose another --id")
     if not dry_run:
         _store(Path(corpus_dir), raw_path, data, build.article, sources, entry)
+    named = () if events else tuple(named_events(clean.to_simplified(text)[0], known.values()))
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
                         stored=not dry_run, raw_path=raw_path, warnings=meta.warnings,
-                        from_page=meta.from_page)
+                        from_page=meta.from_page, named=named)
 
 
 def _check_printable(article: Article, raw: str, where: str) -> None:
