@@ -10,7 +10,6 @@ code 1 when anything failed.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.core.errors import BriefbookError, shown_message
+from briefbook.core.proc import available_cores
 from briefbook.distribute.build import build as run_build
 from briefbook.distribute.executor import ExecutorKind, executor_settings
 from briefbook.distribute.signing import CopyProtection, key_from_options
@@ -52,7 +52,7 @@ WorkersTimeoutOpt = Annotated[float | None, typer.Option(
 
 
 def _jobs(value: int | None) -> int:
-    return value or os.cpu_count() or 1
+    return value or available_cores()
 
 
 def _note(progress: Progress) -> Callable[[str], None]:

@@ -18,6 +18,7 @@ from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
 from briefbook.core.errors import BriefbookError, shown_message
 from briefbook.core.fileio import write_atomic
+from briefbook.core.proc import available_cores
 from briefbook.distribute.outputs import (
     OutputFormat,
     PdfVariant,
@@ -61,7 +62,6 @@ def render(
     # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
     from briefbook.render import Renderer, render_to_file
     from briefbook.render.formats.html_edition import render_html_to_file
-    from briefbook.render.layout.jobs import available_cores
 
     variant = pdf_variant.value if pdf_variant is not None else None  # the render stage's str
     jobs = jobs or available_cores()

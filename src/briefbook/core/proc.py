@@ -66,6 +66,15 @@ def die_with_parent(parent_pid: int) -> None:
         threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, so a container's or ``taskset``'s
+    limit counts), at least one: the default number of workers."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def start_worker(parent_pid: int, initializer: Callable[[], None] | None = ignore_sigint,
                  ) -> None:
     """A worker process's first call: SIGINT/SIGTERM unblocked (workers are started while the

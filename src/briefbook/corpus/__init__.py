@@ -12,8 +12,16 @@ reading), ``clean`` (line rules), ``header`` (the page's headline and date/Êù•Ê∫
 (adding an article, its metadata from the page), ``diff`` (review view).
 """
 
-from briefbook.corpus.model import (Article, Caption, Corpus, Credit, Defect, PageHeader,
-                                    Paragraph, Section)
+from briefbook.corpus.model import (
+    Article,
+    Caption,
+    Corpus,
+    Credit,
+    Defect,
+    PageHeader,
+    Paragraph,
+    Section,
+)
 from briefbook.corpus.project import check_article_events, load_project_corpus
 from briefbook.corpus.store import build_corpus, corpus_json, load_corpus
 

@@ -59,13 +59,6 @@ from briefbook.render.layout.writer import Charts, Writer
 MAX_PASSES = 4
 
 
-def available_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def can_fork() -> bool:
     return sys.platform.startswith("linux")
 
