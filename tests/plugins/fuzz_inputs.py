@@ -557,9 +557,9 @@ class Fuzz:
 
     def _article(self, text: str) -> None:
         from briefbook.cli import main
-        from briefbook.metrics.draftfile import draft_yaml
         from briefbook.corpus.ingest import ingest
         from briefbook.metrics.draft import draft
+        from briefbook.metrics.draftfile import draft_yaml
 
         path = self.work / "article.txt"
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
