@@ -5,8 +5,8 @@ import os
 import sys
 import time
 
-from briefbook.core.proc import run_jobs
 from briefbook.core.errors import BriefbookError
+from briefbook.core.proc import run_jobs
 
 
 def work(task: int) -> int:

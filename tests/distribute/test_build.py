@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from briefbook.distribute.build import build, input_hash, shared_inputs_hash
-from briefbook.core.errors import BriefbookError
-from plugins.example import CORPUS_DIR, example_project
 from plugins.example import example_project
+
+from briefbook.core.errors import BriefbookError
+from briefbook.distribute.build import build, input_hash, shared_inputs_hash
 
 EXAMPLE = example_project()
 
@@ -135,7 +134,6 @@ def test_damaged_cache_entry_is_redrawn(tmp_path, sheet_brief):
 def test_second_build_in_one_process_sees_edited_metrics(tmp_path, monkeypatch):
     """The parent's cached renderer must not outlive a change of the shared inputs."""
     import pypdfium2 as pdfium
-
     from plugins.example import copy_project
 
     project = copy_project(tmp_path / "project")

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import psutil
 import pytest
+from plugins.example import example_project
 
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute import dask_run
 from briefbook.distribute.build import build
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.executor import ExecutorSettings
 from briefbook.distribute.finish import CopyFinish
-from briefbook.core.errors import BriefbookError
-from plugins.example import example_project
 
 #: Small reader lists; chunks of 3 readers, so each run is several tasks on both workers.
 READERS = [Reader(f"读者{i}号", i) for i in range(1, 19)] + [Reader("<b>王五</b>", 40)]

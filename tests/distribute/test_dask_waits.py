@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from briefbook.distribute.executor import ExecutorSettings
 from briefbook.core.errors import BriefbookError
+from briefbook.distribute.executor import ExecutorSettings
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 WAIT_S = 2

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from plugins.example import example_project
 
 from briefbook.checks.lint import lint_pdf
 from briefbook.checks.rasterise import rasterise
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute import editions
 from briefbook.distribute.editions import Reader, make_editions, mark_box_mm, read_readers
-from briefbook.core.errors import BriefbookError
-from plugins.example import example_project
 
 EXAMPLE = example_project()
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute.editions import PLAN_FILE, Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection
-from briefbook.core.errors import BriefbookError
 
 READERS = [Reader("张三", 1), Reader("李四", 2), Reader("王五", 3)]
 DEAD_OWNER = "999999999 0\n"

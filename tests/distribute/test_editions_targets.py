@@ -19,13 +19,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from plugins.pki import ThrowawayCA
 
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
-from briefbook.core.errors import BriefbookError
-
-from plugins.pki import ThrowawayCA
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 READERS = [Reader("张三", 1), Reader("李四", 2)]

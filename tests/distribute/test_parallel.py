@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefbook.distribute.build import build
 from plugins.example import example_project
+
+from briefbook.distribute.build import build
 
 EXAMPLE = example_project()
 

@@ -11,15 +11,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from plugins.pki import ThrowawayCA, encipherment_only, expired_window
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError
 
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.signing import CopyProtection, load_key
-from briefbook.core.errors import BriefbookError
-
-from plugins.pki import ThrowawayCA, encipherment_only, expired_window
 
 KEY_PASSWORD = b"test key password"
 READERS = [Reader("张三", 1), Reader("李四", 2), Reader("王五", 3)]

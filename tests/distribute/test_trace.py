@@ -13,9 +13,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.trace import trace_file
-from briefbook.core.errors import BriefbookError
 
 COPIES = 20
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]

@@ -13,11 +13,11 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from briefbook.core.errors import BriefbookError
 from briefbook.distribute import trace
 from briefbook.distribute.editions import Reader, make_editions
 from briefbook.distribute.finish import CopyFinish
 from briefbook.distribute.trace import dot_boxes_mm, trace_file
-from briefbook.core.errors import BriefbookError
 
 DPI = 150
 MARGIN_MM = 22.0  # the book's side margins (templates/book.css): a cut there takes all the dots
