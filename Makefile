@@ -20,7 +20,7 @@ demo: $(STAMP)
 test: $(STAMP) $(PDFJS)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(PDFJS)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow"
 
 # The house rules (pyproject.toml): layers in pipeline order and no cycles, lint, types.
