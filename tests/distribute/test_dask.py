@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from plugins.cli import ctrl_c_as_in_a_terminal
 from plugins.example import example_project
 
 from briefbook.core.errors import BriefbookError
@@ -219,7 +220,8 @@ def test_ctrl_c_during_dask_editions_keeps_previous_copies(tmp_path, cluster, cl
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("BRIEFBOOK_DEBUG", None)
     proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env, start_new_session=True)
+                            text=True, env=env, start_new_session=True,
+                            preexec_fn=ctrl_c_as_in_a_terminal)
     seen: set[int] = set()
     try:
         deadline = time.monotonic() + 120

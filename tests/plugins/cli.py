@@ -2,13 +2,15 @@
 
 Gives: ``run_cli`` (``python -m briefbook.cli`` in a subprocess, from the repository root, with
 UTF-8 output and no debug tracebacks), ``assert_clean_failure`` (exit 1 and an ``error:`` line
-naming what it must, no traceback), ``MINIMAL`` (the smallest valid brief's text) and
-``snapshot`` (every file under a folder with its bytes, to prove nothing changed).
+naming what it must, no traceback), ``MINIMAL`` (the smallest valid brief's text),
+``snapshot`` (every file under a folder with its bytes, to prove nothing changed) and
+``ctrl_c_as_in_a_terminal`` (for a child that a test will interrupt).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,14 @@ from plugins.example import REPO as ROOT
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
 MINIMAL = "title: 简报\nissuer: 研究组\ndate: 2021-08-01\n"
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """``preexec_fn`` for a command a test interrupts: Ctrl-C acts as it does in a terminal.
+    A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored
+    across exec, so a suite launched with ``make test &`` would hand its commands a deaf ear
+    and the interrupt tests would test nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_cli(*args, timeout: float = 120, **kw) -> subprocess.CompletedProcess:

@@ -19,6 +19,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from plugins.cli import ctrl_c_as_in_a_terminal
+
 REPO = Path(__file__).resolve().parents[2]
 BRIEF = """\
 title: 预览测试简报
@@ -48,7 +50,8 @@ class PreviewProcess:
             extra = ("--project", str(REPO), *extra)  # a brief kept outside: the example project
         self.proc = subprocess.Popen([str(exe), "preview", str(brief), "--port", "0", *extra],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                                     env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                                     preexec_fn=ctrl_c_as_in_a_terminal)
         line = self.proc.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not match:

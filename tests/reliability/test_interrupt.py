@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.cli import ctrl_c_as_in_a_terminal
 from plugins.example import BRIEFS_DIR
 
 FULL = BRIEFS_DIR / "full-book.yaml"
@@ -38,7 +39,7 @@ def interrupt(args: list, cwd: Path, *, when: Callable[[], bool] | None = None,
     env.pop("BRIEFBOOK_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "briefbook.cli", *map(str, args)], cwd=cwd,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + (after if when is None else limit)
     while time.monotonic() < deadline and proc.poll() is None:
         if when is not None and when():
