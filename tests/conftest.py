@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["plugins.visual", "plugins.example", "plugins.renders", "plugins.pdfjs"]
+pytest_plugins = ["plugins.visual", "plugins.example", "plugins.renders", "plugins.pdfjs",
+                  "plugins.suggestions"]
 
 
 @pytest.fixture(scope="module")

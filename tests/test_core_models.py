@@ -99,15 +99,8 @@ def test_did_you_mean_has_two_levels():
     assert sorted(did_you_mean("a-1", ["a-2", "a-3", "b-1", "zzz"], n=3)) == ["a-2", "a-3", "b-1"]
 
 
-def test_did_you_mean_is_bounded_per_call_and_per_budget(monkeypatch):
-    compared = []
-    real = suggest.difflib.get_close_matches
-
-    def counting(word, possibilities, *args, **kwargs):
-        compared.append(len(possibilities))
-        return real(word, possibilities, *args, **kwargs)
-
-    monkeypatch.setattr(suggest.difflib, "get_close_matches", counting)
+def test_did_you_mean_is_bounded_per_call_and_per_budget(close_match_comparisons):
+    compared = close_match_comparisons
     many = [f"id-{i}" for i in range(suggest.MAX_COMPARISONS + 1)]
     assert did_you_mean("id-1", many) == [] and compared == []       # too many for one call
     budget = Budget(25)

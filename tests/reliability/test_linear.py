@@ -19,7 +19,6 @@ import time
 import pytest
 
 from briefbook.brief import check
-from briefbook.core import suggest
 from briefbook.core.errors import BriefbookErrors
 
 BRIEFBOOK = [sys.executable, "-m", "briefbook.cli"]
@@ -106,18 +105,11 @@ def test_a_brief_of_thousands_of_mistakes_lists_fifty_then_counts_the_rest(tmp_p
     assert "U+E000" in errors[2].message and "issuer" in errors[0].message
 
 
-def test_did_you_mean_guesses_have_a_budget(tmp_path, monkeypatch):
+def test_did_you_mean_guesses_have_a_budget(tmp_path, close_match_comparisons):
     """Each guess compares an unknown id with every known one: 200 unknown quotes against a
     corpus of 5,000 paragraphs were a million comparisons (2,000 against 20,000: 25 minutes).
     Now ``MAX_GUESS_COMPARISONS`` bounds them; the first ids get a guess, the rest the listing."""
-    compared = []
-    real = suggest.difflib.get_close_matches
-
-    def counting(word, possibilities, *args, **kwargs):
-        compared.append(len(possibilities))
-        return real(word, possibilities, *args, **kwargs)
-
-    monkeypatch.setattr(suggest.difflib, "get_close_matches", counting)
+    compared = close_match_comparisons
     known = {f"art-2021-08-01/s1/p{i}" for i in range(5000)}
     brief = tmp_path / "brief.yaml"
     brief.write_text(HEAD + "sections:\n  - heading: 一\n    quotes: ["
