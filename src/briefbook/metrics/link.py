@@ -22,7 +22,13 @@ from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.core.fileio import write_atomic
 from briefbook.core.safeyaml import load_yaml, read_text
 from briefbook.corpus import load_project_corpus
-from briefbook.metrics.catalog import Metric, Observation, catalog_files, load_catalog
+from briefbook.metrics.catalog import (
+    Catalog,
+    Metric,
+    Observation,
+    catalog_files,
+    load_catalog,
+)
 from briefbook.metrics.draft import check_entry, draft_entries, observation
 from briefbook.project import Project
 
@@ -61,6 +67,40 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
     that differs from the linked one in period, progress, summary or unit is an error naming
     where the linked one is (edit it there).
     """
+    files, current, known = _catalog_now(corpus, files, target, metric_id, new=new,
+                                         topics=topics)
+    picked, origins = _picked_entries(corpus, refs, metric_id)
+    had = current.get(metric_id) if current is not None and metric_id in known else None
+    picked, origins, skipped = _unlinked(picked, origins, metric_id,
+                                         had.unit if had else None,
+                                         had.observations if had else ())
+    if not picked:
+        if current is None or metric_id not in known:
+            raise BriefbookError("no draft entries given", hint="name entries as FILE#N")
+        text = read_text(target, "the catalog file") if target.exists() else ""
+        return Linked(text, [], current.get(metric_id), tuple(skipped))
+
+    doc = _target_doc(target)
+    obs = [observation(e) for e in picked]
+    _add_to_doc(doc, obs, picked, metric_id, current, new=new, label=label, topic=topic,
+                unit=unit)
+    text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+    others = [f for f in files if f.resolve() != target.resolve()]
+    try:                                    # the whole catalog with the new text, not written
+        after = load_catalog(corpus, others + [target], topics=topics,
+                             texts={target: text}).get(metric_id)
+    except BriefbookErrors as exc:
+        lines = _added_lines(text, new=new, count=len(obs))
+        raise BriefbookErrors([_as_linked(e, target, lines, origins, metric_id)
+                               for e in exc.errors]) from None
+    return Linked(text, obs, after, tuple(skipped))
+
+
+def _catalog_now(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, *,
+                 new: bool, topics: Sequence[str] | None,
+                 ) -> tuple[list[Path], Catalog | None, set[str]]:
+    """The catalog files (``target`` among them when it exists), the catalog they load as and
+    its metric ids; an error when ``--new`` names a known metric or its absence an unknown one."""
     files = list(files)
     if target.exists() and target.resolve() not in [f.resolve() for f in files]:
         files.append(target)
@@ -72,7 +112,13 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
         if current is not None:
             current.get(metric_id)          # raises with a did-you-mean
         raise BriefbookError(f"unknown metric id {metric_id!r}", hint="add --new to create it")
+    return files, current, known
 
+
+def _picked_entries(corpus: Any, refs: Sequence[str], metric_id: str,
+                    ) -> tuple[list[dict[str, Any]], list[str]]:
+    """The draft entries ``refs`` name for ``metric_id``, each checked against the corpus, and
+    the ``FILE#N`` of each."""
     picked: list[dict[str, Any]] = []
     origins: list[str] = []                 # FILE#N of each picked entry
     for ref in refs:
@@ -90,16 +136,12 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
             check_entry(entry, corpus, where)
             picked.append(entry)
             origins.append(where)
-    had = current.get(metric_id) if current is not None and metric_id in known else None
-    picked, origins, skipped = _unlinked(picked, origins, metric_id,
-                                         had.unit if had else None,
-                                         had.observations if had else ())
-    if not picked:
-        if current is None or metric_id not in known:
-            raise BriefbookError("no draft entries given", hint="name entries as FILE#N")
-        text = read_text(target, "the catalog file") if target.exists() else ""
-        return Linked(text, [], current.get(metric_id), tuple(skipped))
+    return picked, origins
 
+
+def _target_doc(target: Path) -> dict[str, Any]:
+    """The target catalog file's ``metrics`` and ``observations`` lists (empty when it does
+    not exist yet)."""
     doc: dict[str, Any] = {"metrics": [], "observations": []}
     if target.exists():
         data, _node = load_yaml(read_text(target, "the catalog file"), str(target))
@@ -107,7 +149,14 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
             raise BriefbookError("expected a catalog mapping", where=str(target))
         doc = {"metrics": list(data.get("metrics") or []),
                "observations": list(data.get("observations") or [])}
-    obs = [observation(e) for e in picked]
+    return doc
+
+
+def _add_to_doc(doc: dict[str, Any], obs: list[dict[str, Any]], picked: list[dict[str, Any]],
+                metric_id: str, current: Catalog | None, *, new: bool, label: str | None,
+                topic: str | None, unit: str | None) -> None:
+    """Add ``obs`` to ``doc`` — as a new metric with ``new``, else as observations of the
+    known one — dropping each unit its metric implies."""
     if new:
         first = picked[0]
         chosen_unit = unit if unit is not None else str(first.get("unit") or "")
@@ -125,16 +174,6 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
         for o in entry.get("observations", []):
             if o.get("unit") == entry.get("unit"):
                 o.pop("unit")
-    text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    others = [f for f in files if f.resolve() != target.resolve()]
-    try:                                    # the whole catalog with the new text, not written
-        after = load_catalog(corpus, others + [target], topics=topics,
-                             texts={target: text}).get(metric_id)
-    except BriefbookErrors as exc:
-        lines = _added_lines(text, new=new, count=len(obs))
-        raise BriefbookErrors([_as_linked(e, target, lines, origins, metric_id)
-                               for e in exc.errors]) from None
-    return Linked(text, obs, after, tuple(skipped))
 
 
 #: What makes a linked observation the same one: a second link of it is skipped.
