@@ -316,23 +316,7 @@ def _classify(text: str, m: re.Match[str],  # noqa: C901 - one rule per branch
     if before == "第" or text[max(0, core_start - 1):core_start] == "第":
         return tok("ordinal")
     if unit is None:
-        if m["cn"] is None and mag and text.startswith(PERSON_NOUNS, end):
-            unit_implied = "人"         # 25万大学生
-            q = Quantity(number, unit_implied, _qualifier(pre, infix, suffix), magnitude,
-                         span, start, end, implied_unit=True)
-            return tok("quantity", q)
-        rest = text[end:end + 1]
-        if rest in ("月",):
-            return tok("date")
-        if rest in ("日", "号") and num is not None:
-            return tok("date")
-        if rest in ("届",) or (rest == "期" and cn is not None):
-            return tok("ordinal")
-        if rest == "强":
-            return tok("name")        # 500强: a ranking list
-        if rest == "级":
-            return tok("name")        # 五级书记: a tier structure
-        return tok("bare")
+        return _without_unit(text, m, number, magnitude)
     if unit == "年":
         if num is not None and not mag and len(num) == 4 and 1000 <= int(num) <= 2999:
             return tok("year")
@@ -352,6 +336,34 @@ def _classify(text: str, m: re.Match[str],  # noqa: C901 - one rule per branch
     q = Quantity(number, unit, qualifier, magnitude, span, start, end,
                  infix_first=bool(m["infix0"] and mag))
     return tok("quantity", q)
+
+
+def _without_unit(text: str, m: re.Match[str], number: Decimal, magnitude: str) -> Token:
+    """A figure with no unit: people (25万大学生), a date, an ordinal, a name or a bare number."""
+    start, end = m.start(), m.end()
+    span = text[start:end]
+
+    def tok(kind: str, q: Quantity | None = None) -> Token:
+        return Token(kind, span, start, end, q)
+
+    if m["cn"] is None and m["mag"] and text.startswith(PERSON_NOUNS, end):
+        unit_implied = "人"         # 25万大学生
+        q = Quantity(number, unit_implied,
+                     _qualifier(m["pre"], m["infix"] or m["infix0"], m["suffix"]), magnitude,
+                     span, start, end, implied_unit=True)
+        return tok("quantity", q)
+    rest = text[end:end + 1]
+    if rest in ("月",):
+        return tok("date")
+    if rest in ("日", "号") and m["num"] is not None:
+        return tok("date")
+    if rest in ("届",) or (rest == "期" and m["cn"] is not None):
+        return tok("ordinal")
+    if rest == "强":
+        return tok("name")        # 500强: a ranking list
+    if rest == "级":
+        return tok("name")        # 五级书记: a tier structure
+    return tok("bare")
 
 
 def _qualifier(pre: str | None, infix: str | None, suffix: str | None) -> str | None:
