@@ -45,7 +45,16 @@ from briefbook.corpus.defects import (
     find_defects,
     load_corrections,
 )
-from briefbook.corpus.model import Article, Caption, Cleaning, Corpus, Credit, Section, unknown_id
+from briefbook.corpus.model import (
+    Article,
+    Caption,
+    Cleaning,
+    Corpus,
+    Credit,
+    PageHeader,
+    Section,
+    unknown_id,
+)
 from briefbook.corpus.segment import Block, segment
 from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
 
@@ -111,13 +120,35 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
     for d in defects:
         traces[d.line - 1].note("repair" if d.repair is not None else "unrepaired", 1)
 
-    # 2–5: text rules on every line
-    fixes = corrections.conversion_fixes
+    texts = _text_rules(traces, lines, entry.script, corrections.conversion_fixes)
+    page, credits = _classify_lines(traces, texts, rules)
+    dateline = _dateline(traces, texts, credits)
+    blocks = _kept_blocks(traces, texts)
+    _check_paragraphs(blocks, where)
+    layout, sections, captions = segment(entry.id, blocks)
+    _mark_targets(traces, sections, captions)
+    body_lines = {t.number for t in traces if t.kind in ("text", "caption")}
+    defects = [dataclasses.replace(d, in_body=d.line in body_lines) for d in defects]
+
+    article = Article(
+        id=entry.id, outlet=entry.outlet, published=entry.published,
+        published_inferred=entry.published_inferred, title=entry.title,
+        title_supplied=entry.title_supplied, events=tuple(entry.events), script=entry.script,
+        layout=layout, reporters=tuple(c.name for c in credits if c.role == "记者"),
+        credits=tuple(credits), dateline=dateline, page=page, sections=sections,
+        captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file,
+        cleaning=cleaning_of(traces))
+    return Build(article=article, trace=tuple(traces))
+
+
+def _text_rules(traces: list[LineTrace], lines: list[str], script: str,
+                fixes: tuple[tuple[str, str], ...]) -> list[str]:
+    """Rules 2–5 on every line (pinyin, t2s and its fixes for traditional text, trim)."""
     texts: list[str] = []
     for t, text in zip(traces, lines, strict=True):
         text, n = clean.strip_pinyin(text)
         t.note("pinyin", n)
-        if entry.script == "traditional":
+        if script == "traditional":
             text, n = clean.to_simplified(text)
             t.note("t2s", n)
             text, n = clean.apply_fixes(text, fixes)
@@ -125,8 +156,13 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         text, n = clean.trim(text)
         t.note("trim", n)
         texts.append(text)
+    return texts
 
-    # 6: classification
+
+def _classify_lines(traces: list[LineTrace], texts: list[str], rules: Rules,
+                    ) -> tuple[PageHeader | None, list[Credit]]:
+    """Rule 6: each line's kind set on its trace; gives the page header and the bylines'
+    credits."""
     header_idx, page = header.find_page_header(texts, rules.debris)
     if page is not None and page.headline:
         page = dataclasses.replace(page, headline=clean.normalise_punctuation(page.headline)[0])
@@ -151,8 +187,12 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
             t.kind = "caption"
         else:
             t.kind = "text"
+    return page, credits
 
-    # 7: dateline on the first text line
+
+def _dateline(traces: list[LineTrace], texts: list[str], credits: list[Credit]) -> str | None:
+    """Rule 7: the dateline split off the first text line (its credits put first in
+    ``credits``, the line's rest left in ``texts``), or None."""
     dateline = None
     first = next((t for t in traces if t.kind == "text"), None)
     if first is not None:
@@ -164,8 +204,12 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
             texts[i] = rest
             if not rest.strip():    # 某某网5月6日讯 on a line of its own
                 first.kind, first.rule = "byline", "dateline"
+    return dateline
 
-    # 8: punctuation and spacing on what is kept
+
+def _kept_blocks(traces: list[LineTrace], texts: list[str]) -> list[Block]:
+    """Rule 8: editor's note, punctuation and spacing on the text and caption lines, which
+    become the blocks to segment."""
     blocks: list[Block] = []
     for t, text in zip(traces, texts, strict=True):
         if t.kind not in ("text", "caption"):
@@ -180,7 +224,11 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
             t.note(name, n)
         t.text = text
         blocks.append(Block(line=t.number, text=text, kind=t.kind, credit=credit))
+    return blocks
 
+
+def _check_paragraphs(blocks: list[Block], where: str) -> None:
+    """An error when there is no text paragraph, or more than ``MAX_PARAGRAPHS``."""
     if not any(b.kind == "text" for b in blocks):
         raise BriefbookError("no article text found (every line was page debris or empty)",
                              where=where)
@@ -189,20 +237,6 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         raise BriefbookError(f"{paragraphs:,} lines of text; the limit is {MAX_PARAGRAPHS:,} "
                              "paragraphs per article", where=where,
                              hint="split it into several articles")
-    layout, sections, captions = segment(entry.id, blocks)
-    _mark_targets(traces, sections, captions)
-    body_lines = {t.number for t in traces if t.kind in ("text", "caption")}
-    defects = [dataclasses.replace(d, in_body=d.line in body_lines) for d in defects]
-
-    article = Article(
-        id=entry.id, outlet=entry.outlet, published=entry.published,
-        published_inferred=entry.published_inferred, title=entry.title,
-        title_supplied=entry.title_supplied, events=tuple(entry.events), script=entry.script,
-        layout=layout, reporters=tuple(c.name for c in credits if c.role == "记者"),
-        credits=tuple(credits), dateline=dateline, page=page, sections=sections,
-        captions=captions, defects=tuple(defects), notes=entry.notes, raw_file=entry.file,
-        cleaning=cleaning_of(traces))
-    return Build(article=article, trace=tuple(traces))
 
 
 def cleaning_of(traces: list[LineTrace]) -> Cleaning:
