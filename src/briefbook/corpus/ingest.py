@@ -172,50 +172,15 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     ``date``, ``outlet`` and ``title`` are needed only where the page does not print them."""
     file = Path(file)
     where = str(file)
-    if not is_article_id(article_id):
-        cut = article_id if len(article_id) <= 40 else article_id[:40] + "…"
-        raise BriefbookError(f"bad article id {cut!r}"
-                             + (f" ({len(article_id)} characters)" if cut != article_id
-                                else ""), where=where, hint=f"an article id is {ARTICLE_ID_RULE}")
-    published: dt.date | None = None
-    if date is not None:
-        try:
-            published = dt.date.fromisoformat(date)
-        except ValueError as exc:
-            raise BriefbookError(f"bad date {date!r}", where=where,
-                                 hint="use YYYY-MM-DD") from exc
-    for option, value, default in (("--outlet", outlet, "the outlet the page prints"),
-                                   ("--title", title, "the page's headline")):
-        if value is not None and not value.strip():
-            raise BriefbookError(f"{option} is empty", where=where,
-                                 hint=f"leave it out to take {default}")
+    published = _checked_options(article_id, date, outlet, title, where)
     data = read_bounded(file, MAX_ARTICLE_BYTES, "the article",
                         hint="split it into several articles")
     text = decode_raw(data, where)
-
-    corpus = load_corpus(corpus_dir)  # the corpus must be healthy before we add to it
-    sources = load_sources(corpus_dir)
-    if any(e.id == article_id for e in sources.articles):
-        raise BriefbookError(f"article id {article_id!r} is already in the corpus", where=where,
-                             hint="choose another --id")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    entries = {e.id: e for e in sources.articles}
-    for art in corpus.articles:
-        existing = read_raw(Path(corpus_dir), entries[art.id])
-        if hashlib.sha256(existing.encode("utf-8")).hexdigest() == digest:
-            raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
+    sources = _check_new(corpus_dir, article_id, text, where)
 
     script = clean.detect_script(text)
     known = {e.id: e for e in known_events}
-    for event_id in events:
-        if event_id not in known:
-            close = did_you_mean(event_id, list(known))
-            hint = (f"did you mean {close[0]!r}? " if close else "") + (
-                "the project's events: " + ", ".join(known) if known else
-                "the project has no events yet: add them under `events:` in briefbook.yaml")
-            raise BriefbookError(f"unknown event {event_id!r}", where=where, hint=hint)
-    if len(set(events)) != len(events):
-        raise BriefbookError("an event is given twice", where=where)
+    _check_events(events, known, where)
 
     rel = f"{RAW_DIR}/{article_id}.txt"
     draft = SourceEntry(id=article_id, file=rel, outlet=outlet or "?",
@@ -236,15 +201,7 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     build = Build(article=article, trace=build.trace)
 
     _check_printable(build.article, text, where)
-    # The title and outlet print in every book's appendix of sources: a character the fonts
-    # lack would break all of them, so it is refused here, with its code point.
-    for field, value in (("title", entry.title), ("outlet", entry.outlet)):
-        missing = missing_characters(value)
-        if missing:
-            chars = ", ".join(f"U+{ord(c):04X}" for c in missing)
-            raise BriefbookError(f"the {field} {shown(value)!r} has characters the bundled fonts "
-                                 f"cannot print ({chars})", where=where,
-                                 hint=f"pass --{field} with printable characters")
+    _check_entry_printable(entry, where)
     raw_path = Path(corpus_dir) / rel
     if raw_path.exists() and not dry_run:
         raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
@@ -255,6 +212,74 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
                         stored=not dry_run, raw_path=raw_path, warnings=meta.warnings,
                         from_page=meta.from_page, named=named)
+
+
+def _checked_options(article_id: str, date: str | None, outlet: str | None,
+                     title: str | None, where: str) -> dt.date | None:
+    """The date given, parsed; an error for a bad article id or date, or an empty option."""
+    if not is_article_id(article_id):
+        cut = article_id if len(article_id) <= 40 else article_id[:40] + "…"
+        raise BriefbookError(f"bad article id {cut!r}"
+                             + (f" ({len(article_id)} characters)" if cut != article_id
+                                else ""), where=where, hint=f"an article id is {ARTICLE_ID_RULE}")
+    published: dt.date | None = None
+    if date is not None:
+        try:
+            published = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise BriefbookError(f"bad date {date!r}", where=where,
+                                 hint="use YYYY-MM-DD") from exc
+    for option, value, default in (("--outlet", outlet, "the outlet the page prints"),
+                                   ("--title", title, "the page's headline")):
+        if value is not None and not value.strip():
+            raise BriefbookError(f"{option} is empty", where=where,
+                                 hint=f"leave it out to take {default}")
+    return published
+
+
+def _check_new(corpus_dir: Path, article_id: str, text: str, where: str) -> SourcesFile:
+    """The corpus's sources file, once the corpus loads and has neither this id nor this
+    text; an error otherwise."""
+    corpus = load_corpus(corpus_dir)  # the corpus must be healthy before we add to it
+    sources = load_sources(corpus_dir)
+    if any(e.id == article_id for e in sources.articles):
+        raise BriefbookError(f"article id {article_id!r} is already in the corpus", where=where,
+                             hint="choose another --id")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    entries = {e.id: e for e in sources.articles}
+    for art in corpus.articles:
+        existing = read_raw(Path(corpus_dir), entries[art.id])
+        if hashlib.sha256(existing.encode("utf-8")).hexdigest() == digest:
+            raise BriefbookError(f"this text is already in the corpus as {art.id!r}", where=where)
+    return sources
+
+
+def _check_events(events: Sequence[str], known: dict[str, Event], where: str) -> None:
+    """An error for an event id the project does not have (with a did-you-mean) or one given
+    twice."""
+    for event_id in events:
+        if event_id not in known:
+            close = did_you_mean(event_id, list(known))
+            hint = (f"did you mean {close[0]!r}? " if close else "") + (
+                "the project's events: " + ", ".join(known) if known else
+                "the project has no events yet: add them under `events:` in briefbook.yaml")
+            raise BriefbookError(f"unknown event {event_id!r}", where=where, hint=hint)
+    if len(set(events)) != len(events):
+        raise BriefbookError("an event is given twice", where=where)
+
+
+def _check_entry_printable(entry: SourceEntry, where: str) -> None:
+    """An error, with the code points, when the title or outlet has a character the bundled
+    fonts lack."""
+    # The title and outlet print in every book's appendix of sources: a character the fonts
+    # lack would break all of them, so it is refused here, with its code point.
+    for field, value in (("title", entry.title), ("outlet", entry.outlet)):
+        missing = missing_characters(value)
+        if missing:
+            chars = ", ".join(f"U+{ord(c):04X}" for c in missing)
+            raise BriefbookError(f"the {field} {shown(value)!r} has characters the bundled fonts "
+                                 f"cannot print ({chars})", where=where,
+                                 hint=f"pass --{field} with printable characters")
 
 
 def _check_printable(article: Article, raw: str, where: str) -> None:
