@@ -58,7 +58,7 @@ from typing import Any
 import pypdfium2 as pdfium
 from fontTools.cffLib import CFFFontSet
 from fontTools.ttLib import TTFont
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, StreamObject
 
@@ -364,7 +364,38 @@ def _load_font(font_dict: DictionaryObject,
     problems: list[str] = []
     subtype = _name(font_dict.get("/Subtype"))
     base = _name(font_dict.get("/BaseFont")) or "(unnamed)"
-    descriptor_owner = font_dict
+    descriptor_owner, descendant, identity_map, cid_map, two_byte = _descendant_font(
+        font_dict, subtype, base, problems)
+    descriptor = _resolve(descriptor_owner.get("/FontDescriptor")) or DictionaryObject()
+    stream, program_key, kind = _font_file(descriptor)
+    embedded = None
+    family = None
+    if stream is not None and kind != "type1":
+        embedded = _embedded_program(stream, kind, program_key, programs, base, problems)
+        if embedded is not None:
+            family = embedded.family
+    if not family and "/FontFamily" in descriptor:
+        family = str(_resolve(descriptor["/FontFamily"]))
+    code_to_cid, two_byte = _code_to_cid(font_dict, two_byte, base, problems)
+    to_unicode_obj = _resolve(font_dict.get("/ToUnicode"))
+    to_unicode = {}
+    if isinstance(to_unicode_obj, StreamObject):
+        to_unicode = _parse_to_unicode(to_unicode_obj.get_data())
+    info = FontInfo(name=base, subtype=subtype, family=family,
+                    embedded=stream is not None,
+                    subset=bool(SUBSET_PREFIX.match(base)),
+                    has_to_unicode=isinstance(to_unicode_obj, StreamObject))
+    return _Font(info, two_byte, code_to_cid, embedded, to_unicode, descendant=descendant,
+                 identity_map=identity_map, cid_map=cid_map), problems
+
+
+def _descendant_font(font_dict: DictionaryObject, subtype: str, base: str, problems: list[str],
+                     ) -> tuple[Any, str, bool, bytes | None, bool]:
+    """The dictionary holding the font descriptor (a Type0 font's descendant, else the font),
+    the descendant's subtype, whether its /CIDToGIDMap is /Identity, the map's bytes (a
+    CIDFontType2 stream) and whether the font's 2-byte codes can be checked; an unreadable
+    map is added to ``problems``."""
+    descriptor_owner: Any = font_dict
     two_byte = subtype == "Type0"
     descendant, identity_map, cid_map = "", False, None
     if two_byte:
@@ -379,8 +410,12 @@ def _load_font(font_dict: DictionaryObject,
             except Exception as exc:
                 problems.append(f"font {base}: CIDToGIDMap unreadable ({exc}); glyphs not checked")
                 two_byte = False
-    descriptor = _resolve(descriptor_owner.get("/FontDescriptor")) or DictionaryObject()
-    embedded = None
+    return descriptor_owner, descendant, identity_map, cid_map, two_byte
+
+
+def _font_file(descriptor: Any) -> tuple[Any, object, str]:
+    """The descriptor's embedded font program stream (None: not embedded), its object number
+    and generation (None: direct) and its kind (sfnt, cff or type1)."""
     stream = None
     program_key: object = None
     kind = "sfnt"
@@ -394,23 +429,32 @@ def _load_font(font_dict: DictionaryObject,
             if key == "/FontFile":
                 kind = "type1"
             break
-    family = None
-    if stream is not None and kind != "type1":
-        program = programs.get(program_key) if program_key is not None else None
-        if program is None:
-            try:
-                program = _EmbeddedFont(stream.get_data(), kind)
-            except Exception as exc:  # a broken font program is itself a finding
-                program = f"embedded font program unreadable ({exc})"
-            if program_key is not None:
-                programs[program_key] = program
-        if isinstance(program, str):
-            problems.append(f"font {base}: {program}")
-        else:
-            embedded = program
-            family = embedded.family
-    if not family and "/FontFamily" in descriptor:
-        family = str(_resolve(descriptor["/FontFamily"]))
+    return stream, program_key, kind
+
+
+def _embedded_program(stream: Any, kind: str, program_key: object,
+                      programs: dict[object, _EmbeddedFont | str], base: str,
+                      problems: list[str]) -> _EmbeddedFont | None:
+    """The decoded font program (from ``programs`` when decoded already, else decoded and put
+    there), or None with the reason added to ``problems``."""
+    program = programs.get(program_key) if program_key is not None else None
+    if program is None:
+        try:
+            program = _EmbeddedFont(stream.get_data(), kind)
+        except Exception as exc:  # a broken font program is itself a finding
+            program = f"embedded font program unreadable ({exc})"
+        if program_key is not None:
+            programs[program_key] = program
+    if isinstance(program, str):
+        problems.append(f"font {base}: {program}")
+        return None
+    return program
+
+
+def _code_to_cid(font_dict: DictionaryObject, two_byte: bool, base: str, problems: list[str],
+                 ) -> tuple[dict[int, int] | None, bool]:
+    """Code → CID from the font's embedded CMap (None: identity) and whether its 2-byte codes
+    can still be checked; an encoding that cannot is added to ``problems``."""
     code_to_cid = None
     encoding = _resolve(font_dict.get("/Encoding"))
     if two_byte and isinstance(encoding, StreamObject):
@@ -421,16 +465,7 @@ def _load_font(font_dict: DictionaryObject,
     elif two_byte and _name(encoding) not in ("Identity-H", "Identity-V"):
         problems.append(f"font {base}: encoding {_name(encoding)}; .notdef not checked")
         two_byte = False
-    to_unicode_obj = _resolve(font_dict.get("/ToUnicode"))
-    to_unicode = {}
-    if isinstance(to_unicode_obj, StreamObject):
-        to_unicode = _parse_to_unicode(to_unicode_obj.get_data())
-    info = FontInfo(name=base, subtype=subtype, family=family,
-                    embedded=stream is not None,
-                    subset=bool(SUBSET_PREFIX.match(base)),
-                    has_to_unicode=isinstance(to_unicode_obj, StreamObject))
-    return _Font(info, two_byte, code_to_cid, embedded, to_unicode, descendant=descendant,
-                 identity_map=identity_map, cid_map=cid_map), problems
+    return code_to_cid, two_byte
 
 
 def _string_bytes(obj) -> bytes:
@@ -577,7 +612,16 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
     if expected_pages is not None and report.page_count != expected_pages:
         report.fail("page-count", f"{report.page_count} page(s), expected {expected_pages}")
 
-    # Metadata.
+    _check_metadata(report, reader, required_metadata)
+    _check_fonts(report, reader, pages, allowed_families)
+    _check_text(report, pdf_bytes, expected_texts, fonts_dir)
+    return report
+
+
+def _check_metadata(report: LintReport, reader: PdfReader,
+                    required_metadata: Sequence[str]) -> None:
+    """The document's metadata and /Lang into ``report``; a failure for each required one
+    missing or a bad CreationDate, a warning for each optional one missing."""
     info: dict[Any, Any] = reader.metadata or {}
     for key, value in info.items():
         report.metadata[str(key).lstrip("/")] = str(value)
@@ -595,7 +639,11 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
         if not report.metadata.get(key, "").strip():
             report.warn("metadata", f"document {key} is missing")
 
-    # Fonts.
+
+def _check_fonts(report: LintReport, reader: PdfReader, pages: list[PageObject],
+                 allowed_families: Sequence[str]) -> None:
+    """Every font the pages use into ``report``, with a failure for each one not embedded,
+    not subset, of another family, without ToUnicode, drawing .notdef or the wrong glyphs."""
     scan = _FontScan(reader)
     for number, page in enumerate(pages, start=1):
         scan.scan_page(page, number)
@@ -625,12 +673,16 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
     for name, fonts in wrong_glyphs.items():
         report.fail("glyph-lookup", _wrong_glyphs(name, fonts))
 
-    # Text.
+
+def _check_text(report: LintReport, pdf_bytes: bytes, expected_texts: Iterable[str],
+                fonts_dir: Path) -> None:
+    """The text into ``report``, with a failure for a footnote off its call's page, an
+    expected text not found, a character the bundled fonts lack, or text that cannot be read."""
     try:
         report.text = _extract_text(pdf_bytes)
     except pdfium.PdfiumError as exc:
         report.fail("unreadable", f"text extraction failed ({exc})")
-        return report
+        return
     try:
         for number, called, printed in footnotes_off_their_page(pdf_bytes):
             report.fail("footnote-page", f"footnote {number} is printed on page {printed}, "
@@ -649,7 +701,6 @@ def lint_pdf(pdf_bytes: bytes, *, expected_pages: int | None = None,
         more = f" and {len(uncovered) - 12} more" if len(uncovered) > 12 else ""
         report.fail("uncovered-char", f"{len(uncovered)} character(s) in the text are not in "
                                       f"the bundled fonts: {shown}{more}")
-    return report
 
 
 #: How many characters a glyph-lookup failure names before "and N more".
