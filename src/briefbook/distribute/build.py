@@ -278,6 +278,36 @@ def _not_ours(target: Path, prior: dict[str, Any] | None) -> str | None:
             "build's output; nothing was changed (move it away, or choose another --out)")
 
 
+def _manifest_entries(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The manifest's entries by file name; only entries naming a plain file of this folder
+    count (a crafted path is ignored)."""
+    old = read_manifest(out_dir)
+    return {name: e for name, e in old.items()
+            if isinstance(name, str) and Path(name).name == name and name.endswith(".pdf")}
+
+
+def _plan(project: Project, targets_of: dict[Path, Path], shared: str,
+          entries: dict[str, dict[str, Any]], force: bool,
+          skipped: list[str]) -> tuple[list[RenderTask], list[tuple[str, str]]]:
+    """Sort the briefs: up to date (appended to ``skipped``), to render (the tasks returned)
+    or refused ((brief, message) returned: a file in the way that build did not write)."""
+    todo: list[RenderTask] = []
+    refused: list[tuple[str, str]] = []
+    for brief, target in targets_of.items():
+        in_hash = input_hash(brief, shared)
+        prior = entries.get(target.name)
+        if (not force and prior and prior.get("input_hash") == in_hash
+                and prior.get("sha256") == sha256_file(target)):
+            skipped.append(str(brief))
+            continue
+        why = _not_ours(target, prior)
+        if why:
+            refused.append((str(brief), f"{target}: {why}"))
+            continue
+        todo.append(RenderTask(str(brief), str(target), in_hash, shared, str(project.root)))
+    return todo, refused
+
+
 def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path = Path("dist"),
           *, jobs: int = 1, force: bool = False,
           on_event: Callable[[str, str, dict[str, Any] | None], None] | None = None,
@@ -308,25 +338,9 @@ def build(project: Project, briefs: Iterable[Path] | None = None, out_dir: Path 
     targets_of = build_targets(briefs, out_dir)
 
     shared = shared_inputs_hash(project)
-    old = read_manifest(out_dir)
+    entries = _manifest_entries(out_dir)
     result = BuildResult(out_dir=out_dir)
-    # Only entries naming a plain file of this folder count (a crafted path is ignored).
-    entries = {name: e for name, e in old.items()
-               if isinstance(name, str) and Path(name).name == name and name.endswith(".pdf")}
-    todo: list[RenderTask] = []
-    refused: list[tuple[str, str]] = []
-    for brief, target in targets_of.items():
-        in_hash = input_hash(brief, shared)
-        prior = entries.get(target.name)
-        if (not force and prior and prior.get("input_hash") == in_hash
-                and prior.get("sha256") == sha256_file(target)):
-            result.skipped.append(str(brief))
-            continue
-        why = _not_ours(target, prior)
-        if why:
-            refused.append((str(brief), f"{target}: {why}"))
-            continue
-        todo.append(RenderTask(str(brief), str(target), in_hash, shared, str(project.root)))
+    todo, refused = _plan(project, targets_of, shared, entries, force, result.skipped)
     for tmp in _sweep_temporaries(Path(t.target) for t in todo):
         notify("stale", str(tmp), None)
     notify("plan", "", {"todo": len(todo) + len(refused), "skipped": len(result.skipped)})
