@@ -144,18 +144,18 @@ class Reader:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
-    """Parse and validate a readers CSV; every problem at once, each at ``file:line``.
-
-    More than ``max_readers`` readers (``--max-readers``) is refused before any is checked."""
-    path = Path(path)
-    raw = read_bounded(path, MAX_READERS_BYTES, "the readers list")
+def _decode_readers(path: Path, raw: bytes) -> str:
+    """The readers CSV's text; not UTF-8 is an error at the line it fails on."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BriefbookError("not UTF-8 text (save the list as UTF-8 CSV)",
                              where=f"{path}:{line}") from exc
+
+
+def _readers_header(path: Path, text: str) -> list[str]:
+    """The CSV's header, lower-cased: ``name`` or ``name,copy``; anything else is an error."""
     rows = list(itertools.islice(csv.reader(io.StringIO(text, newline="")), 1))
     if not rows:
         raise BriefbookError("empty readers list; expected a header 'name' or 'name,copy'",
@@ -164,6 +164,49 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
     if header not in (["name"], ["name", "copy"]):
         raise BriefbookError(f"header is {','.join(rows[0])!r}; expected 'name' or 'name,copy'",
                              where=f"{path}:1")
+    return header
+
+
+def _reader_name(cells: list[str], where: str) -> str | BriefbookError:
+    """A row's name, NFC-normalised, or the error that refuses it (empty, control or
+    invisible characters, too long, characters the bundled fonts cannot print)."""
+    name = unicodedata.normalize("NFC", cells[0].strip())
+    if not name:
+        return BriefbookError("empty name", where=where)
+    if _CONTROL.search(name):
+        return BriefbookError("name contains control or invisible characters", where=where)
+    if len(name) > MAX_NAME:
+        return BriefbookError(f"name longer than {MAX_NAME} characters", where=where)
+    missing = missing_characters(name)
+    if missing:
+        chars = "; ".join(describe(m, position=f"character {m.index + 1} of the name")
+                          for m in missing.values())
+        return BriefbookError(f"name has characters the bundled fonts cannot print: "
+                              f"{chars}", where=where, hint=HINT)
+    return name
+
+
+def _reader_copy(cells: list[str], header: list[str], next_copy: int,
+                 where: str) -> int | BriefbookError:
+    """A row's copy number: its ``copy`` cell (1 to ``MAX_COPY``), or ``next_copy`` when the
+    list has no copy column; or the error that refuses it."""
+    if len(header) != 2:
+        return next_copy
+    value = cells[1].strip()
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_COPY:
+        return BriefbookError(f"copy number {value!r} is not a whole number "
+                              f"from 1 to {MAX_COPY}", where=where)
+    return int(value)
+
+
+def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
+    """Parse and validate a readers CSV; every problem at once, each at ``file:line``.
+
+    More than ``max_readers`` readers (``--max-readers``) is refused before any is checked."""
+    path = Path(path)
+    raw = read_bounded(path, MAX_READERS_BYTES, "the readers list")
+    text = _decode_readers(path, raw)
+    header = _readers_header(path, text)
     errors: list[BriefbookError] = []
     readers: list[Reader] = []
     names: dict[str, int] = {}
@@ -183,33 +226,14 @@ def read_readers(path: Path, *, max_readers: int = MAX_READERS) -> list[Reader]:
             errors.append(BriefbookError(f"{len(cells)} field(s), expected {len(header)}",
                                          where=where))
             continue
-        name = unicodedata.normalize("NFC", cells[0].strip())
-        if not name:
-            errors.append(BriefbookError("empty name", where=where))
+        name = _reader_name(cells, where)
+        if isinstance(name, BriefbookError):
+            errors.append(name)
             continue
-        if _CONTROL.search(name):
-            errors.append(BriefbookError("name contains control or invisible characters",
-                                         where=where))
+        copy = _reader_copy(cells, header, len(readers) + 1, where)
+        if isinstance(copy, BriefbookError):
+            errors.append(copy)
             continue
-        if len(name) > MAX_NAME:
-            errors.append(BriefbookError(f"name longer than {MAX_NAME} characters", where=where))
-            continue
-        missing = missing_characters(name)
-        if missing:
-            chars = "; ".join(describe(m, position=f"character {m.index + 1} of the name")
-                              for m in missing.values())
-            errors.append(BriefbookError(f"name has characters the bundled fonts cannot print: "
-                                         f"{chars}", where=where, hint=HINT))
-            continue
-        if len(header) == 2:
-            value = cells[1].strip()
-            if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_COPY:
-                errors.append(BriefbookError(f"copy number {value!r} is not a whole number "
-                                             f"from 1 to {MAX_COPY}", where=where))
-                continue
-            copy = int(value)
-        else:
-            copy = len(readers) + 1
         if name in names:
             errors.append(BriefbookError(f"duplicate name {name!r} (first on line {names[name]})",
                                          where=where))
