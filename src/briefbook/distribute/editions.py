@@ -657,6 +657,118 @@ def _unfinished(exc: BaseException, what: str, staging: Path) -> BriefbookError:
                                "and rerun")
 
 
+def _connect(cluster: contextlib.ExitStack, executor: ExecutorSettings, jobs: int,
+             note: Callable[[str], None]) -> Any:
+    """The Dask client for ``--executor dask`` (its connection held by ``cluster``), else
+    None."""
+    if executor.kind is ExecutorKind.DASK:
+        # imported here: dask_run loads Dask distributed (~0.5 s), for --executor dask only
+        from briefbook.distribute import dask_run
+
+        return cluster.enter_context(dask_run.connect(executor, jobs, note=note))
+    return None
+
+
+def _base_pdf(brief: Path, base: bytes | None, renderer: Renderer | None) -> bytes:
+    """The base PDF: ``base`` as given, or ``brief`` rendered by ``renderer``."""
+    if base is None:
+        if renderer is None:
+            raise TypeError("make_editions needs the project's renderer, or the base PDF")
+        base = renderer.render(brief)
+    return base
+
+
+def _stamp_all(batches: Generator[list[dict[str, Any]], None, None],
+               progress: Callable[[int], None]) -> list[dict[str, Any]]:
+    """Every copy's entry from ``batches``, ``progress(n)`` after each batch; SIGTERM unwinds
+    like Ctrl-C, and the workers are stopped (the generator closed) on the way out."""
+    entries: list[dict[str, Any]] = []
+    with sigterm_as_interrupt(), contextlib.closing(batches):
+        # workers are stopped before the staging folder goes
+        for done in batches:
+            entries += done
+            progress(len(done))
+    return entries
+
+
+def _listed(out_dir: Path, stem: str) -> tuple[list[dict], dict[str, dict]]:
+    """The entries ``editions.json`` lists, and by file name those that are this brief's
+    copies, unchanged on disk (``_ours``): the ones this run may replace or delete."""
+    previous = _previous_outputs(out_dir) if out_dir.is_dir() else []
+    return previous, {e["file"]: e for e in previous if _ours(e, out_dir, stem)}
+
+
+def _refuse_in_the_way(out_dir: Path, names: Iterable[str], mine: dict[str, Any]) -> None:
+    """Refuse (before the slow render) a copy's path taken by a link, FIFO, device or folder,
+    or by a file that ``editions.json`` does not list as a copy of this brief."""
+    for name in sorted(names):
+        target = out_dir / name
+        check_writable_target(target)  # a link, FIFO, device or folder in the way: refused
+        if os.path.lexists(target) and name not in mine:
+            raise BriefbookError("a file of this name is already there and editions.json does "
+                                 "not list it as a copy of this brief; nothing was changed",
+                                 where=str(target),
+                                 hint="move it away, or choose another --out folder")
+
+
+def _open_staging(out_dir: Path) -> Path:
+    """Create ``out_dir`` if need be and a fresh staging folder in it (``make_staging``)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return make_staging(out_dir, STAGING_PREFIX)
+    except OSError as exc:
+        raise BriefbookError(f"cannot write to folder: {exc.strerror}",
+                             where=str(out_dir)) from exc
+
+
+def _batches(client: Any, base: bytes, base_sha: str, staging: Path, stem: str, width: int,
+             chunks: list[tuple[Reader, ...]], finish: CopyFinish,
+             jobs: int) -> Generator[list[dict[str, Any]], None, None]:
+    """The stamped copies' entries, batch by batch, from the Dask ``client`` or (None) from
+    ``jobs`` local workers, which read the base PDF from the staging folder."""
+    # both are generators: closing one stops its workers
+    if client is not None:
+        return cast(Generator[list[dict[str, Any]], None, None],
+                    _stamp_on_dask(client, base, base_sha, staging, stem, width, chunks, finish))
+    base_path = staging / ".base.pdf"  # read by the workers; goes with the staging
+    base_path.write_bytes(base)
+    tasks = [StampTask(str(base_path), base_sha, str(staging), stem, width, c, finish)
+             for c in chunks]
+    return cast(Generator[list[dict[str, Any]], None, None],
+                run_jobs(_stamp_chunk, tasks, jobs=jobs))
+
+
+def _stage_secret(entries: list[dict[str, Any]], staging: Path,
+                  finish: CopyFinish) -> dict[str, str] | None:
+    """Take the passwords out of ``entries`` (they never reach editions.json) and, for
+    encrypted copies with a passwords file, stage it; the plan's ``passwords`` part."""
+    rows = take_passwords(entries)  # always: passwords never reach editions.json
+    if finish.protection.encrypt and finish.passwords is not None:
+        # 0600, inside the staging: swept with it if this run dies before its plan
+        staged = stage_passwords(staging / STAGED_PASSWORDS, rows)
+        return {"staged": staged.name, "target": str(Path(finish.passwords).absolute())}
+    return None
+
+
+def _edition_plan(brief: Path, out_dir: Path, entries: list[dict[str, Any]],
+                  previous: list[dict[str, Any]], mine: dict[str, Any], base_sha: str,
+                  pages: int, secret: dict[str, str] | None) -> dict[str, Any]:
+    """The run's plan (``commit.json``): its copies, the new editions.json, this brief's old
+    copies to remove, where the passwords go."""
+    stem = brief.stem
+    made = {entry["file"] for entry in entries}
+    # Other briefs' entries stay listed while their files are still there (untouched).
+    others = [e for e in previous if e.get("edition") != stem
+              and isinstance(e.get("edition"), str)
+              and os.path.lexists(out_dir / e["file"]) and e["file"] not in made]
+    return {"format": PLAN_FORMAT, "copies": sorted(made),
+            "manifest": {"outputs": [*others, *entries], "brief": str(brief),
+                         "base_sha256": base_sha, "pages": pages},
+            "remove": [{"file": name, "sha256": mine[name].get("sha256")}
+                       for name in sorted(mine.keys() - made)],
+            "passwords": secret}
+
+
 def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs: int = 1,
                   base: bytes | None = None, renderer: Renderer | None = None,
                   on_progress: Callable[[int], None] | None = None,
@@ -710,81 +822,28 @@ def make_editions(brief: Path, readers: Iterable[Reader], out_dir: Path, *, jobs
     width = max(3, len(str(max(r.copy for r in readers))))
     stem = brief.stem
     names = {_edition_name(stem, r.copy, width) for r in readers}
-    previous = _previous_outputs(out_dir) if out_dir.is_dir() else []
-    mine = {e["file"]: e for e in previous if _ours(e, out_dir, stem)}
-    for name in sorted(names):
-        target = out_dir / name
-        check_writable_target(target)  # a link, FIFO, device or folder in the way: refused
-        if os.path.lexists(target) and name not in mine:
-            raise BriefbookError("a file of this name is already there and editions.json does "
-                                 "not list it as a copy of this brief; nothing was changed",
-                                 where=str(target),
-                                 hint="move it away, or choose another --out folder")
+    previous, mine = _listed(out_dir, stem)
+    _refuse_in_the_way(out_dir, names, mine)
     with contextlib.ExitStack() as cluster:
         # The cluster first: a scheduler that cannot be reached, or has no workers, is an
         # error before the (slow) render, and nothing is staged.
-        client = None
-        if executor.kind is ExecutorKind.DASK:
-            # imported here: dask_run loads Dask distributed (~0.5 s), for --executor dask only
-            from briefbook.distribute import dask_run
-
-            client = cluster.enter_context(dask_run.connect(executor, jobs, note=note))
-        if base is None:
-            if renderer is None:
-                raise TypeError("make_editions needs the project's renderer, or the base PDF")
-            base = renderer.render(brief)
+        client = _connect(cluster, executor, jobs, note)
+        base = _base_pdf(brief, base, renderer)
         pages = pdf_pages(base)
         created = not out_dir.exists()
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            staging = make_staging(out_dir, STAGING_PREFIX)
-        except OSError as exc:
-            raise BriefbookError(f"cannot write to folder: {exc.strerror}",
-                                 where=str(out_dir)) from exc
+        staging = _open_staging(out_dir)
         decided = committed = False
         try:
             base_sha = hashlib.sha256(base).hexdigest()
             chunks = [tuple(readers[i:i + chunk]) for i in range(0, len(readers), max(1, chunk))]
-            # both are generators: closing one stops its workers
-            batches: Generator[list[dict[str, Any]], None, None]
-            if client is not None:
-                batches = cast(Generator[list[dict[str, Any]], None, None],
-                               _stamp_on_dask(client, base, base_sha, staging, brief.stem, width,
-                                              chunks, finish))
-            else:
-                base_path = staging / ".base.pdf"  # read by the workers; goes with the staging
-                base_path.write_bytes(base)
-                tasks = [StampTask(str(base_path), base_sha, str(staging), brief.stem, width, c,
-                                   finish) for c in chunks]
-                batches = cast(Generator[list[dict[str, Any]], None, None],
-                               run_jobs(_stamp_chunk, tasks, jobs=jobs))
-            entries: list[dict[str, Any]] = []
-            progress = on_progress or (lambda _n: None)
-            with sigterm_as_interrupt(), contextlib.closing(batches):
-                # workers are stopped before the staging folder goes
-                for done in batches:
-                    entries += done
-                    progress(len(done))
+            batches = _batches(client, base, base_sha, staging, brief.stem, width, chunks,
+                               finish, jobs)
+            entries = _stamp_all(batches, on_progress or (lambda _n: None))
             for entry in entries:
                 entry.update(pages=pages, base_sha256=base_sha, edition=stem)
-            rows = take_passwords(entries)  # always: passwords never reach editions.json
-            secret = None
-            if finish.protection.encrypt and finish.passwords is not None:
-                # 0600, inside the staging: swept with it if this run dies before its plan
-                staged = stage_passwords(staging / STAGED_PASSWORDS, rows)
-                secret = {"staged": staged.name,
-                          "target": str(Path(finish.passwords).absolute())}
-            made = {entry["file"] for entry in entries}
-            # Other briefs' entries stay listed while their files are still there (untouched).
-            others = [e for e in previous if e.get("edition") != stem
-                      and isinstance(e.get("edition"), str)
-                      and os.path.lexists(out_dir / e["file"]) and e["file"] not in made]
-            plan = {"format": PLAN_FORMAT, "copies": sorted(made),
-                    "manifest": {"outputs": [*others, *entries], "brief": str(brief),
-                                 "base_sha256": base_sha, "pages": pages},
-                    "remove": [{"file": name, "sha256": mine[name].get("sha256")}
-                               for name in sorted(mine.keys() - made)],
-                    "passwords": secret}
+            secret = _stage_secret(entries, staging, finish)
+            plan = _edition_plan(brief, out_dir, entries, previous, mine, base_sha, pages,
+                                 secret)
             with signals_held():  # Ctrl-C and SIGTERM wait until the plan is carried out
                 try:
                     _write_plan(staging, plan)
