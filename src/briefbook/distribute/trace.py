@@ -433,8 +433,17 @@ def _lattices(xs, ys, scale: float, base: float):
             yield lattice
 
 
-def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
-    """The dot lattice whose columns run at about ``theta``, or None."""
+def _members(u: np.ndarray, column_u: list[float], tolerance: float) -> np.ndarray:
+    """Each spot's column index (the last column within ``tolerance`` across), -1 for none."""
+    member = np.full(len(u), -1)
+    for index, cu in enumerate(column_u):
+        member[np.abs(u - cu) < tolerance] = index
+    return member
+
+
+def _column_guess(xs: np.ndarray, ys: np.ndarray, scale: float, theta: float) -> list[float]:
+    """The columns' first positions across (u at ``theta``): the densest 0.5 mm bins of
+    spots, at least 1.5 mm apart, each at the median of its spots."""
     bin_px = 0.5 * scale
     u = xs * math.cos(theta) - ys * math.sin(theta)
     bins = np.floor((u - u.min()) / bin_px).astype(np.int64)
@@ -450,13 +459,18 @@ def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
     for c in sorted(centres):
         centre = u.min() + (c + 0.5) * bin_px
         column_u.append(float(np.median(u[np.abs(u - centre) <= 1.5 * bin_px])))
+    return column_u
+
+
+def _fit_columns(xs: np.ndarray, ys: np.ndarray, scale: float, theta: float,
+                 column_u: list[float]) -> tuple[float, list[float], float] | None:
+    """Three rounds of: spots to columns, one shared tilt fitted (θ corrected), columns
+    re-placed; (θ, columns, the last tolerance across), or None when too few spots fit."""
     tolerance = 0.6 * scale
     for _ in range(3):
         v = xs * math.sin(theta) + ys * math.cos(theta)
         u = xs * math.cos(theta) - ys * math.sin(theta)
-        member = np.full(len(xs), -1)
-        for index, cu in enumerate(column_u):
-            member[np.abs(u - cu) < tolerance] = index
+        member = _members(u, column_u, tolerance)
         keep = member >= 0
         if keep.sum() < 12:
             return None
@@ -480,18 +494,12 @@ def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
         tolerance = max(0.35 * scale, 1.5)
         if not column_u:
             return None
-    column_u = [c for i, c in enumerate(sorted(column_u))  # two peaks may meet in one column
-                if i == 0 or c - sorted(column_u)[i - 1] > 0.5 * scale]
-    v = xs * math.sin(theta) + ys * math.cos(theta)
-    u = xs * math.cos(theta) - ys * math.sin(theta)
-    member = np.full(len(xs), -1)
-    for index, cu in enumerate(column_u):
-        member[np.abs(u - cu) < tolerance] = index
-    v_on = v[member >= 0]
-    if len(v_on) < 12:
-        return None
-    # Row pitch: the longest period at which the spots' phases agree (shorter ones divide
-    # it); the nominal pitch is 2 mm at ``scale``.
+    return theta, column_u, tolerance
+
+
+def _row_pitch(v_on: np.ndarray, scale: float) -> tuple[float, float]:
+    """(pitch, origin) of the rows along v: the longest period at which the spots' phases
+    agree (shorter ones divide it); the nominal pitch is 2 mm at ``scale``."""
     nominal = PITCH_MM * scale  # the guessed scale is low when the image is cut on all sides
     periods = nominal * np.exp(np.linspace(math.log(0.85), math.log(1.7), 500))
     v_some = v_on[::len(v_on) // 2000 + 1]  # 2,000 spots tell the pitch as well as more
@@ -503,12 +511,18 @@ def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
         pick += 1
     pitch = float(periods[pick])
     v0 = float(np.angle(phases[pick].mean()) / (2 * np.pi) * pitch)
-    # Keep the columns whose spots sit on the rows (a column of text punctuation does not),
-    # then fit pitch and origin to their spots.
+    return pitch, v0
+
+
+def _fit_rows(v: np.ndarray, member: np.ndarray, columns: int, pitch: float,
+              v0: float) -> tuple[list[int], float, float, np.ndarray] | None:
+    """Keep the columns whose spots sit on the rows (a column of text punctuation does not),
+    then fit pitch and origin to their spots, three times: (kept columns, pitch, origin,
+    the spots used), or None when too few are left."""
     for _ in range(3):
         k = np.rint((v - v0) / pitch)
         on_row = np.abs(v - v0 - k * pitch) < 0.25 * pitch
-        kept = [index for index in range(len(column_u))
+        kept = [index for index in range(columns)
                 if (member == index).sum() >= 8
                 and on_row[member == index].mean() >= 0.75]
         use = np.isin(member, kept) & on_row
@@ -516,6 +530,28 @@ def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
             return None
         slope, intercept = np.polyfit(k[use], v[use], 1)
         pitch, v0 = float(slope), float(intercept)
+    return kept, pitch, v0, use
+
+
+def _lattice_at(xs, ys, scale: float, theta: float) -> _Lattice | None:
+    """The dot lattice whose columns run at about ``theta``, or None."""
+    fitted = _fit_columns(xs, ys, scale, theta, _column_guess(xs, ys, scale, theta))
+    if fitted is None:
+        return None
+    theta, column_u, tolerance = fitted
+    column_u = [c for i, c in enumerate(sorted(column_u))  # two peaks may meet in one column
+                if i == 0 or c - sorted(column_u)[i - 1] > 0.5 * scale]
+    v = xs * math.sin(theta) + ys * math.cos(theta)
+    u = xs * math.cos(theta) - ys * math.sin(theta)
+    member = _members(u, column_u, tolerance)
+    v_on = v[member >= 0]
+    if len(v_on) < 12:
+        return None
+    # Row pitch, then the columns on the rows and the rows' fit.
+    rows = _fit_rows(v, member, len(column_u), *_row_pitch(v_on, scale))
+    if rows is None:
+        return None
+    kept, pitch, v0, use = rows
     k = np.rint((v[use] - v0) / pitch).astype(int)
     return _Lattice(theta, [column_u[i] for i in kept], pitch, v0, (int(k.min()), int(k.max())))
 
