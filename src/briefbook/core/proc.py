@@ -77,13 +77,15 @@ def available_cores() -> int:
 
 def start_worker(parent_pid: int, initializer: Callable[[], None] | None = ignore_sigint,
                  ) -> None:
-    """A worker process's first call: SIGINT/SIGTERM unblocked (workers are started while the
-    parent holds them back, and a signal mask is inherited: without this ``terminate()`` would
-    not stop them), killed with its parent (``die_with_parent``), then ``initializer``."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    die_with_parent(parent_pid)
+    """A worker process's first call: ``initializer`` (by default: ignore Ctrl-C) while
+    SIGINT/SIGTERM are still held — workers are started while the parent holds them back, and a
+    signal mask is inherited, so a Ctrl-C that reached the whole process group meanwhile is
+    ignored, not raised in the worker — then the signals unblocked (without this
+    ``terminate()`` would not stop it), then killed with its parent (``die_with_parent``)."""
     if initializer is not None:
         initializer()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    die_with_parent(parent_pid)
 
 
 def _terminate(executor: Executor) -> None:

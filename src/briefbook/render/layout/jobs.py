@@ -30,7 +30,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from briefbook.core.errors import BriefbookError
-from briefbook.core.proc import die_with_parent, signals_held
+from briefbook.core.proc import signals_held, start_worker
 from briefbook.render.layout.chapters import (
     Chapter,
     NotSplittable,
@@ -325,9 +324,7 @@ def _run_all(writer: Writer, tasks: Sequence[tuple[Any, ...]], *, jobs: int,
 def _child(send: Connection, work: Callable[[tuple[Any, ...]], Laid], task: tuple[Any, ...],
            parent_pid: int) -> None:
     """A forked child: lay out one run and send the result (or the error, as text) home."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-    die_with_parent(parent_pid)
+    start_worker(parent_pid)
     try:
         send.send(("ok", work(task)))
     except BriefbookError as error:
