@@ -6,6 +6,9 @@ refused with a clear error before anything is written).
 Gives: ``briefbook.yaml`` (title, defaults, one event, topics), ``corpus/`` with one small
 example article of the project's own (stored through the real ingest, so its ids are locked)
 and two metrics quoting it, ``briefs/example.yaml``, and a ``.gitignore`` for the cache.
+With ``bare=True``: no example content at all — ``briefbook.yaml`` with no events and one
+placeholder topic (the schema needs at least one), an empty catalogue (``sources.yaml``,
+``ids.lock``, ``metrics.yaml`` with no entries) and an empty ``briefs/``.
 Nothing is written when the folder is unsuitable; a failure part-way removes what it wrote.
 """
 
@@ -104,7 +107,26 @@ appendix: {{sources: true, methodology: true}}
 """
 
 
-def init_project(folder: Path, *, title: str | None = None) -> Project:
+BARE_PROJECT_YAML = """\
+# The project: what every brief of it shares. `briefbook schema --project` prints the schema.
+title: {title}
+defaults:                 # front matter a brief gets unless it says otherwise
+  issuer: 研究组
+  classification: 内部资料
+  paper: A4
+events: []                # what articles report on: plenums, work reports, congresses …
+topics:                   # metric topics, in the order books print them (at least one):
+  - 综合                  # a placeholder; replace it with the project's own topics
+"""
+
+BARE_METRICS_YAML = """\
+# The project's metrics: what was pledged and what was reported, each quoted verbatim.
+# `briefbook metrics draft ARTICLE` proposes entries from an ingested article.
+metrics: []
+"""
+
+
+def init_project(folder: Path, *, title: str | None = None, bare: bool = False) -> Project:
     folder = Path(folder)
     _check_target(folder)
     if folder.exists() and not folder.is_dir():
@@ -127,7 +149,7 @@ def init_project(folder: Path, *, title: str | None = None) -> Project:
     while not made.parent.exists() and made.parent != made:
         made = made.parent
     try:
-        return _write(folder, name)
+        return _write_bare(folder, name) if bare else _write(folder, name)
     except BaseException as exc:
         if existed:
             for child in folder.iterdir():
@@ -174,18 +196,30 @@ _NAME_MAX = 255
 _PATH_MAX = 4096
 
 
-def _write(folder: Path, title: str) -> Project:
+def _write_empty(folder: Path, title: str, template: str) -> Project:
+    """The project file, ``.gitignore``, an empty corpus and an empty ``briefs/``."""
     corpus = folder / "corpus"
     (corpus / "raw").mkdir(parents=True)
     (folder / "briefs").mkdir()
-    write_atomic(folder / PROJECT_FILE, PROJECT_YAML.format(title=json.dumps(title,
-                                                                             ensure_ascii=False)))
+    write_atomic(folder / PROJECT_FILE, template.format(title=json.dumps(title,
+                                                                         ensure_ascii=False)))
     write_atomic(folder / ".gitignore", ".cache/\n")
     save_sources(corpus, SourcesFile(articles=[]))
     write_atomic(corpus / CORRECTIONS_FILE,
                  "# Reviewed repairs of damaged raw text.\nrepairs: []\n")
     write_atomic(corpus / LOCK_FILE, render_lock([]))
-    project = load_project(folder)
+    return load_project(folder)
+
+
+def _write_bare(folder: Path, title: str) -> Project:
+    project = _write_empty(folder, title, BARE_PROJECT_YAML)
+    write_atomic(project.corpus_dir / "metrics.yaml", BARE_METRICS_YAML)
+    return project
+
+
+def _write(folder: Path, title: str) -> Project:
+    project = _write_empty(folder, title, PROJECT_YAML)
+    corpus = project.corpus_dir
     source = folder / ".example-article.txt"
     write_atomic(source, EXAMPLE_ARTICLE)
     try:

@@ -1,11 +1,13 @@
-"""Corpus commands: ``sources``, ``sections``, ``show``, ``ingest``, ``corpus diff|lock|defects``.
+"""Corpus commands: ``sources``, ``sections``, ``show``, ``ingest``,
+``corpus diff|lock|defects|remove``.
 
 Takes: the command line (every command works on the current project's corpus, or that of
 ``--project DIR``).
 Gives: readable listings (or ``--json``); ``ingest`` stores a new article (title, date and
 outlet from the page where it prints them) and reports where its metadata came from, warnings
 on given values the page contradicts (on stderr), defects and changes per rule; ``corpus diff``
-shows raw vs. cleaned with the rule per change.
+shows raw vs. cleaned with the rule per change; ``corpus remove`` takes out an article
+nothing cites (``briefbook.manage``), or names every brief and metric that does.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from briefbook.corpus.ingest import IngestReport
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Defect, Paragraph, Section
 from briefbook.corpus.store import build_one, to_plain, write_lock
+from briefbook.manage import remove_uncited
 from briefbook.project.config import Event
 
 corpus_app = typer.Typer(help="Review and maintain the cleaned corpus.", no_args_is_help=True)
@@ -62,6 +65,8 @@ def sources(project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         _echo_json([_summary(a) for a in c.articles])
         return
+    if not c.articles:
+        typer.echo("no articles yet: `briefbook ingest ARTICLE.txt --id ID` stores one")
     for a in c.articles:
         date = a.published.isoformat() + (" (inferred)" if a.published_inferred else "")
         typer.echo(f"{a.id}\n  {a.outlet} · {date} · {a.title}"
@@ -228,6 +233,19 @@ def diff_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="article 
     build = build_one(proj.corpus_dir, article.split("/")[0])
     typer.echo(corpus_diff.unified(build) if unified else
                corpus_diff.review(build, changed_only=changed_only), nl=False)
+
+
+@corpus_app.command("remove")
+def remove_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="article id")],
+               project: ProjectOpt = None) -> None:
+    """Remove an article (its sources.yaml entry, raw file and locked ids) that nothing cites."""
+    proj = project_for(project)
+    gone = remove_uncited(proj, article)
+    typer.echo(f"removed {gone.article_id} ({gone.title}): its entry in sources.yaml, "
+               f"{gone.locked_ids} id(s) from ids.lock and {gone.raw_file.relative_to(proj.root)}")
+    if gone.repairs_left:
+        typer.echo(f"note: corrections.yaml still has {gone.repairs_left} repair(s) for "
+                   f"{gone.article_id}; they no longer apply and may be deleted by hand")
 
 
 @corpus_app.command("lock")

@@ -110,6 +110,10 @@ def metrics(ctx: typer.Context,
                       " → ".join(f"{month_label(s.day)} {s.status.value}" for s in m.history))
     console = Console()
     console.print(table)
+    if not full.metrics:
+        console.print("no metrics yet: `briefbook metrics draft ARTICLE_ID --into draft.yaml` "
+                      "proposes observations of an ingested article; `briefbook metrics link` "
+                      "files them")
     counts: dict[str, int] = {}
     for m in chosen:
         counts[m.status.value] = counts.get(m.status.value, 0) + 1

@@ -30,8 +30,6 @@ from briefbook.doctor import findings
 from briefbook.project.config import project_json_schema
 from briefbook.scaffold import init_project
 
-BriefArg = Annotated[Path, typer.Argument(help="brief file (YAML)", show_default=False)]
-
 
 @app.command()
 def render(
@@ -89,13 +87,27 @@ def render(
 
 
 @app.command()
-def check(brief: BriefArg, project: ProjectOpt = None) -> None:
+def check(brief: Annotated[Path | None, typer.Argument(
+              help="brief file (YAML) [default: every brief in the project's briefs/]",
+              show_default=False)] = None,
+          project: ProjectOpt = None) -> None:
     """Validate a brief: every problem at once, with file:line:column."""
     # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
     from briefbook.render import Renderer
 
-    Renderer(project_for(project, brief)).check(brief)
-    typer.echo(f"{brief}: ok")
+    if brief is not None:
+        Renderer(project_for(project, brief)).check(brief)
+        typer.echo(f"{brief}: ok")
+        return
+    found = project_for(project)
+    if not found.briefs():
+        typer.echo(f"no briefs yet in {found.briefs_dir}; write one there (`briefbook schema` "
+                   "prints what a brief holds), then `briefbook check briefs/NAME.yaml`")
+        return
+    renderer = Renderer(found)
+    for each in found.briefs():
+        renderer.check(each)
+        typer.echo(f"{each}: ok")
 
 
 @app.command()
@@ -111,10 +123,17 @@ def schema(of_project: Annotated[bool, typer.Option(
 @app.command()
 def init(folder: Annotated[Path, typer.Argument(help="new project folder (missing or empty)")],
          title: Annotated[str | None, typer.Option("--title", help="the project's name")] = None,
+         bare: Annotated[bool, typer.Option(
+             "--bare", help="no example article, metrics or brief: an empty corpus and briefs/")
+         ] = False,
          ) -> None:
     """Start a project: briefbook.yaml, an example article, its metrics and a brief."""
-    made = init_project(folder, title=title)
+    made = init_project(folder, title=title, bare=bare)
     typer.echo(f"created project {made.root}")
+    if bare:
+        typer.echo(f"next: cd {folder}, set the topics in briefbook.yaml, then "
+                   "`briefbook ingest ARTICLE.txt --id ID`")
+        return
     typer.echo(f"next: cd {folder} && briefbook render briefs/example.yaml")
 
 
