@@ -126,8 +126,10 @@ def test_ingest_stores_atomically_and_appends_to_lock(corpus_copy, tmp_path):
 
 
 @pytest.mark.parametrize(("payload", "message"), [
-    ("湖北日报讯 武汉将千方百计稳住就业。".encode("gbk"), "not UTF-8.*GBK"),
-    ("武漢將千方百計穩住就業。".encode("big5"), "not UTF-8"),
+    # GBK and Big5 files are read (test_ingest_encodings.py); one with a bad byte is not
+    ("湖北日报讯 武汉将千方百计稳住就业。".encode("gbk") + b"\xff",
+     r"byte 35 \(0xFF\) is invalid as GB18030"),
+    ("武漢將千方百計穩住就業。".encode("big5") + b"\x80", r"byte 24 \(0x80\) is invalid as Big5"),
     (b"", "empty"), (b"  \n\n", "empty"),
     (bytes(range(256)) * 4, "binary"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
@@ -204,7 +206,7 @@ def test_cli_errors_without_traceback(corpus_copy, tmp_path):
     out = run("show", "cjrb-2021-07-25/s9", "--project", str(corpus_copy.parent))
     assert out.returncode == 1 and "did you mean" in out.stderr and "Traceback" not in out.stderr
     gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("武汉将千方百计稳住就业。".encode("gbk"))
+    gbk.write_bytes("武汉将千方百计稳住就业。".encode("gbk") + b"\xff")  # a bad byte
     out = run("ingest", str(gbk), "--id", "g", "--date", "2020-01-01", "--outlet", "x",
               "--project", str(corpus_copy.parent))
     assert out.returncode == 1 and str(gbk) in out.stderr and "iconv" in out.stderr

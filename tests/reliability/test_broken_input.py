@@ -180,8 +180,9 @@ def test_ingest_same_id_twice(corpus_copy, tmp_path):
 
 
 @pytest.mark.parametrize("payload, message", [
-    ("武漢市委十三屆十一次全會召開。".encode("big5"), "not UTF-8"),
-    ("武汉市委十三届十一次全会召开。".encode("utf-16"), "binary"),
+    ("武漢市委十三屆十一次全會召開。".encode("big5") + b"\x80",
+     "byte 30 (0x80) is invalid as Big5"),
+    ("武汉市委十三届十一次全会召开。".encode("utf-16-le"), "binary"),  # no BOM: not guessed
     ("标题\n\n  正文\x07响铃。\n".encode(), "line 3, column 5: U+0007 is a control character"),
 ])
 def test_ingest_bad_bytes_on_the_command_line(corpus_copy, tmp_path, payload, message):

@@ -166,7 +166,8 @@ def show(any_id: Annotated[str, typer.Argument(
 
 
 @app.command()
-def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8", dir_okay=False)],
+def ingest(file: Annotated[Path, typer.Argument(
+               help="plain-text article: UTF-8, GB18030/GBK or Big5", dir_okay=False)],
            article_id: Annotated[str, typer.Option(
                "--id", help="short id: lower-case letters, digits and '-', e.g. cjrb-2021-07-25")],
            date: Annotated[str | None, typer.Option(
@@ -183,20 +184,24 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
                "--date-inferred", help="date not printed in the text")] = False,
            dry_run: Annotated[bool, typer.Option(
                "--dry-run", help="report only, store nothing")] = False,
+           encoding: Annotated[str | None, typer.Option(
+               "--encoding", metavar="NAME", help="the file's encoding, e.g. gbk, big5, utf-16 "
+               "[default: detected: UTF-8, UTF-16 with a BOM, GB18030 or Big5]")] = None,
            project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Clean a new article, report defects and changes per rule, and store it."""
     proj = project_for(project)
     report = run_ingest(file, corpus_dir=proj.corpus_dir, article_id=article_id, date=date,
                         outlet=outlet, title=title, events=event or [],
                         known_events=proj.events, date_inferred=date_inferred,
-                        dry_run=dry_run)
+                        dry_run=dry_run, encoding=encoding)
     a = report.article
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if as_json:
         _echo_json({"article": _summary(a), "rule_counts": report.rule_counts,
                     "stored": report.stored, "warnings": list(report.warnings),
-                    "from_page": list(report.from_page)})
+                    "from_page": list(report.from_page), "encoding": report.encoding,
+                    "encoding_detected": report.encoding_detected})
         return
     typer.echo(f"{'stored' if report.stored else 'dry run, not stored'}: {a.id} "
                f"({a.script} source, layout {a.layout}) — {len(a.sections)} sections, "
@@ -204,6 +209,8 @@ def ingest(file: Annotated[Path, typer.Argument(help="plain-text article, UTF-8"
     typer.echo(f"title: {a.title}{_origin(report, 'title')} · outlet: {a.outlet}"
                f"{_origin(report, 'outlet')} · published: {a.published}"
                f"{_origin(report, 'date')}")
+    typer.echo(f"encoding: {report.encoding} "
+               f"({'detected' if report.encoding_detected else 'given'})")
     typer.echo(f"events {_events_line(a, proj.events_by_id)} · dateline {a.dateline or '—'}")
     if report.named:
         typer.echo("  the text names " + "、".join(f"{e.name} ({e.id})" for e in report.named)

@@ -1,8 +1,9 @@
 """Adding a new raw article to the corpus.
 
-Takes: a text file, its id (``model.ARTICLE_ID_RULE``: the rule every other command checks
-ids by, so an id stored here is never refused later), the project events it reports on (zero
-or more, checked against the project's events), and optionally its date, outlet and title.
+Takes: a text file (UTF-8, or an encoding detected or named: ``corpus.encoding``), its id
+(``model.ARTICLE_ID_RULE``: the rule every other command checks ids by, so an id stored here
+is never refused later), the project events it reports on (zero or more, checked against the
+project's events), and optionally its date, outlet and title.
 The page's own header gives those three where it prints them (``header``: its headline, and
 a ``2023-05-06 来源：某某报 作者：…`` line in any of the forms real pages use); a value given
 here is needed only where the page does not say, and one that contradicts the page is used
@@ -11,12 +12,16 @@ a headline, or other than the page's headline, is recorded as ``title_supplied``
 headline stays in ``Article.page``); one equal to the headline is not.
 Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made,
 warnings, which metadata came from the page);
-unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/``, its ids
+unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/`` (a file in
+another encoding — GB18030/GBK, Big5, UTF-16, detected or given, ``corpus.encoding`` — is
+stored as the same text in UTF-8, which the corpus reader takes; the report names the
+encoding), its ids
 appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written atomically,
 in that order, after the whole pipeline has succeeded on the text; a failure part-way
 restores the lock and sources.yaml and removes the raw copy (the corpus stays loadable).
 
-Bad input (not UTF-8, binary, empty, a bad id, duplicate id or duplicate text, unknown event,
+Bad input (bytes no encoding decodes, with the offset; text that could be GB18030 or Big5;
+binary, empty, a bad id, duplicate id or duplicate text, unknown event,
 no article text, a date, outlet or title the page does not print and none given, a character
 no bundled face can print) raises ``BriefbookError`` naming the file (and, for a character,
 its line and column) and the option to pass.
@@ -37,6 +42,7 @@ from briefbook.core.fileio import read_bounded, write_atomic
 from briefbook.core.suggest import did_you_mean
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
+from briefbook.corpus.encoding import decode_article
 from briefbook.corpus.model import ARTICLE_ID_RULE, Article, PageHeader, is_article_id
 from briefbook.corpus.sources import (
     MAX_ARTICLE_BYTES,
@@ -44,7 +50,6 @@ from briefbook.corpus.sources import (
     SOURCES_FILE,
     SourceEntry,
     SourcesFile,
-    decode_raw,
     load_sources,
     read_raw,
     save_sources,
@@ -75,6 +80,8 @@ class IngestReport:
     from_page: tuple[str, ...] = ()  # which of "title", "date", "outlet" the page gave
     #: with no ``events`` given: the project events the text names (the analyst may add them)
     named: tuple[Event, ...] = ()
+    encoding: str = "utf-8"  # the file's encoding (Python's codec name) …
+    encoding_detected: bool = True  # … detected, or given with --encoding
 
 
 @dataclass(frozen=True)
@@ -167,15 +174,18 @@ def _same_outlet(given: str, printed: str) -> bool:
 def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = None,
            outlet: str | None = None, title: str | None = None, events: Sequence[str] = (),
            known_events: Iterable[Event] = (),
-           date_inferred: bool = False, dry_run: bool = False) -> IngestReport:
+           date_inferred: bool = False, dry_run: bool = False,
+           encoding: str | None = None) -> IngestReport:
     """Clean and store one article. ``events`` are ids of ``known_events`` (the project's);
-    ``date``, ``outlet`` and ``title`` are needed only where the page does not print them."""
+    ``date``, ``outlet`` and ``title`` are needed only where the page does not print them;
+    ``encoding`` (a codec name) only where detection (``corpus.encoding``) cannot tell."""
     file = Path(file)
     where = str(file)
     published = _checked_options(article_id, date, outlet, title, where)
     data = read_bounded(file, MAX_ARTICLE_BYTES, "the article",
                         hint="split it into several articles")
-    text = decode_raw(data, where)
+    decoded = decode_article(data, where, encoding)
+    text = decoded.text
     sources = _check_new(corpus_dir, article_id, text, where)
 
     script = clean.detect_script(text)
@@ -207,11 +217,13 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
         raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
                              where=where, hint="remove the stray file or choose another --id")
     if not dry_run:
-        _store(Path(corpus_dir), raw_path, data, build.article, sources, entry)
+        _store(Path(corpus_dir), raw_path, decoded.stored, build.article, sources, entry)
     named = () if events else tuple(named_events(clean.to_simplified(text)[0], known.values()))
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
-                        stored=not dry_run, raw_path=raw_path, warnings=meta.warnings,
-                        from_page=meta.from_page, named=named)
+                        stored=not dry_run, raw_path=raw_path,
+                        warnings=decoded.warnings + meta.warnings, from_page=meta.from_page,
+                        named=named, encoding=decoded.encoding,
+                        encoding_detected=decoded.detected)
 
 
 def _checked_options(article_id: str, date: str | None, outlet: str | None,
