@@ -103,16 +103,29 @@ def _terminate(executor: Executor) -> None:
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
     """Hold SIGINT/SIGTERM back (delivered on exit) while a step must not be cut in two:
-    worker processes being spawned, a run's copies being moved into place."""
+    worker processes being spawned, a run's copies being moved into place.
+
+    Two holds, both needed: the signals are blocked in this thread (so processes spawned
+    meanwhile start with them blocked), and their Python handlers only note them until the
+    step is done — a signal the kernel hands to another thread (a progress bar's, an
+    executor's) would otherwise still raise KeyboardInterrupt here, mid-step (a worker then
+    found its parent gone before it was sent its start-up data, and printed a traceback)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
+    held = (signal.SIGINT, signal.SIGTERM)
+    noted: list[int] = []
+    handlers = {signum: signal.signal(signum, lambda signum, _frame: noted.append(signum))
+                for signum in held}
     signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        for signum, handler in handlers.items():  # None: a handler not set from Python
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        for number in dict.fromkeys(noted):  # delivered now, to the handlers of before
+            signal.raise_signal(number)
 
 
 def _as_completed(futures: list[Future[Any]], poll: float = 0.2) -> Iterator[Future[Any]]:
