@@ -28,13 +28,17 @@ from briefbook.project import PROJECT_FILE, Project, find_root, load_project
 
 EXAMPLE_ID = "sl-2024-01-15"
 
-PROJECT_YAML = """\
+#: What every new project file starts with (the example's and a bare one alike).
+PROJECT_HEAD = """\
 # The project: what every brief of it shares. `briefbook schema --project` prints the schema.
 title: {title}
 defaults:                 # front matter a brief gets unless it says otherwise
   issuer: 研究组
   classification: 内部资料
   paper: A4
+"""
+
+PROJECT_YAML = PROJECT_HEAD + """\
 events:                   # what articles report on: plenums, work reports, congresses …
   - id: gwr-2024
     name: 示例市2024年政府工作报告
@@ -107,13 +111,7 @@ appendix: {{sources: true, methodology: true}}
 """
 
 
-BARE_PROJECT_YAML = """\
-# The project: what every brief of it shares. `briefbook schema --project` prints the schema.
-title: {title}
-defaults:                 # front matter a brief gets unless it says otherwise
-  issuer: 研究组
-  classification: 内部资料
-  paper: A4
+BARE_PROJECT_YAML = PROJECT_HEAD + """\
 events: []                # what articles report on: plenums, work reports, congresses …
 topics:                   # metric topics, in the order books print them (at least one):
   - 综合                  # a placeholder; replace it with the project's own topics
