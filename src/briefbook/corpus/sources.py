@@ -32,10 +32,28 @@ RAW_DIR = "raw"
 MAX_ARTICLE_BYTES = 10_000_000
 
 
+SHA256_RULE = r"^[0-9a-f]{64}$"
+
+
+class Original(BaseModel):
+    """The file the article was ingested from, where the raw text is not that file itself (a
+    web page, PDF or Word file, or text in an encoding other than UTF-8): kept beside the raw
+    text, verbatim, with its SHA-256, so the text and the ids locked to it trace back to the
+    bytes (``corpus.formats`` reads it again, the same way, for ``corpus diff``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str  # relative to the corpus folder, inside raw/ (raw/ID.pdf, raw/ID.gb18030.txt)
+    format: Literal["text", "html", "pdf", "docx"]
+    sha256: str = Field(pattern=SHA256_RULE)
+    encoding: str | None = None  # text only: the codec it was read in
+
+
 class SourceEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     file: str  # relative to the corpus folder
+    sha256: str | None = Field(default=None, pattern=SHA256_RULE)  # of the raw text file
+    original: Original | None = None
     outlet: str
     published: dt.date
     published_inferred: bool = False
@@ -73,6 +91,7 @@ def load_sources(corpus_dir: Path) -> SourcesFile:
     seen: set[str] = set()
     for i, entry in enumerate(sources.articles):
         raw_path(corpus_dir, entry)  # confined to raw/ before anything is read
+        original_path(corpus_dir, entry)
         if entry.id in seen:
             raise BriefbookError(f"duplicate article id {entry.id!r}",
                                  where=locator.where(("articles", i, "id")))
@@ -169,11 +188,23 @@ def raw_path(corpus_dir: Path, entry: SourceEntry) -> Path:
     """Where ``entry``'s raw copy is: a file inside ``corpus_dir/raw/``, or an error naming
     sources.yaml and the entry. An absolute path, a ``..`` step, a backslash or a symbolic link
     leading out of ``raw/`` is refused (checked on the resolved path, like the asset fetcher)."""
+    return confined(corpus_dir, entry.id, entry.file)
+
+
+def original_path(corpus_dir: Path, entry: SourceEntry) -> Path | None:
+    """Where ``entry``'s original file is (``raw_path``'s rules), or None: the raw copy is the
+    original."""
+    return None if entry.original is None else confined(corpus_dir, entry.id,
+                                                        entry.original.file)
+
+
+def confined(corpus_dir: Path, article_id: str, name: str) -> Path:
+    """``name`` (a path sources.yaml gives for article ``article_id``) as a file inside
+    ``corpus_dir/raw/``, or an error naming sources.yaml and the entry."""
     where = str(Path(corpus_dir) / SOURCES_FILE)
-    name = entry.file
 
     def refuse(why: str) -> BriefbookError:
-        return BriefbookError(f"article {shown(entry.id)}: file {shown(name)!r} {why}",
+        return BriefbookError(f"article {shown(article_id)}: file {shown(name)!r} {why}",
                               where=where, hint=f"list the raw copy as {RAW_DIR}/<name>.txt, "
                               f"a file inside {Path(corpus_dir) / RAW_DIR}")
 
