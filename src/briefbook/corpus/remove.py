@@ -1,5 +1,5 @@
 """Take one article out of the corpus: its ``sources.yaml`` entry, its ``ids.lock`` lines and
-its raw file, all or nothing.
+its raw file (and the original it was read from, if kept), all or nothing.
 
 Takes: a corpus folder and an article id. Whether anything cites the article is not this
 stage's to know (briefs and the metrics catalog sit above it): ``briefbook.manage`` asks first.
@@ -21,7 +21,14 @@ from briefbook.core.fileio import write_atomic
 from briefbook.core.safeyaml import read_text
 from briefbook.core.suggest import did_you_mean
 from briefbook.corpus.defects import load_corrections
-from briefbook.corpus.sources import SOURCES_FILE, SourcesFile, load_sources, raw_path, save_sources
+from briefbook.corpus.sources import (
+    SOURCES_FILE,
+    SourcesFile,
+    load_sources,
+    original_path,
+    raw_path,
+    save_sources,
+)
 from briefbook.corpus.store import CORRECTIONS_FILE, LOCK_FILE
 
 
@@ -78,6 +85,7 @@ def remove_article(corpus_dir: Path, article_id: str) -> Removed:
     sources = load_sources(corpus_dir)
     entry = next(e for e in sources.articles if e.id == article_id)
     raw = raw_path(corpus_dir, entry)
+    original = original_path(corpus_dir, entry)
     sources_path, lock_path = corpus_dir / SOURCES_FILE, corpus_dir / LOCK_FILE
     old_sources = read_text(sources_path, "the sources catalogue")
     old_lock = read_text(lock_path, "the id lock") if lock_path.exists() else None
@@ -91,6 +99,8 @@ def remove_article(corpus_dir: Path, article_id: str) -> Removed:
         if old_lock is not None:
             write_atomic(lock_path, new_lock)
         raw.unlink(missing_ok=True)
+        if original is not None:
+            original.unlink(missing_ok=True)
     except OSError as exc:
         _restore(sources_path, old_sources, lock_path, old_lock)
         raise BriefbookError(f"cannot remove {article_id}: {exc.strerror or exc}; the corpus "

@@ -11,6 +11,7 @@ Writing goes through ``briefbook.core.fileio`` so the catalogue is never half-wr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,9 @@ RAW_DIR = "raw"
 #: Largest raw article accepted (ingest and every corpus load). Above it the corpus rebuild
 #: that every command runs gets slow (benchmarks/large_input.py: ~10 s to ingest 10 MB).
 MAX_ARTICLE_BYTES = 10_000_000
+#: Largest original file accepted (a saved page, PDF or Word file may carry images and styles,
+#: so it may be larger than the text it yields, which is still held to MAX_ARTICLE_BYTES).
+MAX_ORIGINAL_BYTES = 100_000_000
 
 
 SHA256_RULE = r"^[0-9a-f]{64}$"
@@ -225,7 +229,40 @@ def confined(corpus_dir: Path, article_id: str, name: str) -> Path:
 
 
 def read_raw(corpus_dir: Path, entry: SourceEntry) -> str:
+    """The raw text of ``entry``, checked against the SHA-256 recorded at ingest (if any)."""
     path = raw_path(corpus_dir, entry)
     data = read_bounded(path, MAX_ARTICLE_BYTES, f"raw article {entry.id}",
                         hint="split it into several articles")
+    _check_hash(data, entry.sha256, path, entry)
     return decode_raw(data, str(path))
+
+
+def read_original(corpus_dir: Path, entry: SourceEntry) -> bytes | None:
+    """The bytes of ``entry``'s original file, checked against its recorded SHA-256; None
+    when the raw copy is the original."""
+    path = original_path(corpus_dir, entry)
+    if path is None or entry.original is None:
+        return None
+    if not path.is_file():
+        raise BriefbookError(f"the original of article {entry.id} is missing",
+                             where=str(path), hint="restore it from a backup or version "
+                             "control: the raw text's ids trace back to it")
+    data = read_bounded(path, MAX_ORIGINAL_BYTES, f"the original of article {entry.id}",
+                        hint="restore the file ingest stored")
+    _check_hash(data, entry.original.sha256, path, entry)
+    return data
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_hash(data: bytes, recorded: str | None, path: Path, entry: SourceEntry) -> None:
+    if recorded is None or sha256_of(data) == recorded:
+        return
+    raise BriefbookError(
+        f"{path.name} is not the file ingested as {entry.id}: its SHA-256 is "
+        f"{sha256_of(data)[:16]}…, sources.yaml records {recorded[:16]}…", where=str(path),
+        hint="files under raw/ are verbatim copies, never edited: restore the file from a "
+             "backup or version control; to take a new version of the article, `briefbook "
+             "corpus remove` it and ingest the new file")

@@ -56,7 +56,7 @@ from briefbook.corpus.model import (
     unknown_id,
 )
 from briefbook.corpus.segment import Block, segment
-from briefbook.corpus.sources import SourceEntry, load_sources, read_raw
+from briefbook.corpus.sources import SourceEntry, load_sources, read_original, read_raw
 
 #: Most paragraphs one article may have (a 10 MB article of ordinary news text has ~35,000).
 MAX_PARAGRAPHS = 50_000
@@ -350,6 +350,7 @@ def build_all(corpus_dir: Path, rules: Rules = DEFAULT_RULES) -> list[Build]:
     builds = []
     for entry in sources.articles:
         raw = read_raw(corpus_dir, entry)
+        read_original(corpus_dir, entry)  # there, and the bytes ingested
         builds.append(build_article(entry, raw,
                                     corrections=corrections, rules=rules,
                                     where=str(corpus_dir / entry.file)))

@@ -26,11 +26,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from briefbook.core.errors import BriefbookError
-
-#: Largest original accepted, per format (bytes). Text is bounded by the corpus reader's own
-#: limit (``sources.MAX_ARTICLE_BYTES``); a page or report may carry images and styles, so it
-#: may be larger than the text it yields — which is still bounded by MAX_ARTICLE_BYTES.
-MAX_ORIGINAL_BYTES = 100_000_000
+from briefbook.corpus.sources import MAX_ORIGINAL_BYTES
 
 FORMATS = ("text", "html", "pdf", "docx")
 #: File suffixes each format is read from (lower case).
