@@ -11,16 +11,14 @@ code 1 when anything failed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
+from briefbook.cli.progress import bar, note
 from briefbook.core.errors import BriefbookError, shown_message
 from briefbook.core.proc import available_cores
 from briefbook.distribute.build import build as run_build
@@ -55,19 +53,6 @@ def _jobs(value: int | None) -> int:
     return value or available_cores()
 
 
-def _note(progress: Progress) -> Callable[[str], None]:
-    """Print a line about a wait (a Dask scheduler, its workers) above the progress bar."""
-    return lambda text: progress.console.print(shown_message(text), markup=False,
-                                               highlight=False, soft_wrap=True)
-
-
-def _progress() -> Progress:
-    console = Console(stderr=True)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True,
-                    disable=not console.is_terminal)
-
-
 @app.command()
 def build(
     briefs: Annotated[list[Path] | None, typer.Argument(
@@ -87,7 +72,7 @@ def build(
     proj = project_for(project, briefs[0] if briefs else None)
     settings = executor_settings(proj, executor, scheduler, connect_timeout=connect_timeout,
                                  workers_timeout=workers_timeout)
-    with _progress() as progress:
+    with bar() as progress:
         task = progress.add_task("rendering", total=None)
 
         def event(kind: str, brief: str, info: dict[str, Any] | None) -> None:
@@ -104,7 +89,7 @@ def build(
                                                      "by a build that was killed"),
                                        markup=False, highlight=False, soft_wrap=True)
             elif kind == "note":  # a wait: the Dask scheduler, its first worker
-                _note(progress)(brief)
+                note(progress)(brief)
 
         result = run_build(proj, briefs or None, out, jobs=_jobs(jobs), force=force,
                            on_event=event, executor=settings)
@@ -163,14 +148,14 @@ def editions(
     from briefbook.render import Renderer
 
     renderer = Renderer(proj)
-    with _progress() as progress:
+    with bar() as progress:
         task = progress.add_task("stamping", total=len(listed))
         entries = make_editions(brief, listed, out, renderer=renderer, jobs=_jobs(jobs),
                                 executor=settings, finish=finish,
                                 on_progress=lambda n: progress.advance(task, n),
-                                on_stale=lambda p: _note(progress)(
+                                on_stale=lambda p: note(progress)(
                                     f"removed {p}: staging left by a run that was killed"),
-                                on_note=_note(progress))
+                                on_note=note(progress))
     typer.echo(f"{out}: {len(entries)} copies of {brief.name}, {entries[0]['pages']} pages each "
                f"({time.perf_counter() - start:.2f} s)")
     if finish.passwords is not None:

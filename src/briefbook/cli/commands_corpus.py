@@ -21,9 +21,11 @@ import typer
 
 from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
+from briefbook.cli.progress import steps
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus import load_project_corpus
-from briefbook.corpus.ingest import IngestReport
+from briefbook.corpus.formats import FORMAT_NAMES
+from briefbook.corpus.ingest import PAGE_HEADER, IngestReport
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Defect, Paragraph, Section
 from briefbook.corpus.store import build_one, to_plain, write_lock
@@ -167,7 +169,8 @@ def show(any_id: Annotated[str, typer.Argument(
 
 @app.command()
 def ingest(file: Annotated[Path, typer.Argument(
-               help="plain-text article: UTF-8, GB18030/GBK or Big5", dir_okay=False)],
+               help="the article: plain text (UTF-8, GB18030/GBK, Big5, UTF-16), a saved web "
+                    "page (.html), a PDF or a Word file (.docx)", dir_okay=False)],
            article_id: Annotated[str, typer.Option(
                "--id", help="short id: lower-case letters, digits and '-', e.g. cjrb-2021-07-25")],
            date: Annotated[str | None, typer.Option(
@@ -190,17 +193,21 @@ def ingest(file: Annotated[Path, typer.Argument(
            project: ProjectOpt = None, as_json: JsonOpt = False) -> None:
     """Clean a new article, report defects and changes per rule, and store it."""
     proj = project_for(project)
-    report = run_ingest(file, corpus_dir=proj.corpus_dir, article_id=article_id, date=date,
-                        outlet=outlet, title=title, events=event or [],
-                        known_events=proj.events, date_inferred=date_inferred,
-                        dry_run=dry_run, encoding=encoding)
+    with steps(f"ingesting {file.name}") as step:
+        report = run_ingest(file, corpus_dir=proj.corpus_dir, article_id=article_id, date=date,
+                            outlet=outlet, title=title, events=event or [],
+                            known_events=proj.events, date_inferred=date_inferred,
+                            dry_run=dry_run, encoding=encoding, step=step)
     a = report.article
     for warning in report.warnings:
         typer.echo(f"warning: {warning}", err=True)
     if as_json:
         _echo_json({"article": _summary(a), "rule_counts": report.rule_counts,
                     "stored": report.stored, "warnings": list(report.warnings),
-                    "from_page": list(report.from_page), "encoding": report.encoding,
+                    "from_page": list(report.from_page), "found_in": report.found_in,
+                    "format": report.format, "notes": list(report.notes),
+                    "original": str(report.original_path) if report.original_path else None,
+                    "encoding": report.encoding,
                     "encoding_detected": report.encoding_detected})
         return
     typer.echo(f"{'stored' if report.stored else 'dry run, not stored'}: {a.id} "
@@ -209,8 +216,16 @@ def ingest(file: Annotated[Path, typer.Argument(
     typer.echo(f"title: {a.title}{_origin(report, 'title')} · outlet: {a.outlet}"
                f"{_origin(report, 'outlet')} · published: {a.published}"
                f"{_origin(report, 'date')}")
-    typer.echo(f"encoding: {report.encoding} "
-               f"({'detected' if report.encoding_detected else 'given'})")
+    if report.format == "text":
+        typer.echo(f"encoding: {report.encoding} "
+                   f"({'detected' if report.encoding_detected else 'given'})")
+    else:
+        typer.echo(f"read as {FORMAT_NAMES[report.format]}")
+    for line in report.notes:
+        typer.echo(f"  {line}")
+    if report.original_path is not None:
+        typer.echo(f"original kept: {report.original_path}"
+                   + ("" if report.stored else " (not written: dry run)"))
     typer.echo(f"events {_events_line(a, proj.events_by_id)} · dateline {a.dateline or '—'}")
     if report.named:
         typer.echo("  the text names " + "、".join(f"{e.name} ({e.id})" for e in report.named)
@@ -226,7 +241,10 @@ def ingest(file: Annotated[Path, typer.Argument(
 
 
 def _origin(report: IngestReport, field: str) -> str:
-    return " (from the page)" if field in report.from_page else " (given)"
+    if field not in report.from_page:
+        return " (given)"
+    found = report.found_in.get(field, PAGE_HEADER)
+    return " (from the page)" if found == PAGE_HEADER else f" (from {found})"
 
 
 @corpus_app.command("diff")

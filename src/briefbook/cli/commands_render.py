@@ -16,6 +16,7 @@ import typer
 from briefbook.brief import json_schema
 from briefbook.cli import app
 from briefbook.cli.options import ProjectOpt, project_for
+from briefbook.cli.progress import bar
 from briefbook.core.errors import BriefbookError, shown_message
 from briefbook.core.fileio import write_atomic
 from briefbook.core.proc import available_cores
@@ -65,23 +66,29 @@ def render(
     jobs = jobs or available_cores()
     renderers: dict[Path, Renderer] = {}
     failures = 0
-    for brief, target in zip(briefs, targets, strict=True):
-        start = time.perf_counter()
-        try:
-            found = project_for(project, brief)
-            renderer = renderers.setdefault(found.root, Renderer(found))
-            if output_format is OutputFormat.HTML:
-                pdf = render_html_to_file(brief, target, renderer)
-            elif key is None:
-                pdf = render_to_file(brief, target, renderer, variant=variant, jobs=jobs)
-            else:  # signed: the file appears only once signed
-                pdf = sign_bytes(renderer.render(brief, variant=variant, jobs=jobs), key)
-                write_atomic(target, pdf)
-        except BriefbookError as exc:
-            failures += 1
-            typer.secho(shown_message(f"error: {exc}"), err=True, fg=typer.colors.RED)
-            continue
-        typer.echo(f"{target}  {len(pdf) / 1024:,.0f} KB  {time.perf_counter() - start:.2f} s")
+    with bar() as progress:
+        task = progress.add_task("rendering", total=len(briefs))
+        for brief, target in zip(briefs, targets, strict=True):
+            progress.update(task, description=f"rendering {brief.name}")
+            start = time.perf_counter()
+            try:
+                found = project_for(project, brief)
+                renderer = renderers.setdefault(found.root, Renderer(found))
+                if output_format is OutputFormat.HTML:
+                    pdf = render_html_to_file(brief, target, renderer)
+                elif key is None:
+                    pdf = render_to_file(brief, target, renderer, variant=variant, jobs=jobs)
+                else:  # signed: the file appears only once signed
+                    pdf = sign_bytes(renderer.render(brief, variant=variant, jobs=jobs), key)
+                    write_atomic(target, pdf)
+            except BriefbookError as exc:
+                failures += 1
+                typer.secho(shown_message(f"error: {exc}"), err=True, fg=typer.colors.RED)
+                continue
+            finally:
+                progress.advance(task)
+            typer.echo(f"{target}  {len(pdf) / 1024:,.0f} KB  "
+                       f"{time.perf_counter() - start:.2f} s")
     if failures:
         raise typer.Exit(1)
 

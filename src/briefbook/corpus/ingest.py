@@ -1,6 +1,7 @@
 """Adding a new raw article to the corpus.
 
-Takes: a text file (UTF-8, or an encoding detected or named: ``corpus.encoding``), its id
+Takes: an article's file — plain text (UTF-8, or an encoding detected or named:
+``corpus.encoding``), a saved web page, a PDF or a Word file (``corpus.formats``) — its id
 (``model.ARTICLE_ID_RULE``: the rule every other command checks ids by, so an id stored here
 is never refused later), the project events it reports on (zero or more, checked against the
 project's events), and optionally its date, outlet and title.
@@ -12,13 +13,17 @@ a headline, or other than the page's headline, is recorded as ``title_supplied``
 headline stays in ``Article.page``); one equal to the headline is not.
 Gives: an ``IngestReport`` (defects found, changes per rule, sections/paragraphs made,
 warnings, which metadata came from the page);
-unless ``dry_run``, the article is stored: verbatim raw copy under ``raw/`` (a file in
-another encoding — GB18030/GBK, Big5, UTF-16, detected or given, ``corpus.encoding`` — is
-stored as the same text in UTF-8, which the corpus reader takes; the report names the
-encoding), its ids
-appended to ``ids.lock``, its entry added to ``sources.yaml`` — each written atomically,
-in that order, after the whole pipeline has succeeded on the text; a failure part-way
-restores the lock and sources.yaml and removes the raw copy (the corpus stays loadable).
+unless ``dry_run``, the article is stored: its raw text under ``raw/ID.txt`` (a UTF-8 text
+file verbatim; anything else as the text read from it, in UTF-8, which the corpus reader
+takes) and, where that is not the file itself, the original beside it verbatim
+(``raw/ID.pdf``, ``raw/ID.html``, ``raw/ID.docx``, ``raw/ID.gb18030.txt``), both with their
+SHA-256 in ``sources.yaml`` (checked on every load); its ids appended to ``ids.lock``; its
+entry added to ``sources.yaml`` — each written atomically, in that order, after the whole
+pipeline has succeeded on the text; a failure part-way restores the lock and sources.yaml and
+removes the files it wrote (the corpus stays loadable).
+Metadata the text's own header does not print is taken from what the file says about itself
+(a page's ``<meta>``, a Word file's Title style, a PDF's title page: ``FileMetadata``), and the
+report says where each value was found.
 
 Bad input (bytes no encoding decodes, with the offset; text that could be GB18030 or Big5;
 binary, empty, a bad id, duplicate id or duplicate text, unknown event,
@@ -32,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,17 +47,20 @@ from briefbook.core.fileio import read_bounded, write_atomic
 from briefbook.core.suggest import did_you_mean
 from briefbook.corpus import clean
 from briefbook.corpus.defects import load_corrections
-from briefbook.corpus.encoding import decode_article
+from briefbook.corpus.formats import STORED_SUFFIX, Extracted, FileMetadata, extract
 from briefbook.corpus.model import ARTICLE_ID_RULE, Article, PageHeader, is_article_id
 from briefbook.corpus.sources import (
-    MAX_ARTICLE_BYTES,
+    MAX_ORIGINAL_BYTES,
     RAW_DIR,
     SOURCES_FILE,
+    Original,
     SourceEntry,
     SourcesFile,
+    decode_raw,
     load_sources,
     read_raw,
     save_sources,
+    sha256_of,
 )
 from briefbook.corpus.store import (
     CORRECTIONS_FILE,
@@ -82,6 +90,12 @@ class IngestReport:
     named: tuple[Event, ...] = ()
     encoding: str = "utf-8"  # the file's encoding (Python's codec name) …
     encoding_detected: bool = True  # … detected, or given with --encoding
+    format: str = "text"  # the file's format (corpus.formats.FORMATS)
+    #: for each of title, date, outlet the file gave: where ("the page's header",
+    #: '<meta property="og:title">', …)
+    found_in: dict[str, str] = dataclasses.field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what reading the file left out or joined
+    original_path: Path | None = None  # the original kept beside the raw text, if any
 
 
 @dataclass(frozen=True)
@@ -95,18 +109,54 @@ class Metadata:
     outlet: str
     from_page: tuple[str, ...]
     warnings: tuple[str, ...]
+    found_in: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
-def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date | None,
-                  outlet: str | None, date_inferred: bool, where: str) -> Metadata:
-    """Title, date and outlet: the given value where there is one, else what the page prints.
-    Pure. Values the page does not give and none was given: one ``BriefbookError`` naming
-    each, with the options to pass."""
+PAGE_HEADER = "the page's header"
+
+
+@dataclass(frozen=True)
+class _Printed:
+    """What the page prints of its metadata: its header in the text, else the file's own."""
+
+    headline: str | None
+    date: dt.date | None
+    time: str | None
+    outlet: str | None
+    found_in: dict[str, str]
+
+
+def _printed(page: PageHeader | None, file_meta: FileMetadata) -> _Printed:
+    found = {k: PAGE_HEADER for k, v in (("title", page and page.headline),
+                                         ("date", page and page.date),
+                                         ("outlet", page and page.source)) if v}
     headline = page.headline if page else None
     printed_date = page.date if page else None
     printed_time = page.time if page else None
     printed_outlet = clean.normalise_punctuation(page.source)[0].strip() \
         if page and page.source else None
+    if headline is None and file_meta.title:
+        headline = clean.normalise_punctuation(file_meta.title)[0].strip()
+        found["title"] = file_meta.found_in.get("title", "the file")
+    if printed_date is None and file_meta.date:
+        printed_date, printed_time = file_meta.date, file_meta.date.isoformat()
+        found["date"] = file_meta.found_in.get("date", "the file")
+    if printed_outlet is None and file_meta.outlet:
+        printed_outlet = clean.normalise_punctuation(file_meta.outlet)[0].strip()
+        found["outlet"] = file_meta.found_in.get("outlet", "the file")
+    return _Printed(headline, printed_date, printed_time, printed_outlet, found)
+
+
+def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date | None,
+                  outlet: str | None, date_inferred: bool, where: str,
+                  file_meta: FileMetadata | None = None) -> Metadata:
+    """Title, date and outlet: the given value where there is one, else what the page prints
+    (its header in the text first, then what the file says about itself: ``file_meta``).
+    Pure. Values the page does not give and none was given: one ``BriefbookError`` naming
+    each, with the options to pass."""
+    printed = _printed(page, file_meta or FileMetadata())
+    headline, printed_date = printed.headline, printed.date
+    printed_time, printed_outlet, found = printed.time, printed.outlet, printed.found_in
     warnings: list[str] = []
     from_page: list[str] = []
     missing: list[tuple[str, str]] = []     # (what the page lacks, the option to pass)
@@ -162,7 +212,8 @@ def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date |
     assert title is not None and date is not None and outlet is not None
     return Metadata(title=title, title_supplied=supplied, published=date,
                     published_inferred=date_inferred, outlet=outlet.strip(),
-                    from_page=tuple(from_page), warnings=tuple(warnings))
+                    from_page=tuple(from_page), warnings=tuple(warnings),
+                    found_in={k: v for k, v in found.items() if k in from_page})
 
 
 def _same_outlet(given: str, printed: str) -> bool:
@@ -175,17 +226,25 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
            outlet: str | None = None, title: str | None = None, events: Sequence[str] = (),
            known_events: Iterable[Event] = (),
            date_inferred: bool = False, dry_run: bool = False,
-           encoding: str | None = None) -> IngestReport:
+           encoding: str | None = None,
+           step: Callable[[str], None] | None = None) -> IngestReport:
     """Clean and store one article. ``events`` are ids of ``known_events`` (the project's);
     ``date``, ``outlet`` and ``title`` are needed only where the page does not print them;
-    ``encoding`` (a codec name) only where detection (``corpus.encoding``) cannot tell."""
+    ``encoding`` (a codec name) only where detection (``corpus.encoding``) cannot tell;
+    ``step`` is told, in a few words, each stage as it starts (for a progress display)."""
     file = Path(file)
     where = str(file)
+    say = step or (lambda _: None)
     published = _checked_options(article_id, date, outlet, title, where)
-    data = read_bounded(file, MAX_ARTICLE_BYTES, "the article",
-                        hint="split it into several articles")
-    decoded = decode_article(data, where, encoding)
-    text = decoded.text
+    say("reading")
+    data = read_bounded(file, MAX_ORIGINAL_BYTES, "the article",
+                        hint="split it into several files")
+    extracted = extract(data, name=file.name, where=where, encoding=encoding)
+    text = extracted.text if extracted.format == "text" else \
+        decode_raw(extracted.text.encode("utf-8"), where)
+    stored = data if extracted.format == "text" and extracted.encoding == "utf-8" \
+        else text.encode("utf-8")
+    say("checking the corpus")
     sources = _check_new(corpus_dir, article_id, text, where)
 
     script = clean.detect_script(text)
@@ -193,13 +252,16 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
     _check_events(events, known, where)
 
     rel = f"{RAW_DIR}/{article_id}.txt"
-    draft = SourceEntry(id=article_id, file=rel, outlet=outlet or "?",
-                        published=published or dt.date(1970, 1, 1), title="?",
-                        events=list(events), script=script)
+    original = _original(article_id, extracted, data)
+    draft = SourceEntry(id=article_id, file=rel, sha256=sha256_of(stored), original=original,
+                        outlet=outlet or "?", published=published or dt.date(1970, 1, 1),
+                        title="?", events=list(events), script=script)
+    say("cleaning")
     corrections = load_corrections(Path(corpus_dir) / CORRECTIONS_FILE)
     build: Build = build_article(draft, text, corrections=corrections, where=where)
     meta = page_metadata(build.article.page, title=title, date=published, outlet=outlet,
-                         date_inferred=date_inferred, where=where)
+                         date_inferred=date_inferred, where=where,
+                         file_meta=extracted.metadata)
     fields = {"title": meta.title, "title_supplied": meta.title_supplied,
               "published": meta.published, "published_inferred": meta.published_inferred,
               "outlet": meta.outlet}
@@ -210,20 +272,39 @@ def ingest(file: Path, *, corpus_dir: Path, article_id: str, date: str | None = 
                                   outlet=meta.outlet)
     build = Build(article=article, trace=build.trace)
 
+    say("checking the fonts")
     _check_printable(build.article, text, where)
     _check_entry_printable(entry, where)
     raw_path = Path(corpus_dir) / rel
-    if raw_path.exists() and not dry_run:
-        raise BriefbookError(f"{raw_path} already exists but sources.yaml does not list it",
-                             where=where, hint="remove the stray file or choose another --id")
+    kept = Path(corpus_dir) / original.file if original else None
+    for path in filter(None, (raw_path, kept)):
+        if path.exists() and not dry_run:
+            raise BriefbookError(f"{path} already exists but sources.yaml does not list it",
+                                 where=where, hint="remove the stray file or choose another --id")
     if not dry_run:
-        _store(Path(corpus_dir), raw_path, decoded.stored, build.article, sources, entry)
+        say("storing")
+        _store(Path(corpus_dir), raw_path, stored, build.article, sources, entry,
+               original=(kept, data) if kept else None)
     named = () if events else tuple(named_events(clean.to_simplified(text)[0], known.values()))
     return IngestReport(article=build.article, rule_counts=build.rule_counts(),
                         stored=not dry_run, raw_path=raw_path,
-                        warnings=decoded.warnings + meta.warnings, from_page=meta.from_page,
-                        named=named, encoding=decoded.encoding,
-                        encoding_detected=decoded.detected)
+                        warnings=extracted.warnings + meta.warnings, from_page=meta.from_page,
+                        named=named, encoding=extracted.encoding,
+                        encoding_detected=extracted.encoding_detected,
+                        format=extracted.format, found_in=meta.found_in,
+                        notes=extracted.notes, original_path=kept)
+
+
+def _original(article_id: str, extracted: Extracted, data: bytes) -> Original | None:
+    """The record of the original file, where the raw text is not the file itself."""
+    if extracted.format == "text":
+        if extracted.encoding == "utf-8":
+            return None
+        return Original(file=f"{RAW_DIR}/{article_id}.{extracted.encoding}.txt", format="text",
+                        sha256=sha256_of(data), encoding=extracted.encoding)
+    return Original(file=f"{RAW_DIR}/{article_id}{STORED_SUFFIX[extracted.format]}",
+                    format=extracted.format,  # type: ignore[arg-type]
+                    sha256=sha256_of(data))
 
 
 def _checked_options(article_id: str, date: str | None, outlet: str | None,
@@ -317,15 +398,19 @@ def _check_printable(article: Article, raw: str, where: str) -> None:
 
 
 def _store(corpus_dir: Path, raw_path: Path, data: bytes, article: Article,
-           sources: SourcesFile, entry: SourceEntry) -> None:
-    """Raw copy, then the lock, then the catalogue — each atomic, and all or nothing: if any
-    write fails (or is interrupted) the lock and sources.yaml are put back as they were and
-    the raw copy removed, so the corpus still loads and the ingest can simply be re-run."""
+           sources: SourcesFile, entry: SourceEntry, *,
+           original: tuple[Path, bytes] | None = None) -> None:
+    """The original (if kept), the raw copy, then the lock, then the catalogue — each atomic,
+    and all or nothing: if any write fails (or is interrupted) the lock and sources.yaml are
+    put back as they were and the files written removed, so the corpus still loads and the
+    ingest can simply be re-run."""
     lock_path = corpus_dir / LOCK_FILE
     sources_path = corpus_dir / SOURCES_FILE
     old_lock = lock_path.read_bytes()
     old_sources = sources_path.read_bytes()
     try:
+        if original is not None:
+            write_atomic(*original)
         write_atomic(raw_path, data)
         lock_text = old_lock.decode("utf-8")
         new_rows = [r for r in render_lock([article]).splitlines() if not r.startswith("#")]
@@ -338,4 +423,6 @@ def _store(corpus_dir: Path, raw_path: Path, data: bytes, article: Article,
             if path.read_bytes() != old:
                 write_atomic(path, old)
         raw_path.unlink(missing_ok=True)
+        if original is not None:
+            original[0].unlink(missing_ok=True)
         raise

@@ -30,7 +30,7 @@ from briefbook.corpus.sources import MAX_ORIGINAL_BYTES
 
 FORMATS = ("text", "html", "pdf", "docx")
 #: File suffixes each format is read from (lower case).
-SUFFIXES: Mapping[str, str] = {".txt": "text", ".text": "text", "": "text",
+SUFFIXES: Mapping[str, str] = {".txt": "text", ".text": "text",
                                ".html": "html", ".htm": "html", ".xhtml": "html",
                                ".shtml": "html", ".pdf": "pdf", ".docx": "docx"}
 #: The suffix an original of each format is stored under (``raw/ID.<suffix>``).
@@ -71,25 +71,57 @@ Reader = Callable[[bytes, str], Extracted]
 
 def format_of(name: str, data: bytes, where: str) -> str:
     """The format a file is read as: by its suffix, checked against its first bytes (a PDF
-    starts with %PDF-, a Word file is a ZIP). A suffix the tool does not read, or bytes that
-    contradict it, are refused naming both."""
-    suffix = "." + name.rsplit(".", 1)[1].lower() if "." in name.rsplit("/", 1)[-1] else ""
-    fmt = SUFFIXES.get(suffix)
-    if fmt is None:
-        raise BriefbookError(f"cannot read {suffix} files", where=where,
-                             hint="ingest takes " + ", ".join(sorted(s for s in SUFFIXES if s))
-                                  + " files; save the article as one of these")
+    starts with %PDF-, a Word file is a ZIP holding word/): bytes that contradict the suffix
+    are refused naming both. Formats the tool cannot read (an old .doc, an .odt) are refused
+    saying how to save them. A file with another suffix (.md, none) is read as what its bytes
+    are: text unless they are a PDF, a Word file or a web page."""
+    base = name.rsplit("/", 1)[-1]
+    suffix = "." + base.rsplit(".", 1)[1].lower() if "." in base else ""
+    if suffix in UNREADABLE:
+        raise BriefbookError(f"cannot read {suffix} files ({UNREADABLE[suffix][0]})",
+                             where=where, hint=UNREADABLE[suffix][1])
     sniffed = _sniff(data)
+    fmt = SUFFIXES.get(suffix)
+    if fmt is None:  # another suffix: what the bytes are
+        if sniffed == "zip":
+            raise BriefbookError(f"the file is {_NAMES[sniffed]}, not an article", where=where,
+                                 hint="unpack it and ingest the article inside")
+        return sniffed or "text"
     if sniffed is not None and sniffed != fmt and not (fmt == "html" and sniffed == "text"):
-        raise BriefbookError(f"the file is named {suffix or '(no suffix)'} but its bytes are "
-                             f"{_NAMES[sniffed]}", where=where,
-                             hint=f"rename it with the suffix of {_NAMES[sniffed]}, or check "
-                                  "that it is the file you meant")
+        raise BriefbookError(f"the file is named {suffix} but its bytes are {_NAMES[sniffed]}",
+                             where=where, hint=(
+                                 f"if it is {_NAMES[sniffed]}, rename it to end in "
+                                 f"{_RENAME[sniffed]}" if sniffed in _RENAME else
+                                 "check that it is the file you meant"))
     return fmt
+
+
+_SAVE_AS = "open it and save it as a Word file (.docx), a PDF, or plain text (.txt)"
+#: Suffixes of formats that are not read, with what they are and what to do.
+UNREADABLE: Mapping[str, tuple[str, str]] = {
+    ".doc": ("an old binary Word file", _SAVE_AS),
+    ".wps": ("a WPS Writer file", _SAVE_AS),
+    ".rtf": ("rich text", _SAVE_AS),
+    ".odt": ("an OpenDocument text", _SAVE_AS),
+    ".pages": ("a Pages document", _SAVE_AS),
+    ".mht": ("a single-file web archive", "save the page from the browser as "
+             "\"Web page, HTML only\" (.html)"),
+    ".mhtml": ("a single-file web archive", "save the page from the browser as "
+               "\"Web page, HTML only\" (.html)"),
+    ".xls": ("a spreadsheet", "ingest takes articles; put figures in the metrics catalog"),
+    ".xlsx": ("a spreadsheet", "ingest takes articles; put figures in the metrics catalog"),
+    ".png": ("an image", "ingest needs text: run OCR first and save the text as .txt"),
+    ".jpg": ("an image", "ingest needs text: run OCR first and save the text as .txt"),
+    ".jpeg": ("an image", "ingest needs text: run OCR first and save the text as .txt"),
+}
 
 
 _NAMES = {"text": "text", "html": "a web page", "pdf": "a PDF", "docx": "a Word (.docx) file",
           "zip": "a ZIP archive"}
+_RENAME = {"html": ".html", "pdf": ".pdf", "docx": ".docx"}
+#: How each format is named to the user ("read as a saved web page").
+FORMAT_NAMES: Mapping[str, str] = {"text": "plain text", "html": "a saved web page",
+                                   "pdf": "a PDF", "docx": "a Word file"}
 
 
 def _sniff(data: bytes) -> str | None:
