@@ -4,12 +4,15 @@ Gives: ``run_cli`` (``python -m briefbook.cli`` in a subprocess, from the reposi
 UTF-8 output and no debug tracebacks), ``assert_clean_failure`` (exit 1 and an ``error:`` line
 naming what it must, no traceback), ``MINIMAL`` (the smallest valid brief's text),
 ``snapshot`` (every file under a folder with its bytes, to prove nothing changed) and
-``ctrl_c_as_in_a_terminal`` (for a child that a test will interrupt).
+``ctrl_c_as_in_a_terminal`` (for a child that a test will interrupt) and
+``run_cli_on_a_terminal`` (stderr a real pseudo-terminal, as a user at a shell has it).
 """
 
 from __future__ import annotations
 
 import os
+import pty
+import select
 import signal
 import subprocess
 import sys
@@ -50,3 +53,41 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes (to prove nothing changed)."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file()}
+
+
+def run_cli_on_a_terminal(*args, timeout: float = 120, columns: int = 100
+                          ) -> tuple[subprocess.CompletedProcess, str]:
+    """``run_cli`` with stderr on a pseudo-terminal (stdout still a pipe): the result, and
+    everything the command wrote to the terminal, control sequences and all."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "COLUMNS": str(columns),
+           "TERM": "xterm-256color"}
+    for name in ("BRIEFBOOK_DEBUG", "NO_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CI",
+                 "GITHUB_ACTIONS"):
+        env.pop(name, None)
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([*BRIEFBOOK, *map(str, args)], stdout=subprocess.PIPE,
+                                stderr=follower, stdin=subprocess.DEVNULL, env=env, cwd=ROOT)
+        os.close(follower)
+        follower = -1
+        chunks: list[bytes] = []
+        while True:  # drain the terminal while the command runs, or it blocks on a full one
+            ready, _, _ = select.select([leader], [], [], timeout)
+            if not ready:
+                proc.kill()
+                raise subprocess.TimeoutExpired(proc.args, timeout)
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the command closed its end
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        out = proc.stdout.read() if proc.stdout else b""
+        proc.wait(timeout)
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, out.decode(), "")
+    return result, b"".join(chunks).decode("utf-8", "replace")
