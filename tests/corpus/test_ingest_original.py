@@ -187,3 +187,26 @@ def test_body_only_text_needs_the_options(corpus_copy, tmp_path):
     src.write_text(BODY_ONLY, encoding="utf-8")
     with pytest.raises(BriefbookError, match="does not say all the metadata"):
         ingest(src, corpus_dir=corpus_copy, article_id="body-only", dry_run=True)
+
+
+# --- corpus diff names the original and checks it gives the raw text ---------------------
+
+def test_diff_names_the_verified_original(project_copy, tmp_path):
+    from plugins.cli import run_cli
+
+    src = tmp_path / "bulletin.txt"
+    src.write_bytes(BULLETIN.encode("gbk"))
+    stored = run_cli("ingest", src, "--id", "qingshi-water", "--project", project_copy.root)
+    assert stored.returncode == 0, stored.stderr
+    assert "original kept: " in stored.stdout and "qingshi-water.gb18030.txt" in stored.stdout
+    shown = run_cli("corpus", "diff", "qingshi-water", "--project", project_copy.root)
+    assert shown.returncode == 0, shown.stderr
+    head = shown.stdout.splitlines()[:2]
+    assert head[0].startswith("# original: raw/qingshi-water.gb18030.txt (text in gb18030, "
+                              f"{len(BULLETIN.encode('gbk')):,} bytes, SHA-256 "
+                              f"{sha(BULLETIN.encode('gbk'))[:16]}…, verified)")
+    assert head[1] == "# the original read again gives the raw text exactly"
+    gone = run_cli("corpus", "remove", "qingshi-water", "--project", project_copy.root)
+    assert gone.returncode == 0, gone.stderr
+    assert gone.stdout.rstrip().endswith("corpus/raw/qingshi-water.txt and "
+                                         "corpus/raw/qingshi-water.gb18030.txt")

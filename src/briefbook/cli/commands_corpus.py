@@ -28,6 +28,7 @@ from briefbook.corpus.formats import FORMAT_NAMES
 from briefbook.corpus.ingest import PAGE_HEADER, IngestReport
 from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Defect, Paragraph, Section
+from briefbook.corpus.sources import load_sources, read_raw
 from briefbook.corpus.store import build_one, to_plain, write_lock
 from briefbook.manage import remove_uncited
 from briefbook.project.config import Event
@@ -256,8 +257,11 @@ def diff_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="article 
     proj = project_for(project)
     load_project_corpus(proj)  # the lock must hold
     build = build_one(proj.corpus_dir, article.split("/")[0])
-    typer.echo(corpus_diff.unified(build) if unified else
-               corpus_diff.review(build, changed_only=changed_only), nl=False)
+    entry = next(e for e in load_sources(proj.corpus_dir).articles if e.id == build.article.id)
+    source = corpus_diff.provenance(proj.corpus_dir, entry,
+                                    read_raw(proj.corpus_dir, entry))
+    typer.echo(corpus_diff.unified(build, source=source) if unified else
+               corpus_diff.review(build, changed_only=changed_only, source=source), nl=False)
 
 
 @corpus_app.command("remove")
@@ -266,8 +270,10 @@ def remove_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="articl
     """Remove an article (its sources.yaml entry, raw file and locked ids) that nothing cites."""
     proj = project_for(project)
     gone = remove_uncited(proj, article)
+    files = " and ".join(str(f.relative_to(proj.root))
+                         for f in (gone.raw_file, gone.original_file) if f is not None)
     typer.echo(f"removed {gone.article_id} ({gone.title}): its entry in sources.yaml, "
-               f"{gone.locked_ids} id(s) from ids.lock and {gone.raw_file.relative_to(proj.root)}")
+               f"{gone.locked_ids} id(s) from ids.lock, {files}")
     if gone.repairs_left:
         typer.echo(f"note: corrections.yaml still has {gone.repairs_left} repair(s) for "
                    f"{gone.article_id}; they no longer apply and may be deleted by hand")

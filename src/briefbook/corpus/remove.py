@@ -39,6 +39,7 @@ class Removed:
     article_id: str
     title: str
     raw_file: Path
+    original_file: Path | None  # the original it was read from, if one was kept
     locked_ids: int  # lines dropped from ids.lock
     repairs_left: int  # repairs in corrections.yaml that named the article (left in place)
 
@@ -107,7 +108,7 @@ def remove_article(corpus_dir: Path, article_id: str) -> Removed:
                              "is as it was", where=str(exc.filename or corpus_dir),
                              hint="check that the corpus folder is writable") from None
     return Removed(article_id=article_id, title=entry.title, raw_file=raw,
-                   locked_ids=dropped, repairs_left=left)
+                   original_file=original, locked_ids=dropped, repairs_left=left)
 
 
 def _restore(sources_path: Path, old_sources: str, lock_path: Path,
