@@ -218,3 +218,15 @@ def test_topics() -> None:
     assert clean.topic_of("其中，在织密公共卫生防护网方面，针对") == "织密公共卫生防护网"
     assert clean.topic_of("在民生领域，武汉将") == "民生"
     assert clean.topic_of("全会还提出，坚决把党的领导") is None
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("图为枫林湖段新建的观景平台。（记者 宋嘉禾 摄）", ("图为枫林湖段新建的观景平台。", "记者 宋嘉禾")),
+    ("7月24日，市民在江滨绿道骑行。(通讯员 王一 摄)", ("7月24日，市民在江滨绿道骑行。", "通讯员 王一")),
+    ("（记者 宋嘉禾 摄）", None),             # a credit alone is no caption
+    ("他在现场说明了情况（这是拍摄）", None),     # 拍摄 is not a credit
+    ("会议决定（见附件）继续推进（记者 周一 摄）", ("会议决定（见附件）继续推进", "记者 周一")),
+    ("全市新建学校（其中小学 12 所）", None),
+])
+def test_a_credit_in_brackets_closes_a_caption(line, expected):
+    assert clean.parse_caption(line) == expected

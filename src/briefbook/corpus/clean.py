@@ -241,13 +241,17 @@ def parse_caption(line: str) -> tuple[str, str] | None:
     """``(caption text, credit)`` if the line is a photo caption, else None.
 
     A caption ends in ``摄`` (not ``拍摄``) and its last sentence — the text after the last
-    ``。！？`` — names who took the photo (记者/通讯员/摄影…): ``……好去处。长江日报记者彭年 摄``.
+    ``。！？`` — names who took the photo (记者/通讯员/摄影…): ``……好去处。长江日报记者彭年 摄``;
+    or the credit closes the line in brackets, as news sites print it:
+    ``图为新建的观景平台。（记者 宋嘉禾 摄）``.
 
     Linear time: one scan from the end. (It was a regex search whose lazy credit group
     retried from every space, taking 6 s for a line of 4,000 spaces — quadratic.)
     """
     if line.endswith("\n"):
         line = line[:-1]
+    if line.endswith(("摄）", "摄)")):
+        return _bracketed_caption(line)
     if not line.endswith("摄") or line[-2:-1] == "拍":
         return None
     body = line[:-1].rstrip()
@@ -258,6 +262,18 @@ def parse_caption(line: str) -> tuple[str, str] | None:
     if not _CREDIT_ROLE.search(credit):
         return None
     return line[:start].strip(), credit.strip()
+
+
+def _bracketed_caption(line: str) -> tuple[str, str] | None:
+    """``……平台。（记者 宋嘉禾 摄）`` → (``……平台。``, ``记者 宋嘉禾``), or None."""
+    opening = max(line.rfind("（"), line.rfind("("))
+    inside = line[opening + 1:-1].rstrip()
+    if opening <= 0 or inside[-2:-1] == "拍" or any(c in inside for c in "（()）"):
+        return None
+    credit = inside[:-1].strip()
+    if not credit or not _CREDIT_ROLE.search(credit):
+        return None
+    return line[:opening].strip(), credit
 
 
 _ROLE_SPACE = re.compile(r"(记者|通讯员|统筹|实习生|摄影)\s+")
