@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = ["plugins.visual", "plugins.example", "plugins.renders", "plugins.pdfjs",
-                  "plugins.suggestions"]
+                  "plugins.suggestions", "plugins.report_pdfs"]
 
 
 @pytest.fixture(scope="module")
