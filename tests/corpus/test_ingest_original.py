@@ -210,3 +210,25 @@ def test_diff_names_the_verified_original(project_copy, tmp_path):
     assert gone.returncode == 0, gone.stderr
     assert gone.stdout.rstrip().endswith("corpus/raw/qingshi-water.txt and "
                                          "corpus/raw/qingshi-water.gb18030.txt")
+
+
+# --- text read from a page's, PDF's or Word file's structure has no page header ----------
+
+def test_a_structured_files_first_heading_stays_a_heading():
+    from briefbook.corpus.defects import Corrections
+    from briefbook.corpus.sources import Original, SourceEntry
+    from briefbook.corpus.store import build_article
+
+    text = ("工作进展\n\n今年以来，青石镇更换主管道十二公里，新建加压泵站一座。\n\n"
+            "下步打算\n\n二期工程将于今年下半年开工，重点解决北片村组的季节性缺水问题。\n")
+    common = {"id": "qs", "file": "raw/qs.txt", "outlet": "青石镇人民政府",
+              "published": dt.date(2025, 4, 2), "title": "青石镇供水工作情况",
+              "script": "simplified"}
+    as_text = build_article(SourceEntry(**common), text, corrections=Corrections())
+    as_word = build_article(SourceEntry(**common, original=Original(
+        file="raw/qs.docx", format="docx", sha256="0" * 64)), text, corrections=Corrections())
+    # copied page text: its first headline-like line is read as the page's headline
+    assert as_text.article.page is not None and as_text.article.page.headline == "工作进展"
+    # from a Word file, the title came from the file: the first line is a section heading
+    assert as_word.article.page is None
+    assert [s.heading for s in as_word.article.sections] == ["工作进展", "下步打算"]

@@ -200,7 +200,8 @@ def page_metadata(page: PageHeader | None, *, title: str | None, date: dt.date |
             outlet = printed_outlet
             from_page.append("outlet")
         else:
-            missing.append(("it names no outlet (no 来源 line)", "--outlet NAME"))
+            missing.append(("it names no outlet (no 来源 line, site name or issuing body)",
+                            "--outlet NAME"))
     elif printed_outlet and not _same_outlet(outlet, printed_outlet):
         warnings.append(f"--outlet {outlet} differs from the outlet the page prints "
                         f"(来源：{printed_outlet}); using {outlet}")

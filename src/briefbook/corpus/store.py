@@ -121,7 +121,10 @@ def build_article(entry: SourceEntry, raw: str, *, corrections: Corrections,
         traces[d.line - 1].note("repair" if d.repair is not None else "unrepaired", 1)
 
     texts = _text_rules(traces, lines, entry.script, corrections.conversion_fixes)
-    page, credits = _classify_lines(traces, texts, rules)
+    # A page header is looked for in text copied from a page; a web page, PDF or Word file
+    # gave its headline, date and outlet from its structure, and its first lines are body.
+    page, credits = _classify_lines(traces, texts, rules, page_header=entry.original is None
+                                    or entry.original.format == "text")
     dateline = _dateline(traces, texts, credits)
     blocks = _kept_blocks(traces, texts)
     _check_paragraphs(blocks, where)
@@ -159,11 +162,12 @@ def _text_rules(traces: list[LineTrace], lines: list[str], script: str,
     return texts
 
 
-def _classify_lines(traces: list[LineTrace], texts: list[str], rules: Rules,
-                    ) -> tuple[PageHeader | None, list[Credit]]:
-    """Rule 6: each line's kind set on its trace; gives the page header and the bylines'
-    credits."""
-    header_idx, page = header.find_page_header(texts, rules.debris)
+def _classify_lines(traces: list[LineTrace], texts: list[str], rules: Rules, *,
+                    page_header: bool = True) -> tuple[PageHeader | None, list[Credit]]:
+    """Rule 6: each line's kind set on its trace; gives the page header (when
+    ``page_header``) and the bylines' credits."""
+    header_idx, page = header.find_page_header(texts, rules.debris) if page_header \
+        else (set(), None)
     if page is not None and page.headline:
         page = dataclasses.replace(page, headline=clean.normalise_punctuation(page.headline)[0])
     credits: list[Credit] = []
@@ -298,12 +302,14 @@ def render_lock(articles: list[Article]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def read_lock(path: Path) -> dict[str, str]:
-    if not path.exists():
+def read_lock(path: Path, text: str | None = None) -> dict[str, str]:
+    """id → anchor, from ``path`` (or ``text``, as the file would hold it)."""
+    if text is None and not path.exists():
         raise BriefbookError("the id lock is missing", where=str(path),
                              hint="create it with `briefbook corpus lock` and commit it")
     lock: dict[str, str] = {}
-    for n, row in enumerate(read_text(path, "the id lock").splitlines(), 1):
+    text = read_text(path, "the id lock") if text is None else text
+    for n, row in enumerate(text.splitlines(), 1):
         if not row.strip() or row.startswith("#"):
             continue
         parts = row.split("\t")
