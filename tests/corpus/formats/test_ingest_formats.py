@@ -71,3 +71,47 @@ def test_encoding_is_refused_for_other_formats(project_copy, tmp_path, suffix):
     result = run_cli("ingest", src, "--id", "x", "--encoding", "gbk", "--project",
                      project_copy.root)
     assert result.returncode == 1 and "--encoding applies to plain-text files" in result.stderr
+
+
+def test_a_pdf_report_end_to_end(project_copy, tmp_path, work_report_pdf):
+    from plugins.report_pdfs import REPORT_LONG
+
+    made = work_report_pdf
+    src = tmp_path / "report.pdf"
+    src.write_bytes(made.pdf)
+    report = ingest_json(project_copy, src, "qh-gwr-2024", "--outlet", "某某市人民政府")
+    assert report["format"] == "pdf"
+    assert (report["article"]["title"], report["article"]["published"]) == \
+        (made.title, "2024-01-10")
+    assert set(report["from_page"]) == {"title", "date"}
+    kept = project_copy.corpus_dir / "raw" / "qh-gwr-2024.pdf"
+    assert kept.read_bytes() == made.pdf
+    article = load_corpus(project_copy.corpus_dir).article("qh-gwr-2024")
+    texts = [p.text for p in article.paragraphs()]
+    assert REPORT_LONG in texts  # the paragraph over the page break, whole, joined
+    assert not any("— " in t or "政府工作报告" == t for t in texts)  # no folios, no running head
+    shown = run_cli("corpus", "diff", "qh-gwr-2024", "--project", project_copy.root)
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout.splitlines()
+    assert out[1] == "# the original read again gives the raw text exactly"
+    long_line = next(i for i, line in enumerate(out) if line.strip() == f"- {REPORT_LONG}")
+    first, last = made.pages[made.blocks.index(REPORT_LONG)]
+    assert out[long_line - 1].endswith(f"(pages {first}–{last})"), out[long_line - 1]
+
+
+def test_a_word_file_end_to_end(project_copy, tmp_path):
+    from plugins.word_files import notice
+
+    made = notice()
+    src = tmp_path / "notice.docx"
+    src.write_bytes(made.data)
+    report = ingest_json(project_copy, src, "qh-notice-2023")
+    assert report["format"] == "docx"
+    assert report["article"]["title"] == made.title
+    assert report["article"]["published"] == made.date.isoformat()
+    article = load_corpus(project_copy.corpus_dir).article("qh-notice-2023")
+    got = [(s.heading, tuple(p.text for p in s.paragraphs)) for s in article.sections]
+    assert tuple(got) == made.sections
+    assert (project_copy.corpus_dir / "raw" / "qh-notice-2023.docx").read_bytes() == made.data
+    shown = run_cli("corpus", "diff", "qh-notice-2023", "--project", project_copy.root)
+    assert shown.returncode == 0 and "(paragraph " in shown.stdout, shown.stderr
