@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/dask_bench.py --copies 10000
 	$(BIN)/python benchmarks/linear_bench.py --quick
 	$(BIN)/python benchmarks/trace_bench.py --pages 4 --dpi 150
+	$(BIN)/python benchmarks/ingest_bench.py --runs 3
 
 # The long fuzz run: 10,000 generated briefs, project files, catalogs and articles; prints
 # crashes (must be 0) and the slowest input (benchmarks/fuzz_bench.py).
