@@ -129,7 +129,7 @@ def _dangling(data: dict, locator: Locator, corpus_ids: Collection[str],
         if value not in metric_ids:
             errors.append(_unknown(locator, loc, "metric", value, metric_ids, "briefbook metrics",
                                    budget=guessing()))
-    for loc, value in _refs(data, _CORPUS_LISTS):
+    for loc, value in _refs(data, CORPUS_LISTS):
         if value not in corpus_ids:
             errors.append(_unknown(locator, loc, "corpus id", value, corpus_ids,
                                    "briefbook sections", budget=guessing()))
@@ -309,7 +309,7 @@ def _after_as_of(brief: Brief, data: dict, locator: Locator,
     if brief.as_of is not None and brief.as_of > brief.date:
         errors.append(locator.error(("as_of",), f"as_of {brief.as_of} is after the brief's date "
                                     f"{brief.date}", "set as_of on or before `date:`"))
-    for loc, value in _refs(data, _METRIC_LISTS) + _refs(data, _CORPUS_LISTS):
+    for loc, value in _refs(data, _METRIC_LISTS) + _refs(data, CORPUS_LISTS):
         day = published.get(value) or published.get(value.split("/", 1)[0])
         if day is not None and day > as_of:
             errors.append(locator.error(
@@ -321,7 +321,8 @@ def _after_as_of(brief: Brief, data: dict, locator: Locator,
 # Where ids live in a brief; "*" walks every item of a list.
 _METRIC_LISTS = [("summary", "metrics"), ("table", "metrics"), ("charts", "*", "metrics"),
                  ("sections", "*", "metrics"), ("sections", "*", "charts", "*", "metrics")]
-_CORPUS_LISTS = [("sections", "*", "quotes")]
+#: The lists of corpus ids in a brief (``Section.quotes``); ``corpus rename`` renames these.
+CORPUS_LISTS = [("sections", "*", "quotes")]
 
 
 def _refs(data: object, patterns) -> list[tuple[Loc, str]]:
@@ -426,7 +427,7 @@ def _over_budget(data: dict, locator: Locator, corpus_ids: Collection[str],
             over(loc, "characters of text", MAX_BOOK_TEXT_CHARS)
             text_reported = True
 
-    for loc, value in _refs(data, _CORPUS_LISTS):
+    for loc, value in _refs(data, CORPUS_LISTS):
         if value not in corpus_ids:
             continue
         count, size = sizes.quote(value)

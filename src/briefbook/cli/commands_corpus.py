@@ -1,5 +1,5 @@
 """Corpus commands: ``sources``, ``sections``, ``show``, ``ingest``,
-``corpus diff|lock|defects|remove``.
+``corpus diff|lock|defects|remove|rename``.
 
 Takes: the command line (every command works on the current project's corpus, or that of
 ``--project DIR``).
@@ -7,7 +7,8 @@ Gives: readable listings (or ``--json``); ``ingest`` stores a new article (title
 outlet from the page where it prints them) and reports where its metadata came from, warnings
 on given values the page contradicts (on stderr), defects and changes per rule; ``corpus diff``
 shows raw vs. cleaned with the rule per change; ``corpus remove`` takes out an article
-nothing cites (``briefbook.manage``), or names every brief and metric that does.
+nothing cites (``briefbook.manage``), or names every brief and metric that does;
+``corpus rename OLD NEW`` renames an article's ids everywhere (``--dry-run``: what it would do).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import typer
 from briefbook.cli import app
 from briefbook.cli.options import JsonOpt, ProjectOpt, project_for
 from briefbook.cli.progress import steps
+from briefbook.core.errors import shown
 from briefbook.corpus import diff as corpus_diff
 from briefbook.corpus import load_project_corpus
 from briefbook.corpus.formats import FORMAT_NAMES
@@ -30,7 +32,7 @@ from briefbook.corpus.ingest import ingest as run_ingest
 from briefbook.corpus.model import Article, Caption, Defect, Paragraph, Section
 from briefbook.corpus.sources import load_sources, read_raw
 from briefbook.corpus.store import build_one, to_plain, write_lock
-from briefbook.manage import remove_uncited
+from briefbook.manage import MAX_MENTIONS, Renamed, remove_uncited, rename_article
 from briefbook.project.config import Event
 
 corpus_app = typer.Typer(help="Review and maintain the cleaned corpus.", no_args_is_help=True)
@@ -277,6 +279,45 @@ def remove_cmd(article: Annotated[str, typer.Argument(metavar="ID", help="articl
     if gone.repairs_left:
         typer.echo(f"note: corrections.yaml still has {gone.repairs_left} repair(s) for "
                    f"{gone.article_id}; they no longer apply and may be deleted by hand")
+
+
+@corpus_app.command("rename")
+def rename_cmd(old: Annotated[str, typer.Argument(metavar="OLD", help="the article's id")],
+               new: Annotated[str, typer.Argument(metavar="NEW", help="its new id")],
+               dry_run: Annotated[bool, typer.Option(
+                   "--dry-run", help="show what would change, change nothing")] = False,
+               project: ProjectOpt = None) -> None:
+    """Rename an article and its section and paragraph ids everywhere: sources.yaml, ids.lock,
+    corrections.yaml, the raw files, the metrics catalog and the briefs (all or nothing)."""
+    proj = project_for(project)
+    done = rename_article(proj, old, new, dry_run=dry_run)
+    for line in _renamed_lines(done, proj.root):
+        typer.echo(shown(line))     # titles and file names come from the user's files
+
+
+def _renamed_lines(done: Renamed, root: Path) -> list[str]:
+    """What ``corpus rename`` changed (or would), what it left, and what to do next."""
+    def rel(path: Path) -> str:
+        return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+    head = (f"dry run, nothing changed; renaming {done.old} to {done.new} would change:"
+            if done.dry_run else f"renamed {done.old} to {done.new} ({done.title}):")
+    lines = [head]
+    lines += [f"  {rel(r.path)}: {r.changed} {r.what}" for r in done.rewrites]
+    lines += [f"  {rel(m.source)} → {rel(m.target)}" for m in done.moves]
+    lines += [f"note: {name} is not named after the article; it keeps its name"
+              for name in done.kept_names]
+    lines += [f"note: {note}" for note in done.notes]
+    if done.mentions:
+        lines.append(f"{done.old} is still named in text or comments (left as written; edit "
+                     "them if they mean the article):")
+        lines += [f"  {rel(f)}:{n}" for f, n in done.mentions[:MAX_MENTIONS]]
+        if len(done.mentions) > MAX_MENTIONS:
+            lines.append(f"  … {len(done.mentions) - MAX_MENTIONS} more")
+    lines.append("next: run it again without --dry-run to make the change" if done.dry_run else
+                 "next: review the change (`git status`, `git diff`; add the renamed raw files "
+                 "to git), then `briefbook check` and build the briefs again")
+    return lines
 
 
 @corpus_app.command("lock")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from briefbook.core.errors import BriefbookError
 from briefbook.core.models import Locator
-from briefbook.core.safeyaml import load_yaml_file
+from briefbook.core.safeyaml import load_yaml, load_yaml_file
 from briefbook.corpus.clean import PINYIN_SYLLABLE
 from briefbook.corpus.model import Defect
 
@@ -121,11 +121,13 @@ def _int(value: str, key: str, where: str) -> int:
                              where=where) from None
 
 
-def load_corrections(path: Path) -> Corrections:
-    """Read and check ``corrections.yaml`` (missing file = no corrections)."""
-    if not path.exists():
+def load_corrections(path: Path, text: str | None = None) -> Corrections:
+    """Read and check ``corrections.yaml`` (missing file = no corrections), or ``text`` as the
+    file would hold it (``corpus rename`` checks its edit before writing it)."""
+    if text is None and not path.exists():
         return Corrections()
-    data, node = load_yaml_file(path, "the corrections file")
+    data, node = load_yaml_file(path, "the corrections file") if text is None else \
+        load_yaml(text, str(path))
     locator = Locator(path, node)
     data = data or {}
     if not isinstance(data, dict):

@@ -8,7 +8,7 @@ file, how many locked ids), or a ``BriefbookError`` — an unknown id with did-y
 write that failed, after which the corpus is as it was. The new ``sources.yaml`` and
 ``ids.lock`` are written with ``write_atomic``; if the second write or the deletion of the raw
 file (last) fails, the old texts are written back. ``sources.yaml`` is rewritten by
-``save_sources``, which keeps its header but not other comments.
+``save_sources``, which edits it in place: only the entry's lines go, the comments stay.
 """
 
 from __future__ import annotations

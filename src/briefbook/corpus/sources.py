@@ -5,7 +5,8 @@ Gives: validated ``SourceEntry`` records (each naming the project events it repo
 id — the events themselves are the project's, in ``briefbook.yaml``), with every schema problem
 at its ``sources.yaml:line:column``; and raw text decoded as UTF-8 — or a ``BriefbookError``
 naming the file when it is not UTF-8 (GBK, Big5), binary or empty.
-Writing goes through ``briefbook.core.fileio`` so the catalogue is never half-written.
+Writing goes through ``briefbook.core.fileio`` so the catalogue is never half-written,
+and edits the file in place (``core.roundtrip``): the user's comments and layout stay.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from briefbook.core.chars import BIDI_CONTROLS
 from briefbook.core.errors import BriefbookError, BriefbookErrors, shown
 from briefbook.core.fileio import read_bounded, write_atomic
 from briefbook.core.models import Locator, validate
-from briefbook.core.safeyaml import load_yaml_file
+from briefbook.core.roundtrip import edit_list
+from briefbook.core.safeyaml import load_yaml, load_yaml_file, read_text
 from briefbook.corpus.model import ARTICLE_ID_RULE, is_article_id
 
 SOURCES_FILE = "sources.yaml"
@@ -80,14 +82,16 @@ class SourcesFile(BaseModel):
     articles: list[SourceEntry] = Field(default_factory=list)
 
 
-def load_sources(corpus_dir: Path) -> SourcesFile:
-    """The validated catalogue of ``corpus_dir``, or one ``BriefbookErrors`` naming every
-    schema problem at its ``sources.yaml:line:column`` (``core.models``' wording)."""
+def load_sources(corpus_dir: Path, text: str | None = None) -> SourcesFile:
+    """The validated catalogue of ``corpus_dir`` — or ``text``, as its ``sources.yaml`` would
+    hold it (``corpus rename`` checks its edit before writing it) — or one ``BriefbookErrors``
+    naming every schema problem at its ``sources.yaml:line:column`` (``core.models``' wording)."""
     path = corpus_dir / SOURCES_FILE
-    if not path.exists():
+    if text is None and not path.exists():
         raise BriefbookError("no sources catalogue", where=str(path),
                              hint="is --corpus pointing at a corpus folder?")
-    data, node = load_yaml_file(path, "the sources catalogue")
+    data, node = load_yaml_file(path, "the sources catalogue") if text is None else \
+        load_yaml(text, str(path))
     locator = Locator(path, node)
     sources, errors = validate(data, locator, SourcesFile)
     if sources is None:
@@ -117,22 +121,54 @@ def article_lines(corpus_dir: Path) -> dict[str, int]:
     return lines
 
 
+#: The head of a new ``sources.yaml`` (an existing one keeps its own).
+SOURCES_HEADER = (
+    "# Raw articles of the corpus. Files under raw/ are verbatim copies; never edit them.\n"
+    "# published_inferred: the date is not printed in the copy and was inferred.\n"
+    "# title_supplied: the title is the corpus editor's (the copy has no headline, "
+    "or another one).\n")
+
+
+def entry_data(entry: SourceEntry) -> dict[str, object]:
+    """An entry as ``sources.yaml`` writes it: every field in the model's order, but the
+    optional ones it does not have (no events, notes, hash or original)."""
+    data = entry.model_dump(mode="json", exclude_defaults=False)
+    if not data.get("events"):
+        data.pop("events", None)
+    for key in ("notes", "sha256", "original"):
+        if data.get(key) is None:
+            data.pop(key, None)
+    return data
+
+
+def _same_entry(old: object, new: dict[str, object]) -> bool:
+    """Whether an entry as the file has it (``old``) says what ``new`` does."""
+    try:
+        return entry_data(SourceEntry.model_validate(old)) == new
+    except ValueError:
+        return False
+
+
+def sources_text(text: str | None, sources: SourcesFile, where: str) -> str:
+    """The text of ``sources.yaml`` holding ``sources``: a new file (``text`` None) is its
+    header and the entries; an existing one is edited in place (``core.roundtrip``): entries
+    that stay keep their lines and the comments around them, new ones are added where they
+    come (at the end, for ``ingest``), entries that go lose their lines."""
+    entries = [entry_data(e) for e in sources.articles]
+    if text is None:
+        return SOURCES_HEADER + yaml.safe_dump({"articles": entries}, allow_unicode=True,
+                                               sort_keys=False, width=100)
+    return edit_list(text, where, "articles", entries, what="the sources catalogue",
+                     ident=lambda e: str(e.get("id")) if isinstance(e, dict) else repr(e),
+                     same=_same_entry)
+
+
 def save_sources(corpus_dir: Path, sources: SourcesFile) -> None:
-    """Write the catalogue atomically (keeps the explanatory header comment)."""
-    data = sources.model_dump(mode="json", exclude_defaults=False)
-    for art in data["articles"]:
-        if not art.get("events"):
-            art.pop("events", None)
-        for key in ("notes",):
-            if art.get(key) is None:
-                art.pop(key, None)
-    header = ("# Raw articles of the corpus. Files under raw/ are verbatim copies; "
-              "never edit them.\n"
-              "# published_inferred: the date is not printed in the copy and was inferred.\n"
-              "# title_supplied: the title is the corpus editor's (the copy has no headline, "
-              "or another one).\n")
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    write_atomic(corpus_dir / SOURCES_FILE, header + body)
+    """Write the catalogue atomically: an existing file edited in place, its comments, layout
+    and untouched entries kept (``sources_text``)."""
+    path = corpus_dir / SOURCES_FILE
+    text = read_text(path, "the sources catalogue") if path.exists() else None
+    write_atomic(path, sources_text(text, sources, str(path)))
 
 
 def decode_raw(data: bytes, where: str) -> str:

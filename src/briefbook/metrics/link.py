@@ -6,7 +6,10 @@ its label, topic and unit; the catalog file to add to; the catalog files to chec
 Gives: ``link_into_project(...)`` — the edit made and written atomically to the target
 (``CORPUS/metrics/linked.yaml`` unless ``into``), as a ``LinkResult`` the CLI prints; and
 ``link(...)`` — the target's new text only (nothing written), as a ``Linked``, made only when
-the whole catalog still loads with it. Every catalog field of each kept entry is kept.
+the whole catalog still loads with it. Every catalog field of each kept entry is kept. An
+existing target is edited in place (``core.roundtrip``): the new entries are added at the end of
+its ``metrics:`` or ``observations:`` list, and its comments, layout and other entries stay as
+they were.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ import yaml
 
 from briefbook.core.errors import BriefbookError, BriefbookErrors
 from briefbook.core.fileio import write_atomic
-from briefbook.core.safeyaml import load_yaml, read_text
+from briefbook.core.roundtrip import append_to_list
+from briefbook.core.safeyaml import read_text
 from briefbook.corpus import load_project_corpus
 from briefbook.metrics.catalog import (
+    MAX_CATALOG_BYTES,
     Catalog,
     Metric,
     Observation,
@@ -80,11 +85,10 @@ def link(corpus: Any, files: Sequence[Path], target: Path, metric_id: str, refs:
         text = read_text(target, "the catalog file") if target.exists() else ""
         return Linked(text, [], current.get(metric_id), tuple(skipped))
 
-    doc = _target_doc(target)
     obs = [observation(e) for e in picked]
-    _add_to_doc(doc, obs, picked, metric_id, current, new=new, label=label, topic=topic,
-                unit=unit)
-    text = LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+    key, added = _additions(obs, picked, metric_id, current, new=new, label=label, topic=topic,
+                            unit=unit)
+    text = _with_additions(target, key, added)
     others = [f for f in files if f.resolve() != target.resolve()]
     try:                                    # the whole catalog with the new text, not written
         after = load_catalog(corpus, others + [target], topics=topics,
@@ -139,41 +143,41 @@ def _picked_entries(corpus: Any, refs: Sequence[str], metric_id: str,
     return picked, origins
 
 
-def _target_doc(target: Path) -> dict[str, Any]:
-    """The target catalog file's ``metrics`` and ``observations`` lists (empty when it does
-    not exist yet)."""
-    doc: dict[str, Any] = {"metrics": [], "observations": []}
-    if target.exists():
-        data, _node = load_yaml(read_text(target, "the catalog file"), str(target))
-        if not isinstance(data, dict):
-            raise BriefbookError("expected a catalog mapping", where=str(target))
-        doc = {"metrics": list(data.get("metrics") or []),
-               "observations": list(data.get("observations") or [])}
-    return doc
+def _with_additions(target: Path, key: str, added: list[dict[str, Any]]) -> str:
+    """The target catalog file's text with ``added`` at the end of its ``key`` list: a new file
+    is ``LINKED_HEADER`` and both lists; an existing one is edited in place
+    (``core.roundtrip``), its comments, layout and entries as they were."""
+    if not target.exists():
+        doc: dict[str, Any] = {"metrics": [], "observations": []}
+        doc[key] = added
+        return LINKED_HEADER + yaml.safe_dump(doc, allow_unicode=True, sort_keys=False,
+                                              width=100)
+    text = read_text(target, "the catalog file", MAX_CATALOG_BYTES)
+    return append_to_list(text, str(target), key, added, what="the catalog file")
 
 
-def _add_to_doc(doc: dict[str, Any], obs: list[dict[str, Any]], picked: list[dict[str, Any]],
-                metric_id: str, current: Catalog | None, *, new: bool, label: str | None,
-                topic: str | None, unit: str | None) -> None:
-    """Add ``obs`` to ``doc`` — as a new metric with ``new``, else as observations of the
-    known one — dropping each unit its metric implies."""
+def _additions(obs: list[dict[str, Any]], picked: list[dict[str, Any]], metric_id: str,
+               current: Catalog | None, *, new: bool, label: str | None, topic: str | None,
+               unit: str | None) -> tuple[str, list[dict[str, Any]]]:
+    """What ``obs`` add to the catalog file: with ``new``, a metric for ``metrics:``; else
+    reports of the known one for ``observations:``. A unit its metric implies is dropped from
+    each observation (in ``obs`` too: they are returned as written)."""
     if new:
         first = picked[0]
         chosen_unit = unit if unit is not None else str(first.get("unit") or "")
-        doc["metrics"].append({"id": metric_id, "label": label or first.get("label") or metric_id,
-                               "unit": chosen_unit, "topic": topic or first.get("topic"),
-                               "observations": obs})
-    else:
-        assert current is not None
-        metric_unit = current.get(metric_id).unit
-        for o in obs:                       # the metric's unit is implied; another one stays
-            if o.get("unit") == metric_unit:
-                o.pop("unit")
-        doc["observations"] += [{"metric": metric_id, **o} for o in obs]
-    for entry in doc["metrics"]:
-        for o in entry.get("observations", []):
-            if o.get("unit") == entry.get("unit"):
-                o.pop("unit")
+        _drop_unit(obs, chosen_unit)
+        return "metrics", [{"id": metric_id, "label": label or first.get("label") or metric_id,
+                            "unit": chosen_unit, "topic": topic or first.get("topic"),
+                            "observations": obs}]
+    assert current is not None
+    _drop_unit(obs, current.get(metric_id).unit)   # the metric's unit is implied
+    return "observations", [{"metric": metric_id, **o} for o in obs]
+
+
+def _drop_unit(obs: list[dict[str, Any]], implied: str) -> None:
+    for o in obs:
+        if o.get("unit") == implied:
+            o.pop("unit")
 
 
 #: What makes a linked observation the same one: a second link of it is skipped.
