@@ -316,7 +316,7 @@ def test_a_timeline_drawn_as_of_a_day_names_no_later_month():
     points = [TimelinePoint("十三届九次全会", dt.date(2020, 6, 28), 3, 0, "全会"),
               TimelinePoint("十三届十次全会", dt.date(2020, 12, 18), 2, 0, "全会")]
     svg = charts.timeline(points).decode("utf-8")
-    assert "2020年10月" in svg and "2020年12月18日" in svg
+    assert "2020 年 10 月" in svg and "2020 年 12 月 18 日" in svg  # spaced as in the body
     assert "2021" not in svg
 
 

@@ -42,6 +42,14 @@ book prints), the book model's classes (``status_slug``), the charts' colours
 (``charts.STATUS_COLOURS``) and the status rules of both stylesheets, which
 templates/partials/status.css.j2 writes from it for the PDF and the HTML edition
 (tests/metrics/test_status_table.py).
+
+Contrast (WCAG 2, AA): each status has one colour, in print and on screen, and it reads at
+4.5:1 or more against its badge's white ink — the level for normal-size text, which the
+7.5 pt bold badge is. White ink makes that the same number as the colour against the white
+page, so the charts' bars (graphics need 3:1) and their status words set in the colour (text,
+4.5:1) pass too. Colour is never the only sign: badges and charts print the status word. In
+grey, the three statuses a book shows most — 超额完成, 推进中 and 未见报道 — stand at least 20
+levels apart (of 255, BT.601 luma) as well.
 """
 
 from __future__ import annotations
@@ -84,15 +92,14 @@ class StatusRow:
 
     status: Status
     slug: str     # CSS class: .badge.<slug>, .key-figure.<slug>
-    colour: str   # the status's colour: chart bars, the PDF's badges, summary cards' left edge
+    colour: str   # chart bars and words, badges (PDF and HTML edition), cards' left edge
     ink: str      # the badge's text colour
-    screen: str   # the HTML edition's badge: ``colour`` darkened to 4.5:1 against ``ink``
     meaning: str  # the rubric's sentence (the book's methodology note)
 
     def __post_init__(self) -> None:
         if not _SLUG.fullmatch(self.slug):
             raise ValueError(f"status slug {self.slug!r} is not a CSS class name")
-        for name in ("colour", "ink", "screen"):
+        for name in ("colour", "ink"):
             if not _HEX.fullmatch(getattr(self, name)):
                 raise ValueError(f"{self.status}: {name} {getattr(self, name)!r} is not #rrggbb")
 
@@ -100,29 +107,29 @@ class StatusRow:
 #: The status table, in the rubric's order: the one place a status's class, colours and
 #: meaning are written (tests/metrics/test_status_table.py).
 STATUSES: tuple[StatusRow, ...] = (
-    StatusRow(Status.EXCEEDED, "exceeded", "#1b7837", WHITE, "#1b7837",
+    StatusRow(Status.EXCEEDED, "exceeded", "#1b7837", WHITE,
               "报道的结果数字高于承诺数字，单位与时期相同；结果指报道注明已完成，"
               "或发表于承诺期限之后"),
-    StatusRow(Status.DONE, "done", "#5aae61", WHITE, "#3f7f45",
+    StatusRow(Status.DONE, "done", "#3f7f45", WHITE,
               "报道数字达到承诺数字（期限前的阶段数字已达到的亦同）；或承诺的事项（无数字）"
               "已报道完成"),
-    StatusRow(Status.IN_PROGRESS, "progress", "#2166ac", WHITE, "#2166ac",
+    StatusRow(Status.IN_PROGRESS, "progress", "#173f78", WHITE,
               "承诺期限未过（或未定期限），报道称该事项正在建设、推进或已启动，或只给出"
               "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；发表于承诺期限之前、未注明"
               "已完成的报道，其数字视为阶段数字"),
-    StatusRow(Status.SHORT, "short", "#e08214", WHITE, "#a85a00",
+    StatusRow(Status.SHORT, "short", "#a85a00", WHITE,
               "报道的结果数字低于承诺数字，单位与时期相同"),
-    StatusRow(Status.OVERDUE_UNMET, "overdue-unmet", "#8c2d04", WHITE, "#8c2d04",
+    StatusRow(Status.OVERDUE_UNMET, "overdue-unmet", "#8c2d04", WHITE,
               "承诺的期限已过（截至本册的“截至日期”），最近的报道仍称在推进，或只给出"
               "尚未达到承诺的阶段数字，或报道中没有可与承诺对比的数字；语料中未见达到承诺的报道"),
-    StatusRow(Status.NO_REPORT, "unreported", "#b2182b", WHITE, "#b2182b",
+    StatusRow(Status.NO_REPORT, "unreported", "#d04242", WHITE,
               "有承诺，语料中尚无后续报道"),
-    StatusRow(Status.OVERDUE, "overdue", "#67001f", WHITE, "#67001f",
+    StatusRow(Status.OVERDUE, "overdue", "#67001f", WHITE,
               "承诺的期限已过（截至本册的“截至日期”），语料中仍无后续报道"),
-    StatusRow(Status.INCOMPARABLE, "incomparable", "#8c8c8c", WHITE, "#6b6b6b",
+    StatusRow(Status.INCOMPARABLE, "incomparable", "#6b6b6b", WHITE,
               "承诺与报道的单位、时期或所指事项不同，或同日两则报道数字不一，"
               "不能直接比较"),
-    StatusRow(Status.REPORT_ONLY, "reported-only", "#92c5de", "#1f1f1f", "#92c5de",
+    StatusRow(Status.REPORT_ONLY, "reported-only", "#1d6f8a", WHITE,
               "语料中只有报道的数字，没有对应的承诺"),
 )
 _BY_WORD = {str(row.status): row for row in STATUSES}

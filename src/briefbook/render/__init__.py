@@ -15,10 +15,10 @@ they take a writer and a layout cache folder, never the ``Renderer``) → ``engi
 its pinned patches) → ``book`` (the book model and its HTML). This façade wires them together.
 
 Charts are cached in memory and on disk (the project's ``.cache/briefbook/charts/``, or
-``$BRIEFBOOK_CACHE/charts``),
-keyed by a hash of the chart's data and of everything that styles it (the charts module's
-source, the sans fonts, matplotlib's version): a new process whose charts are all cached never
-imports matplotlib, which is most of a cold start. A cached chart is used only if its
+``$BRIEFBOOK_CACHE/charts``), keyed by a hash of the chart's data and of everything that
+styles it (the charts package's sources, the status colours, the sans fonts, matplotlib's
+version): a new process whose charts are all cached never imports matplotlib, which is most
+of a cold start. A cached chart is used only if its
 signature verifies (``layout.diskcache``: the cache can only cost time, a planted or damaged
 entry is redrawn) and it holds only matplotlib's vocabulary (``charts.svgcheck``).
 """
@@ -80,8 +80,12 @@ def chart_store(folder: Path) -> DiskCache:
 
 @cache
 def chart_style_key() -> str:
-    """A hash of what decides a chart's look besides its data: bump it, every chart redraws."""
-    digest = hashlib.sha256(Path(charts.__file__).read_bytes())
+    """A hash of what decides a chart's look besides its data: change it, every chart redraws.
+    Every module of the charts package counts (the drawing, its labels' wrapping and spacing,
+    the timeline's placement), so an edit to any of them redraws cached charts."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(charts.__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
     digest.update(repr(sorted(charts.STATUS_COLOURS.items())).encode())  # the status table's
     for face in (charts.SANS, charts.SANS_BOLD):
         digest.update(f"{face.name}:{face.stat().st_size}".encode())

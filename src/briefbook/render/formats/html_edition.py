@@ -12,8 +12,8 @@ drawn charts as the PDF). Gives: one UTF-8 HTML string — no external requests 
   WOFF in ``@font-face``; the stacks in templates/edition.css fall back to the reader's CJK
   fonts if a browser refuses them;
 - templates/edition.css: readable at 375 px (metric tables become cards), printable; the
-  status colours follow it, from the status table (metrics.status.STATUSES) in its screen
-  colours (book.html.j2, partials/status.css.j2).
+  status colours follow it, from the status table (metrics.status.STATUSES), the same
+  colours as the PDF's (book.html.j2, partials/status.css.j2).
 
 The PDF's citations are footnotes; here they stand under their quote.
 """
