@@ -192,15 +192,19 @@ def _gov_html(charset: str) -> str:
     return _document(head, body, charset=charset)
 
 
+#: The notice's closing signature (issuing body, date): metadata, not article text.
+GOV_SIGNATURE = GOV_LINES[-2:]
+
+
 def gov_page() -> SavedPage:
     return SavedPage("gov", _gov_html('<meta charset="utf-8">').encode("utf-8"), GOV_TITLE,
-                     dt.date(2021, 7, 26), "市政府办公厅", GOV_LINES)
+                     dt.date(2021, 7, 26), "市政府办公厅", GOV_LINES[:-2])
 
 
 def gov_gbk_page() -> SavedPage:
     charset = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
     return SavedPage("gov_gbk", _gov_html(charset).encode("gbk"), GOV_TITLE,
-                     dt.date(2021, 7, 26), "市政府办公厅", GOV_LINES)
+                     dt.date(2021, 7, 26), "市政府办公厅", GOV_LINES[:-2])
 
 
 # --- stats: a table of figures -----------------------------------------------------------

@@ -97,7 +97,7 @@ def test_blocks_lines_tables_and_captions(read_pages):
     news = read_pages["news"][1].text
     assert news.startswith(f"{NEWS_LEAD}\n\n先问需于民再动工\n\n在江滨区")
     gov = read_pages["gov"][1].text                  # <br><br> between the portal's lines
-    assert gov == "\n\n".join(GOV_LINES)
+    assert gov == "\n\n".join(GOV_LINES[:-2])         # without its signature
     stats = read_pages["stats"][1].text              # a table's rows: one block
     assert "\n".join(table_line(r) for r in STATS_ROWS) in stats
     assert "地区生产总值（亿元）：2356.8　12.4。" in stats.split("\n")
@@ -344,3 +344,25 @@ def test_table_rows_are_paragraphs_not_headings(read_pages):
     rows = [p.text for p in article.sections[0].paragraphs[1:]]
     assert rows[0] == "指标：绝对数　比上年同期增长（%）。"
     assert rows[1] == "地区生产总值（亿元）：2356.8　12.4。"
+
+
+def test_a_notices_closing_signature_is_metadata_not_text():
+    from plugins.saved_pages import GOV_SIGNATURE
+
+    got = read_html(gov_page().html, "gov.html")
+    assert got.text.rstrip().endswith("要带队到一线检查。")
+    assert not any(line in got.text.splitlines() for line in GOV_SIGNATURE)
+    assert any(note.startswith("left out the signature at the end") and GOV_SIGNATURE[0] in note
+               for note in got.notes)
+    # the page's head gave the date and the outlet: the signature does not replace them
+    assert got.metadata.found_in["date"] == '<meta name="PubDate">'
+
+
+def test_a_signature_dates_a_page_that_has_no_other_date():
+    body = ("<p>各有关单位：</p><p>现将2022年度河道保洁考核结果通报如下，请各单位对照整改。</p>"
+            "<p>青禾市水务局</p><p>2022年12月30日</p>")
+    page = f"<html><head><meta charset=utf-8></head><body><div>{body}</div></body></html>"
+    got = read_html(page.encode(), "notice.html")
+    assert (got.metadata.date, got.metadata.outlet) == (dt.date(2022, 12, 30), "青禾市水务局")
+    assert got.metadata.found_in["outlet"] == "the issuing body signing it at its end"
+    assert "青禾市水务局" not in got.text

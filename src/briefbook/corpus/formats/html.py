@@ -63,6 +63,7 @@ from briefbook.core.errors import BriefbookError
 from briefbook.corpus.clean import DEBRIS_RULES, TRAILING_BLOCK_RULES, debris_rule
 from briefbook.corpus.encoding import PLAUSIBLE, share_common
 from briefbook.corpus.formats import Extracted, FileMetadata
+from briefbook.corpus.formats.printed import signature_at_end
 from briefbook.corpus.header import parse_meta_line
 
 #: Largest page read (trafilatura's own default limit).
@@ -158,6 +159,7 @@ def read_html(data: bytes, where: str) -> Extracted:
     metadata, info, more = page_metadata(document, metas, marks, page, headings)
     headlines = {_key(t) for t in (metadata.title or "", *headings["h1"])} - {""}
     lines, notes = tidy(article_lines(document.body), headlines, info)
+    lines, metadata = without_signature(lines, metadata, notes)
     if not lines:
         raise _no_text(where)
     out, origins = written(lines, page)
@@ -614,6 +616,26 @@ def tidy(lines: list[Line], headlines: set[str], info: Info) -> tuple[list[Line]
         notes.append("left out page furniture (lines by debris rule): " + ", ".join(
             f"{rule} {n}" for rule, n in sorted(dropped.items())))
     return kept, notes
+
+
+def without_signature(lines: list[Line], metadata: FileMetadata, notes: list[str]
+                      ) -> tuple[list[Line], FileMetadata]:
+    """The lines without a notice's closing signature (its issuing body and date: metadata,
+    not text, as the PDF and Word readers have it); its date and issuer fill in what the
+    page's head did not give. ``notes`` gets a line saying what was left out."""
+    signed = signature_at_end([line.text for line in lines])
+    if signed is None:
+        return lines, metadata
+    found = dict(metadata.found_in)
+    date, outlet = metadata.date, metadata.outlet
+    if date is None:
+        date, found["date"] = signed.date, "the date the notice is signed with at its end"
+    if outlet is None and signed.issuer:
+        outlet, found["outlet"] = signed.issuer, "the issuing body signing it at its end"
+    notes.append("left out the signature at the end (metadata, not text): "
+                 + "; ".join(f"“{line.text}”" for line in lines[signed.start:]))
+    return lines[:signed.start], dataclasses.replace(metadata, date=date, outlet=outlet,
+                                                     found_in=found)
 
 
 def written(lines: list[Line], page: list[PageLine]) -> tuple[str, list[str]]:

@@ -72,9 +72,13 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from briefbook.core.chars import BIDI_CONTROLS, FULL_WIDTH, HAN, LINE_SEPARATORS, ZERO_WIDTH
+from briefbook.core.chars import BIDI_CONTROLS, FULL_WIDTH, LINE_SEPARATORS, ZERO_WIDTH
 from briefbook.core.errors import BriefbookError
 from briefbook.corpus.formats import Extracted, FileMetadata
+from briefbook.corpus.formats.printed import ISSUER as _ISSUER
+from briefbook.corpus.formats.printed import REMARK as _REMARK
+from briefbook.corpus.formats.printed import ascii_digits as _ascii_digits
+from briefbook.corpus.formats.printed import date_line
 from briefbook.corpus.sources import MAX_ARTICLE_BYTES
 
 #: Most pages read; a PDF with more is refused before any page is read.
@@ -481,11 +485,6 @@ def furniture_key(text: str) -> str:
     return re.sub(r"\d+", "0", re.sub(r"\s+", "", _ascii_digits(text)))
 
 
-def _ascii_digits(text: str) -> str:
-    return text.translate(_FULL_WIDTH_DIGITS)
-
-
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -697,42 +696,7 @@ def _ranges(numbers: Sequence[int]) -> str:
 
 # --- 5. metadata -------------------------------------------------------------------------------
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-_DATE = (r"(?P<y>\d{4}|[〇零○Ｏ一二三四五六七八九]{4})\s*年"
-         r"\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
-         r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
-_DATE_LINE = re.compile(rf"(?:(?:日期|发布日期|印发日期|成文日期)\s*[:：]\s*)?[（(〔\[]?\s*"
-                        rf"(?:——|—|－－|--)?\s*{_DATE}\s*(?:[在于].{{0,80}})?[）)〕\]]?")
-_ISSUER = re.compile(rf"(?P<body>(?!各)[{HAN}（）()·]{{2,40}}?(?:人民政府办公厅|人民政府办公室"
-                     r"|人民政府|人民代表大会常务委员会|委员会|办公厅|办公室|局|厅|委|署|中心|研究院))"
-                     r"(?:文件)?")
 _DOC_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
-
-
-def date_line(text: str) -> dt.date | None:
-    """The date of a line that is a date and nothing else, or a date with where it was said:
-    "2023年3月8日", "二〇二三年三月八日", "（2024年1月10日在……上）", "——2024年1月10日在……"."""
-    match = _DATE_LINE.fullmatch(_ascii_digits(text.strip()))
-    if match is None:
-        return None
-    try:
-        return dt.date(_cn_number(match["y"], year=True), _cn_number(match["m"]),
-                       _cn_number(match["d"]))
-    except (ValueError, KeyError):  # no such day, or numerals that are no number (十十)
-        return None
-
-
-def _cn_number(text: str, *, year: bool = False) -> int:
-    """``2023`` or ``二〇二三`` (a year, digit by digit); ``12`` or ``十二``, ``二十八``."""
-    if text.isdigit():
-        return int(text)
-    if year:
-        return int("".join(str(_CN_DIGIT[c]) for c in text))
-    if "十" not in text:
-        return _CN_DIGIT[text]
-    tens, _, units = text.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
 
 
 _JUNK_TITLE = re.compile(
@@ -755,7 +719,6 @@ def _title_like(text: str) -> bool:
             and not is_page_number(text))
 
 
-_REMARK = re.compile(r"[（(](?:此件|本件)[^（）()]{2,12}[）)]")
 
 
 @dataclass
