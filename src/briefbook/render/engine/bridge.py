@@ -6,12 +6,14 @@ text on a line inside a ``/BriefbookRun`` mark that holds its characters). Gives
 each page drawing the same glyphs at the same places, with
 
 - ``finish_runs(pdf, bridge=True)`` (every output but PDF/A): every gap of a run — between two
-  of its text shows (the quarter-em beside a Latin run, the edge of a ``nowrap`` date) or
-  inside one (the letter-spacing of a loosely justified line) — part of the advance of the
-  glyph before it. Such a show is drawn with a copy of its font whose ``/W`` gives each glyph
-  the width it most often needs there, and adjustments make up the rest, so every glyph stays
-  exactly where it was. The copy shares the font program, the descriptor and the ToUnicode map;
-  copies are shared between shows whose widths agree. The marks are dropped.
+  of its text shows (the quarter-em beside a Latin run in a span of its own) or inside one (a
+  quarter-em between Han and Latin, engine/spacing.py; the letter-spacing of a loosely
+  justified line) — part of the advance of the glyph before it, and a half-width mark's box
+  as narrow as its advance. Such a show is drawn with copies of its font whose ``/W`` gives
+  each glyph the width it needs there (a show is cut where one glyph needs two widths), and
+  adjustments make up the rest, so every glyph stays exactly where it was. The copies share
+  the font program, the descriptor and the ToUnicode map; copies are shared between shows
+  whose widths agree. The marks are dropped.
 - ``finish_runs(pdf, bridge=False)`` (PDF/A): each mark becomes ``/Span <</ActualText (…)>>``.
   PDF/A asks that ``/W`` equal the embedded program's widths (ISO 19005-2 6.2.11.5), so its gaps
   stay; ActualText (ISO 32000-1 14.9.4) gives Poppler, pdfium and Acrobat the run's text.
@@ -30,7 +32,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -247,34 +248,60 @@ def _number(value: float) -> bytes:
 
 
 def _rewrite(pdf, fonts, show: _Show, clones) -> list[bytes] | None:
-    """The show as a TJ in a copy of its font whose widths carry its gaps, or None when it has no
-    gap to carry. Each glyph's advance stays what it was — width plus the adjustment after it —
-    so every glyph is drawn where it was: the copy gives each glyph the width it most often
-    needs here (its own width plus the gap after it, where that gap is one an extractor would
-    read as a space), and an adjustment makes up the rest."""
+    """The show as TJs in copies of its font whose widths carry its gaps, or None when it has
+    no gap to carry. Each glyph's advance stays what it was — width plus the adjustment after
+    it — so every glyph is drawn where it was: a copy gives each glyph its own width plus the
+    gap after it, where that gap is one an extractor would read as a space, and an adjustment
+    makes up the rest (a small justification spacing, say). A copy holds one width per glyph,
+    so where one glyph needs two widths in the same show (年 before a number and elsewhere on
+    a line) the show is cut there and goes on in another copy."""
     glyphs = show.glyphs
-    if not any(gap >= MIN_GAP * 1000 for *_rest, gap in glyphs):
+    if not any(_folds(width, gap) for _code, _cid, width, gap in glyphs):
         return None
-    wanted: dict[int, Counter] = {}
-    for _code, cid, width, gap in glyphs:
-        wanted.setdefault(cid, Counter())[round(width + gap) if gap >= MIN_GAP * 1000
-                                          else width] += 1
-    widths = {cid: max(counts.items(), key=lambda item: (item[1], item[0]))[0]
-              for cid, counts in wanted.items()}
-    body = b""
-    piece = b""
-    for number, (code, cid, width, gap) in enumerate(glyphs, start=1):
-        piece += code
-        rest = width + gap - widths[cid]
-        if number == len(glyphs):  # after the last glyph: the next show places itself
-            break
-        if abs(rest) >= 0.01:
-            body += b"<" + piece.hex().encode() + b">" + _number(-rest)
-            piece = b""
-    body += b"<" + piece.hex().encode() + b">"
-    name = _clone(pdf, fonts, "/" + show.font, widths, clones)
-    return [name.encode() + b" " + show.size_text + b" Tf", b"[" + body + b"] TJ",
-            b"/" + show.font.encode() + b" " + show.size_text + b" Tf"]
+    out: list[bytes] = []
+    segments = _segments(glyphs)
+    for index, (segment, widths) in enumerate(segments):
+        body = b""
+        piece = b""
+        last = index == len(segments) - 1
+        for number, (code, cid, width, gap) in enumerate(segment, start=1):
+            piece += code
+            rest = width + gap - widths[cid]
+            if number == len(segment) and last:  # the next show places itself
+                break
+            if abs(rest) >= 0.01:
+                body += b"<" + piece.hex().encode() + b">" + _number(-rest)
+                piece = b""
+        if piece:
+            body += b"<" + piece.hex().encode() + b">"
+        name = _clone(pdf, fonts, "/" + show.font, widths, clones)
+        out += [name.encode() + b" " + show.size_text + b" Tf", b"[" + body + b"] TJ"]
+    return out + [b"/" + show.font.encode() + b" " + show.size_text + b" Tf"]
+
+
+def _folds(width: float, gap: float) -> bool:
+    """Whether a glyph's advance takes the gap after it: a gap an extractor would read as a
+    space, or a half-width mark's lost blank half (its box then ends where its advance does,
+    so a mark set half-width at a line's end does not reach past the margin)."""
+    return gap >= MIN_GAP * 1000 or (gap <= -MIN_GAP * 1000 and width + gap > 0)
+
+
+def _segments(glyphs: list[list]) -> list[tuple[list[list], dict[int, float]]]:
+    """The glyphs cut into runs in which each glyph id wants one width (its own, or its own
+    plus a gap an extractor would read as a space), with those widths."""
+    segments: list[tuple[list[list], dict[int, float]]] = []
+    segment: list[list] = []
+    widths: dict[int, float] = {}
+    for glyph in glyphs:
+        _code, cid, width, gap = glyph
+        want = round(width + gap) if _folds(width, gap) else width
+        if widths.get(cid, want) != want:
+            segments.append((segment, widths))
+            segment, widths = [], {}
+        widths[cid] = want
+        segment.append(glyph)
+    segments.append((segment, widths))
+    return segments
 
 
 def _clone(pdf, fonts, font_name: str, wanted: dict[int, float], clones) -> str:

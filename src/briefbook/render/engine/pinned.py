@@ -7,6 +7,8 @@ and ``briefbook doctor`` reads it from here) and ``install()``, which checks the
 WeasyPrint against the pin once per process and, on that version only, installs every patch:
 
 - ``justify.patch``: Chinese justification and clean line edges;
+- ``spacing.patch``: Han–Latin gaps, bound paragraph ends and half-width mark pairs inside
+  WeasyPrint's own text (no element per gap);
 - ``runs.patch``: each run of text on a line marked with its characters (``bridge`` finishes it);
 - ``pagebudget.patch``: layout stops past ``MAX_LAYOUT_PAGES`` pages;
 - ``tags.patch``: structure names for the tagged PDF/UA variant (used only when it is written).
@@ -21,12 +23,12 @@ import functools
 
 import weasyprint
 
-from briefbook.render.engine import justify, pagebudget, runs, tags
+from briefbook.render.engine import justify, pagebudget, runs, spacing, tags
 
 PINNED_WEASYPRINT = "70.0"
 
 #: every patch, in the order they are installed
-PATCHES = (justify.patch, runs.patch, pagebudget.patch, tags.patch)
+PATCHES = (justify.patch, spacing.patch, runs.patch, pagebudget.patch, tags.patch)
 
 
 @functools.cache

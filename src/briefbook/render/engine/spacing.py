@@ -1,0 +1,191 @@
+"""Chinese spacing inside WeasyPrint's own text: Han–Latin gaps, bound paragraph ends and
+half-width punctuation pairs, with no element per gap.
+
+Takes: nothing (``patch()`` wraps three WeasyPrint 70.0 functions; ``engine.pinned.install``
+calls it once per process, on the pinned version only). Gives:
+
+- every text box of the laid-out document marked by ``core.typerules.mark`` right after
+  WeasyPrint builds its boxes (bookmarks and running strings are taken before, so they never
+  see a marker): a zero-width space before a Latin run that follows Han, a word joiner after a
+  Latin run that Han follows and around a range's dash, and joiners through the last two
+  characters of each paragraph (each line box's last text) so no last line holds one character;
+- each Pango layout of such a text given its quarter-ems and ``halt`` marks as attributes
+  (``Layout.set_text``): the marker between a Han character and a Latin run gets a letter
+  spacing of a quarter-em, which Pango puts half on each side of the zero-width marker — so the
+  gap is exactly there, and gone where the marker ends a line (it has no neighbour); of two
+  adjacent marks one is set half-width (``core.typerules.halves``);
+- those gaps drawn exactly: WeasyPrint 70.0 writes the advance of an empty glyph (the marker)
+  in the wrong unit (``draw/text.py``: ``-width / font_size``, 1.024 × too wide), so the
+  marker's width is given in the unit that line expects before it is drawn.
+
+Why: each ``<span>`` costs WeasyPrint a box to cascade, split and draw; the full book had 801
+spans for gaps and 832 for unbreakable dates and pairs, and line layout dominated its render.
+The markers print nothing and extractors never see them (tests/render/test_copied_text.py); the
+gaps are ordinary text-show adjustments that ``engine/bridge.py`` folds into glyph advances.
+"""
+
+from __future__ import annotations
+
+from weasyprint import document
+from weasyprint.draw import text as draw_text
+from weasyprint.formatting_structure import boxes
+from weasyprint.text import line_break
+from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.fonts import font_features
+
+from briefbook.core import typerules
+
+#: The Han–Latin gap (clreq 3.2.4), in em of the text's font size.
+GAP_EM = 0.25
+#: Where a style keeps the lines whose last mark is set half-width (``compress_end``).
+_COMPRESSED = "_briefbook_compressed_ends"
+#: Pango units per point, and the unit WeasyPrint 70.0 writes an empty glyph's width in.
+_EMPTY_SCALE = 1000 / 1024
+
+
+def mark_boxes(root) -> None:
+    """Mark every text box under ``root`` (``core.typerules.mark``); the last text of each
+    line box (a paragraph, a cell, a heading) binds its last two characters."""
+    for box in root.descendants():
+        if isinstance(box, boxes.LineBox):
+            texts = list(_texts(box))
+            last = next((t for t in reversed(texts)
+                         if t.text.strip() and "::" not in (t.element_tag or "")), None)
+            for text_box in texts:
+                text_box.text = typerules.mark(text_box.text, bind_end=text_box is last)
+
+
+def _texts(box):
+    """The text boxes of a line box, in order, through its inline boxes (not into inline
+    blocks or images: their lines are line boxes of their own)."""
+    for child in box.children:
+        if isinstance(child, boxes.TextBox):
+            yield child
+        elif isinstance(child, boxes.InlineBox):
+            yield from _texts(child)
+
+
+def _byte_offsets(text: str, offsets: list[int]) -> list[int]:
+    """UTF-8 byte offsets of the sorted character ``offsets`` in ``text``."""
+    out: list[int] = []
+    pos = size = 0
+    for offset in offsets:
+        size += len(text[pos:offset].encode())
+        pos = offset
+        out.append(size)
+    return out
+
+
+def _fresh_attributes(layout) -> None:
+    """Give ``layout`` the attributes its style alone sets (its font features), dropping those
+    an earlier text of the same layout was given (their offsets belong to that text)."""
+    style = layout.style
+    features = font_features(
+        style["font_kerning"], style["font_variant_ligatures"], style["font_variant_position"],
+        style["font_variant_caps"], style["font_variant_numeric"],
+        style["font_variant_alternates"], style["font_variant_east_asian"],
+        style["font_feature_settings"])
+    attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    if features:
+        value = ",".join(f"{key} {value}" for key, value in features.items()).encode()
+        pango.pango_attr_list_insert(attrs, pango.pango_attr_font_features_new(value))
+    pango.pango_layout_set_attributes(layout.layout, attrs)
+
+
+def compress_end(style, line_text: str, compressed: bool = True) -> None:
+    """Have (or no longer have) the last mark of ``line_text`` set half-width wherever a
+    layout of this style holds exactly this text (a justified line that took more text by it,
+    ``justify.compressed_line``). Kept on the style, so it lasts as long as the boxes."""
+    lines = style.__dict__.setdefault(_COMPRESSED, set())
+    if compressed:
+        lines.add(line_text)
+    else:
+        lines.discard(line_text)
+
+
+def _compressed_end(layout) -> int | None:
+    """Offset of the mark to set half-width at the end of a compressed line, else None."""
+    lines = layout.style.__dict__.get(_COMPRESSED)
+    if not lines or layout.text not in lines:
+        return None
+    stripped = layout.text.rstrip(" \n\t" + typerules.MARKERS)
+    return len(stripped) - 1
+
+
+def add_rules(layout) -> bool:
+    """Add the gaps and the half-width marks of ``layout.text`` to its Pango attributes;
+    whether there were any."""
+    text = layout.text
+    end = _compressed_end(layout)
+    if end is None and not typerules.has_rules(text):
+        return False
+    gaps = typerules.gaps(text)
+    halves = typerules.halves(text)
+    if end is not None and end not in halves:
+        halves = sorted([*halves, end])
+    if not (gaps or halves or layout.style["letter_spacing"] != "normal"):
+        return False
+    attrs = pango.pango_layout_get_attributes(layout.layout)
+    if attrs == ffi.NULL:
+        attrs = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    spacing = int(GAP_EM * layout.style["font_size"] * line_break.TO_UNITS)
+    # a letter-spaced style spaces the markers too: they are characters to Pango, so each
+    # would add a letter-spacing of its own; the markers that are no gap get none
+    plain = ([] if layout.style["letter_spacing"] == "normal"
+             else sorted(set(typerules.markers(text)) - set(gaps)))
+    for offset, start in zip(gaps + plain, _byte_offsets(text, gaps) + _byte_offsets(text, plain),
+                             strict=True):
+        attr = pango.pango_attr_letter_spacing_new(spacing if offset in gaps else 0)
+        attr.start_index, attr.end_index = start, start + 3  # a marker is 3 bytes in UTF-8
+        pango.pango_attr_list_change(attrs, attr)
+    for start, offset in zip(_byte_offsets(text, halves), halves, strict=True):
+        attr = pango.pango_attr_font_features_new(b"halt")
+        attr.start_index, attr.end_index = start, start + len(text[offset].encode())
+        pango.pango_attr_list_insert(attrs, attr)
+    pango.pango_layout_set_attributes(layout.layout, attrs)
+    return True
+
+
+def exact_empty_widths(layout) -> None:
+    """Give each empty glyph (a marker) of the layout's first line its width in the unit
+    WeasyPrint 70.0's ``draw_first_line`` writes it in, so the gap prints as wide as Pango
+    laid it out."""
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)  # as draw_first_line
+    line, _ = layout.get_first_line()
+    run = line.runs
+    while run != ffi.NULL:
+        glyphs = run.data.glyphs
+        run = run.next
+        for i in range(glyphs.num_glyphs):
+            info = glyphs.glyphs[i]
+            if info.glyph == pango.PANGO_GLYPH_EMPTY and info.geometry.width:
+                info.geometry.width = round(info.geometry.width * _EMPTY_SCALE)
+
+
+def patch() -> None:
+    """Patch WeasyPrint (only through ``engine.pinned.install``: once, on the pinned version).
+    Installed after ``justify.patch``, so its ``set_text`` runs first and this one wraps it."""
+    build = document.build_formatting_structure
+    set_text = line_break.Layout.set_text
+    draw_first_line = draw_text.draw_first_line
+
+    def build_marked(*args, **kwargs):
+        root = build(*args, **kwargs)
+        mark_boxes(root)
+        return root
+
+    def set_text_with_rules(self, text, justify=False):
+        if self.__dict__.get("_ruled"):
+            _fresh_attributes(self)
+        set_text(self, text, justify)
+        self._ruled = add_rules(self) or bool(justify and self.justification_spacing)
+
+    def draw_first_line_exact(stream, textbox, *args, **kwargs):
+        layout = textbox.pango_layout
+        if typerules.BREAK_GAP in layout.text or typerules.JOIN in layout.text:
+            exact_empty_widths(layout)
+        return draw_first_line(stream, textbox, *args, **kwargs)
+
+    document.build_formatting_structure = build_marked
+    line_break.Layout.set_text = set_text_with_rules
+    draw_text.draw_first_line = draw_first_line_exact
