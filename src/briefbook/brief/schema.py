@@ -97,7 +97,8 @@ class Brief(Strict):
     question: Text = Field("本册回答一个问题：承诺了什么，后来报道了什么？",
                            description="the question the book answers, printed on the cover")
     keywords: list[Text] = Field(default_factory=list, max_length=MAX_KEYWORDS)
-    paper: Paper = Paper.A4
+    paper: Paper = Field(Paper.A4, description="A4 | A5 | B5 (ISO, 176 × 250 mm) | 16K (正16开, "
+                         "185 × 260 mm) | letter; each paper has its own type and margins")
     cover: bool = Field(True, description="print a cover page")
     breaks: Breaks | None = Field(
         None, description="where pages break: chapters (summary, table, each section and the "

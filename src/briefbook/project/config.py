@@ -27,11 +27,17 @@ EventId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EVENT_
 
 
 class Paper(StrEnum):
-    """The paper sizes a book is laid out for (a brief's ``paper:`` or the project's default)."""
+    """The paper sizes a book is laid out for (a brief's ``paper:`` or the project's default).
+
+    Each has its own design in book.css (body size, a measure of whole characters, margins):
+    A4 (210 × 297 mm), A5 (148 × 210 mm), B5 — the ISO size, 176 × 250 mm, not JIS B5
+    (182 × 257 mm) —, 16K (正16开, 185 × 260 mm, the common Chinese book size) and letter
+    (8.5 × 11 in)."""
 
     A4 = "A4"
     A5 = "A5"
     B5 = "B5"
+    K16 = "16K"
     LETTER = "letter"
 
 
@@ -70,7 +76,8 @@ class BriefDefaults(_Strict):
 
     issuer: Text | None = Field(default=None, description="who issues the books; PDF author")
     classification: Text | None = Field(default=None, description="e.g. 内部资料")
-    paper: Paper | None = Field(default=None, description="A4 | A5 | B5 | letter")
+    paper: Paper | None = Field(default=None, description="A4 | A5 | B5 (ISO, 176 × 250 mm) | "
+                                "16K (正16开, 185 × 260 mm) | letter")
 
 
 class DistributeSettings(_Strict):

@@ -113,9 +113,48 @@ PAGE_UNITS = {f"{prefix}{axis}" for prefix in ("", "l", "s", "d", "p")
               for axis in ("vw", "vh", "vi", "vb", "vmin", "vmax")}
 GENERATING_PSEUDOS = {"before", "after", "marker", "footnote-call", "footnote-marker"}
 SPACING_PROPERTIES = {"letter-spacing", "word-spacing"}
-#: the book's own pages (templates/book.css): size in mm and margins (top, right, bottom, left)
-BOOK_PAGES = {"A4": ((210, 297), (24, 22, 22, 22)), "A5": ((148, 210), (20, 15, 18, 15)),
-              "B5": ((176, 250), (22, 18, 20, 18)), "letter": ((215.9, 279.4), (24, 22, 22, 22))}
+
+
+@dataclass(frozen=True)
+class PaperDesign:
+    """One paper as templates/book.css designs it: the page, the body type, and a measure of
+    a whole number of body characters, centred (a two-sided book moves it by half the gutter
+    towards the outer edge)."""
+
+    size_mm: tuple[float, float]
+    top_mm: float
+    bottom_mm: float
+    body_pt: float
+    measure_chars: int
+    gutter_mm: float
+    h1_pt: float
+    h2_pt: float
+    table_pt: float
+
+    @property
+    def measure_mm(self) -> float:
+        return self.measure_chars * self.body_pt / MM
+
+    @property
+    def side_mm(self) -> float:
+        """Each side margin of a one-sided page (a two-sided one: ± half the gutter)."""
+        return (self.size_mm[0] - self.measure_mm) / 2
+
+
+#: each paper's design, as book.css sets it ("page" and "papers: type"); B5 is ISO B5, 16K is
+#: 正16开
+BOOK_TYPE = {
+    "A4": PaperDesign((210, 297), 24, 22, 10.5, 44, 6, 16, 12.5, 8.5),
+    "A5": PaperDesign((148, 210), 20, 18, 10, 32, 5, 14, 11.5, 8),
+    "B5": PaperDesign((176, 250), 22, 20, 10, 38, 5, 14.5, 11.5, 8),
+    "16K": PaperDesign((185, 260), 22, 20, 10.5, 38, 5, 15, 12, 8.5),
+    "letter": PaperDesign((215.9, 279.4), 24, 22, 10.5, 44, 6, 16, 12.5, 8.5),
+}
+#: the book's own pages (templates/book.css): size in mm and a one-sided page's margins (top,
+#: right, bottom, left)
+BOOK_PAGES = {name: (paper.size_mm, (paper.top_mm, round(paper.side_mm, 3), paper.bottom_mm,
+                                     round(paper.side_mm, 3)))
+              for name, paper in BOOK_TYPE.items()}
 PAGE_SIZES_MM = {
     **{f"a{n}": (round(1000 / 2 ** ((n + 0.5) / 2)), round(1000 / 2 ** ((n - 0.5) / 2)))
        for n in range(11)},

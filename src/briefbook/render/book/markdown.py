@@ -9,7 +9,8 @@ Parsed by markdown-it-py's "zero" preset with only these rules enabled; raw HTML
 ``typeset`` (Han–Latin spacing, paired punctuation, dates kept whole), and the last text of
 each paragraph or list item binds its last two characters (no 孤字). A soft line break
 between Chinese characters joins them (YAML block scalars wrap lines), between Latin words it
-is a space.
+is a space. A paragraph that ends with a colon and introduces a list (…如下：) has the class
+``lead-in``: book.css keeps it on the page of what it introduces.
 """
 
 from __future__ import annotations
@@ -43,9 +44,11 @@ def commentary(text: str | None) -> Markup:
     if not text:
         return Markup("")
     out: list[str] = []
-    for token in _parser().parse(text):
+    tokens = _parser().parse(text)
+    for index, token in enumerate(tokens):
         if token.type == "paragraph_open":
-            out.append("" if token.hidden else "<p>")
+            out.append("" if token.hidden else
+                       '<p class="lead-in">' if _introduces(tokens, index) else "<p>")
         elif token.type == "paragraph_close":
             out.append("" if token.hidden else "</p>")
         elif token.type == "ordered_list_open":
@@ -57,6 +60,15 @@ def commentary(text: str | None) -> Markup:
         else:
             out.append(TAGS.get(token.type, ""))
     return Markup("".join(out))
+
+
+def _introduces(tokens, index: int) -> bool:
+    """Whether the paragraph opening at ``index`` introduces what follows it: it ends with a
+    colon (…如下：) and a block follows. book.css keeps it on the page of that block."""
+    inline = tokens[index + 1] if index + 1 < len(tokens) else None
+    after = tokens[index + 3] if index + 3 < len(tokens) else None
+    return (inline is not None and inline.content.rstrip().endswith(("：", ":"))
+            and after is not None)
 
 
 def _inline(children) -> str:

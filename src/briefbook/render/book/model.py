@@ -195,14 +195,22 @@ class Book:
 
     @property
     def paper_class(self) -> str:
-        """The body class book.css sizes pages, cover and cards by: paper-a4, paper-a5 …"""
+        """The body class book.css sizes pages, cover and cards by: paper-a4, paper-a5,
+        paper-16k …"""
         return f"paper-{self.paper.lower()}"
 
+    @property
+    def two_sided(self) -> bool:
+        """Whether the book is printed on both sides and bound: a book with a cover is (book.css
+        mirrors its margins about a binding gutter, and its running heads and folios); a sheet
+        or a note, which opens with its masthead, is printed on one side."""
+        return self.cover
 
-#: Chart width (inches) per paper: a little under the text block that book.css's @page
-#: margins leave (A4 166 mm, B5 140 mm, A5 118 mm), so charts print at 100 % and their
-#: 8–9 pt type stays 8–9 pt on paper instead of being scaled down to fit.
-CHART_WIDTH_IN = {"A4": 6.3, "letter": 6.3, "B5": 5.3, "A5": 4.45}
+
+#: Chart width (inches) per paper: a little under the measure book.css gives each paper
+#: (A4 and letter 163 mm, 16K 141 mm, B5 134 mm, A5 113 mm), so charts print at 100 % and
+#: their 8–9 pt type stays 8–9 pt on paper instead of being scaled down to fit.
+CHART_WIDTH_IN = {"A4": 6.3, "letter": 6.3, "16K": 5.5, "B5": 5.25, "A5": 4.4}
 
 
 def paragraphs_of(text: str | None) -> tuple[str, ...]:

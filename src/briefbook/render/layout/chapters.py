@@ -13,6 +13,8 @@ seam is handed over — which is what the seam CSS does:
 
 - the page number of its first page (``@page :first { counter-reset: page N }``) and, for a
   chapter after the first, the margin boxes of an ordinary page instead of ``:first``'s;
+- the side of its first page (a chapter starting on an even page starts on a verso:
+  ``html { break-before: left }``), for a two-sided book's mirrored ``:left``/``:right`` pages;
 - the book's page total, written as a string where the stylesheet says ``counter(pages)``;
 - running strings (``string(booktitle)``) as set by earlier chapters, as strings;
 - document counters that earlier chapters advanced (footnote and figure numbers);
@@ -321,6 +323,11 @@ def seam_css(chapter: Chapter, seam: Seam, css_text: str) -> str:
         boxes = [f"@{box} {{ content: {_substitute(plain.get(box, 'none'), seam, strings=True)}; }}"
                  for box in dict.fromkeys(m.box for m in facts.margins if m.page in (":first", ""))]
         rules.append(f"@page :first {{ counter-reset: page {seam.first_page}; {' '.join(boxes)} }}")
+    if seam.first_page % 2 == 0:
+        # an even page is a verso: the root's break-before sets the side of the first page
+        # (WeasyPrint adds no blank page for it), so :left and :right rules (a two-sided
+        # book's mirrored margins) fall as in the whole book
+        rules.append("html { break-before: left; }")
     resets: dict[str, list[str]] = {}
     for name, value in seam.counters:
         resets.setdefault(COUNTERS[name][1], []).append(f"{name} {value}")
