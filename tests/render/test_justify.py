@@ -69,8 +69,10 @@ def test_cjk_units_count_only_cjk_characters():
 
 
 def test_latin_run_at_a_line_edge_keeps_the_line_flush(renderer, write_brief):
-    """Paragraphs that put "2021" at every possible spot near a line break: wherever it ends
-    or starts a line, the line is still flush (its quarter-em is dropped at the edge)."""
+    """Paragraphs that put "2021年" at every possible spot near a line break: wherever the
+    number starts a line, or ends one with its unit (it never leaves its unit: 2021 | 年 is no
+    break), the line is still flush (the quarter-em is dropped at the edge, and the one
+    between 2021 and 年 is counted in the line)."""
     paragraphs = "\n\n".join("测" * n + "2021年" + "测" * 70 for n in range(30, 46))
     pdf = renderer.render(write_brief(
         "title: 测试\nissuer: 研究组\ndate: 2021-08-01\ncover: false\ncontents: false\n"
@@ -89,7 +91,8 @@ def test_latin_run_at_a_line_edge_keeps_the_line_flush(renderer, write_brief):
     body = [sorted(chars, key=lambda c: c[1]) for chars in lines.values() if len(chars) > 30]
     right_margin = max(chars[-1][2] for chars in body)
     left_margin = min(chars[0][1] for chars in body)
-    ends = [chars for chars in body if chars[-1][0].isdigit()]
+    ends = [chars for chars in body if chars[-1][0] == "年" and chars[-2][0].isdigit()]
+    assert not [chars for chars in body if chars[-1][0].isdigit()], "2021 left its unit"
     starts = [chars for chars in body if chars[0][0].isdigit()]
     assert ends and starts, "the text should put a digit at both line edges somewhere"
     for chars in ends:

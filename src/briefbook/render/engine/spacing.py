@@ -43,16 +43,83 @@ _COMPRESSED = "_briefbook_compressed_ends"
 _EMPTY_SCALE = 1000 / 1024
 
 
-def mark_boxes(root) -> None:
-    """Mark every text box under ``root`` (``core.typerules.mark``); the last text of each
-    line box (a paragraph, a cell, a heading) binds its last two characters."""
+#: Classes of the spans ``book/typeset.py`` gives a browser for what this module does in
+#: WeasyPrint's own text: a Latin run's quarter-em, an unbreakable date, range or last pair.
+DONE_HERE = frozenset({"latin", "han-before", "han-after", "nowrap"})
+#: Inside these, a ``nowrap`` span is a display text's planned phrase (book/display.py): kept.
+PLANNED = "balanced"
+
+
+def lighten(root) -> int:
+    """Unwrap, in an HTML tree before WeasyPrint styles it, the spans it would otherwise lay out
+    for what this module does inside the text (their text joins the text around them):
+    a Latin run's ``latin`` span, a ``nowrap`` date, range or last pair (not a display text's
+    planned phrase), and inside a corpus id (``ref``) its ``nowrap`` pieces and ``<wbr>``
+    (Pango breaks such an id only after a "/" by itself). ``halt`` spans, addresses and every
+    other element stay. Gives the number of elements taken out."""
+    return _lighten(root, planned=False, in_ref=False)
+
+
+def _lighten(parent, *, planned: bool, in_ref: bool) -> int:
+    removed = 0
+    index = 0
+    while index < len(parent):
+        child = parent[index]
+        classes = set((child.get("class") or "").split())
+        removed += _lighten(child, planned=planned or PLANNED in classes,
+                            in_ref=in_ref or "ref" in classes)
+        if child.tag == "wbr" and in_ref or child.tag == "span" and classes and (
+                "latin" in classes and classes <= DONE_HERE
+                or classes == {"nowrap"} and (in_ref or not planned)):
+            kept = len(child)
+            _unwrap(parent, index, child)
+            removed += 1
+            index += kept
+        else:
+            index += 1
+    return removed
+
+
+def _unwrap(parent, index: int, child) -> None:
+    """Put ``child``'s text, children and tail in its place in ``parent``."""
+    text, tail = child.text or "", child.tail or ""
+    if index:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    grandchildren = list(child)
+    parent.remove(child)
+    for offset, grandchild in enumerate(grandchildren):
+        parent.insert(index + offset, grandchild)
+    if grandchildren:
+        last = grandchildren[-1]
+        last.tail = (last.tail or "") + tail
+    elif index:
+        before = parent[index - 1]
+        before.tail = (before.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+
+
+def mark_boxes(root, footnotes=()) -> None:
+    """Mark every text box under ``root`` and in ``footnotes`` (``core.typerules.mark``); the
+    last text of each line box (a paragraph, a cell, a heading) and of each footnote binds its
+    last two characters. (WeasyPrint keeps footnotes apart from the tree and makes their line
+    boxes only when it lays them out.)"""
     for box in root.descendants():
         if isinstance(box, boxes.LineBox):
-            texts = list(_texts(box))
-            last = next((t for t in reversed(texts)
-                         if t.text.strip() and "::" not in (t.element_tag or "")), None)
-            for text_box in texts:
-                text_box.text = typerules.mark(text_box.text, bind_end=text_box is last)
+            _mark(list(_texts(box)))
+    for footnote in footnotes:
+        _mark([box for box in footnote.descendants() if isinstance(box, boxes.TextBox)])
+
+
+def _mark(texts: list) -> None:
+    """Mark ``texts`` (one paragraph's text boxes, in order), binding the last one's end."""
+    last = next((t for t in reversed(texts)
+                 if t.text.strip() and "::" not in (t.element_tag or "")), None)
+    for text_box in texts:
+        text_box.text = typerules.mark(text_box.text, bind_end=text_box is last)
 
 
 def _texts(box):
@@ -171,7 +238,7 @@ def patch() -> None:
 
     def build_marked(*args, **kwargs):
         root = build(*args, **kwargs)
-        mark_boxes(root)
+        mark_boxes(root, args[6] if len(args) > 6 else kwargs.get("footnotes", ()))
         return root
 
     def set_text_with_rules(self, text, justify=False):
