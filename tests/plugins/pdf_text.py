@@ -3,13 +3,15 @@
 Takes: PDF bytes. Gives: each page's text (``page_texts``, or all pages as one string:
 ``page_text``), the printed lines as characters grouped by baseline (``pdf_lines``), the lines
 that hold one lone Han character (``lone_characters``: no 孤字), and whether bytes open as a
-PDF of at least one page (``is_pdf``).
+PDF of at least one page (``is_pdf``), and every printed character with its origin, size and
+font (``placed_chars``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -91,4 +93,46 @@ def lone_characters(pdf: bytes) -> list[tuple[int, str]]:
         core = text.strip().rstrip("".join(TRAILING)).strip()
         if len(core) == 1 and HAN.match(core) and len(before.strip()) > 4:
             found.append((page, f"{before.strip()[-12:]} | {text.strip()}"))
+    return found
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One printed character: its page (1-based), origin (x, baseline y, pt from the page's
+    bottom left), type size (pt), the right edge of its advance and its font's name."""
+
+    page: int
+    char: str
+    x: float
+    y: float
+    size: float
+    right: float
+    font: str
+
+
+def placed_chars(pdf: bytes) -> list[Placed]:
+    """Every printed (non-space) character with where and in what it is set, in page order.
+    WeasyPrint writes text in CSS px under a 0.75 scale: sizes are given in pt."""
+    doc = pdfium.PdfDocument(pdf)
+    found: list[Placed] = []
+    buffer = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    try:
+        for number, page in enumerate(doc, start=1):
+            text = page.get_textpage()
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if not char.strip():
+                    continue
+                _left, _bottom, right, _top = text.get_charbox(i, loose=True)
+                x, y = ctypes.c_double(), ctypes.c_double()
+                pdfium_c.FPDFText_GetCharOrigin(text.raw, i, x, y)
+                size = pdfium_c.FPDFText_GetFontSize(text.raw, i) * 0.75
+                pdfium_c.FPDFText_GetFontInfo(text.raw, i, buffer, len(buffer), flags)
+                found.append(Placed(number, char, x.value, y.value, size, right,
+                                    buffer.value.decode("latin-1")))
+            text.close()
+            page.close()
+    finally:
+        doc.close()
     return found

@@ -142,15 +142,25 @@ def test_hostile_text_prints_literally(renderer, write_brief):
 
 
 def test_contents_page_numbers_point_at_their_headings(example_pdfs):
+    """The contents has the bookmarks' two levels: every chapter and every subheading in it,
+    in order, each with the page its heading is on."""
     doc = pdfium.PdfDocument(example_pdfs["full-book"])
-    bookmarks = {normalise_text(b.get_title()): b.get_dest().get_index() + 1
-                 for b in doc.get_toc() if b.level == 0}
-    contents = doc[1].get_textpage().get_text_range()
-    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", contents, flags=re.M)
-    assert len(entries) >= 9
-    for title, number in entries:
-        assert bookmarks[normalise_text(title)] == int(number), title
+    toc = list(doc.get_toc())
+    bookmarks = [(normalise_text(b.get_title()), b.get_dest().get_index() + 1) for b in toc
+                 if normalise_text(b.get_title()) != "目录"]
+    first, after = (next(b.get_dest().get_index() for b in toc if normalise_text(b.get_title())
+                         == title) for title in ("目录", "摘要"))
+    contents = "".join(doc[i].get_textpage().get_text_range() for i in range(first, after))
     doc.close()
+    entries = []
+    for line in contents.splitlines()[1:]:
+        if re.search(r"第\s*\d+\s*页", line):
+            continue  # the folio
+        led = re.fullmatch(r"(.+?)\s*\.{3,}\s*(\d+)\s*", line)  # a chapter: leader, page
+        # a chapter's subheadings run in on one line, each followed by its page
+        entries += [led.groups()] if led else re.findall(r"(\D+?)\s*(\d+)", line)
+    assert [(normalise_text(title), int(number)) for title, number in entries] == bookmarks
+    assert sum(b.level == 1 for b in toc) >= 10  # the second level is there
 
 
 def test_bookmarks_follow_headings(example_pdfs):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import tinycss2
 
 from briefbook.core import resources
-from briefbook.render.layout.chapters import Seam, css_string, seam_css, split
+from briefbook.render.layout.chapters import NotSplittable, Seam, css_string, seam_css, split
 
 CSS = (resources.TEMPLATES_DIR / "book.css").read_text(encoding="utf-8")
 HOSTILE = 'a"; } @page { size: A3 } x { content: "\\\n</style>'
@@ -54,3 +55,21 @@ def _walk(token):
     yield token
     for child in getattr(token, "content", None) or getattr(token, "arguments", None) or []:
         yield from _walk(child)
+
+
+def test_chapter_titles_in_running_heads_need_no_hand_over():
+    """Each chapter's heading sets the running head's chapter title (read only as
+    string(chapter, first-except)): chapters that open with their heading split; one that
+    sets it further in cannot be laid out alone (its first page would lose the title before)."""
+    opening = HTML.replace('id="contents">', 'id="contents"><h1>目录</h1>') \
+        .replace('id="s1">', 'id="s1"><h1 data-running="一、甲">一、甲：长标题</h1>') \
+        .replace('id="s2">', 'id="s2"><h1>二、乙</h1>')
+    chapters = split(opening, CSS)
+    assert [sorted(c.opens_with) for c in chapters[1:]] == [["chapter"]] * 3
+    late = opening.replace('<h1>二、乙</h1><p>乙</p>', '<p>乙</p><h1>二、乙</h1>')
+    with pytest.raises(NotSplittable):
+        split(late, CSS)
+    # a running string read as plain string(name) may still be set only by the first chapter
+    with pytest.raises(NotSplittable):
+        split(opening.replace('<p>乙</p>', '<header class="sheet-masthead">'
+                                           '<h1 class="sheet-title">乙</h1></header>'), CSS)

@@ -12,6 +12,7 @@ import jinja2
 
 from briefbook.core import resources
 from briefbook.metrics.status import STATUSES
+from briefbook.render.book.display import display
 from briefbook.render.book.markdown import commentary
 from briefbook.render.book.model import Book
 from briefbook.render.book.typeset import cn_date, cn_ordinal, ref, typeset, url
@@ -28,6 +29,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["typeset"] = typeset
+    env.filters["display"] = display  # headings, cover lines, cards: balanced lines
     env.filters["cn_date"] = cn_date
     env.filters["cn_ordinal"] = cn_ordinal
     env.filters["commentary"] = commentary

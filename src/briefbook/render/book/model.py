@@ -130,6 +130,45 @@ class SectionView:
     rows: tuple[MetricRow, ...]
     charts: tuple[ChartJob, ...]
 
+    @property
+    def title(self) -> str:
+        """一、就业与人才: the heading as printed, and in the contents."""
+        return f"{self.number}、{self.heading}"
+
+    @property
+    def running(self) -> str:
+        """The title in the running head: a long one up to its first stop or pause
+        (一、澄江区推进政务服务改革：“一网通办”… → 一、澄江区推进政务服务改革)."""
+        title = self.title
+        if len(title) <= RUNNING_MAX:
+            return title
+        cut = next((i for i, char in enumerate(title) if char in RUNNING_CUTS
+                    and len(self.number) + 3 <= i <= RUNNING_MAX), None)
+        return title if cut is None else title[:cut]
+
+    @property
+    def parts(self) -> tuple[Entry, ...]:
+        """Its subheadings, as section.html.j2 prints them (the contents' second level)."""
+        return tuple(Entry(f"{self.anchor}-{key}", title) for key, title, shown in (
+            ("rows", "承诺与进展", bool(self.rows)),
+            ("history", "进展经过", any(row.history for row in self.rows)),
+            ("quotes", "原文摘录", bool(self.quotes))) if shown)
+
+
+#: A running head holds a title of this many characters; a longer one is cut at a stop or
+#: pause (RUNNING_CUTS) when it has one within that length, else printed whole.
+RUNNING_MAX = 16
+RUNNING_CUTS = set("：:，,；;（(—")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A line of the contents: where it points, its title, and the entries under it."""
+
+    anchor: str
+    title: str
+    parts: tuple[Entry, ...] = ()
+
 
 @dataclass(frozen=True)
 class SourceView:
@@ -192,6 +231,29 @@ class Book:
         """The summary's list of metrics by status: a book has it; a flowing note does not,
         since its table (right below) shows each status already."""
         return self.table is not None and bool(self.tallies) and self.breaks != "none"
+
+    @property
+    def summary_parts(self) -> tuple[Entry, ...]:
+        """The summary's subheadings, as summary.html.j2 prints them."""
+        return tuple(Entry(anchor, title) for anchor, title, shown in (
+            ("key-figures", "关键数字", bool(self.key_figures)),
+            ("status-list", "各项指标状态一览", self.status_list)) if shown)
+
+    @property
+    def outline(self) -> tuple[Entry, ...]:
+        """The contents, two levels deep: the chapters and the subheadings in each (the PDF's
+        bookmarks have the same two levels)."""
+        appendix = ("附录一", "附录二")
+        entries = [
+            *([Entry("summary", "摘要", self.summary_parts)] if self.has_summary else []),
+            *([Entry("charts", "图表概览")] if self.charts_chapter else []),
+            *([Entry("table", "承诺与报道对照表")] if self.table is not None else []),
+            *(Entry(s.anchor, s.title, s.parts) for s in self.sections),
+            *([Entry("sources", f"{appendix[0]}　资料来源")] if self.sources else []),
+            *([Entry("methodology", f"{appendix[bool(self.sources)]}　方法说明")]
+              if self.rubric else []),
+        ]
+        return tuple(entries)
 
     @property
     def paper_class(self) -> str:

@@ -16,6 +16,7 @@ Extracted text is unchanged: no space or joiner characters are inserted.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from datetime import date
 from itertools import pairwise
 
@@ -28,6 +29,7 @@ RANGE = re.compile(r"\d[—–-]\d")
 # Full-width marks whose glyph sits at the start (closing) or end (opening) of the em box.
 CLOSING = set("，。、；：？！）」』”’》〉】〕")
 OPENING = set("（「『“‘《〈【〔")
+QUOTES = set("“”‘’")  # no break beside them in Pango (UAX #14 QU) unless a <wbr> allows it
 PUNCT = set("—…·–-.,;:!?%")  # go with the character before them, like closing marks
 MAX_BOUND_RUN = 12  # longest Latin run bound with the character before it
 LATIN_CHAR = re.compile(r"[A-Za-z0-9.%+\-/:—–]")
@@ -37,13 +39,32 @@ DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 BREAK_AFTER = re.compile(r"(?<=[/.\-?&=#_])(?=[^/.\-?&=#_])")
 
 
-def typeset(text: str, *, end: bool = False) -> Markup:
-    """Escape ``text`` and add spacing markup for print; ``end``: bind its last two characters."""
+def typeset(text: str, *, end: bool = False, start: bool = False,
+            lines: Collection[int] = (), keep: Sequence[tuple[int, int]] = ()) -> Markup:
+    """Escape ``text`` and add spacing markup for print; ``end``: bind its last two characters.
+
+    ``start``: the text opens a line at its box's edge (a table cell, a heading, a card), so
+    an opening mark there is set half-width (clreq 3.1.4: the blank half of “ 《 （ at a line
+    start is taken out); ``lines``: further offsets where a line is known to start (a display
+    text's breaks, render/book/display.py), trimmed the same way. ``keep``: ranges, none
+    overlapping another, each kept on one line (a display text's phrases); dates and the
+    tail that meet one are not bound again. Between two ranges next to a “ or ” a ``<wbr>``
+    allows the break Pango refuses beside quotation marks (UAX #14 LB19).
+    """
+    heads = ({0} if start else set()) | set(lines)
+    # a nowrap span can open and close only between Latin runs (GDP2023年5月: no date span)
+    inside = {i for m in LATIN_RUN.finditer(text) for i in range(m.start() + 1, m.end())}
+    kept = sorted((a, b) for a, b in keep if a not in inside and b not in inside)
     bind = _tail_start(text) if end else None
-    dates = [m.span() for m in DATE.finditer(text)]
-    opens = {start for start, _ in dates}
-    closes = {stop for _, stop in dates}
-    if bind is not None and not any(start < bind < stop for start, stop in dates):
+    every_date = [m.span() for m in DATE.finditer(text)]
+    dates = [(a, b) for a, b in every_date if a not in inside and b not in inside
+             and not any(a < e and s < b for s, e in kept)]
+    spans = dates + kept
+    breaks = {a for a, _ in kept if a > 0 and (text[a] in QUOTES or text[a - 1] in QUOTES)}
+    opens = {a for a, _ in spans}
+    closes = {b for _, b in spans}
+    if bind is not None and bind not in inside and not any(a <= bind < b for a, b in spans) \
+            and not any(a < bind < b for a, b in every_date):
         opens.add(bind)
         closes.add(len(text))
     out: list[str] = []
@@ -54,13 +75,13 @@ def typeset(text: str, *, end: bool = False) -> Markup:
         nonlocal pos
         cuts = sorted({pos, upto} | {i for i in opens | closes if pos < i < upto})
         for a, b in pairwise(cuts):
-            _marks(out, a, opens, closes, text)
-            out.append(_punctuation(text, a, b))
+            _marks(out, a, opens, closes, text, breaks)
+            out.append(_punctuation(text, a, b, heads))
         pos = upto
 
     for match in LATIN_RUN.finditer(text):
         plain(match.start())
-        _marks(out, match.start(), opens, closes, text)
+        _marks(out, match.start(), opens, closes, text, breaks)
         before = match.start() > 0 and HAN_CHAR.match(text[match.start() - 1])
         after = match.end() < len(text) and HAN_CHAR.match(text[match.end()])
         classes = ["latin"] + (["han-before"] if before else []) + (["han-after"] if after else [])
@@ -74,11 +95,16 @@ def typeset(text: str, *, end: bool = False) -> Markup:
     return Markup("".join(out))
 
 
-def _marks(out: list[str], at: int, opens: set[int], closes: set[int], text: str) -> None:
-    """Close, then open, the nowrap spans at offset ``at`` (once each)."""
+def _marks(out: list[str], at: int, opens: set[int], closes: set[int], text: str,
+           breaks: set[int] | None = None) -> None:
+    """Close, then open, the nowrap spans at offset ``at`` (once each), with a ``<wbr>``
+    between where ``breaks`` has the offset."""
     if at in closes and at > 0:
         out.append("</span>")
         closes.discard(at)
+    if breaks and at in breaks:
+        out.append("<wbr>")
+        breaks.discard(at)
     if at in opens and at < len(text):
         out.append('<span class="nowrap">')
         opens.discard(at)
@@ -132,15 +158,16 @@ def url(address: str) -> Markup:
                   + "</span>")
 
 
-def _punctuation(text: str, start: int, end: int) -> str:
-    """Escape text[start:end], marking one mark of each adjacent pair for half-width."""
+def _punctuation(text: str, start: int, end: int, heads: Collection[int] = ()) -> str:
+    """Escape text[start:end], marking one mark of each adjacent pair for half-width, and an
+    opening mark at a line start (an offset in ``heads``)."""
     out: list[str] = []
     for i in range(start, end):
         char = text[i]
         nxt = text[i + 1] if i + 1 < len(text) else ""
         prev = text[i - 1] if i else ""
         halve = (char in CLOSING and (nxt in CLOSING or nxt in OPENING)) or (
-            char in OPENING and prev in OPENING)
+            char in OPENING and (prev in OPENING or i in heads))
         piece = str(escape(char))
         out.append(f'<span class="halt">{piece}</span>' if halve else piece)
     return "".join(out)

@@ -16,7 +16,10 @@ seam is handed over — which is what the seam CSS does:
 - the side of its first page (a chapter starting on an even page starts on a verso:
   ``html { break-before: left }``), for a two-sided book's mirrored ``:left``/``:right`` pages;
 - the book's page total, written as a string where the stylesheet says ``counter(pages)``;
-- running strings (``string(booktitle)``) as set by earlier chapters, as strings;
+- running strings (``string(booktitle)``) as set by earlier chapters, as strings; a string
+  that margin boxes read only as ``string(name, first-except)`` (the chapter title in the
+  running head) needs nothing handed over when every later chapter sets it at its start:
+  the page that sets it shows none, later pages show the chapter's own;
 - document counters that earlier chapters advanced (footnote and figure numbers);
 - the page number of each link target that ``target-counter(attr(href), page)`` prints
   (the contents), as a string.
@@ -44,6 +47,11 @@ CHAPTER_CLASS = "chapter"
 COUNTERS = {"footnote": (".cite", "html"), "figure": ("figcaption", "body")}
 
 
+#: The page-number content the seam can hand over: a leader and the target's page, or the
+#: page alone (the contents' second level runs in).
+TARGET_CONTENT = re.compile(r'(leader\("."\)\s*)?target-counter\(attr\(href\),\s*page\)')
+
+
 class NotSplittable(Exception):
     """The book cannot be laid out chapter by chapter exactly; render it whole."""
 
@@ -56,6 +64,7 @@ class Chapter:
     counts: dict[str, int]                # how far it advances each of COUNTERS
     strings: dict[str, str]               # running strings it sets (last value of each)
     targets: tuple[tuple[str, str], ...]  # (rule selector, href) whose target page it prints
+    opens_with: frozenset[str] = frozenset()  # strings its first element's first child sets
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class StyleFacts:
     string_sets: tuple[tuple[str, str], ...]       # (selector, string name) with content()
     target_rules: tuple[tuple[str, str], ...]      # (selector, content with target-counter)
     first_page_other: bool                         # :first sets more than margin boxes
+    chapter_strings: frozenset[str] = frozenset()  # read only as string(name, first-except)
 
 
 @cache
@@ -92,6 +102,7 @@ def style_facts(css_text: str) -> StyleFacts:
     string_sets: list[tuple[str, str]] = []
     targets: list[tuple[str, str]] = []
     first_other = False
+    from_attr: set[str] = set()
     for rule in tinycss2.parse_stylesheet(css_text, skip_comments=True, skip_whitespace=True):
         if rule.type == "at-rule" and rule.lower_at_keyword == "page":
             prelude = tinycss2.serialize(rule.prelude).strip()
@@ -110,18 +121,43 @@ def style_facts(css_text: str) -> StyleFacts:
                 value = tinycss2.serialize(decl.value).strip()
                 if decl.lower_name == "string-set":
                     name, _, rest = value.partition(" ")
-                    if rest.strip() != "content()" or "," in selector:
+                    if "," in selector or not re.fullmatch(r"content\(\)|attr\([\w-]+\)",
+                                                           rest.strip()):
                         raise NotSplittable(f"string-set {value!r} on {selector!r}")
+                    if rest.strip() != "content()":
+                        from_attr.add(name)
                     string_sets.append((selector, name))
                 elif decl.lower_name == "content" and "target-counter" in value:
-                    if not re.fullmatch(
-                            r'leader\("."\)\s*target-counter\(attr\(href\),\s*page\)', value):
+                    if not TARGET_CONTENT.fullmatch(value):
                         raise NotSplittable(f"content {value!r}")
                     targets.append((selector, value))
                 elif decl.lower_name == "content" and ("counter(pages)" in value
                                                        or "string(" in value):
                     raise NotSplittable(f"page-based content outside @page: {value!r}")
-    return StyleFacts(tuple(margins), tuple(string_sets), tuple(targets), first_other)
+    reads: dict[str, set[str]] = {}
+    for margin in margins:
+        for name, keyword in re.findall(r"string\(\s*([\w-]+)\s*(?:,\s*([\w-]+)\s*)?\)",
+                                        margin.content):
+            reads.setdefault(name, set()).add(keyword)
+    chapter_strings = frozenset(name for name, keywords in reads.items()
+                                if keywords == {"first-except"})
+    # a string set from an attribute is never handed over (its value is not the element's
+    # text, which is what a chapter records): only a chapter string may be
+    if from_attr - chapter_strings:
+        raise NotSplittable(f"string-set from an attribute: {sorted(from_attr)}")
+    return StyleFacts(tuple(margins), tuple(string_sets), tuple(targets), first_other,
+                      chapter_strings)
+
+
+def _check_strings(chapters, facts: StyleFacts) -> None:
+    """Raise ``NotSplittable`` unless every running string a later chapter sets is a chapter
+    string (``StyleFacts.chapter_strings``) that each later chapter sets at its start."""
+    later = chapters[1:]
+    set_later = {name for c in later for name in c.strings}
+    if set_later - facts.chapter_strings:
+        raise NotSplittable("a running string is set after the first chapter")
+    if any(set_later - c.opens_with for c in later):
+        raise NotSplittable("a chapter string is not set at a chapter's start")
 
 
 def _declarations(content):
@@ -162,8 +198,7 @@ def split(html: str, css_text: str) -> list[Chapter]:
                 break
             chapters.append(replace(found[0], index=index))
         else:
-            if any(c.strings for c in chapters[1:]):
-                raise NotSplittable("a running string is set after the first chapter")
+            _check_strings(chapters, style_facts(css_text))
             return chapters
     return list(_split_parsed(html, css_text))
 
@@ -213,6 +248,8 @@ def _split_parsed(html: str, css_text: str) -> tuple[Chapter, ...]:
         counts = {name: 0 for name, _ in count_rules}
         strings: dict[str, str] = {}
         targets = []
+        lead = next(iter(group[0]), None) if group else None
+        opens_with: set[str] = set()
         # One walk over the chapter's elements, testing every selector (head included: it
         # matches none of them, and a counter or string there would count as in the book).
         for element in cssselect2.ElementWrapper.from_html_root(doc).iter_subtree():
@@ -221,6 +258,8 @@ def _split_parsed(html: str, css_text: str) -> tuple[Chapter, ...]:
                     counts[name] += 1
             for name, matchers in string_rules:
                 if _test(matchers, element):
+                    if name not in strings and element.etree_element is lead:
+                        opens_with.add(name)
                     strings[name] = " ".join("".join(element.etree_element.itertext()).split())
             for selector, matchers in target_rules:
                 if _test(matchers, element):
@@ -230,9 +269,9 @@ def _split_parsed(html: str, css_text: str) -> tuple[Chapter, ...]:
                     targets.append((selector, href[1:]))
         anchor = group[0].get("id") if group else None
         text = "<!DOCTYPE html>\n" + ET.tostring(doc, encoding="unicode", method="html")
-        chapters.append(Chapter(index, text, anchor, counts, strings, tuple(targets)))
-    if any(c.strings for c in chapters[1:]):
-        raise NotSplittable("a running string is set after the first chapter")
+        chapters.append(Chapter(index, text, anchor, counts, strings, tuple(targets),
+                                frozenset(opens_with)))
+    _check_strings(chapters, facts)
     return tuple(chapters)
 
 
@@ -260,7 +299,8 @@ def join(chapters: list[Chapter]) -> Chapter:
     for chapter in chapters:
         strings.update(chapter.strings)
     targets = tuple(t for c in chapters for t in c.targets)
-    return Chapter(chapters[0].index, html, chapters[0].anchor, counts, strings, targets)
+    return Chapter(chapters[0].index, html, chapters[0].anchor, counts, strings, targets,
+                   chapters[0].opens_with)
 
 
 def place(chapters: list[Chapter], counts: list[int], total: int,
@@ -337,11 +377,14 @@ def seam_css(chapter: Chapter, seam: Seam, css_text: str) -> str:
                              if scope == "body" and n not in dict(seam.counters)]
         rules.append(f"{element} {{ counter-reset: {' '.join(items)}; }}")
     pages = dict(seam.target_pages)
+    contents = dict(facts.target_rules)
     for selector, href in chapter.targets:
         base = re.sub(r"(::?(?:after|before))$", "", selector)
         pseudo = selector[len(base):]
         if href not in pages:
             raise NotSplittable(f"no page known for #{href}")
+        found = TARGET_CONTENT.fullmatch(contents[selector])
+        leader = 'leader(".") ' if found and found.group(1) else ""
         rules.append(f'{base}[href={css_string("#" + href)}]{pseudo} '
-                     f'{{ content: leader(".") {css_string(str(pages[href]))}; }}')
+                     f'{{ content: {leader}{css_string(str(pages[href]))}; }}')
     return "\n".join(rules) + "\n"
