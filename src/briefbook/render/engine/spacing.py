@@ -1,19 +1,25 @@
-"""Chinese spacing inside WeasyPrint's own text: Han–Latin gaps, bound paragraph ends and
-half-width punctuation pairs, with no element per gap.
+"""Chinese spacing inside WeasyPrint's own text: Han–Latin gaps, where lines may break,
+bound paragraph ends and half-width punctuation, with no element per gap.
 
-Takes: nothing (``patch()`` wraps three WeasyPrint 70.0 functions; ``engine.pinned.install``
-calls it once per process, on the pinned version only). Gives:
+Takes: an HTML tree before styling (``lighten``), and nothing else (``patch()`` wraps three
+WeasyPrint 70.0 functions; ``engine.pinned.install`` calls it once per process, on the pinned
+version only). Gives:
 
-- every text box of the laid-out document marked by ``core.typerules.mark`` right after
-  WeasyPrint builds its boxes (bookmarks and running strings are taken before, so they never
-  see a marker): a zero-width space before a Latin run that follows Han, a word joiner after a
-  Latin run that Han follows and around a range's dash, and joiners through the last two
-  characters of each paragraph (each line box's last text) so no last line holds one character;
+- the tree without the spans ``book/typeset.py`` writes for a browser that this module makes
+  needless (``lighten``: a Latin run's span, a ``nowrap`` date, range or last pair);
+- every text box of the laid-out document, footnotes too, marked by ``core.typerules.mark``
+  right after WeasyPrint builds its boxes (bookmarks and running strings are taken before, so
+  they never see a marker): a zero-width space before a Latin run that follows Han (and
+  before “ / after ”, where UAX #14 refuses the break Chinese allows), a word joiner after a
+  Latin run that Han follows (a number keeps its unit; a date breaks only between its parts)
+  and around a range's dash, and joiners through the last two characters of each paragraph
+  (each line box's last text) so no last line holds one character;
 - each Pango layout of such a text given its quarter-ems and ``halt`` marks as attributes
   (``Layout.set_text``): the marker between a Han character and a Latin run gets a letter
   spacing of a quarter-em, which Pango puts half on each side of the zero-width marker — so the
   gap is exactly there, and gone where the marker ends a line (it has no neighbour); of two
-  adjacent marks one is set half-width (``core.typerules.halves``);
+  adjacent marks one is set half-width (``core.typerules.halves``), and the last mark of a
+  line ``justify.compressed_line`` took more text by (``compress_end``);
 - those gaps drawn exactly: WeasyPrint 70.0 writes the advance of an empty glyph (the marker)
   in the wrong unit (``draw/text.py``: ``-width / font_size``, 1.024 × too wide), so the
   marker's width is given in the unit that line expects before it is drawn.
