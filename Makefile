@@ -44,6 +44,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/linear_bench.py --quick
 	$(BIN)/python benchmarks/trace_bench.py --pages 4 --dpi 150
 	$(BIN)/python benchmarks/ingest_bench.py --runs 3
+	$(BIN)/python benchmarks/lighter_page_bench.py --runs 5
+	$(BIN)/python benchmarks/loose_lines.py
 
 # The long fuzz run: 10,000 generated briefs, project files, catalogs and articles; prints
 # crashes (must be 0) and the slowest input (benchmarks/fuzz_bench.py).

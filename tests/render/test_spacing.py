@@ -13,12 +13,14 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+import yaml
 
 from briefbook.core import typerules
 from briefbook.core.typerules import BREAK_GAP as ZW
 from briefbook.core.typerules import JOIN as WJ
 from briefbook.render.engine import justify
 from briefbook.render.engine.bridge import finish_runs
+from plugins.example import BRIEFS_DIR
 from plugins.stretch import line_stretches
 
 SIZE = 10.5  # pt: the body type of the page below
@@ -172,3 +174,28 @@ def test_a_loose_line_takes_more_text_by_halving_its_last_mark(renderer):
                   and right == pytest.approx(margin, abs=0.3)]
     assert compressed, "some line should end with a comma set half-width at the margin"
     assert max(line.stretch for line in line_stretches(pdf)) < 0.05  # ≤ 0.6 em over a line
+
+
+#: The loosest a line of the examples may be set (em between two Han characters): under the
+#: cap, and well under it — a loose line is one a date, a number or a quote kept whole.
+LOOSEST = 0.12
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["A4", "A5", "B5"])
+def test_no_line_of_the_examples_is_loose(example_pdfs, renderer, write_brief, paper):
+    """The largest stretch between Han characters, line by line (benchmarks/loose_lines.py
+    prints the same measure for every example): on A4 every example, on A5 and B5 the two
+    books (the issue found B5 p13 and p23 and A5 p30 of the full book letter-spaced)."""
+    if paper == "A4":
+        pdfs = dict(example_pdfs)
+    else:
+        pdfs = {}
+        for name in ("full-book", "topic-public-health"):
+            data = yaml.safe_load((BRIEFS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+            path = write_brief(yaml.safe_dump({**data, "paper": paper}, allow_unicode=True),
+                               f"{name}-{paper}.yaml")
+            pdfs[name] = renderer.render(path)
+    loose = [(name, line.page, line.stretch, line.text[:30]) for name, pdf in pdfs.items()
+             for line in line_stretches(pdf) if line.stretch > LOOSEST]
+    assert not loose, loose

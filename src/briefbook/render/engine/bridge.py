@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -66,6 +67,13 @@ class _Show:
 class _FontWidths:
     default: float
     widths: dict[int, float] = field(default_factory=dict)
+
+
+def _widths_of(font, cache: dict[tuple[int, int], _FontWidths | None]) -> _FontWidths | None:
+    """``_widths`` of a font object, read once per PDF (its pages share their fonts)."""
+    if font.objgen not in cache:
+        cache[font.objgen] = _widths(font)
+    return cache[font.objgen]
 
 
 def _widths(font) -> _FontWidths | None:
@@ -111,19 +119,20 @@ def _glyphs(line: bytes, widths: _FontWidths) -> tuple[float, list[list]] | None
     body = match.group(1) if line.endswith(b"TJ") else b"<" + match.group(1) + b">"
     total = 0.0
     glyphs: list[list] = []
-    for element in _TJ_ELEMENT.finditer(body):
-        text, number = element.groups()
-        if text is not None:
-            data = bytes.fromhex(text.decode())
-            for i in range(0, len(data) - 1, 2):
-                cid = int.from_bytes(data[i:i + 2], "big")
-                width = widths.widths.get(cid, widths.default)
-                glyphs.append([data[i:i + 2], cid, width, 0.0])
-                total += width
-        else:
-            total -= float(number)
+    table, default = widths.widths, widths.default
+    for text, number in _TJ_ELEMENT.findall(body):
+        if number:
+            value = float(number)
+            total -= value
             if glyphs:
-                glyphs[-1][3] -= float(number)
+                glyphs[-1][3] -= value
+        elif text:
+            data = bytes.fromhex(text.decode())
+            count = len(data) // 2
+            for i, cid in enumerate(struct.unpack(f">{count}H", data[:count * 2])):
+                width = table.get(cid, default)
+                glyphs.append([data[2 * i:2 * i + 2], cid, width, 0.0])
+                total += width
     return total, glyphs
 
 
@@ -132,8 +141,9 @@ def finish_runs(pdf_bytes: bytes, *, bridge: bool = True) -> bytes:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         changed = False
         clones: dict[tuple[int, int], list] = {}  # font object → its copies (see _clone)
+        widths: dict[tuple[int, int], _FontWidths | None] = {}  # font object → its /W
         for page in pdf.pages:
-            changed |= _finish_page(pdf, page, clones, bridge)
+            changed |= _finish_page(pdf, page, clones, widths, bridge)
         if not changed:
             return pdf_bytes
         out = io.BytesIO()
@@ -149,7 +159,7 @@ def _content(page) -> bytes:
     return contents.read_bytes() if contents is not None else b""
 
 
-def _finish_page(pdf, page, clones, bridge: bool) -> bool:
+def _finish_page(pdf, page, clones, widths, bridge: bool) -> bool:
     """Finish the runs of one page's content, read line by line as WeasyPrint (pydyf) writes it:
     one operator a line, a marked-content tag and its properties on the lines before ``BDC``.
     A show in a form WeasyPrint does not write is left as it is (its gaps stay)."""
@@ -161,7 +171,7 @@ def _finish_page(pdf, page, clones, bridge: bool) -> bool:
     if bridge:
         resources = page.obj.get("/Resources")
         fonts = resources.get("/Font") if resources is not None else None
-        replaced = _bridge_lines(pdf, lines, fonts, clones) if fonts is not None else {}
+        replaced = _bridge_lines(pdf, lines, fonts, clones, widths) if fonts is not None else {}
     out: list[bytes] = []
     runs: list[bool] = []  # for each open marked-content sequence: is it a run?
     i = 0
@@ -184,7 +194,8 @@ def _finish_page(pdf, page, clones, bridge: bool) -> bool:
     return True
 
 
-def _bridge_lines(pdf, lines: list[bytes], fonts, clones) -> dict[int, list[bytes]]:
+def _bridge_lines(pdf, lines: list[bytes], fonts, clones,
+                  widths) -> dict[int, list[bytes]]:
     """Line number → the lines that replace it: each show of a run with a gap to carry."""
     tables: dict[bytes, _FontWidths | None] = {}
     open_runs: list[list[_Show] | None] = []
@@ -216,7 +227,7 @@ def _bridge_lines(pdf, lines: list[bytes], fonts, clones) -> dict[int, list[byte
                 and any(run is not None for run in open_runs):
             if font not in tables:
                 name = "/" + font.decode()
-                tables[font] = _widths(fonts[name]) if name in fonts else None
+                tables[font] = _widths_of(fonts[name], widths) if name in fonts else None
             table = tables[font]
             found = _glyphs(line, table) if table is not None else None
             if found is None:

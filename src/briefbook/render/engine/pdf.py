@@ -113,9 +113,11 @@ class PdfWriter:
         stylesheets = list(self.stylesheets)
         if extra_css:
             stylesheets.append(CSS(string=extra_css, font_config=self.font_config))
+        if self.patched:  # the spans the engine's own spacing makes needless (engine.spacing)
+            html = spacing.lighten_html(html)
         document = HTML(string=html, base_url=str(resources.TEMPLATES_DIR) + "/",
                         url_fetcher=self.fetcher)
-        if self.patched:  # the spans the engine's own spacing makes needless (engine.spacing)
+        if self.patched:
             spacing.lighten(document.etree_element)
         if self.generated is not None:
             self.generated.check(document.wrapper_element)

@@ -32,6 +32,8 @@ gaps are ordinary text-show adjustments that ``engine/bridge.py`` folds into gly
 
 from __future__ import annotations
 
+import re
+
 from weasyprint import document
 from weasyprint.draw import text as draw_text
 from weasyprint.formatting_structure import boxes
@@ -54,6 +56,49 @@ _EMPTY_SCALE = 1000 / 1024
 DONE_HERE = frozenset({"latin", "han-before", "han-after", "nowrap"})
 #: Inside these, a ``nowrap`` span is a display text's planned phrase (book/display.py): kept.
 PLANNED = "balanced"
+
+
+_LATIN_SPAN = re.compile(
+    r'<span class="latin(?: han-before)?(?: han-after)?(?: nowrap)?">([^<]*)</span>')
+_REF_SPAN = re.compile(r'(<span class="ref(?: latin han-before)?">)'
+                       r'((?:[^<]|<span class="nowrap">[^<]*</span>|<wbr>)*)</span>')
+_REF_PIECE = re.compile(r'<span class="nowrap">|</span>|<wbr>')
+_NOWRAP_SPAN = re.compile(r'<span class="nowrap">([^<]*)</span>')
+_SPAN_EDGE = re.compile(r"<span\b|</span>")
+
+
+def lighten_html(html: str) -> str:
+    """``lighten`` done on the HTML text before it is parsed (so the parser never meets those
+    spans either), for the exact spans ``book/typeset.py`` writes: a Latin run's span, a
+    corpus id's pieces, a ``nowrap`` span holding only text outside a display text's planned
+    lines (``<span class="balanced" …>``, kept as written). Anything else is left to
+    ``lighten``, which works on the parsed tree."""
+    html = _LATIN_SPAN.sub(r"\1", html)
+    html = _REF_SPAN.sub(lambda m: m.group(1) + _REF_PIECE.sub("", m.group(2)) + "</span>", html)
+    out: list[str] = []
+    pos = 0
+    for start, end in _planned_regions(html):
+        out += [_NOWRAP_SPAN.sub(r"\1", html[pos:start]), html[start:end]]
+        pos = end
+    out.append(_NOWRAP_SPAN.sub(r"\1", html[pos:]))
+    return "".join(out)
+
+
+def _planned_regions(html: str) -> list[tuple[int, int]]:
+    """(start, end) of each ``<span class="balanced" …>…</span>``, its nested spans counted."""
+    regions: list[tuple[int, int]] = []
+    start = html.find(f'<span class="{PLANNED}"')
+    while start != -1:
+        depth = 0
+        for edge in _SPAN_EDGE.finditer(html, start):
+            depth += 1 if edge.group() == "<span" else -1
+            if depth == 0:
+                regions.append((start, edge.end()))
+                break
+        else:
+            regions.append((start, len(html)))
+        start = html.find(f'<span class="{PLANNED}"', regions[-1][1])
+    return regions
 
 
 def lighten(root) -> int:
@@ -255,7 +300,7 @@ def patch() -> None:
 
     def draw_first_line_exact(stream, textbox, *args, **kwargs):
         layout = textbox.pango_layout
-        if typerules.BREAK_GAP in layout.text or typerules.JOIN in layout.text:
+        if typerules.gaps(layout.text):  # only a spaced marker is an empty glyph with a width
             exact_empty_widths(layout)
         return draw_first_line(stream, textbox, *args, **kwargs)
 

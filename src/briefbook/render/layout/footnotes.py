@@ -24,9 +24,13 @@ def footnote_pages(pdf_bytes: bytes) -> tuple[dict[int, int], dict[int, int]]:
             textpage = page.get_textpage()
             count = textpage.count_chars()
             # One entry per pdfium character index (UTF-16 code units: a character outside the
-            # BMP, such as 𠮷, is two), so positions line up with the per-index font sizes.
-            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
-            sizes = [pdfium_c.FPDFText_GetFontSize(textpage.raw, i) for i in range(count)]
+            # BMP, such as 𠮷, is two), so positions line up with the per-index font sizes. The
+            # page's text in one call where it has no such character; sizes only where asked.
+            text = textpage.get_text_range()
+            if len(text) != count or any(ord(c) > 0xFFFF for c in text):
+                text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i))
+                               for i in range(count))
+            sizes = _Sizes(textpage.raw)
             i = 0
             while i < count:
                 if not text[i].isdigit():
@@ -56,6 +60,18 @@ def footnote_pages(pdf_bytes: bytes) -> tuple[dict[int, int], dict[int, int]]:
         if size <= limit:
             notes.setdefault(number, page_number)
     return calls, notes
+
+
+class _Sizes(dict):
+    """Font size by pdfium character index, read when first asked for."""
+
+    def __init__(self, raw) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def __missing__(self, index: int) -> float:
+        size = self[index] = pdfium_c.FPDFText_GetFontSize(self.raw, index)
+        return size
 
 
 def numbers_off_their_page(pdf_bytes: bytes) -> set[int]:
