@@ -6,10 +6,13 @@ Markdown (the source of the lighter-page part of benchmarks/RESULTS.md). Only pu
 ``git worktree`` for the old source, new processes, ``time.perf_counter`` and
 ``time.process_time``.
 
-- elements: tags in the full book's HTML, and its ``<span>`` elements, old and new.
+- elements: tags in the full book's HTML as the engine lays it out (after
+  ``engine.spacing.lighten_html`` where the source has it), and its ``<span>`` elements.
 - warm: one long-lived process per source (``PYTHONPATH`` = its ``src``, the same venv), each
   with its own ``Renderer``; after a first render each, the driver asks them in turn (old, new,
   old, new …) to render the full book again and reads the wall and CPU seconds they measured.
+  A third process runs this checkout with the span unwrapping turned off (every span of
+  ``typeset.py`` laid out): the same content, so its ratio is the lighter page's alone.
 - whole process: ``briefbook render full-book.yaml`` as a new process, old and new in turn,
   with ``--jobs 1`` (one process lays the book out) and with the default (the cores); each
   source has a cache of its own, seeded by one render first (charts, layout facts).
@@ -46,9 +49,18 @@ import json, sys, time
 from pathlib import Path
 from briefbook.project import load_project
 from briefbook.render import Renderer
-root, brief = Path(sys.argv[1]), Path(sys.argv[2])
+root, brief, keep_spans = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "keep-spans"
+if keep_spans:  # the same engine, laying out every span typeset.py writes
+    from briefbook.render.engine import spacing
+    spacing.lighten_html = lambda html: html
+    spacing.lighten = lambda root: 0
 renderer = Renderer(load_project(root))
 html = renderer.html(renderer.book(brief))
+try:  # what the engine lays out, where it unwraps the spans it makes needless
+    from briefbook.render.engine.spacing import lighten_html
+    html = lighten_html(html)
+except ImportError:  # a source before it
+    pass
 print(json.dumps({"tags": html.count("<") - html.count("</") - html.count("<!"),
                   "spans": html.count("<span")}), flush=True)
 for line in sys.stdin:
@@ -59,9 +71,10 @@ for line in sys.stdin:
 """
 
 
-def worker(src: Path, root: Path) -> subprocess.Popen:
+def worker(src: Path, root: Path, keep_spans: bool = False) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    return subprocess.Popen([sys.executable, "-c", WORKER, str(root), str(BRIEF)], env=env,
+    return subprocess.Popen([sys.executable, "-c", WORKER, str(root), str(BRIEF),
+                             "keep-spans" if keep_spans else "-"], env=env,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root)
 
 
@@ -133,8 +146,9 @@ def main() -> None:
 def report(args, work: Path, old_root: Path) -> None:
     sources = {"old": (old_root / "src", old_root), "new": (ROOT / "src", ROOT)}
     procs = {name: worker(src, root) for name, (src, root) in sources.items()}
+    procs["spans"] = worker(ROOT / "src", ROOT, keep_spans=True)
     counts = {name: json.loads(p.stdout.readline()) for name, p in procs.items()}  # type: ignore[union-attr]
-    warm: dict[str, list[dict]] = {"old": [], "new": []}
+    warm: dict[str, list[dict]] = {"old": [], "new": [], "spans": []}
     for name in procs:
         ask(procs[name])  # first render: fonts, stylesheet, charts
     for _ in range(args.runs):
@@ -160,7 +174,7 @@ def report(args, work: Path, old_root: Path) -> None:
                           capture_output=True, text=True).stdout.strip()
     print(f"## A lighter page: full book, `{rev}` (old) and this checkout at `{head}` (new)")
     print()
-    print(f"Elements in the HTML: {counts['old']['tags']:,} → {counts['new']['tags']:,} "
+    print(f"Elements laid out: {counts['old']['tags']:,} → {counts['new']['tags']:,} "
           f"(`<span>`: {counts['old']['spans']:,} → {counts['new']['spans']:,}).")
     print()
     print("| measurement | old | new | new ÷ old | ÷ Typst, old | ÷ Typst, new | goal |")
@@ -175,6 +189,9 @@ def report(args, work: Path, old_root: Path) -> None:
         label = f"whole process, `--jobs {jobs}`" if jobs else "whole process, default jobs"
         print(f"| {label} | {old:.2f} s | {new:.2f} s | {new / old:.2f} | "
               f"{old / typst_process:.1f}× | {new / typst_process:.1f}× | ≤ 0.7 |")
+    spans, new = m([r["cpu"] for r in warm["spans"]]), m([r["cpu"] for r in warm["new"]])
+    print(f"| warm render, CPU, this checkout laying out every span ({counts['spans']['tags']:,}"
+          f" elements) | {spans:.2f} s | {new:.2f} s | {new / spans:.2f} | | | |")
     pairs = [n["wall"] / o["wall"] for o, n in zip(warm["old"], warm["new"], strict=True)]
     print()
     print(f"Medians of {args.runs} alternating runs. Warm ratio pair by pair: "

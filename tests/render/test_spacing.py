@@ -176,9 +176,10 @@ def test_a_loose_line_takes_more_text_by_halving_its_last_mark(renderer):
     assert max(line.stretch for line in line_stretches(pdf)) < 0.05  # ≤ 0.6 em over a line
 
 
-#: The loosest a line of the examples may be set (em between two Han characters): under the
-#: cap, and well under it — a loose line is one a date, a number or a quote kept whole.
-LOOSEST = 0.12
+#: The loosest a line of the examples may be set (em between two Han characters): well under
+#: the cap. Measured 0.115 at most (full book, B5: a line before "500强” kept whole); before
+#: issue 27, 0.181 (B5 p13 and p23, a date or a number that could not break).
+LOOSEST = 0.15
 
 
 @pytest.mark.slow
