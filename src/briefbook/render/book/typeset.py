@@ -24,15 +24,19 @@ from markupsafe import Markup, escape
 
 from briefbook.core.chars import HAN_CHAR
 
+# the marks, Latin characters and bound-run limit the engine's rules (core.typerules) use
+from briefbook.core.typerules import (  # noqa: F401 - CLOSING … are this module's names too
+    CLOSING,
+    LATIN_CHAR,
+    MAX_BOUND_RUN,
+    OPENING,
+    PUNCT,
+    tail_start,
+)
+
 LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/:—–]*[A-Za-z0-9%]|[A-Za-z0-9]")
 RANGE = re.compile(r"\d[—–-]\d")
-# Full-width marks whose glyph sits at the start (closing) or end (opening) of the em box.
-CLOSING = set("，。、；：？！）」』”’》〉】〕")
-OPENING = set("（「『“‘《〈【〔")
 QUOTES = set("“”‘’")  # no break beside them in Pango (UAX #14 QU) unless a <wbr> allows it
-PUNCT = set("—…·–-.,;:!?%")  # go with the character before them, like closing marks
-MAX_BOUND_RUN = 12  # longest Latin run bound with the character before it
-LATIN_CHAR = re.compile(r"[A-Za-z0-9.%+\-/:—–]")
 
 
 DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
@@ -111,31 +115,9 @@ def _marks(out: list[str], at: int, opens: set[int], closes: set[int], text: str
 
 
 def _tail_start(text: str) -> int | None:
-    """Offset where the last two characters begin (a Latin run counts as one), or None.
-
-    Trailing punctuation goes with them; nothing is bound in a text of fewer than three.
-    """
-    units = 0
-    i = len(text)
-    while i > 0:
-        char = text[i - 1]
-        if char.isspace():
-            return None  # a space is a break anyway: leave the line to Pango
-        if LATIN_CHAR.match(char):
-            run_end = i
-            while i > 0 and LATIN_CHAR.match(text[i - 1]):
-                i -= 1
-            if run_end - i > MAX_BOUND_RUN:
-                return None  # a long run breaks by itself (overflow-wrap): never bind it
-            units += 1
-        else:
-            i -= 1
-            units += char not in CLOSING and char not in PUNCT
-        if units == 2:
-            while i > 0 and text[i - 1] in OPENING:
-                i -= 1
-            return i
-    return None
+    """Offset where the last two characters begin (``core.typerules.tail_start``, the rule the
+    engine binds a paragraph's end by), or None after a trailing space (a break anyway)."""
+    return None if text[-1:].isspace() else tail_start(text)
 
 
 def ref(text: str, *, han_before: bool = False) -> Markup:
