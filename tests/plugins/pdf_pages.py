@@ -223,3 +223,9 @@ def break_faults(pdf: bytes, book, book_html: str) -> list[str]:
         faults += [f"page {page}: the badge {text!r} is not on the line of its labels"
                    for page, text in badges_alone(pdf, items)]
     return faults
+
+
+def on_paper(text: str, paper: str) -> str:
+    """A brief's text with its ``paper:`` set to ``paper``."""
+    text = re.sub(r"(?m)^paper: .*\n", "", text)
+    return re.sub(r"(?m)^(date: .*)$", rf"\1\npaper: {paper}", text, count=1)

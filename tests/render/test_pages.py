@@ -21,9 +21,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from plugins.example import BRIEFS_DIR
 from plugins.lanwan import LONG_NAMES, lanwan, lanwan_renderer  # noqa: F401  (fixtures)
-from plugins.pdf_pages import break_faults, lines, lone_rows, norm, stranded, text_block
+from plugins.pdf_pages import break_faults, lines, lone_rows, norm, on_paper, stranded, text_block
 
 from briefbook.brief import json_schema
 from briefbook.project.config import Paper
@@ -38,12 +37,6 @@ EPSILON_PT = 0.05
 #: how far a justified line of mixed text may overshoot the measure (the justification's
 #: rounding, 0.14 pt at most seen): still inside the rule to the eye
 OVERSHOOT_PT = 0.25
-
-
-def on_paper(text: str, paper: str) -> str:
-    """A brief's text with its ``paper:`` set to ``paper``."""
-    text = re.sub(r"(?m)^paper: .*\n", "", text)
-    return re.sub(r"(?m)^(date: .*)$", rf"\1\npaper: {paper}", text, count=1)
 
 
 def page_count(pdf: bytes) -> int:
@@ -193,7 +186,7 @@ def test_a_note_is_one_sided_with_equal_margins(example_pdfs):
 @pytest.mark.slow
 @pytest.mark.parametrize("book", ["lanwan", "full-book"])
 def test_a5_table_keeps_names_whole_and_inside_the_rule(lanwan_renderer, lanwan, renderer,  # noqa: F811
-                                                        write_brief, book):
+                                                        example_on_paper, book):
     if book == "lanwan":
         path = lanwan.briefs_dir / "book-A5.yaml"
         path.write_text(on_paper((lanwan.briefs_dir / "book.yaml").read_text(encoding="utf-8"),
@@ -201,9 +194,7 @@ def test_a5_table_keeps_names_whole_and_inside_the_rule(lanwan_renderer, lanwan,
         pdf = lanwan_renderer.render(path)
         names = LONG_NAMES
     else:
-        text = (BRIEFS_DIR / "full-book.yaml").read_text(encoding="utf-8")
-        path = write_brief(on_paper(text, "A5"))
-        pdf = renderer.render(path)
+        path, pdf = example_on_paper("full-book", "A5")
         names = [row.label for row in renderer.book(path).table]
     design = BOOK_TYPE["A5"]
     width = design.size_mm[0] * MM
@@ -222,17 +213,10 @@ def test_a5_table_keeps_names_whole_and_inside_the_rule(lanwan_renderer, lanwan,
 
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", ["A4", "A5", "B5", "16K"])
-def test_example_books_break_where_a_typesetter_would(renderer, example_pdfs, write_brief,
-                                                      paper):
+def test_example_books_break_where_a_typesetter_would(renderer, example_on_paper, paper):
     faults = []
     for name in (*BOOKS, "note-grassroots-a5") if paper == "A4" else BOOKS:
-        source = BRIEFS_DIR / f"{name}.yaml"
-        if paper == "A4":
-            path, pdf = source, example_pdfs[name]
-        else:
-            path = write_brief(on_paper(source.read_text(encoding="utf-8"), paper),
-                               f"{name}-{paper}.yaml")
-            pdf = renderer.render(path)
+        path, pdf = example_on_paper(name, paper)
         book = renderer.book(path)
         faults += [f"{name} on {book.paper}: {fault}"
                    for fault in break_faults(pdf, book, renderer.html(book))]

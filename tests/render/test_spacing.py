@@ -13,14 +13,12 @@ import ctypes
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-import yaml
 
 from briefbook.core import typerules
 from briefbook.core.typerules import BREAK_GAP as ZW
 from briefbook.core.typerules import JOIN as WJ
 from briefbook.render.engine import justify
 from briefbook.render.engine.bridge import finish_runs
-from plugins.example import BRIEFS_DIR
 from plugins.stretch import line_stretches
 
 SIZE = 10.5  # pt: the body type of the page below
@@ -184,19 +182,15 @@ LOOSEST = 0.15
 
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", ["A4", "A5", "B5"])
-def test_no_line_of_the_examples_is_loose(example_pdfs, renderer, write_brief, paper):
+def test_no_line_of_the_examples_is_loose(example_pdfs, example_on_paper, paper):
     """The largest stretch between Han characters, line by line (benchmarks/loose_lines.py
     prints the same measure for every example): on A4 every example, on A5 and B5 the two
     books (the issue found B5 p13 and p23 and A5 p30 of the full book letter-spaced)."""
     if paper == "A4":
         pdfs = dict(example_pdfs)
     else:
-        pdfs = {}
-        for name in ("full-book", "topic-public-health"):
-            data = yaml.safe_load((BRIEFS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
-            path = write_brief(yaml.safe_dump({**data, "paper": paper}, allow_unicode=True),
-                               f"{name}-{paper}.yaml")
-            pdfs[name] = renderer.render(path)
+        pdfs = {name: example_on_paper(name, paper)[1]
+                for name in ("full-book", "topic-public-health")}
     loose = [(name, line.page, line.stretch, line.text[:30]) for name, pdf in pdfs.items()
              for line in line_stretches(pdf) if line.stretch > LOOSEST]
     assert not loose, loose
