@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from plugins.cli import run_in_process as run
 from plugins.example import copy_project
 
-from briefbook.cli import main
 from briefbook.corpus import load_project_corpus
 from briefbook.corpus.store import LOCK_FILE, read_lock
 from briefbook.project import Project, load_project
@@ -35,16 +35,6 @@ ARTICLE = """\
 ARTICLE_ID = "qsxb-2025-03-02"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the command as a user does: exit code, stdout, stderr (never a traceback)."""
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err and "internal error" not in out.err, out.err
-    return code, out.out, out.err
 
 
 def _state(project: Project) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from plugins.cli import run_in_process as run
 from plugins.cli import run_cli, snapshot
 from plugins.example import copy_project
 from plugins.hewan import ARTICLE_ID, LATER, LATER_ID
@@ -25,7 +26,6 @@ from plugins.hewan import ARTICLE_ID, LATER, LATER_ID
 import briefbook.core.filegroup as filegroup
 from briefbook.brief.check import CORPUS_LISTS
 from briefbook.brief.schema import Section
-from briefbook.cli import main
 from briefbook.core.errors import BriefbookError
 from briefbook.corpus import load_project_corpus
 from briefbook.corpus.defects import Repair
@@ -41,16 +41,6 @@ from briefbook.project import load_project
 NEW_ID = "hw-2025-04-08"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    """The command in this process (for injected failures): exit code, stdout, stderr."""
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err and "internal error" not in out.err, out.err
-    return code, out.out, out.err
 
 
 def _only_ids_changed(before: dict[str, bytes], after: dict[str, bytes], old: str, new: str,

@@ -14,18 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefbook.cli import main
+from plugins.cli import run_in_process as run
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    out = capsys.readouterr()
-    assert "Traceback" not in out.err and "internal error" not in out.err, out.err
-    return code, out.out, out.err
 
 
 @pytest.fixture

@@ -91,3 +91,18 @@ def run_cli_on_a_terminal(*args, timeout: float = 120, columns: int = 100
             os.close(follower)
     result = subprocess.CompletedProcess(proc.args, proc.returncode, out.decode(), "")
     return result, b"".join(chunks).decode("utf-8", "replace")
+
+
+def run_in_process(capsys, *args: str) -> tuple[int, str, str]:
+    """The command run in this process, as a user does (for tests that inject failures with
+    monkeypatch): exit code, stdout, stderr; never a traceback or an internal error."""
+    from briefbook.cli import main
+
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "internal error" not in out.err, out.err
+    return code, out.out, out.err

@@ -11,7 +11,6 @@ quoted corpus paragraphs must come out of each extractor exactly as written, lin
 
 from __future__ import annotations
 
-import ctypes
 import io
 import re
 import subprocess
@@ -19,7 +18,6 @@ from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 import yaml
 from PIL import Image, ImageChops
@@ -29,6 +27,7 @@ from briefbook.render import Renderer
 from briefbook.render.engine.bridge import finish_runs
 from briefbook.render.engine.runs import TAG
 from plugins.example import BRIEFS_DIR, CORPUS_DIR, copy_project
+from plugins.pdf_text import placed_chars
 
 #: Text written for this test: each paragraph mixes Han with the Latin runs the quarter-em
 #: spaces (dates, decimals, percentages, ranges, words); the last is long enough to be set as
@@ -163,18 +162,7 @@ def test_no_run_mark_is_left_and_pages_are_unchanged(renderer, mixed_book, tmp_p
     # sub-pixel position can round the other way (pdfium, which snaps each text object to its
     # pixel grid, shows it most).
     def origins(pdf: bytes) -> list[tuple[int, str, float, float]]:
-        found = []
-        document = pdfium.PdfDocument(pdf)
-        for number, page in enumerate(document):
-            text = page.get_textpage()
-            for i in range(text.count_chars()):
-                char = text.get_text_range(i, 1)
-                if char.strip():
-                    x, y = ctypes.c_double(), ctypes.c_double()
-                    pdfium_c.FPDFText_GetCharOrigin(text.raw, i, x, y)
-                    found.append((number, char, x.value, y.value))
-        document.close()
-        return found
+        return [(c.page, c.char, c.x, c.y) for c in placed_chars(pdf)]
 
     before, after = origins(raw), origins(bridged)
     assert [c[:2] for c in before] == [c[:2] for c in after]

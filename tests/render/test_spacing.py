@@ -8,10 +8,7 @@ positions read by pypdfium2. The texts are written for these tests.
 
 from __future__ import annotations
 
-import ctypes
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 import pytest
 
 from briefbook.core import typerules
@@ -19,6 +16,7 @@ from briefbook.core.typerules import BREAK_GAP as ZW
 from briefbook.core.typerules import JOIN as WJ
 from briefbook.render.engine import justify
 from briefbook.render.engine.bridge import finish_runs
+from plugins.pdf_text import placed_chars
 from plugins.stretch import line_stretches
 
 SIZE = 10.5  # pt: the body type of the page below
@@ -28,19 +26,7 @@ PAGE = ('<html lang="zh-Hans"><body class="paper-a4"><div style="width: {width}e
 
 def chars(pdf: bytes) -> list[tuple[int, str, float, float, float]]:
     """(page, char, origin x, baseline y, right edge of its advance) of every printed char."""
-    found = []
-    document = pdfium.PdfDocument(pdf)
-    for number, page in enumerate(document):
-        text = page.get_textpage()
-        for i in range(text.count_chars()):
-            char = text.get_text_range(i, 1)
-            if char.strip():
-                x, y = ctypes.c_double(), ctypes.c_double()
-                pdfium_c.FPDFText_GetCharOrigin(text.raw, i, x, y)
-                right = text.get_charbox(i, loose=True)[2]
-                found.append((number, char, x.value, y.value, right))
-    document.close()
-    return found
+    return [(c.page - 1, c.char, c.x, c.y, c.right) for c in placed_chars(pdf)]
 
 
 def lines(pdf: bytes) -> list[str]:
