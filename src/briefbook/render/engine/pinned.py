@@ -11,7 +11,9 @@ WeasyPrint against the pin once per process and, on that version only, installs 
   WeasyPrint's own text (no element per gap);
 - ``runs.patch``: each run of text on a line marked with its characters (``bridge`` finishes it);
 - ``pagebudget.patch``: layout stops past ``MAX_LAYOUT_PAGES`` pages;
-- ``tags.patch``: structure names for the tagged PDF/UA variant (used only when it is written).
+- ``tags.patch``: structure names for the tagged PDF/UA variant (used only when it is written);
+- ``shortcuts.patch``: WeasyPrint's own work done once (a line drawn from the layout that
+  measured it, intrinsic widths kept per render, normal flow without a scan): the same bytes.
 
 On any other version WeasyPrint is left untouched, ``install()`` returns False, and the page
 baselines in tests/ fail loudly so the change is seen.
@@ -23,12 +25,13 @@ import functools
 
 import weasyprint
 
-from briefbook.render.engine import justify, pagebudget, runs, spacing, tags
+from briefbook.render.engine import justify, pagebudget, runs, shortcuts, spacing, tags
 
 PINNED_WEASYPRINT = "70.0"
 
 #: every patch, in the order they are installed
-PATCHES = (justify.patch, spacing.patch, runs.patch, pagebudget.patch, tags.patch)
+PATCHES = (justify.patch, spacing.patch, runs.patch, pagebudget.patch, tags.patch,
+           shortcuts.patch)
 
 
 @functools.cache

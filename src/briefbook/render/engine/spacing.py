@@ -47,6 +47,10 @@ from briefbook.core import typerules
 GAP_EM = 0.25
 #: Where a style keeps the lines whose last mark is set half-width (``compress_end``).
 _COMPRESSED = "_briefbook_compressed_ends"
+#: Where a layout keeps the compressed end its rules were added with (``rules_unchanged``).
+_RULED_END = "_briefbook_ruled_end"
+#: Set on a layout whose markers have their drawing widths (``exact_empty_widths``).
+_EXACT = "_briefbook_exact"
 #: Pango units per point, and the unit WeasyPrint 70.0 writes an empty glyph's width in.
 _EMPTY_SCALE = 1000 / 1024
 
@@ -230,6 +234,12 @@ def _compressed_end(layout) -> int | None:
     return len(stripped) - 1
 
 
+def rules_unchanged(layout) -> bool:
+    """Whether ``layout`` holds the rules its text would get if it were set now: whether its
+    line became, or stopped being, a compressed one (``compress_end``) since it was set."""
+    return layout.__dict__.get(_RULED_END, -1) == _compressed_end(layout)
+
+
 def add_rules(layout) -> bool:
     """Add the gaps and the half-width marks of ``layout.text`` to its Pango attributes;
     whether there were any."""
@@ -267,7 +277,10 @@ def add_rules(layout) -> bool:
 def exact_empty_widths(layout) -> None:
     """Give each empty glyph (a marker) of the layout's first line its width in the unit
     WeasyPrint 70.0's ``draw_first_line`` writes it in, so the gap prints as wide as Pango
-    laid it out."""
+    laid it out. Once per text set: a layout drawn again (``engine.shortcuts``) keeps them."""
+    if layout.__dict__.get(_EXACT):
+        return
+    layout.__dict__[_EXACT] = True
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)  # as draw_first_line
     line, _ = layout.get_first_line()
     run = line.runs
@@ -296,7 +309,9 @@ def patch() -> None:
         if self.__dict__.get("_ruled"):
             _fresh_attributes(self)
         set_text(self, text, justify)
+        self.__dict__.pop(_EXACT, None)  # a new text: Pango lays it out again, widths and all
         self._ruled = add_rules(self) or bool(justify and self.justification_spacing)
+        self.__dict__[_RULED_END] = _compressed_end(self)
 
     def draw_first_line_exact(stream, textbox, *args, **kwargs):
         layout = textbox.pango_layout
