@@ -146,6 +146,11 @@ def finish_runs(pdf_bytes: bytes, *, bridge: bool = True) -> bytes:
             changed |= _finish_page(pdf, page, clones, widths, bridge)
         if not changed:
             return pdf_bytes
+        for copies in clones.values():  # each copy's /W, once all its glyphs are known
+            for _name, type0, copy_widths in copies:
+                type0.DescendantFonts[0].W = pikepdf.Array(
+                    [item for key in sorted(copy_widths)
+                     for item in (key, pikepdf.Array([copy_widths[key]]))])
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
@@ -199,19 +204,24 @@ def _bridge_lines(pdf, lines: list[bytes], fonts, clones,
     """Line number → the lines that replace it: each show of a run with a gap to carry."""
     tables: dict[bytes, _FontWidths | None] = {}
     open_runs: list[list[_Show] | None] = []
+    in_runs = 0  # how many of open_runs are runs (not None)
     shows: list[_Show] = []
     font, size_text, size, x, y, scale = None, b"", 0.0, None, 0.0, 1.0
     for index, line in enumerate(lines):
         tail = line[-3:]
         if line == b"BDC":
-            open_runs.append([] if index >= 2 and lines[index - 2] == _RUN_TAG else None)
+            is_run = index >= 2 and lines[index - 2] == _RUN_TAG
+            open_runs.append([] if is_run else None)
+            in_runs += is_run
         elif line == b"BMC":
             open_runs.append(None)
         elif line == b"EMC":
             if open_runs:
                 run = open_runs.pop()
-                if run:
-                    _join(run)
+                if run is not None:
+                    in_runs -= 1
+                    if run:
+                        _join(run)
         elif tail == b" Tf":
             match = _TF.fullmatch(line)
             font, size_text, size = (match.group(1), match.group(2), float(match.group(2))) \
@@ -224,7 +234,7 @@ def _bridge_lines(pdf, lines: list[bytes], fonts, clones,
                 b"T*", b"'", b'"'):
             x = None  # WeasyPrint places each show with Tm and sets no spacing: not bridged
         elif tail in (b" TJ", b" Tj") and x is not None and font is not None and scale \
-                and any(run is not None for run in open_runs):
+                and in_runs:
             if font not in tables:
                 name = "/" + font.decode()
                 tables[font] = _widths_of(fonts[name], widths) if name in fonts else None
@@ -333,10 +343,7 @@ def _clone(pdf, fonts, font_name: str, wanted: dict[int, float], clones) -> str:
         found = (f"{font_name}w{len(copies)}", pdf.make_indirect(head), fresh)
         copies.append(found)
     name, type0, widths = found
-    if any(cid not in widths for cid in wanted):
-        widths.update(wanted)
-        type0.DescendantFonts[0].W = pikepdf.Array(
-            [item for key in sorted(widths) for item in (key, pikepdf.Array([widths[key]]))])
+    widths.update(wanted)  # its /W is written when every page is done (finish_runs)
     if name not in fonts:
         fonts[name] = type0
     return name
