@@ -18,6 +18,7 @@ from importlib import import_module
 import typer
 
 from briefbook import __version__
+from briefbook.core.collector import leave_to_the_exit
 from briefbook.core.errors import BriefbookError, shown_message
 
 app = typer.Typer(
@@ -90,3 +91,6 @@ def main(argv: list[str] | None = None) -> None:
             raise
         fail(f"internal error: {type(exc).__name__}: {exc}\n"
              "  this is a bug in briefbook; rerun with BRIEFBOOK_DEBUG=1 for the traceback", 70)
+    finally:
+        if argv is None:  # the program (not a caller in this process): it ends now
+            leave_to_the_exit()

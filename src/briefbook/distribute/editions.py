@@ -269,11 +269,16 @@ class Stamper:
 
     def __init__(self, base: bytes):
         # imported here: WeasyPrint and the render engine cost ~1 s; a readers list with
-        # mistakes is refused (read_readers) before they load
+        # mistakes is refused (read_readers) before they load. The engine first: it imports
+        # WeasyPrint with its libraries opened by name (engine.libraries)
+        from briefbook.render.engine import libraries
+
+        libraries.load()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         from briefbook.render.engine.fetcher import AssetFetcher
+        from briefbook.render.engine.pdf import remove_at_exit
 
         self.base = base
         self.reader = PdfReader(io.BytesIO(base))  # parsed once, cloned for every copy
@@ -285,6 +290,7 @@ class Stamper:
             size=MARK_FONT_PT)
         self.stylesheet = CSS(string=css, base_url=str(resources.TEMPLATES_DIR) + "/",
                               font_config=self.font_config, url_fetcher=self.fetcher)
+        remove_at_exit(self.font_config)
 
     def sheet(self, marks: Sequence[str]) -> bytes:
         """One page per mark; nothing else on the pages. Its fonts cover exactly ``marks``."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,7 @@ class PdfWriter:
             self.fonts = CSS(string=font_face_css(), font_config=self.font_config,
                              url_fetcher=self.fetcher)
         raise_on_warnings(warnings, self.fetcher, where="bundled fonts")
+        remove_at_exit(self.font_config)
         self.stylesheets = [self.fonts]
         #: the project stylesheet's generated content, counted against each book before layout
         self.generated = GeneratedText.of(project_stylesheet)
@@ -122,6 +125,15 @@ class PdfWriter:
         if self.generated is not None:
             self.generated.check(document.wrapper_element)
         return document.render(stylesheets=stylesheets, font_config=self.font_config)
+
+
+def remove_at_exit(font_config: FontConfiguration) -> None:
+    """WeasyPrint copies each font face it loads into a folder of its own, removed when the
+    configuration is collected; remove it at the process's exit too, where the configuration
+    may be left uncollected (``core.collector.leave_to_the_exit``)."""
+    folder = getattr(font_config, "_folder", None)
+    if folder is not None:
+        weakref.finalize(font_config, shutil.rmtree, folder, True)
 
 
 def raise_on_warnings(warnings: list[str], fetcher: AssetFetcher, *, where: str) -> None:
