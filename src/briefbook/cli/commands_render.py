@@ -27,9 +27,7 @@ from briefbook.distribute.outputs import (
     render_targets,
 )
 from briefbook.distribute.signing import key_from_options, sign_bytes
-from briefbook.doctor import findings
 from briefbook.project.config import project_json_schema
-from briefbook.scaffold import init_project
 
 
 @app.command()
@@ -60,7 +58,6 @@ def render(
     targets = render_targets(briefs, output_format, output=output, out_dir=out_dir)
     # imported here: the render stage loads WeasyPrint (~1 s); `briefbook --help` must not
     from briefbook.render import Renderer, render_to_file
-    from briefbook.render.formats.html_edition import render_html_to_file
 
     variant = pdf_variant.value if pdf_variant is not None else None  # the render stage's str
     jobs = jobs or available_cores()
@@ -75,6 +72,9 @@ def render(
                 found = project_for(project, brief)
                 renderer = renderers.setdefault(found.root, Renderer(found))
                 if output_format is OutputFormat.HTML:
+                    # imported here: its font subsetting (uharfbuzz) only for this format
+                    from briefbook.render.formats.html_edition import render_html_to_file
+
                     pdf = render_html_to_file(brief, target, renderer)
                 elif key is None:
                     pdf = render_to_file(brief, target, renderer, variant=variant, jobs=jobs)
@@ -135,6 +135,8 @@ def init(folder: Annotated[Path, typer.Argument(help="new project folder (missin
          ] = False,
          ) -> None:
     """Start a project: briefbook.yaml, an example article, its metrics and a brief."""
+    from briefbook.scaffold import init_project  # imported here: only `init` needs it
+
     made = init_project(folder, title=title, bare=bare)
     typer.echo(f"created project {made.root}")
     if bare:
@@ -148,6 +150,8 @@ def init(folder: Annotated[Path, typer.Argument(help="new project folder (missin
 def doctor(quiet: Annotated[bool, typer.Option(
         "--quiet", help="print only problems")] = False) -> None:
     """Check that this machine can render: libraries, versions, fonts."""
+    from briefbook.doctor import findings  # imported here: only `doctor` needs it
+
     results = findings()
     for f in results:
         if quiet and f.ok:
