@@ -1,5 +1,6 @@
-"""The garbage collector kept to a block's own objects, and a program that leaves its garbage to
-its exit without leaving files behind (core/collector.py)."""
+"""The garbage collector around forks — without keeping garbage frozen from one render to the
+next — and a program that leaves its garbage to its exit without leaving files behind
+(core/collector.py)."""
 
 import gc
 import os
@@ -7,7 +8,7 @@ import subprocess
 import sys
 import weakref
 
-from briefbook.core.collector import only_new_objects
+from briefbook.core.collector import shared_with_children
 from plugins.example import BRIEFS_DIR
 
 
@@ -18,21 +19,17 @@ class Node:
         self.other = self
 
 
-def test_objects_alive_at_the_start_are_frozen_for_the_block_only():
+def test_what_is_alive_at_the_start_is_frozen_for_the_block_only():
     assert gc.get_freeze_count() == 0
     before = Node()
-    with only_new_objects():
-        frozen = gc.get_freeze_count()
-        assert frozen > 0
-        with only_new_objects():  # nested: left to the outer block
-            assert gc.get_freeze_count() == frozen
-        assert gc.get_freeze_count() == frozen
+    with shared_with_children():
+        assert gc.get_freeze_count() > 0
         assert before.other is before
     assert gc.get_freeze_count() == 0
 
 
 def test_garbage_made_in_the_block_is_collected_in_it():
-    with only_new_objects():
+    with shared_with_children():
         made = Node()
         watch = weakref.ref(made)
         del made
@@ -40,14 +37,19 @@ def test_garbage_made_in_the_block_is_collected_in_it():
         assert watch() is None
 
 
-def test_garbage_dropped_from_before_the_block_is_collected_after_it():
+def test_garbage_frozen_by_one_block_is_collected_by_the_next():
+    """A long-lived process (a build, the preview) renders again and again: what one block
+    froze and let go of must not stay frozen at every later block, uncollected."""
+    with shared_with_children():
+        pass
     earlier = Node()
     watch = weakref.ref(earlier)
-    with only_new_objects():
+    with shared_with_children():  # frozen with the block: not garbage yet
         del earlier
         gc.collect()
-    gc.collect()
-    assert watch() is None
+        assert watch() is not None  # frozen: the collector does not see it
+    with shared_with_children():  # the next block collects it before freezing
+        assert watch() is None
 
 
 def test_a_render_from_the_command_line_leaves_no_temporary_folder(tmp_path):

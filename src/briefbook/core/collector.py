@@ -1,16 +1,15 @@
-"""Python's cyclic garbage collector, kept to the objects a block of work makes.
+"""Python's cyclic garbage collector around forks and at the program's end.
 
-Takes: a block of work (``only_new_objects()`` is a context manager). Gives: the block run with
-every object alive at its start left out of the collector's passes (``gc.freeze``), and put
-back when it ends; nested blocks leave it to the outermost.
+Takes: a block of work that forks children (``shared_with_children()``, a context manager), or
+the end of the command line's work (``leave_to_the_exit()``). Gives:
 
-Why: a render makes some hundred thousand objects, and the collector's full passes, triggered
-by that growth, also walk everything alive before it — the imported modules, the project's
-corpus and catalog, the fonts' configuration, a long-lived process's earlier work. In a warm
-render of the full book those passes took about a sixth of the time, half of it walking what
-the render did not make. Nothing is lost: the frozen objects are not garbage while the block
-runs (they were alive at its start and what the block drops is collected when they return),
-and what the block makes is collected as before, so memory stays as it was (``make bench``).
+- the block run with every object alive at its start out of the collector's passes
+  (``gc.freeze``), so neither this process nor its forked children touch those objects'
+  headers (which would copy each memory page they share), and put back when it ends. Garbage
+  frozen with them — an earlier render's document, say — would stay frozen at every later
+  block in a long-lived process (a build, the preview: 22 MB more per parallel render of the
+  full book, measured); so the next block starts with a full collection, once;
+- the process's garbage left to its exit (``leave_to_the_exit``).
 """
 
 from __future__ import annotations
@@ -19,23 +18,23 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-_depth = 0
+#: whether garbage may have been frozen with what a block left alive (``shared_with_children``)
+_frozen_garbage = False
 
 
 @contextlib.contextmanager
-def only_new_objects() -> Iterator[None]:
-    """Run the block with the objects alive at its start out of the collector's passes."""
-    global _depth
-    if _depth:
-        yield
-        return
-    _depth += 1
+def shared_with_children() -> Iterator[None]:
+    """Run the block (which forks) with what is alive at its start out of the collector's
+    passes, in this process and in the children."""
+    global _frozen_garbage
+    if _frozen_garbage:  # what an earlier block froze and let go of: collect it now, once
+        gc.collect()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
-        _depth -= 1
+        _frozen_garbage = True
 
 
 def leave_to_the_exit() -> None:

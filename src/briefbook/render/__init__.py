@@ -40,7 +40,6 @@ from briefbook.brief.check import Sizes
 from briefbook.brief.schema import Brief
 from briefbook.charts.svgcheck import MAX_BYTES as MAX_SVG_BYTES
 from briefbook.charts.svgcheck import plain_svg
-from briefbook.core.collector import only_new_objects
 from briefbook.core.coverage import check_coverage
 from briefbook.core.errors import BriefbookError
 from briefbook.core.fileio import write_atomic
@@ -219,18 +218,17 @@ class Renderer:
         from briefbook.render.formats import archival
 
         archival.check_variant(variant)
-        with only_new_objects():  # the collector walks what the render makes, not the project
-            book, html, charts = self.prepare(brief_path)
-            options: dict[str, Any] = {}
-            if variant is not None:
-                catalog = self.catalog.as_of(dt.date.fromisoformat(book.as_of_iso))
-                files = archival.provenance_files(brief_path, book, catalog, self.corpus,
-                                                  self.project.events_by_id)
-                options = archival.write_options(variant, files, book)
-            pdf = self.write_keeping_footnotes(html, charts, where=str(brief_path),
-                                               options=options, jobs=jobs)
-            pdf = finish_runs(pdf, bridge=variant in archival.BRIDGED_VARIANTS)
-            return pdf if variant is None else archival.finish(variant, pdf)
+        book, html, charts = self.prepare(brief_path)
+        options: dict[str, Any] = {}
+        if variant is not None:
+            catalog = self.catalog.as_of(dt.date.fromisoformat(book.as_of_iso))
+            files = archival.provenance_files(brief_path, book, catalog, self.corpus,
+                                              self.project.events_by_id)
+            options = archival.write_options(variant, files, book)
+        pdf = self.write_keeping_footnotes(html, charts, where=str(brief_path), options=options,
+                                           jobs=jobs)
+        pdf = finish_runs(pdf, bridge=variant in archival.BRIDGED_VARIANTS)
+        return pdf if variant is None else archival.finish(variant, pdf)
 
     def write_keeping_footnotes(self, html: str, charts: Charts, *, where: str,
                                 options: Mapping[str, Any] | None = None,

@@ -27,7 +27,7 @@ a clear error. Children are killed with their parent (PDEATHSIG) and never outli
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from briefbook.core.collector import shared_with_children
 from briefbook.core.errors import BriefbookError
 from briefbook.core.proc import signals_held, start_worker
 from briefbook.render.layout.chapters import (
@@ -283,12 +284,17 @@ def _run_all(writer: Writer, tasks: Sequence[tuple[Any, ...]], *, jobs: int,
 
     if not tasks:
         return []
+    # What exists now is shared with the children page by page: keep the collector from
+    # touching it (which would copy every page in both processes).
+    with shared_with_children() if len(tasks) > 1 else contextlib.nullcontext():
+        return _gather(work, tasks, where=where)
+
+
+def _gather(work: Callable[[tuple[Any, ...]], Laid], tasks: Sequence[tuple[Any, ...]], *,
+            where: str) -> list[Laid]:
+    """The first task laid out in this process, the others in forked children."""
     context = multiprocessing.get_context("fork")
-    children = []
-    if len(tasks) > 1:
-        # What exists now is shared with the children page by page: keep the collector from
-        # touching it (which would copy every page in both processes).
-        gc.freeze()
+    children: list[tuple[Any, Connection]] = []
     try:
         with signals_held():
             for task in tasks[1:]:
@@ -318,7 +324,6 @@ def _run_all(writer: Writer, tasks: Sequence[tuple[Any, ...]], *, jobs: int,
             if child.is_alive():
                 child.kill()
             child.join()
-        gc.unfreeze()
 
 
 def _child(send: Connection, work: Callable[[tuple[Any, ...]], Laid], task: tuple[Any, ...],
