@@ -227,6 +227,29 @@ def test_pledged_vs_reported_without_comparable_numbers_is_a_sentence(renderer):
 # ---- defects: footnotes --------------------------------------------------------------------
 
 @pytest.mark.slow
+def test_the_pages_laid_out_tell_where_footnotes_land_as_the_pdf_does(renderer):
+    """The renderer checks its own page boxes (footnote_pages_in), lint the PDF
+    (footnote_pages): on the full book written in one pass, with footnotes pushed off their
+    call's page, both give every call's page and every footnote's."""
+    from briefbook.render.layout.footnotes import (
+        footnote_pages,
+        footnote_pages_in,
+        numbers_off_their_page_in,
+    )
+
+    book = renderer.book(BRIEFS_DIR / "full-book.yaml")
+    charts = renderer.charts(book)
+    with renderer.writer.strict("test", generated=charts):
+        document = renderer.writer.layout(renderer.html(book))
+        one_pass = document.write_pdf()
+    calls, notes = footnote_pages_in(document.pages)
+    assert (calls, notes) == footnote_pages(one_pass)
+    off = numbers_off_their_page_in(document.pages)
+    assert off and off == {n for n in calls if notes[n] != calls[n]}
+    assert len(calls) == sum(len(s.quotes) for s in book.sections)
+
+
+@pytest.mark.slow
 def test_footnote_on_a_later_page_is_found_by_lint_and_avoided_by_the_renderer(
         renderer, example_pdfs):
     """The full book, written in one pass, has footnotes on the page after their call (quotes

@@ -1,20 +1,32 @@
 """Where footnotes land: each footnote's page against the page of its call.
 
-Takes: PDF bytes. Gives: footnote number → page of its call and → page of the footnote,
-read from pypdfium2's text boxes (only pypdfium2: the renderer uses this after every render,
-see ``render.Renderer.render``). A call is a run of digits set smaller than, and raised
-above, the character before it; a footnote is a line starting "N. " set no more than a
-quarter larger than the calls (numbered lists and table cells are larger still).
+Takes: PDF bytes, or a laid-out document's pages. Gives: footnote number → page of its call
+and → page of the footnote.
+
+- From a PDF (``footnote_pages``, ``footnotes_off_their_page``: the PDF lint, any PDF), read
+  from pypdfium2's text boxes. A call is a run of digits set smaller than, and raised above,
+  the character before it; a footnote is a line starting "N. " set no more than a quarter
+  larger than the calls (numbered lists and table cells are larger still).
+- From the pages WeasyPrint laid out (``footnote_pages_in``, ``numbers_off_their_page_in``:
+  the renderer, after every layout, see ``layout.write``): a call is a ``::footnote-call``
+  box, its number the text it shows, and its footnote is the box of the same element in a
+  page's footnote area. The same answer without writing or reading a PDF: the renders check
+  their own pages this way, and never load pypdfium2 (tests/render/test_layout.py compares
+  the two on the full book, written in one pass with footnotes off their pages and rendered).
 """
 
 from __future__ import annotations
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 
 def footnote_pages(pdf_bytes: bytes) -> tuple[dict[int, int], dict[int, int]]:
     """Footnote number → page of its call, and → page where the footnote is printed."""
+    # imported here: only a PDF read back needs pdfium; a render checks its own boxes
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     calls: dict[int, int] = {}
     call_sizes: list[float] = []
     candidates: list[tuple[int, int, float]] = []  # "N. " at a line start: number, page, size
@@ -70,8 +82,53 @@ class _Sizes(dict):
         self.raw = raw
 
     def __missing__(self, index: int) -> float:
+        import pypdfium2.raw as pdfium_c  # imported with pypdfium2 in footnote_pages
+
         size = self[index] = pdfium_c.FPDFText_GetFontSize(self.raw, index)
         return size
+
+
+#: what ends the tag of a footnote call's box (WeasyPrint 70: ``<tag>::footnote-call``)
+CALL_TAG = "::footnote-call"
+
+
+def footnote_pages_in(pages: Iterable[Any]) -> tuple[dict[int, int], dict[int, int]]:
+    """Footnote number → page of its call, and → page where the footnote is printed, from the
+    pages of a laid-out WeasyPrint document (``Document.pages``), counted from 1."""
+    calls: dict[int, int] = {}
+    call_of: dict[Any, int] = {}  # the footnote's element → its number
+    printed: dict[Any, int] = {}  # an element in a footnote area → the first page it is on
+    for page_number, page in enumerate(pages, start=1):
+        for area in page._page_box.children:
+            if type(area).__name__ == "FootnoteAreaBox":
+                for box in _descendants(area):
+                    printed.setdefault(getattr(box, "element", None), page_number)
+            else:
+                for box in _descendants(area):
+                    if (getattr(box, "element_tag", None) or "").endswith(CALL_TAG):
+                        digits = "".join(c for c in _text(box) if c.isdigit())
+                        if digits:
+                            calls.setdefault(int(digits), page_number)
+                            call_of.setdefault(box.element, int(digits))
+    notes = {number: printed[element] for element, number in call_of.items()
+             if element in printed}
+    return calls, notes
+
+
+def numbers_off_their_page_in(pages: Iterable[Any]) -> set[int]:
+    """The numbers of the footnotes a laid-out document prints off their call's page."""
+    calls, notes = footnote_pages_in(pages)
+    return {n for n in calls if n in notes and notes[n] != calls[n]}
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def _text(box: Any) -> str:
+    return "".join(getattr(b, "text", "") for b in _descendants(box))
 
 
 def numbers_off_their_page(pdf_bytes: bytes) -> set[int]:

@@ -42,7 +42,7 @@ from briefbook.render.layout.chapters import (
     seam_css,
     split,
 )
-from briefbook.render.layout.footnotes import numbers_off_their_page
+from briefbook.render.layout.footnotes import numbers_off_their_page_in
 from briefbook.render.layout.notes import move_quotes_to_next_page
 from briefbook.render.layout.stitch import Piece, stitch, write_piece
 from briefbook.render.layout.writer import Charts, Writer
@@ -129,7 +129,7 @@ class IncrementalRenderer:
         if layout.piece is None:
             layout.piece = self._strict(
                 lambda: write_piece(layout.document, layout.pages, layout.targets), where)
-            layout.moved = tuple(sorted(numbers_off_their_page(layout.piece.pdf)))
+            layout.moved = tuple(sorted(numbers_off_their_page_in(layout.pages)))
         return layout.piece
 
     def layout_html(self, html: str, charts: Charts, *, where: str = "render") -> list[Layout]:

@@ -52,7 +52,7 @@ from briefbook.render.layout.chapters import (
     split,
 )
 from briefbook.render.layout.facts import LayoutFacts
-from briefbook.render.layout.footnotes import numbers_off_their_page
+from briefbook.render.layout.footnotes import numbers_off_their_page_in
 from briefbook.render.layout.stitch import Piece, stitch, write_piece
 from briefbook.render.layout.writer import Charts, Writer
 
@@ -118,8 +118,10 @@ def write_once(writer: Writer, cache: Path, html: str, charts: Charts, *, jobs: 
         return _whole_keeping_facts(writer, html, charts, chapters, facts, where=where)
     except NotSplittable:
         stats.whole = True
-        pdf = writer.write(html, charts, where=where, options=options)
-        return pdf, numbers_off_their_page(pdf)
+        with writer.strict(where, generated=charts or {}):
+            document = writer.layout(html)
+            pdf = document.write_pdf(**dict(options or {}))
+        return pdf, numbers_off_their_page_in(document.pages)
     return stitch([r.piece for r in laid]), {n for r in laid for n in r.moved}
 
 
@@ -197,7 +199,7 @@ def _whole_keeping_facts(writer: Writer, html: str, charts: Charts, chapters: li
     if starts == sorted(set(starts)) and starts[1:] and starts[1] > 1:
         counts = [b - a for a, b in pairwise([*starts, len(document.pages) + 1])]
         facts.put(_chapter_keys(facts, chapters), counts, anchor_pages, chapters)
-    return pdf, numbers_off_their_page(pdf)
+    return pdf, numbers_off_their_page_in(document.pages)
 
 
 def _run_seams(runs, chapters, counts, total, anchor_pages, css_text) -> list[str]:
@@ -273,7 +275,7 @@ def _lay_out_run(writer: Writer, html: str, seam: str, charts: Charts, targets: 
     if starts != sorted(starts) or len(set(starts)) != len(starts) or min(starts) < 0:
         raise NotSplittable("a chapter's first element is not at the start of its pages")
     return Laid(piece, tuple(starts), len(document.pages), tuple(page_of.items()),
-                tuple(sorted(numbers_off_their_page(piece.pdf))))
+                tuple(sorted(numbers_off_their_page_in(document.pages))))
 
 
 def _run_all(writer: Writer, tasks: Sequence[tuple[Any, ...]], *, jobs: int,
