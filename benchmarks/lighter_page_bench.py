@@ -126,6 +126,12 @@ def m(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def paired(olds: list[float], news: list[float]) -> str:
+    """The median of new ÷ old over runs made one after the other, and its range."""
+    ratios = [new / old for old, new in zip(olds, news, strict=True)]
+    return f"{m(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", default=LIGHTER_PAGE_BASE, help="the commit to compare with")
@@ -180,22 +186,24 @@ def report(args, work: Path, old_root: Path) -> None:
     print("| measurement | old | new | new ÷ old | ÷ Typst, old | ÷ Typst, new | goal |")
     print("|---|---|---|---|---|---|---|")
     for key, label in (("wall", "warm render, wall"), ("cpu", "warm render, CPU")):
-        old, new = m([r[key] for r in warm["old"]]), m([r[key] for r in warm["new"]])
-        print(f"| {label} | {old:.2f} s | {new:.2f} s | {new / old:.2f} | "
+        olds, news = [r[key] for r in warm["old"]], [r[key] for r in warm["new"]]
+        old, new = m(olds), m(news)
+        print(f"| {label} | {old:.2f} s | {new:.2f} s | {paired(olds, news)} | "
               f"{old / typst_first:.1f}× | {new / typst_first:.1f}× | "
               f"{'≤ 0.6' if key == 'wall' else ''} |")
     for jobs in (1, None):
-        old, new = m(processes["old", jobs]), m(processes["new", jobs])
+        olds, news = processes["old", jobs], processes["new", jobs]
+        old, new = m(olds), m(news)
         label = f"whole process, `--jobs {jobs}`" if jobs else "whole process, default jobs"
-        print(f"| {label} | {old:.2f} s | {new:.2f} s | {new / old:.2f} | "
+        print(f"| {label} | {old:.2f} s | {new:.2f} s | {paired(olds, news)} | "
               f"{old / typst_process:.1f}× | {new / typst_process:.1f}× | ≤ 0.7 |")
     spans, new = m([r["cpu"] for r in warm["spans"]]), m([r["cpu"] for r in warm["new"]])
     print(f"| warm render, CPU, this checkout laying out every span ({counts['spans']['tags']:,}"
           f" elements) | {spans:.2f} s | {new:.2f} s | {new / spans:.2f} | | | |")
-    pairs = [n["wall"] / o["wall"] for o, n in zip(warm["old"], warm["new"], strict=True)]
     print()
-    print(f"Medians of {args.runs} alternating runs. Warm ratio pair by pair: "
-          f"{min(pairs):.2f}–{max(pairs):.2f}. Typst: first compile in a new `Compiler` "
+    print(f"Medians of {args.runs} alternating runs; new ÷ old is the median of the ratios "
+          f"pair by pair (old and new run one after the other), with their range: the machine's "
+          f"speed drifts between pairs. Typst: first compile in a new `Compiler` "
           f"{typst_first:.2f} s, a new process compiling {typst_process:.2f} s. PDF: "
           f"{warm['old'][-1]['bytes'] / 1024:,.0f} KB → {warm['new'][-1]['bytes'] / 1024:,.0f} KB.")
 
