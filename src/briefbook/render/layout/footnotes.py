@@ -17,7 +17,7 @@ and → page of the footnote.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -101,12 +101,13 @@ def footnote_pages_in(pages: Iterable[Any]) -> tuple[dict[int, int], dict[int, i
     for page_number, page in enumerate(pages, start=1):
         for area in page._page_box.children:
             if type(area).__name__ == "FootnoteAreaBox":
-                for box in _descendants(area):
-                    printed.setdefault(getattr(box, "element", None), page_number)
+                for box in area.descendants():
+                    printed.setdefault(box.element, page_number)
             else:
-                for box in _descendants(area):
-                    if (getattr(box, "element_tag", None) or "").endswith(CALL_TAG):
-                        digits = "".join(c for c in _text(box) if c.isdigit())
+                for box in area.descendants():
+                    if (box.element_tag or "").endswith(CALL_TAG):
+                        text = "".join(getattr(b, "text", "") for b in box.descendants())
+                        digits = "".join(c for c in text if c.isdigit())
                         if digits:
                             calls.setdefault(int(digits), page_number)
                             call_of.setdefault(box.element, int(digits))
@@ -117,26 +118,13 @@ def footnote_pages_in(pages: Iterable[Any]) -> tuple[dict[int, int], dict[int, i
 
 def numbers_off_their_page_in(pages: Iterable[Any]) -> set[int]:
     """The numbers of the footnotes a laid-out document prints off their call's page."""
-    calls, notes = footnote_pages_in(pages)
-    return {n for n in calls if n in notes and notes[n] != calls[n]}
-
-
-def _descendants(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _descendants(child)
-
-
-def _text(box: Any) -> str:
-    return "".join(getattr(b, "text", "") for b in _descendants(box))
-
-
-def numbers_off_their_page(pdf_bytes: bytes) -> set[int]:
-    """The numbers of the footnotes not on their call's page."""
-    return {number for number, _call, _note in footnotes_off_their_page(pdf_bytes)}
+    return {number for number, _call, _note in _off_their_page(*footnote_pages_in(pages))}
 
 
 def footnotes_off_their_page(pdf_bytes: bytes) -> list[tuple[int, int, int]]:
     """(number, page of the call, page of the footnote) for each footnote not on its page."""
-    calls, notes = footnote_pages(pdf_bytes)
+    return _off_their_page(*footnote_pages(pdf_bytes))
+
+
+def _off_their_page(calls: dict[int, int], notes: dict[int, int]) -> list[tuple[int, int, int]]:
     return [(n, calls[n], notes[n]) for n in sorted(calls) if n in notes and notes[n] != calls[n]]

@@ -37,7 +37,7 @@ from functools import cached_property
 from itertools import pairwise
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefbook.core.collector import shared_with_children
 from briefbook.core.errors import BriefbookError
@@ -57,6 +57,9 @@ from briefbook.render.layout.stitch import Piece, stitch, write_piece
 from briefbook.render.layout.writer import Charts, Writer
 
 MAX_PASSES = 4
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
 
 
 def can_fork() -> bool:
@@ -118,9 +121,7 @@ def write_once(writer: Writer, cache: Path, html: str, charts: Charts, *, jobs: 
         return _whole_keeping_facts(writer, html, charts, chapters, facts, where=where)
     except NotSplittable:
         stats.whole = True
-        with writer.strict(where, generated=charts or {}):
-            document = writer.layout(html)
-            pdf = document.write_pdf(**dict(options or {}))
+        pdf, document = _write_whole(writer, html, charts, where=where, options=options)
         return pdf, numbers_off_their_page_in(document.pages)
     return stitch([r.piece for r in laid]), {n for r in laid for n in r.moved}
 
@@ -186,11 +187,18 @@ def _cost(chapter: Chapter) -> int:
     return len(chapter.html)
 
 
-def _whole_keeping_facts(writer: Writer, html: str, charts: Charts, chapters: list[Chapter],
-                         facts: LayoutFacts, *, where: str) -> tuple[bytes, set[int]]:
+def _write_whole(writer: Writer, html: str, charts: Charts, *, where: str,
+                 options: Mapping[str, Any] | None = None) -> tuple[bytes, Document]:
+    """The book laid out whole in this process: its PDF, and its pages to check (as
+    ``Writer.write``, with the document kept)."""
     with writer.strict(where, generated=charts or {}):
         document = writer.layout(html)
-        pdf = document.write_pdf()
+        return document.write_pdf(**dict(options or {})), document
+
+
+def _whole_keeping_facts(writer: Writer, html: str, charts: Charts, chapters: list[Chapter],
+                         facts: LayoutFacts, *, where: str) -> tuple[bytes, set[int]]:
+    pdf, document = _write_whole(writer, html, charts, where=where)
     anchor_pages: dict[str, int] = {}
     for i, page in enumerate(document.pages):
         for name in page.anchors:
