@@ -79,8 +79,13 @@ def _draws_as_new(layout) -> bool:
     single-paragraph mode, which only such a break feels, and Pango would lay it out again)."""
     return (not layout.justification_spacing
             and spacing.rules_unchanged(layout)
-            and not any(mark in layout.text for mark in "\n\r\u2029")
+            and _one_paragraph(layout.text)
             and layout.get_first_line()[1] is None)
+
+
+def _one_paragraph(text: str) -> bool:
+    """Whether Pango sees one paragraph in ``text`` whatever its single-paragraph mode."""
+    return not any(mark in text for mark in "\n\r\u2029")
 
 
 def _single_paragraph(set_text):
@@ -89,7 +94,7 @@ def _single_paragraph(set_text):
     again."""
     def set_text_single(self, text, justify=False):
         set_text(self, text, justify)
-        if not any(mark in self.text for mark in "\n\r\u2029"):
+        if _one_paragraph(self.text):
             pango.pango_layout_set_single_paragraph_mode(self.layout, True)
     return set_text_single
 
@@ -179,19 +184,21 @@ _FLOATS = ("left", "right", "inline-start", "inline-end")
 def _in_normal_flow(box) -> bool:
     """``Box.is_in_normal_flow``: not floated, a footnote, absolute, fixed, running or a note."""
     style = box.style
-    position = style["position"]
-    return (style["float"] not in _FLOATS and style["float"] != "footnote"
-            and position not in ("absolute", "fixed")
-            and position[0] not in ("running()", "note()"))
+    return style["float"] not in _FLOATS and _in_flow_but_floats(style)
 
 
 def _in_page_flow(box) -> bool:
     """What ``ParentBox.page_values`` looks through: boxes in normal flow, and floats."""
     style = box.style
+    return style["float"] in _FLOATS or _in_flow_but_floats(style)
+
+
+def _in_flow_but_floats(style) -> bool:
+    """Not a footnote, absolute, fixed, running or a note (``Box.is_in_normal_flow`` but for
+    its floats)."""
     position = style["position"]
-    return style["float"] in _FLOATS or (
-        style["float"] != "footnote" and position not in ("absolute", "fixed")
-        and position[0] not in ("running()", "note()"))
+    return (style["float"] != "footnote" and position not in ("absolute", "fixed")
+            and position[0] not in ("running()", "note()"))
 
 
 def _page_values(box) -> tuple:
