@@ -28,7 +28,15 @@ from markupsafe import Markup
 
 from briefbook.core.chars import HAN_CHAR
 from briefbook.project.stylesheet import BOOK_TYPE, PaperDesign
-from briefbook.render.book.typeset import CLOSING, DATE, LATIN_CHAR, LATIN_RUN, OPENING, typeset
+from briefbook.render.book.typeset import (
+    CLOSING,
+    DATE,
+    LATIN_CHAR,
+    LATIN_RUN,
+    OPENING,
+    PUNCT,
+    typeset,
+)
 
 #: Longer texts are not display text: typeset as they are (and the planning stays cheap).
 MAX_CHARS = 240
@@ -40,7 +48,7 @@ ENUMERATION = set("、")
 #: Before 、 they number a list item (一、 2、), which stays with the item.
 ORDINALS = set("一二三四五六七八九十百0123456789")
 #: Marks that never start a line (besides the closing brackets): dashes, ellipses, dots.
-NO_START = CLOSING | set("—…·–-.,;:!?%")
+NO_START = CLOSING | PUNCT
 #: Function words a phrase break goes next to: after 的, before 与 和 及 或 并 暨.
 AFTER_WORDS = set("的")
 BEFORE_WORDS = set("与和及或并暨")

@@ -28,14 +28,14 @@ from briefbook.core.chars import HAN_CHAR
 from briefbook.core.typerules import (  # noqa: F401 - CLOSING … are this module's names too
     CLOSING,
     LATIN_CHAR,
+    LATIN_RUN,
     MAX_BOUND_RUN,
     OPENING,
     PUNCT,
+    RANGE,
     tail_start,
 )
 
-LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/:—–]*[A-Za-z0-9%]|[A-Za-z0-9]")
-RANGE = re.compile(r"\d[—–-]\d")
 QUOTES = set("“”‘’")  # no break beside them in Pango (UAX #14 QU) unless a <wbr> allows it
 
 
