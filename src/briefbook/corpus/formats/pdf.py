@@ -76,9 +76,8 @@ from briefbook.core.chars import BIDI_CONTROLS, FULL_WIDTH, LINE_SEPARATORS, ZER
 from briefbook.core.errors import BriefbookError
 from briefbook.corpus.formats import Extracted, FileMetadata
 from briefbook.corpus.formats.printed import ISSUER as _ISSUER
-from briefbook.corpus.formats.printed import REMARK as _REMARK
 from briefbook.corpus.formats.printed import ascii_digits as _ascii_digits
-from briefbook.corpus.formats.printed import date_line
+from briefbook.corpus.formats.printed import date_line, signature_at_end
 from briefbook.corpus.sources import MAX_ARTICLE_BYTES
 
 #: Most pages read; a PDF with more is refused before any page is read.
@@ -806,25 +805,20 @@ def _front(blocks: Sequence[Block], layout: Layout, title_at: int | None,
 
 def _signature(blocks: Sequence[Block], printed: Printed) -> None:
     """The issuing body and date signing the document at its end, and a remark after them
-    ("（此件公开发布）"): metadata, left out of the text."""
-    end = len(blocks)
-    if end > printed.front and _REMARK.fullmatch(blocks[end - 1].text):
-        end -= 1
-    if end <= printed.front + 1 or (day := date_line(blocks[end - 1].text)) is None:
+    ("（此件公开发布）"): metadata, left out of the text (``printed.signature_at_end``)."""
+    signature = signature_at_end([b.text for b in blocks], printed.front)
+    if signature is None:
         return
-    start = end - 1
-    issuer = _ISSUER.fullmatch(blocks[start - 1].text)
-    if issuer is not None and start - 1 > printed.front:
-        start -= 1
-    where = f"(page {blocks[end - 1].pages[0]})"
+    start, day = signature.start, signature.date
+    where = f"(page {blocks[start + (signature.issuer is not None)].pages[0]})"  # the date line
     if printed.date is None:
         printed.date = day
         printed.found_in["date"] = f"the date it is signed with at its end {where}"
     elif printed.date != day:
         printed.warnings.append(f"the date at the top ({printed.date}) and the date it is signed "
                                 f"with at its end ({day}) differ; the first is taken")
-    if issuer is not None and start < end - 1 and printed.outlet is None:
-        printed.outlet = issuer["body"]
+    if signature.issuer is not None and printed.outlet is None:
+        printed.outlet = signature.issuer
         printed.found_in["outlet"] = f"the issuing body signing it at its end {where}"
     printed.back = len(blocks) - start
     printed.notes.append("left out the signature at the end (metadata, not text): "
