@@ -131,7 +131,8 @@ def main() -> None:
         # the chapters laid out anew (the other pages' images are kept).
         from briefbook.preview.session import PreviewSession
 
-        session = PreviewSession(brief, renderer_factory=lambda *_: IncrementalRenderer(renderer))
+        session = PreviewSession(brief, renderer.project,
+                                 renderer_factory=lambda *_: IncrementalRenderer(renderer))
         brief.write_text(original, encoding="utf-8")
         session.render()
         refresh = []
